@@ -1,0 +1,1269 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include "dossier-vault.h"
+
+#include "dossier-secret.h"
+#include "dossier-vault-db.h"
+#include "dossier-vault-rows.h"
+#include "dossier-vault-schema.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+/* A vault directory holds:
+ *   vault.json          KDF parameters, salt, key check, format version
+ *   vault.db            the SQLCipher database (plus -wal/-shm while open)
+ *   vault.lock          held with flock() by the one process that has it open
+ *   vault.json.pending  only while a passphrase change is under way
+ *   vault.db.tmp        only while a new vault is being created
+ *
+ * One worker thread owns the connection; every call below is queued to it
+ * in order, so the main thread never waits on disk or key derivation. */
+
+struct _DossierVault
+{
+  GObject              parent_instance;
+  char                *directory;
+  GThreadPool         *worker;
+  int                  is_open;          /* atomic, read from any thread */
+
+  /* owned by the worker thread */
+  DossierVaultDb      *db;
+  DossierVaultConfig  *config;
+  int                  lock_fd;
+  guint                failed_unlocks;
+};
+
+G_DEFINE_FINAL_TYPE (DossierVault, dossier_vault, G_TYPE_OBJECT)
+
+enum { PROP_0, PROP_DIRECTORY, PROP_IS_OPEN, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+typedef void (*JobFunc) (DossierVault *self,
+                         GTask        *task,
+                         gpointer      data);
+
+typedef struct
+{
+  GTask   *task;
+  JobFunc  func;
+} Job;
+
+/* Everything any call needs, so one struct and one free function serve all. */
+typedef struct
+{
+  char              *passphrase;      /* secure memory */
+  char              *new_passphrase;  /* secure memory */
+  DossierKdfParams   params;
+  gboolean           has_params;
+  char              *text;
+  char              *detail;
+  gint64             id;
+  guint              offset;
+  guint              limit;
+  int                action;
+  GPtrArray         *objects;
+  GObject           *object;
+  DossierVaultQuery *query;
+} Call;
+
+static void
+call_free (Call *call)
+{
+  dossier_secure_strfree (call->passphrase);
+  dossier_secure_strfree (call->new_passphrase);
+  g_free (call->text);
+  g_free (call->detail);
+  g_clear_pointer (&call->objects, g_ptr_array_unref);
+  g_clear_object (&call->object);
+  g_clear_pointer (&call->query, dossier_vault_query_free);
+  g_free (call);
+}
+
+static char *
+vault_path (DossierVault *self,
+            const char   *name)
+{
+  return g_build_filename (self->directory, name, NULL);
+}
+
+/* Set on the worker thread, where finalize must not wait for itself. */
+static _Thread_local gboolean on_worker_thread;
+
+static void
+run_job (gpointer data,
+         gpointer user_data)
+{
+  Job *job = data;
+  DossierVault *self = g_task_get_source_object (job->task);
+
+  on_worker_thread = TRUE;
+  if (!g_task_return_error_if_cancelled (job->task))
+    job->func (self, job->task, g_task_get_task_data (job->task));
+  g_object_unref (job->task);
+  g_free (job);
+}
+
+static GTask *
+new_task (DossierVault        *self,
+          gpointer             source_tag,
+          Call                *call,
+          GCancellable        *cancellable,
+          GAsyncReadyCallback  callback,
+          gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, call != NULL ? call : g_new0 (Call, 1), (GDestroyNotify) call_free);
+  return task;
+}
+
+static void
+queue_job (DossierVault *self,
+           GTask        *task,
+           JobFunc       func)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->task = task;
+  job->func = func;
+  g_thread_pool_push (self->worker, job, NULL);
+}
+
+static gboolean
+notify_is_open_cb (gpointer data)
+{
+  g_object_notify_by_pspec (data, properties[PROP_IS_OPEN]);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+set_open (DossierVault *self,
+          GTask        *task,
+          gboolean      open)
+{
+  if (g_atomic_int_exchange (&self->is_open, open) == open)
+    return;
+  g_main_context_invoke_full (g_task_get_context (task), G_PRIORITY_DEFAULT,
+                              notify_is_open_cb, g_object_ref (self), g_object_unref);
+}
+
+static gboolean
+require_open (DossierVault  *self,
+              GError       **error)
+{
+  if (self->db != NULL)
+    return TRUE;
+  g_set_error_literal (error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_LOCKED,
+                       _("The vault is locked; unlock it first"));
+  return FALSE;
+}
+
+static void
+return_result (GTask    *task,
+               gboolean  ok,
+               GError   *error)
+{
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/* --- files and locking ------------------------------------------------ */
+
+static gboolean
+take_lock (DossierVault  *self,
+           GError       **error)
+{
+  g_autofree char *path = vault_path (self, "vault.lock");
+  int fd;
+
+  if (self->lock_fd >= 0)
+    return TRUE;
+  fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_IO,
+                   _("Cannot open the vault’s lock file %s: %s"), path, g_strerror (saved));
+      return FALSE;
+    }
+  if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      close (fd);
+      g_set_error_literal (error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_IN_USE,
+                           _("The vault is open in another Dossier window or command. Close it there and try again."));
+      return FALSE;
+    }
+  self->lock_fd = fd;
+  return TRUE;
+}
+
+static void
+release_lock (DossierVault *self)
+{
+  if (self->lock_fd < 0)
+    return;
+  flock (self->lock_fd, LOCK_UN);
+  close (self->lock_fd);
+  self->lock_fd = -1;
+}
+
+static void
+close_all (DossierVault *self)
+{
+  g_clear_pointer (&self->db, dossier_vault_db_close);
+  g_clear_pointer (&self->config, dossier_vault_config_free);
+  release_lock (self);
+}
+
+static void
+sync_directory (DossierVault *self)
+{
+  int fd = g_open (self->directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+
+  if (fd >= 0)
+    {
+      fsync (fd);
+      close (fd);
+    }
+}
+
+static gboolean
+rename_durably (DossierVault  *self,
+                const char    *from,
+                const char    *to,
+                GError       **error)
+{
+  if (g_rename (from, to) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_IO,
+                   _("Cannot rename %s: %s"), from, g_strerror (saved));
+      return FALSE;
+    }
+  sync_directory (self);
+  return TRUE;
+}
+
+static void
+remove_database_files (const char *path)
+{
+  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+      g_unlink (file);
+    }
+}
+
+/* Opens the database with a key derived from @passphrase under @config,
+ * bringing its schema up to date. */
+static DossierVaultDb *
+open_database (DossierVault        *self,
+               DossierVaultConfig  *config,
+               const char          *passphrase,
+               GError             **error)
+{
+  g_autofree char *path = vault_path (self, "vault.db");
+  guint8 *key = dossier_secure_alloc (DOSSIER_VAULT_KEY_SIZE);
+  g_autoptr(DossierVaultDb) db = NULL;
+
+  if (dossier_vault_config_derive_key (config, passphrase, key, error))
+    db = dossier_vault_db_open (path, key, FALSE, error);
+  dossier_secure_free (key, DOSSIER_VAULT_KEY_SIZE);
+  if (db == NULL)
+    return NULL;
+  if (!dossier_vault_schema_migrate (db, DOSSIER_VAULT_SCHEMA_VERSION, error))
+    return NULL;
+  return g_steal_pointer (&db);
+}
+
+/* --- create ------------------------------------------------------------ */
+
+static gboolean
+build_new_database (DossierVault        *self,
+                    DossierVaultConfig  *config,
+                    const char          *passphrase,
+                    const char          *owner_name,
+                    const char          *path,
+                    GError             **error)
+{
+  guint8 *key = dossier_secure_alloc (DOSSIER_VAULT_KEY_SIZE);
+  g_autoptr(DossierVaultDb) db = NULL;
+  g_autoptr(DossierPerson) owner = dossier_person_new (owner_name, "owner");
+
+  remove_database_files (path);
+  if (dossier_vault_config_derive_key (config, passphrase, key, error))
+    db = dossier_vault_db_open (path, key, TRUE, error);
+  dossier_secure_free (key, DOSSIER_VAULT_KEY_SIZE);
+  if (db == NULL)
+    return FALSE;
+
+  if (!dossier_vault_schema_migrate (db, DOSSIER_VAULT_SCHEMA_VERSION, error) ||
+      !dossier_vault_db_begin (db, error))
+    return FALSE;
+  if (!dossier_vault_rows_insert_person (db, owner, error) ||
+      !dossier_vault_rows_append_audit (db, DOSSIER_AUDIT_CREATE, NULL, NULL, error) ||
+      !dossier_vault_db_commit (db, error))
+    {
+      dossier_vault_db_rollback (db);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+create_job (DossierVault *self,
+            GTask        *task,
+            gpointer      data)
+{
+  Call *call = data;
+  g_autofree char *json_path = vault_path (self, "vault.json");
+  g_autofree char *db_path = vault_path (self, "vault.db");
+  g_autofree char *tmp_path = vault_path (self, "vault.db.tmp");
+  g_autoptr(DossierVaultConfig) config = NULL;
+  GError *error = NULL;
+
+  if (self->db != NULL)
+    close_all (self);
+
+  if (g_mkdir_with_parents (self->directory, 0700) != 0)
+    {
+      int saved = errno;
+      g_task_return_new_error (task, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_IO,
+                               _("Cannot create the folder %s: %s"), self->directory, g_strerror (saved));
+      return;
+    }
+  if (g_file_test (json_path, G_FILE_TEST_EXISTS) || g_file_test (db_path, G_FILE_TEST_EXISTS))
+    {
+      g_task_return_new_error (task, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_EXISTS,
+                               _("A vault already exists in %s"), self->directory);
+      return;
+    }
+  if (!take_lock (self, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* The database is built under a temporary name and renamed only once
+   * vault.json is on disk, so a crash leaves either no vault or a whole one. */
+  config = dossier_vault_config_new (call->has_params ? &call->params : NULL, &error);
+  if (config == NULL ||
+      !build_new_database (self, config, call->passphrase, call->text, tmp_path, &error) ||
+      !dossier_vault_config_save (config, json_path, &error) ||
+      !rename_durably (self, tmp_path, db_path, &error) ||
+      (self->db = open_database (self, config, call->passphrase, &error)) == NULL)
+    {
+      release_lock (self);
+      g_task_return_error (task, error);
+      return;
+    }
+  self->config = g_steal_pointer (&config);
+  set_open (self, task, TRUE);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* --- open ------------------------------------------------------------- */
+
+static gboolean
+finish_interrupted_create (DossierVault  *self,
+                           GError       **error)
+{
+  g_autofree char *db_path = vault_path (self, "vault.db");
+  g_autofree char *tmp_path = vault_path (self, "vault.db.tmp");
+
+  if (g_file_test (db_path, G_FILE_TEST_EXISTS))
+    return TRUE;
+  if (g_file_test (tmp_path, G_FILE_TEST_EXISTS))
+    return rename_durably (self, tmp_path, db_path, error);
+  g_set_error (error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_DAMAGED,
+               _("The vault database %s is missing. Restore it from a backup."), db_path);
+  return FALSE;
+}
+
+/* A passphrase change writes the new settings to vault.json.pending, rekeys
+ * the database, then renames the file over vault.json.  After a crash in
+ * between, whichever settings open the database are the right ones. */
+static DossierVaultDb *
+open_with_pending (DossierVault  *self,
+                   const char    *passphrase,
+                   GError       **error)
+{
+  g_autofree char *json_path = vault_path (self, "vault.json");
+  g_autofree char *pending_path = vault_path (self, "vault.json.pending");
+  g_autoptr(DossierVaultConfig) pending = NULL;
+  g_autoptr(GError) first_error = NULL;
+  DossierVaultDb *db;
+
+  db = open_database (self, self->config, passphrase, &first_error);
+  if (!g_file_test (pending_path, G_FILE_TEST_EXISTS))
+    {
+      if (db == NULL)
+        g_propagate_error (error, g_steal_pointer (&first_error));
+      return db;
+    }
+
+  if (db != NULL)
+    {
+      /* The database still has the old key: the change never happened. */
+      g_unlink (pending_path);
+      return db;
+    }
+
+  pending = dossier_vault_config_load (pending_path, NULL);
+  if (pending != NULL && (db = open_database (self, pending, passphrase, NULL)) != NULL)
+    {
+      if (!rename_durably (self, pending_path, json_path, error))
+        {
+          dossier_vault_db_close (db);
+          return NULL;
+        }
+      g_clear_pointer (&self->config, dossier_vault_config_free);
+      self->config = g_steal_pointer (&pending);
+      return db;
+    }
+
+  /* The old passphrase no longer opens a rekeyed database. */
+  if (g_error_matches (first_error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_DAMAGED))
+    g_set_error_literal (error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_WRONG_PASSPHRASE,
+                         _("Wrong passphrase"));
+  else
+    g_propagate_error (error, g_steal_pointer (&first_error));
+  return NULL;
+}
+
+static gboolean
+log_failed_unlocks (DossierVault  *self,
+                    GError       **error)
+{
+  if (self->failed_unlocks == 0)
+    return TRUE;
+  if (!dossier_vault_db_begin (self->db, error))
+    return FALSE;
+  for (; self->failed_unlocks > 0; self->failed_unlocks--)
+    if (!dossier_vault_rows_append_audit (self->db, DOSSIER_AUDIT_UNLOCK_FAILED, NULL, NULL, error))
+      {
+        dossier_vault_db_rollback (self->db);
+        return FALSE;
+      }
+  return dossier_vault_db_commit (self->db, error);
+}
+
+static void
+open_job (DossierVault *self,
+          GTask        *task,
+          gpointer      data)
+{
+  Call *call = data;
+  g_autofree char *json_path = vault_path (self, "vault.json");
+  GError *error = NULL;
+
+  if (self->db != NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  if (!g_file_test (json_path, G_FILE_TEST_EXISTS))
+    {
+      g_task_return_new_error (task, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_NOT_FOUND,
+                               _("There is no vault in %s"), self->directory);
+      return;
+    }
+  if (!take_lock (self, &error) ||
+      (self->config = dossier_vault_config_load (json_path, &error)) == NULL ||
+      !finish_interrupted_create (self, &error) ||
+      (self->db = open_with_pending (self, call->passphrase, &error)) == NULL)
+    {
+      if (g_error_matches (error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_WRONG_PASSPHRASE))
+        self->failed_unlocks++;
+      close_all (self);
+      g_task_return_error (task, error);
+      return;
+    }
+  if (!log_failed_unlocks (self, &error))
+    {
+      close_all (self);
+      g_task_return_error (task, error);
+      return;
+    }
+  set_open (self, task, TRUE);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* --- lock and passphrase ------------------------------------------------ */
+
+static void
+lock_job (DossierVault *self,
+          GTask        *task,
+          gpointer      data)
+{
+  close_all (self);
+  set_open (self, task, FALSE);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+change_passphrase_job (DossierVault *self,
+                       GTask        *task,
+                       gpointer      data)
+{
+  Call *call = data;
+  g_autofree char *json_path = vault_path (self, "vault.json");
+  g_autofree char *pending_path = vault_path (self, "vault.json.pending");
+  g_autoptr(DossierVaultConfig) config = NULL;
+  DossierKdfParams params;
+  guint8 *key = NULL;
+  GError *error = NULL;
+  gboolean ok;
+
+  if (!require_open (self, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  key = dossier_secure_alloc (DOSSIER_VAULT_KEY_SIZE);
+  dossier_vault_config_get_params (self->config, &params);
+  ok = dossier_vault_config_derive_key (self->config, call->passphrase, key, &error) &&
+       (config = dossier_vault_config_new (&params, &error)) != NULL &&
+       dossier_vault_config_derive_key (config, call->new_passphrase, key, &error) &&
+       dossier_vault_config_save (config, pending_path, &error) &&
+       dossier_vault_db_rekey (self->db, key, &error) &&
+       rename_durably (self, pending_path, json_path, &error) &&
+       dossier_vault_rows_append_audit (self->db, DOSSIER_AUDIT_CHANGE_PASSPHRASE, NULL, NULL, &error);
+  dossier_secure_free (key, DOSSIER_VAULT_KEY_SIZE);
+
+  if (ok)
+    {
+      g_clear_pointer (&self->config, dossier_vault_config_free);
+      self->config = g_steal_pointer (&config);
+    }
+  else if (!g_error_matches (error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_WRONG_PASSPHRASE))
+    {
+      /* Whether the rekey went through is settled at the next open. */
+      close_all (self);
+      set_open (self, task, FALSE);
+    }
+  return_result (task, ok, error);
+}
+
+static void
+check_job (DossierVault *self,
+           GTask        *task,
+           gpointer      data)
+{
+  GError *error = NULL;
+  gboolean ok = require_open (self, &error) && dossier_vault_db_check (self->db, &error);
+
+  return_result (task, ok, error);
+}
+
+/* --- records ------------------------------------------------------------ */
+
+static void
+add_records_job (DossierVault *self,
+                 GTask        *task,
+                 gpointer      data)
+{
+  Call *call = data;
+  GError *error = NULL;
+  gboolean ok = require_open (self, &error) && dossier_vault_db_begin (self->db, &error);
+
+  for (guint i = 0; ok && i < call->objects->len; i++)
+    ok = dossier_vault_rows_insert_record (self->db, g_ptr_array_index (call->objects, i), &error);
+  if (ok)
+    ok = dossier_vault_db_commit (self->db, &error);
+  else if (self->db != NULL)
+    dossier_vault_db_rollback (self->db);
+
+  if (!ok)
+    for (guint i = 0; i < call->objects->len; i++)
+      dossier_record_set_id (g_ptr_array_index (call->objects, i), 0);
+  return_result (task, ok, error);
+}
+
+static void
+get_record_job (DossierVault *self,
+                GTask        *task,
+                gpointer      data)
+{
+  Call *call = data;
+  GError *error = NULL;
+  DossierRecord *record = NULL;
+
+  if (require_open (self, &error))
+    record = dossier_vault_rows_get_record (self->db, call->id, &error);
+  if (record != NULL)
+    g_task_return_pointer (task, record, g_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+query_records_job (DossierVault *self,
+                   GTask        *task,
+                   gpointer      data)
+{
+  Call *call = data;
+  GError *error = NULL;
+  GPtrArray *records = NULL;
+
+  if (require_open (self, &error))
+    records = dossier_vault_rows_query_records (self->db, call->query, &error);
+  if (records != NULL)
+    g_task_return_pointer (task, records, (GDestroyNotify) g_ptr_array_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+count_records_job (DossierVault *self,
+                   GTask        *task,
+                   gpointer      data)
+{
+  Call *call = data;
+  GError *error = NULL;
+  gint64 count = -1;
+
+  if (require_open (self, &error))
+    count = dossier_vault_rows_count_records (self->db, call->query, &error);
+  if (count >= 0)
+    g_task_return_int (task, count);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+delete_record_job (DossierVault *self,
+                   GTask        *task,
+                   gpointer      data)
+{
+  Call *call = data;
+  GError *error = NULL;
+  gboolean ok = require_open (self, &error) && dossier_vault_db_begin (self->db, &error);
+
+  if (ok && !(ok = dossier_vault_rows_delete_record (self->db, call->id, &error)))
+    dossier_vault_db_rollback (self->db);
+  if (ok)
+    ok = dossier_vault_db_commit (self->db, &error);
+  return_result (task, ok, error);
+}
+
+/* --- persons and audit ---------------------------------------------------- */
+
+static void
+list_persons_job (DossierVault *self,
+                  GTask        *task,
+                  gpointer      data)
+{
+  GError *error = NULL;
+  GPtrArray *persons = NULL;
+
+  if (require_open (self, &error))
+    persons = dossier_vault_rows_list_persons (self->db, &error);
+  if (persons != NULL)
+    g_task_return_pointer (task, persons, (GDestroyNotify) g_ptr_array_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+save_person_job (DossierVault *self,
+                 GTask        *task,
+                 gpointer      data)
+{
+  Call *call = data;
+  DossierPerson *person = DOSSIER_PERSON (call->object);
+  GError *error = NULL;
+  gboolean ok = require_open (self, &error) && dossier_vault_db_begin (self->db, &error);
+
+  if (ok)
+    {
+      if (dossier_person_get_id (person) == 0)
+        ok = dossier_vault_rows_insert_person (self->db, person, &error);
+      else
+        ok = dossier_vault_rows_update_person (self->db, person, &error);
+      ok = ok ? dossier_vault_db_commit (self->db, &error) : (dossier_vault_db_rollback (self->db), FALSE);
+    }
+  return_result (task, ok, error);
+}
+
+static void
+remove_person_job (DossierVault *self,
+                   GTask        *task,
+                   gpointer      data)
+{
+  Call *call = data;
+  GError *error = NULL;
+  gboolean ok = require_open (self, &error) && dossier_vault_db_begin (self->db, &error);
+
+  if (ok)
+    {
+      ok = dossier_vault_rows_delete_person (self->db, call->id, &error);
+      ok = ok ? dossier_vault_db_commit (self->db, &error) : (dossier_vault_db_rollback (self->db), FALSE);
+    }
+  return_result (task, ok, error);
+}
+
+static void
+list_audit_job (DossierVault *self,
+                GTask        *task,
+                gpointer      data)
+{
+  Call *call = data;
+  GError *error = NULL;
+  GPtrArray *entries = NULL;
+
+  if (require_open (self, &error))
+    entries = dossier_vault_rows_list_audit (self->db, call->offset, call->limit, &error);
+  if (entries != NULL)
+    g_task_return_pointer (task, entries, (GDestroyNotify) g_ptr_array_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+append_audit_job (DossierVault *self,
+                  GTask        *task,
+                  gpointer      data)
+{
+  Call *call = data;
+  GError *error = NULL;
+  gboolean ok = require_open (self, &error) &&
+                dossier_vault_rows_append_audit (self->db, call->action, call->text, call->detail, &error);
+
+  return_result (task, ok, error);
+}
+
+/* --- GObject ------------------------------------------------------------ */
+
+static void
+dossier_vault_finalize (GObject *object)
+{
+  DossierVault *self = DOSSIER_VAULT (object);
+
+  /* Pending jobs hold a reference, so the queue is empty by now. */
+  g_thread_pool_free (self->worker, FALSE, !on_worker_thread);
+  close_all (self);
+  g_free (self->directory);
+  G_OBJECT_CLASS (dossier_vault_parent_class)->finalize (object);
+}
+
+static void
+dossier_vault_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  DossierVault *self = DOSSIER_VAULT (object);
+
+  switch (prop_id)
+    {
+    case PROP_DIRECTORY:
+      g_value_set_string (value, self->directory);
+      break;
+    case PROP_IS_OPEN:
+      g_value_set_boolean (value, dossier_vault_get_is_open (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dossier_vault_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  DossierVault *self = DOSSIER_VAULT (object);
+
+  switch (prop_id)
+    {
+    case PROP_DIRECTORY:
+      self->directory = g_value_dup_string (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dossier_vault_class_init (DossierVaultClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = dossier_vault_finalize;
+  object_class->get_property = dossier_vault_get_property;
+  object_class->set_property = dossier_vault_set_property;
+
+  properties[PROP_DIRECTORY] =
+    g_param_spec_string ("directory", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_IS_OPEN] =
+    g_param_spec_boolean ("is-open", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+dossier_vault_init (DossierVault *self)
+{
+  self->lock_fd = -1;
+  self->worker = g_thread_pool_new (run_job, NULL, 1, TRUE, NULL);
+}
+
+DossierVault *
+dossier_vault_new (const char *directory)
+{
+  g_return_val_if_fail (directory != NULL, NULL);
+
+  return g_object_new (DOSSIER_TYPE_VAULT, "directory", directory, NULL);
+}
+
+const char *
+dossier_vault_get_directory (DossierVault *self)
+{
+  g_return_val_if_fail (DOSSIER_IS_VAULT (self), NULL);
+  return self->directory;
+}
+
+gboolean
+dossier_vault_exists (DossierVault *self)
+{
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (DOSSIER_IS_VAULT (self), FALSE);
+  path = vault_path (self, "vault.json");
+  return g_file_test (path, G_FILE_TEST_IS_REGULAR);
+}
+
+gboolean
+dossier_vault_get_is_open (DossierVault *self)
+{
+  g_return_val_if_fail (DOSSIER_IS_VAULT (self), FALSE);
+  return g_atomic_int_get (&self->is_open);
+}
+
+/* --- public calls ---------------------------------------------------------- */
+
+static gboolean
+finish_boolean (DossierVault  *self,
+                GAsyncResult  *result,
+                gpointer       tag,
+                GError       **error)
+{
+  g_return_val_if_fail (DOSSIER_IS_VAULT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tag, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static gpointer
+finish_pointer (DossierVault  *self,
+                GAsyncResult  *result,
+                gpointer       tag,
+                GError       **error)
+{
+  g_return_val_if_fail (DOSSIER_IS_VAULT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tag, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+dossier_vault_create_async (DossierVault           *self,
+                            const char             *passphrase,
+                            const DossierKdfParams *params,
+                            const char             *owner_name,
+                            GCancellable           *cancellable,
+                            GAsyncReadyCallback     callback,
+                            gpointer                user_data)
+{
+  Call *call;
+
+  g_return_if_fail (DOSSIER_IS_VAULT (self));
+  g_return_if_fail (passphrase != NULL);
+
+  call = g_new0 (Call, 1);
+  call->passphrase = dossier_secure_strdup (passphrase);
+  call->text = g_strdup (owner_name != NULL && *owner_name != '\0' ? owner_name : _("Me"));
+  if (params != NULL)
+    {
+      call->params = *params;
+      call->has_params = TRUE;
+    }
+  queue_job (self, new_task (self, dossier_vault_create_async, call, cancellable, callback, user_data),
+             create_job);
+}
+
+gboolean
+dossier_vault_create_finish (DossierVault  *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  return finish_boolean (self, result, dossier_vault_create_async, error);
+}
+
+void
+dossier_vault_open_async (DossierVault        *self,
+                          const char          *passphrase,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  Call *call;
+
+  g_return_if_fail (DOSSIER_IS_VAULT (self));
+  g_return_if_fail (passphrase != NULL);
+
+  call = g_new0 (Call, 1);
+  call->passphrase = dossier_secure_strdup (passphrase);
+  queue_job (self, new_task (self, dossier_vault_open_async, call, cancellable, callback, user_data),
+             open_job);
+}
+
+gboolean
+dossier_vault_open_finish (DossierVault  *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  return finish_boolean (self, result, dossier_vault_open_async, error);
+}
+
+void
+dossier_vault_lock_async (DossierVault        *self,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_return_if_fail (DOSSIER_IS_VAULT (self));
+  queue_job (self, new_task (self, dossier_vault_lock_async, NULL, cancellable, callback, user_data),
+             lock_job);
+}
+
+gboolean
+dossier_vault_lock_finish (DossierVault  *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  return finish_boolean (self, result, dossier_vault_lock_async, error);
+}
+
+void
+dossier_vault_change_passphrase_async (DossierVault        *self,
+                                       const char          *old_passphrase,
+                                       const char          *new_passphrase,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  Call *call;
+
+  g_return_if_fail (DOSSIER_IS_VAULT (self));
+  g_return_if_fail (old_passphrase != NULL);
+  g_return_if_fail (new_passphrase != NULL);
+
+  call = g_new0 (Call, 1);
+  call->passphrase = dossier_secure_strdup (old_passphrase);
+  call->new_passphrase = dossier_secure_strdup (new_passphrase);
+  queue_job (self, new_task (self, dossier_vault_change_passphrase_async, call, cancellable, callback, user_data),
+             change_passphrase_job);
+}
+
+gboolean
+dossier_vault_change_passphrase_finish (DossierVault  *self,
+                                        GAsyncResult  *result,
+                                        GError       **error)
+{
+  return finish_boolean (self, result, dossier_vault_change_passphrase_async, error);
+}
+
+/* Reads the whole database to find damage early. */
+void
+dossier_vault_check_async (DossierVault        *self,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_return_if_fail (DOSSIER_IS_VAULT (self));
+  queue_job (self, new_task (self, dossier_vault_check_async, NULL, cancellable, callback, user_data),
+             check_job);
+}
+
+gboolean
+dossier_vault_check_finish (DossierVault  *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  return finish_boolean (self, result, dossier_vault_check_async, error);
+}
+
+/* Stores all @records in one transaction: either every one is added (and
+ * gets its id) or none is. */
+void
+dossier_vault_add_records_async (DossierVault        *self,
+                                 GPtrArray           *records,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  Call *call;
+
+  g_return_if_fail (DOSSIER_IS_VAULT (self));
+  g_return_if_fail (records != NULL);
+
+  call = g_new0 (Call, 1);
+  call->objects = g_ptr_array_ref (records);
+  queue_job (self, new_task (self, dossier_vault_add_records_async, call, cancellable, callback, user_data),
+             add_records_job);
+}
+
+gboolean
+dossier_vault_add_records_finish (DossierVault  *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  return finish_boolean (self, result, dossier_vault_add_records_async, error);
+}
+
+void
+dossier_vault_get_record_async (DossierVault        *self,
+                                gint64               id,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  Call *call;
+
+  g_return_if_fail (DOSSIER_IS_VAULT (self));
+
+  call = g_new0 (Call, 1);
+  call->id = id;
+  queue_job (self, new_task (self, dossier_vault_get_record_async, call, cancellable, callback, user_data),
+             get_record_job);
+}
+
+DossierRecord *
+dossier_vault_get_record_finish (DossierVault  *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  return finish_pointer (self, result, dossier_vault_get_record_async, error);
+}
+
+static Call *
+query_call (const DossierVaultQuery *query)
+{
+  Call *call = g_new0 (Call, 1);
+
+  call->query = query != NULL ? dossier_vault_query_copy (query) : dossier_vault_query_new ();
+  return call;
+}
+
+void
+dossier_vault_query_records_async (DossierVault            *self,
+                                   const DossierVaultQuery *query,
+                                   GCancellable            *cancellable,
+                                   GAsyncReadyCallback      callback,
+                                   gpointer                 user_data)
+{
+  g_return_if_fail (DOSSIER_IS_VAULT (self));
+  queue_job (self, new_task (self, dossier_vault_query_records_async, query_call (query),
+                             cancellable, callback, user_data),
+             query_records_job);
+}
+
+GPtrArray *
+dossier_vault_query_records_finish (DossierVault  *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  return finish_pointer (self, result, dossier_vault_query_records_async, error);
+}
+
+void
+dossier_vault_count_records_async (DossierVault            *self,
+                                   const DossierVaultQuery *query,
+                                   GCancellable            *cancellable,
+                                   GAsyncReadyCallback      callback,
+                                   gpointer                 user_data)
+{
+  g_return_if_fail (DOSSIER_IS_VAULT (self));
+  queue_job (self, new_task (self, dossier_vault_count_records_async, query_call (query),
+                             cancellable, callback, user_data),
+             count_records_job);
+}
+
+gint64
+dossier_vault_count_records_finish (DossierVault  *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_return_val_if_fail (DOSSIER_IS_VAULT (self), -1);
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
+void
+dossier_vault_delete_record_async (DossierVault        *self,
+                                   gint64               id,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  Call *call;
+
+  g_return_if_fail (DOSSIER_IS_VAULT (self));
+
+  call = g_new0 (Call, 1);
+  call->id = id;
+  queue_job (self, new_task (self, dossier_vault_delete_record_async, call, cancellable, callback, user_data),
+             delete_record_job);
+}
+
+gboolean
+dossier_vault_delete_record_finish (DossierVault  *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  return finish_boolean (self, result, dossier_vault_delete_record_async, error);
+}
+
+void
+dossier_vault_list_persons_async (DossierVault        *self,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_return_if_fail (DOSSIER_IS_VAULT (self));
+  queue_job (self, new_task (self, dossier_vault_list_persons_async, NULL, cancellable, callback, user_data),
+             list_persons_job);
+}
+
+GPtrArray *
+dossier_vault_list_persons_finish (DossierVault  *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  return finish_pointer (self, result, dossier_vault_list_persons_async, error);
+}
+
+/* Adds @person when it has no id yet, otherwise saves its changes. */
+void
+dossier_vault_save_person_async (DossierVault        *self,
+                                 DossierPerson       *person,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  Call *call;
+
+  g_return_if_fail (DOSSIER_IS_VAULT (self));
+  g_return_if_fail (DOSSIER_IS_PERSON (person));
+
+  call = g_new0 (Call, 1);
+  call->object = g_object_ref (G_OBJECT (person));
+  queue_job (self, new_task (self, dossier_vault_save_person_async, call, cancellable, callback, user_data),
+             save_person_job);
+}
+
+gboolean
+dossier_vault_save_person_finish (DossierVault  *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  return finish_boolean (self, result, dossier_vault_save_person_async, error);
+}
+
+void
+dossier_vault_remove_person_async (DossierVault        *self,
+                                   gint64               id,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  Call *call;
+
+  g_return_if_fail (DOSSIER_IS_VAULT (self));
+
+  call = g_new0 (Call, 1);
+  call->id = id;
+  queue_job (self, new_task (self, dossier_vault_remove_person_async, call, cancellable, callback, user_data),
+             remove_person_job);
+}
+
+gboolean
+dossier_vault_remove_person_finish (DossierVault  *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  return finish_boolean (self, result, dossier_vault_remove_person_async, error);
+}
+
+void
+dossier_vault_list_audit_async (DossierVault        *self,
+                                guint                offset,
+                                guint                limit,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  Call *call;
+
+  g_return_if_fail (DOSSIER_IS_VAULT (self));
+
+  call = g_new0 (Call, 1);
+  call->offset = offset;
+  call->limit = limit;
+  queue_job (self, new_task (self, dossier_vault_list_audit_async, call, cancellable, callback, user_data),
+             list_audit_job);
+}
+
+GPtrArray *
+dossier_vault_list_audit_finish (DossierVault  *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  return finish_pointer (self, result, dossier_vault_list_audit_async, error);
+}
+
+void
+dossier_vault_append_audit_async (DossierVault        *self,
+                                  DossierAuditAction   action,
+                                  const char          *subject,
+                                  const char          *detail,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  Call *call;
+
+  g_return_if_fail (DOSSIER_IS_VAULT (self));
+
+  call = g_new0 (Call, 1);
+  call->action = action;
+  call->text = g_strdup (subject);
+  call->detail = g_strdup (detail);
+  queue_job (self, new_task (self, dossier_vault_append_audit_async, call, cancellable, callback, user_data),
+             append_audit_job);
+}
+
+gboolean
+dossier_vault_append_audit_finish (DossierVault  *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  return finish_boolean (self, result, dossier_vault_append_audit_async, error);
+}

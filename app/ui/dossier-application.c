@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include "dossier-application.h"
+
+#include "dossier-wallet.h"
+#include "dossier-window.h"
+
+#include <glib/gi18n.h>
+
+struct _DossierApplication
+{
+  AdwApplication  parent_instance;
+  DossierWallet  *wallet;
+  char           *vault_dir;
+  gboolean        demo;
+};
+
+G_DEFINE_FINAL_TYPE (DossierApplication, dossier_application, ADW_TYPE_APPLICATION)
+
+static int
+dossier_application_handle_local_options (GApplication *application,
+                                          GVariantDict *options)
+{
+  DossierApplication *self = DOSSIER_APPLICATION (application);
+  const char *vault = NULL;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("dossier %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  self->demo = g_variant_dict_contains (options, "demo");
+  if (g_variant_dict_lookup (options, "vault", "^&ay", &vault))
+    self->vault_dir = g_strdup (vault);
+  return -1;
+}
+
+static void
+dossier_application_activate (GApplication *application)
+{
+  DossierApplication *self = DOSSIER_APPLICATION (application);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    {
+      if (self->wallet == NULL)
+        {
+          g_autofree char *dir = self->vault_dir != NULL ? g_strdup (self->vault_dir)
+                                 : self->demo ? dossier_wallet_get_demo_vault_directory ()
+                                 : dossier_wallet_get_default_vault_directory ();
+          self->wallet = dossier_wallet_new (dir);
+        }
+      window = GTK_WINDOW (dossier_window_new (self, self->wallet, self->demo));
+    }
+  gtk_window_present (window);
+}
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+about_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  const char *developers[] = { _("The Dossier developers"), NULL };
+
+  adw_show_about_window (gtk_application_get_active_window (app),
+                         "application-name", _("Dossier"),
+                         "application-icon", APPLICATION_ID,
+                         "version", PACKAGE_VERSION,
+                         "developers", developers,
+                         "comments", _("Your diplomas, certificates and health book, in one encrypted place of your own"),
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         NULL);
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_activated, NULL, NULL, NULL, { 0 } },
+  { "about", about_activated, NULL, NULL, NULL, { 0 } },
+};
+
+static void
+dossier_application_startup (GApplication *application)
+{
+  const char *quit_accels[] = { "<Control>q", NULL };
+
+  G_APPLICATION_CLASS (dossier_application_parent_class)->startup (application);
+  g_action_map_add_action_entries (G_ACTION_MAP (application), app_actions, G_N_ELEMENTS (app_actions), application);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.quit", quit_accels);
+}
+
+static void
+dossier_application_finalize (GObject *object)
+{
+  DossierApplication *self = DOSSIER_APPLICATION (object);
+
+  g_clear_object (&self->wallet);
+  g_free (self->vault_dir);
+  G_OBJECT_CLASS (dossier_application_parent_class)->finalize (object);
+}
+
+static void
+dossier_application_class_init (DossierApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->finalize = dossier_application_finalize;
+  app_class->handle_local_options = dossier_application_handle_local_options;
+  app_class->activate = dossier_application_activate;
+  app_class->startup = dossier_application_startup;
+}
+
+static void
+dossier_application_init (DossierApplication *self)
+{
+  const GOptionEntry options[] = {
+    { "vault", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Open the vault in DIR"), N_("DIR") },
+    { "demo", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Open the demo vault of a fictional family"), NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version"), NULL },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
+}
+
+DossierApplication *
+dossier_application_new (void)
+{
+  /* One instance per vault would need D-Bus names per vault; for now each
+   * run is its own instance, and the vault's lock keeps two off one vault. */
+  return g_object_new (DOSSIER_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       "flags", G_APPLICATION_NON_UNIQUE,
+                       "resource-base-path", "/io/github/dossierapp/Dossier",
+                       NULL);
+}

@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include "dossier-wallet.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#define MAX_INDEXED_TEXT (64 * 1024)
+
+/* The context object of the application: it owns the vault (and, as they
+ * arrive, the HTTP session, the trust registry and the settings).  Windows
+ * and commands receive it; nothing else is global. */
+struct _DossierWallet
+{
+  GObject       parent_instance;
+  DossierVault *vault;
+};
+
+G_DEFINE_FINAL_TYPE (DossierWallet, dossier_wallet, G_TYPE_OBJECT)
+G_DEFINE_QUARK (dossier-wallet-error-quark, dossier_wallet_error)
+
+static void
+dossier_wallet_finalize (GObject *object)
+{
+  DossierWallet *self = DOSSIER_WALLET (object);
+
+  g_clear_object (&self->vault);
+  G_OBJECT_CLASS (dossier_wallet_parent_class)->finalize (object);
+}
+
+static void
+dossier_wallet_class_init (DossierWalletClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = dossier_wallet_finalize;
+}
+
+static void
+dossier_wallet_init (DossierWallet *self)
+{
+}
+
+DossierWallet *
+dossier_wallet_new (const char *vault_directory)
+{
+  DossierWallet *self;
+
+  g_return_val_if_fail (vault_directory != NULL, NULL);
+
+  self = g_object_new (DOSSIER_TYPE_WALLET, NULL);
+  self->vault = dossier_vault_new (vault_directory);
+  return self;
+}
+
+DossierVault *
+dossier_wallet_get_vault (DossierWallet *self)
+{
+  g_return_val_if_fail (DOSSIER_IS_WALLET (self), NULL);
+  return self->vault;
+}
+
+char *
+dossier_wallet_get_default_vault_directory (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "dossier", NULL);
+}
+
+char *
+dossier_wallet_get_demo_vault_directory (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "dossier-demo", NULL);
+}
+
+static char *
+guess_media_type (const char *name,
+                  GBytes     *bytes)
+{
+  gsize size;
+  gconstpointer data = g_bytes_get_data (bytes, &size);
+  g_autofree char *content_type = g_content_type_guess (name, data, MIN (size, 4096), NULL);
+
+  return g_content_type_get_mime_type (content_type);
+}
+
+/* "Bằng kỹ sư (2001).json" is shown as "Bằng kỹ sư (2001)". */
+static char *
+title_from_name (const char *name)
+{
+  const char *dot = strrchr (name, '.');
+
+  if (dot == NULL || dot == name || strlen (dot) > 6)
+    return g_strdup (name);
+  return g_strndup (name, (gsize) (dot - name));
+}
+
+/* Text documents are searchable by their words: the first part of the
+ * text is kept among the record's fields (inside the encrypted vault). */
+static JsonObject *
+text_fields (const char *media_type,
+             GBytes     *bytes)
+{
+  gsize size;
+  const char *data = g_bytes_get_data (bytes, &size);
+  g_autofree char *text = NULL;
+  JsonObject *fields;
+
+  if (media_type == NULL ||
+      !(g_str_has_prefix (media_type, "text/") || g_str_equal (media_type, "application/json") ||
+        g_str_has_suffix (media_type, "+json") || g_str_has_suffix (media_type, "xml")))
+    return NULL;
+  text = g_utf8_make_valid (data, (gssize) MIN (size, MAX_INDEXED_TEXT));
+  fields = json_object_new ();
+  json_object_set_string_member (fields, "text", text);
+  return fields;
+}
+
+/* Turns received bytes into the records to store.  Every input becomes at
+ * least one record: what no format module claims is kept as a document
+ * with its original bytes. */
+GPtrArray *
+dossier_wallet_intake (DossierWallet  *self,
+                       GBytes         *bytes,
+                       const char     *name,
+                       GError        **error)
+{
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(DossierVerdict) verdict = NULL;
+  g_autofree char *media_type = NULL;
+  g_autofree char *source = NULL;
+  g_autofree char *display = NULL;
+  g_autofree char *title = NULL;
+  g_autoptr(JsonObject) fields = NULL;
+  DossierRecord *record;
+
+  g_return_val_if_fail (DOSSIER_IS_WALLET (self), NULL);
+  g_return_val_if_fail (bytes != NULL, NULL);
+
+  display = g_utf8_make_valid (name != NULL && *name != '\0' ? name : _("Untitled"), -1);
+  if (g_bytes_get_size (bytes) == 0)
+    {
+      g_set_error (error, DOSSIER_WALLET_ERROR, DOSSIER_WALLET_ERROR_EMPTY,
+                   _("“%s” is empty; there is nothing to keep"), display);
+      return NULL;
+    }
+  if (g_bytes_get_size (bytes) > DOSSIER_WALLET_MAX_IMPORT_SIZE)
+    {
+      g_set_error (error, DOSSIER_WALLET_ERROR, DOSSIER_WALLET_ERROR_TOO_LARGE,
+                   _("“%s” is larger than %d MiB, the most Dossier keeps in one record"),
+                   display, DOSSIER_WALLET_MAX_IMPORT_SIZE / (1024 * 1024));
+      return NULL;
+    }
+
+  media_type = guess_media_type (display, bytes);
+  source = g_strdup_printf (_("File “%s”"), display);
+  verdict = dossier_verdict_new_not_verifiable (NULL);
+
+  title = title_from_name (display);
+  record = dossier_record_new (DOSSIER_RECORD_KIND_DOCUMENT, title);
+  fields = text_fields (media_type, bytes);
+  if (fields != NULL)
+    dossier_record_set_fields (record, fields);
+  dossier_record_set_format (record, "document");
+  dossier_record_set_media_type (record, media_type);
+  dossier_record_set_source (record, source);
+  dossier_record_set_original (record, bytes);
+  dossier_record_set_verdict (record, verdict);
+  g_ptr_array_add (records, record);
+  return g_steal_pointer (&records);
+}
+
+typedef struct
+{
+  gint64     person_id;
+  GPtrArray *records;
+} ImportData;
+
+static void
+import_data_free (ImportData *data)
+{
+  g_clear_pointer (&data->records, g_ptr_array_unref);
+  g_free (data);
+}
+
+static void
+on_records_added (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ImportData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!dossier_vault_add_records_finish (DOSSIER_VAULT (source), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, g_ptr_array_ref (data->records), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+read_file_in_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  DossierWallet *self = source_object;
+  GFile *file = G_FILE (g_object_get_data (G_OBJECT (task), "file"));
+  ImportData *data = task_data;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  GError *error = NULL;
+
+  /* The size is checked before reading, so a huge file is never loaded. */
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                            G_FILE_QUERY_INFO_NONE, cancellable, &error);
+  if (info != NULL && g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+    {
+      g_task_return_new_error (task, DOSSIER_WALLET_ERROR, DOSSIER_WALLET_ERROR_UNREADABLE,
+                               _("“%s” is not a regular file"), name);
+      return;
+    }
+  if (info != NULL && g_file_info_get_size (info) > DOSSIER_WALLET_MAX_IMPORT_SIZE)
+    {
+      g_task_return_new_error (task, DOSSIER_WALLET_ERROR, DOSSIER_WALLET_ERROR_TOO_LARGE,
+                               _("“%s” is larger than %d MiB, the most Dossier keeps in one record"),
+                               name, DOSSIER_WALLET_MAX_IMPORT_SIZE / (1024 * 1024));
+      return;
+    }
+  if (info == NULL || !g_file_load_contents (file, cancellable, &contents, &length, NULL, &error))
+    {
+      g_task_return_new_error (task, DOSSIER_WALLET_ERROR, DOSSIER_WALLET_ERROR_UNREADABLE,
+                               _("Cannot read “%s”: %s"), name, error->message);
+      g_clear_error (&error);
+      return;
+    }
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+  data->records = dossier_wallet_intake (self, bytes, name, &error);
+  if (data->records == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  for (guint i = 0; i < data->records->len; i++)
+    dossier_record_set_person_id (g_ptr_array_index (data->records, i), data->person_id);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_file_read (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DossierWallet *self = DOSSIER_WALLET (source);
+  ImportData *data = g_task_get_task_data (task);
+  GCancellable *cancellable;
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  cancellable = g_task_get_cancellable (task);
+  dossier_vault_add_records_async (self->vault, data->records, cancellable,
+                                   on_records_added, g_steal_pointer (&task));
+}
+
+/* Reads @file off the main thread, turns it into records and stores them in
+ * one transaction: a file that fails changes nothing in the vault. */
+void
+dossier_wallet_import_file_async (DossierWallet       *self,
+                                  GFile               *file,
+                                  gint64               person_id,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) read_task = NULL;
+  ImportData *data;
+
+  g_return_if_fail (DOSSIER_IS_WALLET (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  data = g_new0 (ImportData, 1);
+  data->person_id = person_id;
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dossier_wallet_import_file_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) import_data_free);
+
+  read_task = g_task_new (self, cancellable, on_file_read, g_steal_pointer (&task));
+  g_task_set_task_data (read_task, data, NULL);
+  g_object_set_data_full (G_OBJECT (read_task), "file", g_object_ref (file), g_object_unref);
+  g_task_run_in_thread (read_task, read_file_in_thread);
+}
+
+GPtrArray *
+dossier_wallet_import_file_finish (DossierWallet  *self,
+                                   GAsyncResult   *result,
+                                   GError        **error)
+{
+  g_return_val_if_fail (DOSSIER_IS_WALLET (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

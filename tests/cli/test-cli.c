@@ -1,0 +1,452 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "dossier-test-utils.h"
+#include "dossier-vault.h"
+
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+
+#define PASSPHRASE "mật khẩu thử nghiệm"
+
+static const char *cli_path;
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+static GSubprocessLauncher *
+launcher_new (const char *passphrase)
+{
+  GSubprocessLauncher *launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                             G_SUBPROCESS_FLAGS_STDERR_PIPE |
+                                                             G_SUBPROCESS_FLAGS_STDIN_PIPE);
+
+  if (passphrase != NULL)
+    g_subprocess_launcher_setenv (launcher, "DOSSIER_PASSPHRASE", passphrase, TRUE);
+  else
+    g_subprocess_launcher_unsetenv (launcher, "DOSSIER_PASSPHRASE");
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "C", TRUE);
+  return launcher;
+}
+
+/* Runs dossier-cli with @argv (NULL-terminated, after the program name). */
+static void
+run_cli (Run                *run,
+         const char         *passphrase,
+         const char * const *args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = launcher_new (passphrase);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (argv, (gpointer) cli_path);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  run->status = g_subprocess_get_exit_status (process);
+}
+
+#define CLI(run, pass, ...) run_cli (run, pass, (const char * const[]) { __VA_ARGS__, NULL })
+
+static char *
+write_file (const char *dir,
+            const char *name,
+            const char *contents,
+            gssize      length)
+{
+  char *path = g_build_filename (dir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, contents, length, NULL));
+  return path;
+}
+
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = json_from_string (text, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+  return node;
+}
+
+static void
+init_vault (const char *vault)
+{
+  g_auto(Run) run = { 0 };
+
+  CLI (&run, PASSPHRASE, "--vault", vault, "init", "--owner", "Nguyễn Văn An",
+       "--kdf-iterations", "1", "--kdf-memory", "8192");
+  g_assert_cmpint (run.status, ==, 0);
+}
+
+static void
+test_round_trip (void)
+{
+  g_autofree char *dir = dossier_test_make_tmpdir ();
+  g_autofree char *vault = g_build_filename (dir, "vault", NULL);
+  g_autofree char *a = write_file (dir, "Bằng tốt nghiệp.json", "{\"ho_ten\": \"Đặng Văn Lâm\"}", -1);
+  g_autofree char *b = write_file (dir, "scan.bin", "\x00\x01\x02\x03 binary", 11);
+  g_autofree char *digest = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) "\x00\x01\x02\x03 binary", 11);
+  g_autofree char *new_pass = write_file (dir, "new-pass", "mật khẩu mới\n", -1);
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonNode) list = NULL;
+  g_autoptr(JsonNode) shown = NULL;
+  g_autoptr(JsonNode) log = NULL;
+  JsonArray *records;
+  gint64 binary_id = 0;
+
+  init_vault (vault);
+  CLI (&run, PASSPHRASE, "--vault", vault, "import", a, b);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "as record 1"));
+  g_assert_nonnull (strstr (run.out, "as record 2"));
+  run_clear (&run);
+
+  CLI (&run, PASSPHRASE, "--vault", vault, "list", "--json");
+  g_assert_cmpint (run.status, ==, 0);
+  list = parse_json (run.out);
+  records = json_node_get_array (list);
+  g_assert_cmpuint (json_array_get_length (records), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      JsonObject *record = json_array_get_object_element (records, i);
+
+      g_assert_cmpstr (json_object_get_string_member (record, "kind"), ==, "document");
+      if (g_strcmp0 (json_object_get_string_member (record, "title"), "scan") == 0)
+        binary_id = json_object_get_int_member (record, "id");
+    }
+  g_assert_cmpint (binary_id, >, 0);
+  run_clear (&run);
+
+  {
+    g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, binary_id);
+
+    CLI (&run, PASSPHRASE, "--vault", vault, "show", id, "--json");
+    g_assert_cmpint (run.status, ==, 0);
+    shown = parse_json (run.out);
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (shown), "sha256"), ==, digest);
+    g_assert_cmpint (json_object_get_int_member (json_node_get_object (shown), "size"), ==, 11);
+    run_clear (&run);
+  }
+
+  CLI (&run, PASSPHRASE, "--vault", vault, "search", "dang", "van", "lam");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "Bằng tốt nghiệp"));
+  run_clear (&run);
+  CLI (&run, PASSPHRASE, "--vault", vault, "search", "Đặng", "--json");
+  g_assert_cmpint (run.status, ==, 0);
+  {
+    g_autoptr(JsonNode) found = parse_json (run.out);
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (found)), ==, 1);
+  }
+  run_clear (&run);
+
+  CLI (&run, PASSPHRASE, "--vault", vault, "delete", "1");
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  CLI (&run, PASSPHRASE, "--vault", vault, "delete", "1");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "No record"));
+  run_clear (&run);
+
+  CLI (&run, PASSPHRASE, "--vault", vault, "log", "--json");
+  g_assert_cmpint (run.status, ==, 0);
+  log = parse_json (run.out);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (json_node_get_array (log), 0), "action"),
+                   ==, "delete");
+  run_clear (&run);
+
+  CLI (&run, PASSPHRASE, "--vault", vault, "passwd", "--new-passphrase-file", new_pass);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  CLI (&run, PASSPHRASE, "--vault", vault, "list");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "Wrong passphrase"));
+  run_clear (&run);
+  CLI (&run, NULL, "--vault", vault, "--passphrase-file", new_pass, "list");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "scan"));
+
+  dossier_test_rm_rf (dir);
+}
+
+static void
+test_errors (void)
+{
+  g_autofree char *dir = dossier_test_make_tmpdir ();
+  g_autofree char *vault = g_build_filename (dir, "vault", NULL);
+  g_autofree char *empty = write_file (dir, "empty.pdf", "", 0);
+  g_autofree char *missing = g_build_filename (dir, "missing.pdf", NULL);
+  const char *commands[] = { "init", "import", "list", "show", "search", "delete", "log", "passwd" };
+  g_auto(Run) run = { 0 };
+
+  CLI (&run, PASSPHRASE, "frobnicate");
+  g_assert_cmpint (run.status, ==, 2);
+  run_clear (&run);
+  CLI (&run, PASSPHRASE, "--no-such-option", "list");
+  g_assert_cmpint (run.status, ==, 2);
+  run_clear (&run);
+  CLI (&run, PASSPHRASE, "--vault", vault, "list");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "no vault"));
+  run_clear (&run);
+  CLI (&run, NULL, "--vault", vault, "init");   /* no passphrase, no terminal */
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_false (g_file_test (vault, G_FILE_TEST_EXISTS));
+  run_clear (&run);
+  CLI (&run, PASSPHRASE, "--vault", vault, "init", "--kdf-memory", "12");
+  g_assert_cmpint (run.status, ==, 2);
+  run_clear (&run);
+
+  init_vault (vault);
+  CLI (&run, PASSPHRASE, "--vault", vault, "init");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "already exists"));
+  run_clear (&run);
+  CLI (&run, PASSPHRASE, "--vault", vault, "import", missing);
+  g_assert_cmpint (run.status, ==, 2);
+  run_clear (&run);
+  CLI (&run, PASSPHRASE, "--vault", vault, "import", empty);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "empty"));
+  run_clear (&run);
+  CLI (&run, PASSPHRASE, "--vault", vault, "import", dir);
+  g_assert_cmpint (run.status, ==, 2);
+  run_clear (&run);
+  CLI (&run, PASSPHRASE, "--vault", vault, "list", "--json");
+  g_assert_cmpstr (g_strstrip (run.out), ==, "[]");
+  run_clear (&run);
+  CLI (&run, PASSPHRASE, "--vault", vault, "show", "abc");
+  g_assert_cmpint (run.status, ==, 2);
+  run_clear (&run);
+  CLI (&run, PASSPHRASE, "--vault", vault, "list", "--kind", "spaceship");
+  g_assert_cmpint (run.status, ==, 2);
+  run_clear (&run);
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      CLI (&run, PASSPHRASE, "--vault", vault, commands[i], "--help");
+      g_assert_cmpint (run.status, ==, 0);
+      g_assert_nonnull (strstr (run.out, commands[i]));
+      run_clear (&run);
+    }
+  CLI (&run, PASSPHRASE, "--help");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "passwd"));
+
+  dossier_test_rm_rf (dir);
+}
+
+/* --- crash safety ------------------------------------------------------------ */
+
+#define N_FILES 30
+#define N_ROUNDS 100
+
+typedef struct
+{
+  char       *dir;
+  char       *vault;
+  char       *files[N_FILES];
+  GHashTable *digests;   /* title -> SHA-256 of the file */
+} CrashFixture;
+
+static gint64
+count_records (const char *vault)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonNode) list = NULL;
+
+  CLI (&run, PASSPHRASE, "--vault", vault, "list", "--json");
+  if (run.status != 0)
+    g_error ("the vault does not open after a crash: %s", run.err);
+  list = parse_json (run.out);
+  return json_array_get_length (json_node_get_array (list));
+}
+
+static void
+on_wait_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Starts an import of all files, kills it after @delay_ms, and returns how
+ * many imports it reported as done. */
+static guint
+import_and_kill (CrashFixture *f,
+                 guint         delay_ms)
+{
+  g_autoptr(GSubprocessLauncher) launcher = launcher_new (PASSPHRASE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  gboolean exited = FALSE, timed_out = FALSE;
+  guint reported = 0;
+
+  g_ptr_array_add (argv, (gpointer) cli_path);
+  g_ptr_array_add (argv, (gpointer) "--vault");
+  g_ptr_array_add (argv, f->vault);
+  g_ptr_array_add (argv, (gpointer) "import");
+  for (guint i = 0; i < N_FILES; i++)
+    g_ptr_array_add (argv, f->files[i]);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait_async (process, NULL, on_wait_done, &exited);
+  g_timeout_add (delay_ms, on_timeout, &timed_out);
+  while (!exited && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!exited)
+    g_subprocess_send_signal (process, SIGKILL);
+  while (!exited)
+    g_main_context_iteration (NULL, TRUE);
+  while (!timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  for (const char *p = out; (p = strstr (p, "Imported ")) != NULL; p++)
+    reported++;
+  return reported;
+}
+
+/* Every record in the vault is whole: its original bytes are those of the
+ * file it came from. */
+static void
+check_records_whole (CrashFixture *f,
+                     gint64        expected)
+{
+  DossierVault *vault = dossier_vault_new (f->vault);
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *result = NULL;
+
+  dossier_vault_open_async (vault, PASSPHRASE, NULL, dossier_test_store_result, &result);
+  g_assert_true (dossier_vault_open_finish (vault, dossier_test_wait (&result), &error));
+  g_clear_object (&result);
+  dossier_vault_query_records_async (vault, NULL, NULL, dossier_test_store_result, &result);
+  records = dossier_vault_query_records_finish (vault, dossier_test_wait (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_cmpint (records->len, ==, expected);
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      DossierRecord *listed = g_ptr_array_index (records, i);
+      g_autoptr(DossierRecord) record = NULL;
+      g_autofree char *digest = NULL;
+
+      dossier_vault_get_record_async (vault, dossier_record_get_id (listed), NULL, dossier_test_store_result, &result);
+      record = dossier_vault_get_record_finish (vault, dossier_test_wait (&result), &error);
+      g_assert_no_error (error);
+      g_clear_object (&result);
+      g_assert_nonnull (dossier_record_get_original (record));
+      digest = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, dossier_record_get_original (record));
+      g_assert_cmpstr (digest, ==, g_hash_table_lookup (f->digests, dossier_record_get_title (record)));
+    }
+  dossier_vault_lock_async (vault, NULL, dossier_test_store_result, &result);
+  dossier_test_wait (&result);
+  g_clear_object (&result);
+  dossier_test_assert_finalize (vault);
+}
+
+static void
+test_crash_safety (void)
+{
+  CrashFixture f = { 0 };
+  g_autoptr(GRand) rand = g_rand_new ();
+  gint64 committed = 0;
+  guint kills = 0;
+
+  g_test_message ("random seed for delays: see the delays printed below");
+  f.dir = dossier_test_make_tmpdir ();
+  f.vault = g_build_filename (f.dir, "vault", NULL);
+  f.digests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; i < N_FILES; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("record-%02u.dat", i);
+      g_autofree char *content = g_strdup_printf ("%u:%s", i, "Nguyễn Văn An — hồ sơ");
+      g_autoptr(GString) big = g_string_new (NULL);
+
+      for (guint k = 0; k < 2000; k++)
+        g_string_append_printf (big, "%s/%u;", content, k);
+      f.files[i] = write_file (f.dir, name, big->str, (gssize) big->len);
+      g_hash_table_insert (f.digests, g_strdup_printf ("record-%02u", i),
+                           g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) big->str, big->len));
+    }
+  init_vault (f.vault);
+
+  for (guint round = 0; round < N_ROUNDS; round++)
+    {
+      guint delay = (guint) g_rand_int_range (rand, 5, 400);
+      guint reported = import_and_kill (&f, delay);
+      gint64 now = count_records (f.vault);
+
+      /* Each reported import is committed; one more may have committed
+       * just before the kill, before it could be reported. */
+      if (now < committed + reported || now > committed + reported + 1)
+        g_error ("round %u (kill after %u ms): %" G_GINT64_FORMAT " records, expected %" G_GINT64_FORMAT " + %u (+1)",
+                 round, delay, now, committed, reported);
+      if (reported < N_FILES)
+        kills++;
+      committed = now;
+      if (g_getenv ("DOSSIER_TEST_TRACE") != NULL)
+        g_printerr ("round %u delay %u reported %u total %" G_GINT64_FORMAT " at %" G_GINT64_FORMAT "\n", round, delay, reported, now, g_get_monotonic_time () / 1000);
+      if (round % 25 == 24)
+        check_records_whole (&f, committed);
+    }
+  check_records_whole (&f, committed);
+  g_test_message ("%u of %u imports killed part way; %" G_GINT64_FORMAT " records committed", kills, N_ROUNDS, committed);
+  g_assert_cmpuint (kills, >, N_ROUNDS / 4);
+
+  for (guint i = 0; i < N_FILES; i++)
+    g_free (f.files[i]);
+  g_hash_table_unref (f.digests);
+  dossier_test_rm_rf (f.dir);
+  g_free (f.dir);
+  g_free (f.vault);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  cli_path = g_getenv ("DOSSIER_CLI");
+  g_assert_nonnull (cli_path);
+
+  g_test_add_func ("/cli/round-trip", test_round_trip);
+  g_test_add_func ("/cli/errors", test_errors);
+  g_test_add_func ("/cli/crash-safety", test_crash_safety);
+  return g_test_run ();
+}

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "dossier-audit-entry.h"
+#include "dossier-core-error.h"
+#include "dossier-record.h"
+#include "dossier-secret.h"
+#include "dossier-text.h"
+
+#include <string.h>
+
+static void
+test_fold (void)
+{
+  struct { const char *in, *out; } cases[] = {
+    { "Nguyễn Văn An", "nguyen van an" },
+    { "ĐẶNG THỊ HOA", "dang thi hoa" },
+    { "Đặng", "dang" },
+    { "đường", "duong" },
+    { "Trường Đại học Bách khoa Hà Nội", "truong dai hoc bach khoa ha noi" },
+    { "Tiêm chủng mở rộng", "tiem chung mo rong" },
+    { "ố ồ ổ ỗ ộ ớ ờ ở ỡ ợ", "o o o o o o o o o o" },
+    { "Ứng Ửu Ỹ", "ung uu y" },
+    { "Ǆ ﬁ", "dz fi" },             /* compatibility forms decompose too */
+    { "plain ASCII 123", "plain ascii 123" },
+    { "", "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *folded = dossier_text_fold (cases[i].in);
+      g_assert_cmpstr (folded, ==, cases[i].out);
+    }
+  {
+    /* Invalid UTF-8 is repaired, never crashes. */
+    g_autofree char *folded = dossier_text_fold ("ab\xff\xfe" "c");
+    g_assert_true (g_utf8_validate (folded, -1, NULL));
+  }
+}
+
+static void
+test_fold_words (void)
+{
+  g_auto(GStrv) words = dossier_text_fold_words ("  \"Nguyễn\" OR văn-AN* (NEAR) ");
+  const char *expected[] = { "nguyen", "or", "van", "an", "near", NULL };
+
+  g_assert_cmpstrv (words, expected);
+}
+
+static void
+test_verdict_json (void)
+{
+  g_autoptr(DossierVerdict) verdict = dossier_verdict_new ();
+  g_autoptr(DossierVerdict) copy = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (dossier_verdict_get_summary (verdict), ==, DOSSIER_VERDICT_UNVERIFIED);
+  dossier_verdict_set (verdict, DOSSIER_VERDICT_PART_AUTHENTIC, DOSSIER_CHECK_PASSED, "signature", "ES256 by key 1");
+  dossier_verdict_set (verdict, DOSSIER_VERDICT_PART_TRUSTED, DOSSIER_CHECK_PASSED, "anchor", "Bộ Y tế");
+  dossier_verdict_set (verdict, DOSSIER_VERDICT_PART_CURRENT, DOSSIER_CHECK_NOT_APPLICABLE, NULL, NULL);
+  g_assert_cmpint (dossier_verdict_get_summary (verdict), ==, DOSSIER_VERDICT_VALID);
+
+  node = dossier_verdict_to_json (verdict);
+  copy = dossier_verdict_new_from_json (node, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (dossier_verdict_get_state (copy, DOSSIER_VERDICT_PART_TRUSTED), ==, DOSSIER_CHECK_PASSED);
+  g_assert_cmpstr (dossier_verdict_get_reason (copy, DOSSIER_VERDICT_PART_TRUSTED), ==, "Bộ Y tế");
+  g_assert_cmpint (dossier_verdict_get_summary (copy), ==, DOSSIER_VERDICT_VALID);
+
+  dossier_verdict_set (copy, DOSSIER_VERDICT_PART_CURRENT, DOSSIER_CHECK_FAILED, "revoked", "Revoked");
+  g_assert_cmpint (dossier_verdict_get_summary (copy), ==, DOSSIER_VERDICT_INVALID);
+}
+
+static void
+test_verdict_bad_json (void)
+{
+  const char *bad[] = {
+    "[]", "1", "{\"authentic\": 3}", "{\"authentic\": {\"state\": 7}}",
+    "{\"trusted\": {\"state\": \"maybe\"}}", "{\"current\": {\"state\": \"passed\", \"reason\": []}}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(JsonNode) node = json_from_string (bad[i], NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(DossierVerdict) verdict = dossier_verdict_new_from_json (node, &error);
+
+      g_assert_null (verdict);
+      g_assert_error (error, DOSSIER_CORE_ERROR, DOSSIER_CORE_ERROR_INVALID_DATA);
+    }
+}
+
+static void
+count_notify (guint *counter)
+{
+  (*counter)++;
+}
+
+static void
+test_record (void)
+{
+  DossierRecord *record = dossier_record_new (DOSSIER_RECORD_KIND_IMMUNIZATION, "Vắc xin sởi");
+  g_autoptr(JsonObject) fields = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+  const char *tags[] = { "tiêm chủng", NULL };
+  guint notified = 0;
+
+  g_assert_cmpint (dossier_record_kind_get_category (DOSSIER_RECORD_KIND_IMMUNIZATION), ==, DOSSIER_RECORD_CATEGORY_HEALTH);
+  g_assert_cmpint (dossier_record_kind_get_category (DOSSIER_RECORD_KIND_BADGE), ==, DOSSIER_RECORD_CATEGORY_LEARNING);
+  g_assert_cmpint (dossier_record_kind_get_category (DOSSIER_RECORD_KIND_DOCUMENT), ==, DOSSIER_RECORD_CATEGORY_OTHER);
+  g_assert_nonnull (dossier_record_get_uuid (record));
+
+  g_signal_connect_swapped (record, "notify::title", G_CALLBACK (count_notify), &notified);
+  dossier_record_set_title (record, "Vắc xin sởi");
+  g_assert_cmpuint (notified, ==, 0);
+  dossier_record_set_title (record, "Vắc xin sởi - rubella");
+  g_assert_cmpuint (notified, ==, 1);
+
+  json_object_set_string_member (fields, "lot", "MR-2019-01");
+  json_object_set_int_member (fields, "dose", 2);
+  dossier_record_set_fields (record, fields);
+  dossier_record_set_tags (record, tags);
+  text = dossier_record_dup_search_text (record);
+  g_assert_nonnull (strstr (text, "MR-2019-01"));
+  g_assert_nonnull (strstr (text, "tiêm chủng"));
+
+  node = dossier_record_to_json (record);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "kind"), ==, "immunization");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "category"), ==, "health");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "title"), ==, "Vắc xin sởi - rubella");
+  g_assert_finalize_object (record);
+}
+
+static void
+test_audit_actions (void)
+{
+  for (int a = DOSSIER_AUDIT_CREATE; a <= DOSSIER_AUDIT_PERSON; a++)
+    {
+      DossierAuditAction back;
+
+      g_assert_true (dossier_audit_action_from_string (dossier_audit_action_to_string (a), &back));
+      g_assert_cmpint (back, ==, a);
+    }
+  g_assert_false (dossier_audit_action_from_string ("nonsense", &(DossierAuditAction){ 0 }));
+}
+
+static void
+test_secure (void)
+{
+  char *copy = dossier_secure_strdup ("bí mật");
+  guint8 a[32], b[32];
+
+  g_assert_cmpstr (copy, ==, "bí mật");
+  dossier_secure_strfree (copy);
+  g_assert_true (dossier_secure_random (a, sizeof a));
+  g_assert_true (dossier_secure_random (b, sizeof b));
+  g_assert_false (dossier_secure_equal (a, b, sizeof a));
+  g_assert_true (dossier_secure_equal (a, a, sizeof a));
+  dossier_secure_wipe (a, sizeof a);
+  for (guint i = 0; i < sizeof a; i++)
+    g_assert_cmpuint (a[i], ==, 0);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/core/fold", test_fold);
+  g_test_add_func ("/core/fold-words", test_fold_words);
+  g_test_add_func ("/core/verdict-json", test_verdict_json);
+  g_test_add_func ("/core/verdict-bad-json", test_verdict_bad_json);
+  g_test_add_func ("/core/record", test_record);
+  g_test_add_func ("/core/audit-actions", test_audit_actions);
+  g_test_add_func ("/core/secure", test_secure);
+  return g_test_run ();
+}
