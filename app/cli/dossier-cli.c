@@ -270,8 +270,8 @@ command_import (Cli   *cli,
         {
           DossierRecord *record = g_ptr_array_index (records, r);
 
-          g_print (_("Imported %s as record %" G_GINT64_FORMAT " (%s)\n"), argv[i],
-                   dossier_record_get_id (record), dossier_record_kind_get_label (dossier_record_get_kind (record)));
+          g_print (_("Imported %s as record %lld (%s)\n"), argv[i],
+                   (long long) dossier_record_get_id (record), dossier_record_kind_get_label (dossier_record_get_kind (record)));
         }
       fflush (stdout);
     }
@@ -419,7 +419,7 @@ command_show (Cli   *cli,
 
   verdict = dossier_record_get_verdict (record);
   g_print ("%s\n", dossier_record_get_title (record));
-  g_print (_("  Number:    %" G_GINT64_FORMAT "\n"), dossier_record_get_id (record));
+  g_print (_("  Number:    %lld\n"), (long long) dossier_record_get_id (record));
   g_print (_("  Kind:      %s\n"), dossier_record_kind_get_label (dossier_record_get_kind (record)));
   if (dossier_record_get_issuer_name (record) != NULL)
     g_print (_("  Issuer:    %s\n"), dossier_record_get_issuer_name (record));
@@ -459,7 +459,7 @@ command_delete (Cli   *cli,
                                            CALL (cli, dossier_vault_delete_record_async (vault, id, NULL, on_result, cli)),
                                            &error))
     return fail (error);
-  g_print (_("Deleted record %" G_GINT64_FORMAT "\n"), id);
+  g_print (_("Deleted record %lld\n"), (long long) id);
   return DOSSIER_CLI_EXIT_OK;
 }
 

@@ -267,7 +267,7 @@ dossier_vault_rows_get_record (DossierVaultDb  *db,
     {
       sqlite3_reset (stmt);
       g_set_error (error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_NO_SUCH_RECORD,
-                   _("No record with number %" G_GINT64_FORMAT " in this vault"), id);
+                   _("No record with number %lld in this vault"), (long long) id);
       return NULL;
     }
   if (rc != SQLITE_ROW)
@@ -288,7 +288,7 @@ dossier_vault_rows_get_record (DossierVaultDb  *db,
         {
           sqlite3_reset (stmt);
           g_set_error (error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_DAMAGED,
-                       _("The original file of record %" G_GINT64_FORMAT " does not match its checksum"), id);
+                       _("The original file of record %lld does not match its checksum"), (long long) id);
           return NULL;
         }
       dossier_record_set_original (record, bytes);
@@ -515,7 +515,7 @@ expect_changed_person (DossierVaultDb  *db,
   if (sqlite3_changes (dossier_vault_db_get_handle (db)) > 0)
     return TRUE;
   g_set_error (error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_NO_SUCH_PERSON,
-               _("No person with number %" G_GINT64_FORMAT " in this vault"), id);
+               _("No person with number %lld in this vault"), (long long) id);
   return FALSE;
 }
 
