@@ -160,6 +160,7 @@ dossier_vault_db_open (const char    *path,
                               "PRAGMA synchronous = FULL;"
                               "PRAGMA foreign_keys = ON;"
                               "PRAGMA temp_store = MEMORY;"
+                              "PRAGMA cache_size = -32768;"
                               "PRAGMA secure_delete = ON;",
                               error))
     return NULL;

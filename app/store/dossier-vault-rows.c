@@ -297,15 +297,20 @@ dossier_vault_rows_get_record (DossierVaultDb  *db,
   return g_steal_pointer (&record);
 }
 
-/* Builds "WHERE ..." for a query; the bindings follow in the same order
+/* Builds "FROM ... WHERE ..." for a query; the bindings follow in the same order
  * as bind_query() adds them. */
 static char *
 query_where (const DossierVaultQuery *query)
 {
-  GString *sql = g_string_new (" WHERE 1");
+  GString *sql = g_string_new (NULL);
 
+  /* A search starts from the full-text index and looks up only the rows it
+   * found; a plain listing walks the date index. */
   if (query->text != NULL)
-    g_string_append (sql, " AND r.id IN (SELECT docid FROM records_fts WHERE records_fts MATCH ?)");
+    g_string_append (sql, " FROM records_fts JOIN records r ON r.id = records_fts.docid"
+                          " WHERE records_fts MATCH ?");
+  else
+    g_string_append (sql, " FROM records r WHERE 1");
   if (query->category >= 0)
     g_string_append (sql, " AND r.category = ?");
   if (query->kind >= 0)
@@ -373,7 +378,7 @@ dossier_vault_rows_query_records (DossierVaultDb           *db,
     return g_steal_pointer (&records);
 
   where = query_where (query);
-  sql = g_strconcat ("SELECT " RECORD_COLUMNS " FROM records r", where,
+  sql = g_strconcat ("SELECT " RECORD_COLUMNS, where,
                      " ORDER BY r.sort_date DESC, r.id DESC LIMIT ? OFFSET ?", NULL);
   stmt = dossier_vault_db_prepare (db, sql, error);
   if (stmt == NULL)
@@ -408,7 +413,7 @@ dossier_vault_rows_count_records (DossierVaultDb           *db,
     return 0;
 
   where = query_where (query);
-  sql = g_strconcat ("SELECT count(*) FROM records r", where, NULL);
+  sql = g_strconcat ("SELECT count(*)", where, NULL);
   stmt = dossier_vault_db_prepare (db, sql, error);
   if (stmt == NULL)
     return -1;

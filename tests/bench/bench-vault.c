@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* Vault benchmarks: prints figures, asserts nothing about speed. */
+#include "dossier-test-utils.h"
+#include "dossier-vault-db.h"
+#include "dossier-vault-rows.h"
+#include "dossier-vault-schema.h"
+#include "dossier-vault.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char * const family[] = { "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Đặng", "Bùi", "Đỗ" };
+static const char * const given[] = { "An", "Bình", "Chi", "Dũng", "Hà", "Khang", "Lan", "Minh", "Ngọc", "Thảo" };
+static const char * const titles[] = {
+  "Bằng tốt nghiệp trung học phổ thông", "Bằng cử nhân", "Chứng chỉ tiếng Anh B1",
+  "Giấy chứng nhận tiêm chủng", "Kết quả xét nghiệm đường huyết", "Đơn thuốc", "Huy hiệu khóa học",
+};
+
+static DossierRecord *
+bench_record (guint i)
+{
+  DossierRecord *record = dossier_record_new (i % 2 ? DOSSIER_RECORD_KIND_IMMUNIZATION : DOSSIER_RECORD_KIND_DIPLOMA,
+                                              titles[i % G_N_ELEMENTS (titles)]);
+  g_autoptr(JsonObject) fields = json_object_new ();
+  g_autofree char *holder = g_strdup_printf ("%s Văn %s", family[i % G_N_ELEMENTS (family)],
+                                             given[(i / 8) % G_N_ELEMENTS (given)]);
+  g_autofree char *issued = g_strdup_printf ("%04u-%02u-%02u", 1990 + i % 35, 1 + i % 12, 1 + i % 28);
+  g_autofree char *serial = g_strdup_printf ("SO-%08u", i);
+  g_autoptr(GBytes) original = NULL;
+  g_autoptr(GString) body = g_string_new (NULL);
+
+  json_object_set_string_member (fields, "holder", holder);
+  json_object_set_string_member (fields, "serial", serial);
+  dossier_record_set_fields (record, fields);
+  dossier_record_set_issuer_name (record, "Sở Giáo dục và Đào tạo Hà Nội");
+  dossier_record_set_issued (record, issued);
+  dossier_record_set_format (record, "bench");
+  while (body->len < 1500)
+    g_string_append_printf (body, "{\"holder\":\"%s\",\"serial\":\"%s\"}", holder, serial);
+  original = g_bytes_new (body->str, body->len);
+  dossier_record_set_original (record, original);
+  return record;
+}
+
+static DossierVaultDb *
+new_db (const char   *dir,
+        const char   *name,
+        const guint8 *key)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(DossierPerson) owner = dossier_person_new ("Nguyễn Văn An", "owner");
+  g_autoptr(GError) error = NULL;
+  DossierVaultDb *db = dossier_vault_db_open (path, key, TRUE, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (dossier_vault_schema_migrate (db, DOSSIER_VAULT_SCHEMA_VERSION, &error));
+  g_assert_true (dossier_vault_db_begin (db, &error));
+  g_assert_true (dossier_vault_rows_insert_person (db, owner, &error));
+  g_assert_true (dossier_vault_db_commit (db, &error));
+  return db;
+}
+
+/* Imports @count records in transactions of @batch, as an import of many
+ * files does; returns seconds. */
+static double
+import_records (DossierVaultDb *db,
+                guint           first,
+                guint           count,
+                guint           batch)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  for (guint i = first; i < first + count; i += batch)
+    {
+      g_assert_true (dossier_vault_db_begin (db, &error));
+      for (guint j = i; j < MIN (i + batch, first + count); j++)
+        {
+          g_autoptr(DossierRecord) record = bench_record (j);
+          g_assert_true (dossier_vault_rows_insert_record (db, record, &error));
+        }
+      g_assert_true (dossier_vault_db_commit (db, &error));
+    }
+  return (g_get_monotonic_time () - start) / 1e6;
+}
+
+static double
+median_ms (DossierVaultDb          *db,
+           const DossierVaultQuery *query,
+           guint                   *found)
+{
+  double times[15];
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (times); i++)
+    {
+      gint64 start = g_get_monotonic_time ();
+      g_autoptr(GPtrArray) records = dossier_vault_rows_query_records (db, query, &error);
+
+      g_assert_no_error (error);
+      times[i] = (g_get_monotonic_time () - start) / 1e3;
+      *found = records->len;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (times); i++)
+    for (guint j = i + 1; j < G_N_ELEMENTS (times); j++)
+      if (times[j] < times[i])
+        {
+          double t = times[i];
+          times[i] = times[j];
+          times[j] = t;
+        }
+  return times[G_N_ELEMENTS (times) / 2];
+}
+
+static void
+bench_import (const char *dir)
+{
+  guint8 key[DOSSIER_VAULT_KEY_SIZE];
+  DossierVaultDb *encrypted, *plain;
+  double t_enc, t_plain;
+  const guint n = 10000, batch = 100;
+
+  memset (key, 0x42, sizeof key);
+  encrypted = new_db (dir, "encrypted.db", key);
+  plain = new_db (dir, "plain.db", NULL);
+  t_plain = import_records (plain, 0, n, batch);
+  t_enc = import_records (encrypted, 0, n, batch);
+  printf ("import %u records (%u per transaction): encrypted %.2f s (%.0f/s), plain SQLite %.2f s (%.0f/s), ratio %.2f (goal <= 1.5)\n",
+          n, batch, t_enc, n / t_enc, t_plain, n / t_plain, t_enc / t_plain);
+  dossier_vault_db_close (encrypted);
+  dossier_vault_db_close (plain);
+}
+
+static void
+bench_queries (const char *dir)
+{
+  guint8 key[DOSSIER_VAULT_KEY_SIZE];
+  g_autoptr(DossierVaultQuery) first_page = dossier_vault_query_new ();
+  g_autoptr(DossierVaultQuery) health_page = dossier_vault_query_new ();
+  g_autoptr(DossierVaultQuery) common = dossier_vault_query_new ();
+  g_autoptr(DossierVaultQuery) rare = dossier_vault_query_new ();
+  g_autoptr(DossierVaultQuery) deep = dossier_vault_query_new ();
+  DossierVaultDb *db;
+  const guint n = 100000;
+  guint found = 0;
+  double t;
+
+  memset (key, 0x24, sizeof key);
+  db = new_db (dir, "large.db", key);
+  t = import_records (db, 0, n, 1000);
+  printf ("filled an encrypted vault with %u records in %.1f s\n", n, t);
+
+  first_page->limit = 50;
+  health_page->limit = 50;
+  health_page->category = DOSSIER_RECORD_CATEGORY_HEALTH;
+  common->limit = 50;
+  common->text = g_strdup ("nguyen");
+  rare->limit = 50;
+  rare->text = g_strdup ("SO-00031337");
+  deep->limit = 50;
+  deep->offset = 90000;
+
+  t = median_ms (db, first_page, &found);
+  printf ("first page of the list at %u records: %.2f ms (%u rows; goal < 16 ms)\n", n, t, found);
+  t = median_ms (db, health_page, &found);
+  printf ("first page of health records: %.2f ms (%u rows)\n", t, found);
+  t = median_ms (db, deep, &found);
+  printf ("page at offset 90000: %.2f ms (%u rows)\n", t, found);
+  t = median_ms (db, common, &found);
+  printf ("search “nguyen” (1 in 8 records match), first page: %.2f ms (%u rows; goal < 16 ms)\n", t, found);
+  t = median_ms (db, rare, &found);
+  printf ("search for one serial number: %.2f ms (%u rows)\n", t, found);
+  dossier_vault_db_close (db);
+}
+
+static void
+bench_unlock (const char *dir)
+{
+  g_autofree char *vault_dir = g_build_filename (dir, "unlock", NULL);
+  g_autofree char *json_path = g_build_filename (vault_dir, "vault.json", NULL);
+  DossierVault *vault = dossier_vault_new (vault_dir);
+  g_autoptr(DossierVaultConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *result = NULL;
+  guint8 key[DOSSIER_VAULT_KEY_SIZE];
+  gint64 start;
+  double t_open, t_kdf;
+
+  dossier_vault_create_async (vault, "bench passphrase", NULL, NULL, NULL, dossier_test_store_result, &result);
+  g_assert_true (dossier_vault_create_finish (vault, dossier_test_wait (&result), &error));
+  g_clear_object (&result);
+  dossier_vault_lock_async (vault, NULL, dossier_test_store_result, &result);
+  dossier_test_wait (&result);
+  g_clear_object (&result);
+
+  start = g_get_monotonic_time ();
+  dossier_vault_open_async (vault, "bench passphrase", NULL, dossier_test_store_result, &result);
+  g_assert_true (dossier_vault_open_finish (vault, dossier_test_wait (&result), &error));
+  t_open = (g_get_monotonic_time () - start) / 1e3;
+  g_clear_object (&result);
+
+  config = dossier_vault_config_load (json_path, &error);
+  start = g_get_monotonic_time ();
+  g_assert_true (dossier_vault_config_derive_key (config, "bench passphrase", key, &error));
+  t_kdf = (g_get_monotonic_time () - start) / 1e3;
+  printf ("unlock: %.1f ms in all, of which Argon2id (t=3, m=64 MiB, p=1) %.1f ms, the rest %.1f ms\n",
+          t_open, t_kdf, t_open - t_kdf);
+  dossier_test_assert_finalize (vault);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *dir = dossier_test_make_tmpdir ();
+
+  setvbuf (stdout, NULL, _IOLBF, 0);
+  bench_unlock (dir);
+  bench_import (dir);
+  bench_queries (dir);
+  dossier_test_rm_rf (dir);
+  return 0;
+}
