@@ -3,6 +3,8 @@
 
 #include "dossier-application.h"
 
+#include "dossier-resources.h"
+
 #include "dossier-wallet.h"
 #include "dossier-window.h"
 
@@ -111,6 +113,9 @@ static void
 dossier_application_class_init (DossierApplicationClass *klass)
 {
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  /* Referencing the bundle keeps it (and its registration) in the link. */
+  (void) dossier_get_resource ();
 
   G_OBJECT_CLASS (klass)->finalize = dossier_application_finalize;
   app_class->handle_local_options = dossier_application_handle_local_options;
