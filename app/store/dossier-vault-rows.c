@@ -304,11 +304,13 @@ query_where (const DossierVaultQuery *query)
 {
   GString *sql = g_string_new (NULL);
 
-  /* A search starts from the full-text index and looks up only the rows it
-   * found; a plain listing walks the date index. */
+  /* A search starts from the full-text index and looks each hit up in the
+   * narrow records_search index, which holds all it needs to filter and
+   * sort (reading the wide table rows would decrypt most of the table for a
+   * common word); a plain listing walks the date index. */
   if (query->text != NULL)
-    g_string_append (sql, " FROM records_fts JOIN records r ON r.id = records_fts.docid"
-                          " WHERE records_fts MATCH ?");
+    g_string_append (sql, " FROM records_fts JOIN records r INDEXED BY records_search"
+                          " ON r.id = records_fts.docid WHERE records_fts MATCH ?");
   else
     g_string_append (sql, " FROM records r WHERE 1");
   if (query->category >= 0)
@@ -378,8 +380,13 @@ dossier_vault_rows_query_records (DossierVaultDb           *db,
     return g_steal_pointer (&records);
 
   where = query_where (query);
-  sql = g_strconcat ("SELECT " RECORD_COLUMNS, where,
-                     " ORDER BY r.sort_date DESC, r.id DESC LIMIT ? OFFSET ?", NULL);
+  if (query->text != NULL)
+    sql = g_strconcat ("SELECT " RECORD_COLUMNS " FROM records r WHERE r.id IN (SELECT r.id", where,
+                       " ORDER BY r.sort_date DESC, r.id DESC LIMIT ? OFFSET ?)"
+                       " ORDER BY r.sort_date DESC, r.id DESC", NULL);
+  else
+    sql = g_strconcat ("SELECT " RECORD_COLUMNS, where,
+                       " ORDER BY r.sort_date DESC, r.id DESC LIMIT ? OFFSET ?", NULL);
   stmt = dossier_vault_db_prepare (db, sql, error);
   if (stmt == NULL)
     return NULL;

@@ -5,7 +5,7 @@
 
 G_BEGIN_DECLS
 
-#define DOSSIER_VAULT_SCHEMA_VERSION 2
+#define DOSSIER_VAULT_SCHEMA_VERSION 3
 
 int      dossier_vault_schema_get_version (DossierVaultDb  *db,
                                            GError         **error);
