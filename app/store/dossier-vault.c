@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "dossier-vault.h"
+#include "dossier-vault-private.h"
 
 #include "dossier-secret.h"
 #include "dossier-vault-db.h"
@@ -25,55 +26,13 @@
  * One worker thread owns the connection; every call below is queued to it
  * in order, so the main thread never waits on disk or key derivation. */
 
-struct _DossierVault
-{
-  GObject              parent_instance;
-  char                *directory;
-  GThreadPool         *worker;
-  int                  is_open;          /* atomic, read from any thread */
-
-  /* owned by the worker thread */
-  DossierVaultDb      *db;
-  DossierVaultConfig  *config;
-  int                  lock_fd;
-  guint                failed_unlocks;
-};
-
 G_DEFINE_FINAL_TYPE (DossierVault, dossier_vault, G_TYPE_OBJECT)
 
 enum { PROP_0, PROP_DIRECTORY, PROP_IS_OPEN, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
-typedef void (*JobFunc) (DossierVault *self,
-                         GTask        *task,
-                         gpointer      data);
-
-typedef struct
-{
-  GTask   *task;
-  JobFunc  func;
-} Job;
-
-/* Everything any call needs, so one struct and one free function serve all. */
-typedef struct
-{
-  char              *passphrase;      /* secure memory */
-  char              *new_passphrase;  /* secure memory */
-  DossierKdfParams   params;
-  gboolean           has_params;
-  char              *text;
-  char              *detail;
-  gint64             id;
-  guint              offset;
-  guint              limit;
-  int                action;
-  GPtrArray         *objects;
-  GObject           *object;
-  DossierVaultQuery *query;
-} Call;
-
-static void
-call_free (Call *call)
+void
+dossier_vault_call_free (Call *call)
 {
   dossier_secure_strfree (call->passphrase);
   dossier_secure_strfree (call->new_passphrase);
@@ -109,8 +68,8 @@ run_job (gpointer data,
   g_free (job);
 }
 
-static GTask *
-new_task (DossierVault        *self,
+GTask *
+dossier_vault_new_task (DossierVault        *self,
           gpointer             source_tag,
           Call                *call,
           GCancellable        *cancellable,
@@ -120,12 +79,12 @@ new_task (DossierVault        *self,
   GTask *task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, source_tag);
-  g_task_set_task_data (task, call != NULL ? call : g_new0 (Call, 1), (GDestroyNotify) call_free);
+  g_task_set_task_data (task, call != NULL ? call : g_new0 (Call, 1), (GDestroyNotify) dossier_vault_call_free);
   return task;
 }
 
-static void
-queue_job (DossierVault *self,
+void
+dossier_vault_queue_job (DossierVault *self,
            GTask        *task,
            JobFunc       func)
 {
@@ -154,8 +113,8 @@ set_open (DossierVault *self,
                               notify_is_open_cb, g_object_ref (self), g_object_unref);
 }
 
-static gboolean
-require_open (DossierVault  *self,
+gboolean
+dossier_vault_require_open (DossierVault  *self,
               GError       **error)
 {
   if (self->db != NULL)
@@ -165,8 +124,8 @@ require_open (DossierVault  *self,
   return FALSE;
 }
 
-static void
-return_result (GTask    *task,
+void
+dossier_vault_return_result (GTask    *task,
                gboolean  ok,
                GError   *error)
 {
@@ -527,7 +486,7 @@ change_passphrase_job (DossierVault *self,
   GError *error = NULL;
   gboolean ok;
 
-  if (!require_open (self, &error))
+  if (!dossier_vault_require_open (self, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -555,7 +514,7 @@ change_passphrase_job (DossierVault *self,
       close_all (self);
       set_open (self, task, FALSE);
     }
-  return_result (task, ok, error);
+  dossier_vault_return_result (task, ok, error);
 }
 
 static void
@@ -564,186 +523,9 @@ check_job (DossierVault *self,
            gpointer      data)
 {
   GError *error = NULL;
-  gboolean ok = require_open (self, &error) && dossier_vault_db_check (self->db, &error);
+  gboolean ok = dossier_vault_require_open (self, &error) && dossier_vault_db_check (self->db, &error);
 
-  return_result (task, ok, error);
-}
-
-/* --- records ------------------------------------------------------------ */
-
-static void
-add_records_job (DossierVault *self,
-                 GTask        *task,
-                 gpointer      data)
-{
-  Call *call = data;
-  GError *error = NULL;
-  gboolean ok = require_open (self, &error) && dossier_vault_db_begin (self->db, &error);
-
-  for (guint i = 0; ok && i < call->objects->len; i++)
-    ok = dossier_vault_rows_insert_record (self->db, g_ptr_array_index (call->objects, i), &error);
-  if (ok)
-    ok = dossier_vault_db_commit (self->db, &error);
-  else if (self->db != NULL)
-    dossier_vault_db_rollback (self->db);
-
-  if (!ok)
-    for (guint i = 0; i < call->objects->len; i++)
-      dossier_record_set_id (g_ptr_array_index (call->objects, i), 0);
-  return_result (task, ok, error);
-}
-
-static void
-get_record_job (DossierVault *self,
-                GTask        *task,
-                gpointer      data)
-{
-  Call *call = data;
-  GError *error = NULL;
-  DossierRecord *record = NULL;
-
-  if (require_open (self, &error))
-    record = dossier_vault_rows_get_record (self->db, call->id, &error);
-  if (record != NULL)
-    g_task_return_pointer (task, record, g_object_unref);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-query_records_job (DossierVault *self,
-                   GTask        *task,
-                   gpointer      data)
-{
-  Call *call = data;
-  GError *error = NULL;
-  GPtrArray *records = NULL;
-
-  if (require_open (self, &error))
-    records = dossier_vault_rows_query_records (self->db, call->query, &error);
-  if (records != NULL)
-    g_task_return_pointer (task, records, (GDestroyNotify) g_ptr_array_unref);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-count_records_job (DossierVault *self,
-                   GTask        *task,
-                   gpointer      data)
-{
-  Call *call = data;
-  GError *error = NULL;
-  gint64 count = -1;
-
-  if (require_open (self, &error))
-    count = dossier_vault_rows_count_records (self->db, call->query, &error);
-  if (count >= 0)
-    g_task_return_int (task, count);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-delete_record_job (DossierVault *self,
-                   GTask        *task,
-                   gpointer      data)
-{
-  Call *call = data;
-  GError *error = NULL;
-  gboolean ok = require_open (self, &error) && dossier_vault_db_begin (self->db, &error);
-
-  if (ok && !(ok = dossier_vault_rows_delete_record (self->db, call->id, &error)))
-    dossier_vault_db_rollback (self->db);
-  if (ok)
-    ok = dossier_vault_db_commit (self->db, &error);
-  return_result (task, ok, error);
-}
-
-/* --- persons and audit ---------------------------------------------------- */
-
-static void
-list_persons_job (DossierVault *self,
-                  GTask        *task,
-                  gpointer      data)
-{
-  GError *error = NULL;
-  GPtrArray *persons = NULL;
-
-  if (require_open (self, &error))
-    persons = dossier_vault_rows_list_persons (self->db, &error);
-  if (persons != NULL)
-    g_task_return_pointer (task, persons, (GDestroyNotify) g_ptr_array_unref);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-save_person_job (DossierVault *self,
-                 GTask        *task,
-                 gpointer      data)
-{
-  Call *call = data;
-  DossierPerson *person = DOSSIER_PERSON (call->object);
-  GError *error = NULL;
-  gboolean ok = require_open (self, &error) && dossier_vault_db_begin (self->db, &error);
-
-  if (ok)
-    {
-      if (dossier_person_get_id (person) == 0)
-        ok = dossier_vault_rows_insert_person (self->db, person, &error);
-      else
-        ok = dossier_vault_rows_update_person (self->db, person, &error);
-      ok = ok ? dossier_vault_db_commit (self->db, &error) : (dossier_vault_db_rollback (self->db), FALSE);
-    }
-  return_result (task, ok, error);
-}
-
-static void
-remove_person_job (DossierVault *self,
-                   GTask        *task,
-                   gpointer      data)
-{
-  Call *call = data;
-  GError *error = NULL;
-  gboolean ok = require_open (self, &error) && dossier_vault_db_begin (self->db, &error);
-
-  if (ok)
-    {
-      ok = dossier_vault_rows_delete_person (self->db, call->id, &error);
-      ok = ok ? dossier_vault_db_commit (self->db, &error) : (dossier_vault_db_rollback (self->db), FALSE);
-    }
-  return_result (task, ok, error);
-}
-
-static void
-list_audit_job (DossierVault *self,
-                GTask        *task,
-                gpointer      data)
-{
-  Call *call = data;
-  GError *error = NULL;
-  GPtrArray *entries = NULL;
-
-  if (require_open (self, &error))
-    entries = dossier_vault_rows_list_audit (self->db, call->offset, call->limit, &error);
-  if (entries != NULL)
-    g_task_return_pointer (task, entries, (GDestroyNotify) g_ptr_array_unref);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-append_audit_job (DossierVault *self,
-                  GTask        *task,
-                  gpointer      data)
-{
-  Call *call = data;
-  GError *error = NULL;
-  gboolean ok = require_open (self, &error) &&
-                dossier_vault_rows_append_audit (self->db, call->action, call->text, call->detail, &error);
-
-  return_result (task, ok, error);
+  dossier_vault_return_result (task, ok, error);
 }
 
 /* --- GObject ------------------------------------------------------------ */
@@ -858,8 +640,8 @@ dossier_vault_get_is_open (DossierVault *self)
 
 /* --- public calls ---------------------------------------------------------- */
 
-static gboolean
-finish_boolean (DossierVault  *self,
+gboolean
+dossier_vault_finish_boolean (DossierVault  *self,
                 GAsyncResult  *result,
                 gpointer       tag,
                 GError       **error)
@@ -870,8 +652,8 @@ finish_boolean (DossierVault  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-static gpointer
-finish_pointer (DossierVault  *self,
+gpointer
+dossier_vault_finish_pointer (DossierVault  *self,
                 GAsyncResult  *result,
                 gpointer       tag,
                 GError       **error)
@@ -904,7 +686,7 @@ dossier_vault_create_async (DossierVault           *self,
       call->params = *params;
       call->has_params = TRUE;
     }
-  queue_job (self, new_task (self, dossier_vault_create_async, call, cancellable, callback, user_data),
+  dossier_vault_queue_job (self, dossier_vault_new_task (self, dossier_vault_create_async, call, cancellable, callback, user_data),
              create_job);
 }
 
@@ -913,7 +695,7 @@ dossier_vault_create_finish (DossierVault  *self,
                              GAsyncResult  *result,
                              GError       **error)
 {
-  return finish_boolean (self, result, dossier_vault_create_async, error);
+  return dossier_vault_finish_boolean (self, result, dossier_vault_create_async, error);
 }
 
 void
@@ -930,7 +712,7 @@ dossier_vault_open_async (DossierVault        *self,
 
   call = g_new0 (Call, 1);
   call->passphrase = dossier_secure_strdup (passphrase);
-  queue_job (self, new_task (self, dossier_vault_open_async, call, cancellable, callback, user_data),
+  dossier_vault_queue_job (self, dossier_vault_new_task (self, dossier_vault_open_async, call, cancellable, callback, user_data),
              open_job);
 }
 
@@ -939,7 +721,7 @@ dossier_vault_open_finish (DossierVault  *self,
                            GAsyncResult  *result,
                            GError       **error)
 {
-  return finish_boolean (self, result, dossier_vault_open_async, error);
+  return dossier_vault_finish_boolean (self, result, dossier_vault_open_async, error);
 }
 
 void
@@ -949,7 +731,7 @@ dossier_vault_lock_async (DossierVault        *self,
                           gpointer             user_data)
 {
   g_return_if_fail (DOSSIER_IS_VAULT (self));
-  queue_job (self, new_task (self, dossier_vault_lock_async, NULL, cancellable, callback, user_data),
+  dossier_vault_queue_job (self, dossier_vault_new_task (self, dossier_vault_lock_async, NULL, cancellable, callback, user_data),
              lock_job);
 }
 
@@ -958,7 +740,7 @@ dossier_vault_lock_finish (DossierVault  *self,
                            GAsyncResult  *result,
                            GError       **error)
 {
-  return finish_boolean (self, result, dossier_vault_lock_async, error);
+  return dossier_vault_finish_boolean (self, result, dossier_vault_lock_async, error);
 }
 
 void
@@ -978,7 +760,7 @@ dossier_vault_change_passphrase_async (DossierVault        *self,
   call = g_new0 (Call, 1);
   call->passphrase = dossier_secure_strdup (old_passphrase);
   call->new_passphrase = dossier_secure_strdup (new_passphrase);
-  queue_job (self, new_task (self, dossier_vault_change_passphrase_async, call, cancellable, callback, user_data),
+  dossier_vault_queue_job (self, dossier_vault_new_task (self, dossier_vault_change_passphrase_async, call, cancellable, callback, user_data),
              change_passphrase_job);
 }
 
@@ -987,7 +769,7 @@ dossier_vault_change_passphrase_finish (DossierVault  *self,
                                         GAsyncResult  *result,
                                         GError       **error)
 {
-  return finish_boolean (self, result, dossier_vault_change_passphrase_async, error);
+  return dossier_vault_finish_boolean (self, result, dossier_vault_change_passphrase_async, error);
 }
 
 /* Reads the whole database to find damage early. */
@@ -998,7 +780,7 @@ dossier_vault_check_async (DossierVault        *self,
                            gpointer             user_data)
 {
   g_return_if_fail (DOSSIER_IS_VAULT (self));
-  queue_job (self, new_task (self, dossier_vault_check_async, NULL, cancellable, callback, user_data),
+  dossier_vault_queue_job (self, dossier_vault_new_task (self, dossier_vault_check_async, NULL, cancellable, callback, user_data),
              check_job);
 }
 
@@ -1007,263 +789,6 @@ dossier_vault_check_finish (DossierVault  *self,
                             GAsyncResult  *result,
                             GError       **error)
 {
-  return finish_boolean (self, result, dossier_vault_check_async, error);
+  return dossier_vault_finish_boolean (self, result, dossier_vault_check_async, error);
 }
 
-/* Stores all @records in one transaction: either every one is added (and
- * gets its id) or none is. */
-void
-dossier_vault_add_records_async (DossierVault        *self,
-                                 GPtrArray           *records,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
-{
-  Call *call;
-
-  g_return_if_fail (DOSSIER_IS_VAULT (self));
-  g_return_if_fail (records != NULL);
-
-  call = g_new0 (Call, 1);
-  call->objects = g_ptr_array_ref (records);
-  queue_job (self, new_task (self, dossier_vault_add_records_async, call, cancellable, callback, user_data),
-             add_records_job);
-}
-
-gboolean
-dossier_vault_add_records_finish (DossierVault  *self,
-                                  GAsyncResult  *result,
-                                  GError       **error)
-{
-  return finish_boolean (self, result, dossier_vault_add_records_async, error);
-}
-
-void
-dossier_vault_get_record_async (DossierVault        *self,
-                                gint64               id,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
-{
-  Call *call;
-
-  g_return_if_fail (DOSSIER_IS_VAULT (self));
-
-  call = g_new0 (Call, 1);
-  call->id = id;
-  queue_job (self, new_task (self, dossier_vault_get_record_async, call, cancellable, callback, user_data),
-             get_record_job);
-}
-
-DossierRecord *
-dossier_vault_get_record_finish (DossierVault  *self,
-                                 GAsyncResult  *result,
-                                 GError       **error)
-{
-  return finish_pointer (self, result, dossier_vault_get_record_async, error);
-}
-
-static Call *
-query_call (const DossierVaultQuery *query)
-{
-  Call *call = g_new0 (Call, 1);
-
-  call->query = query != NULL ? dossier_vault_query_copy (query) : dossier_vault_query_new ();
-  return call;
-}
-
-void
-dossier_vault_query_records_async (DossierVault            *self,
-                                   const DossierVaultQuery *query,
-                                   GCancellable            *cancellable,
-                                   GAsyncReadyCallback      callback,
-                                   gpointer                 user_data)
-{
-  g_return_if_fail (DOSSIER_IS_VAULT (self));
-  queue_job (self, new_task (self, dossier_vault_query_records_async, query_call (query),
-                             cancellable, callback, user_data),
-             query_records_job);
-}
-
-GPtrArray *
-dossier_vault_query_records_finish (DossierVault  *self,
-                                    GAsyncResult  *result,
-                                    GError       **error)
-{
-  return finish_pointer (self, result, dossier_vault_query_records_async, error);
-}
-
-void
-dossier_vault_count_records_async (DossierVault            *self,
-                                   const DossierVaultQuery *query,
-                                   GCancellable            *cancellable,
-                                   GAsyncReadyCallback      callback,
-                                   gpointer                 user_data)
-{
-  g_return_if_fail (DOSSIER_IS_VAULT (self));
-  queue_job (self, new_task (self, dossier_vault_count_records_async, query_call (query),
-                             cancellable, callback, user_data),
-             count_records_job);
-}
-
-gint64
-dossier_vault_count_records_finish (DossierVault  *self,
-                                    GAsyncResult  *result,
-                                    GError       **error)
-{
-  g_return_val_if_fail (DOSSIER_IS_VAULT (self), -1);
-  g_return_val_if_fail (g_task_is_valid (result, self), -1);
-  return g_task_propagate_int (G_TASK (result), error);
-}
-
-void
-dossier_vault_delete_record_async (DossierVault        *self,
-                                   gint64               id,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data)
-{
-  Call *call;
-
-  g_return_if_fail (DOSSIER_IS_VAULT (self));
-
-  call = g_new0 (Call, 1);
-  call->id = id;
-  queue_job (self, new_task (self, dossier_vault_delete_record_async, call, cancellable, callback, user_data),
-             delete_record_job);
-}
-
-gboolean
-dossier_vault_delete_record_finish (DossierVault  *self,
-                                    GAsyncResult  *result,
-                                    GError       **error)
-{
-  return finish_boolean (self, result, dossier_vault_delete_record_async, error);
-}
-
-void
-dossier_vault_list_persons_async (DossierVault        *self,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
-{
-  g_return_if_fail (DOSSIER_IS_VAULT (self));
-  queue_job (self, new_task (self, dossier_vault_list_persons_async, NULL, cancellable, callback, user_data),
-             list_persons_job);
-}
-
-GPtrArray *
-dossier_vault_list_persons_finish (DossierVault  *self,
-                                   GAsyncResult  *result,
-                                   GError       **error)
-{
-  return finish_pointer (self, result, dossier_vault_list_persons_async, error);
-}
-
-/* Adds @person when it has no id yet, otherwise saves its changes. */
-void
-dossier_vault_save_person_async (DossierVault        *self,
-                                 DossierPerson       *person,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
-{
-  Call *call;
-
-  g_return_if_fail (DOSSIER_IS_VAULT (self));
-  g_return_if_fail (DOSSIER_IS_PERSON (person));
-
-  call = g_new0 (Call, 1);
-  call->object = g_object_ref (G_OBJECT (person));
-  queue_job (self, new_task (self, dossier_vault_save_person_async, call, cancellable, callback, user_data),
-             save_person_job);
-}
-
-gboolean
-dossier_vault_save_person_finish (DossierVault  *self,
-                                  GAsyncResult  *result,
-                                  GError       **error)
-{
-  return finish_boolean (self, result, dossier_vault_save_person_async, error);
-}
-
-void
-dossier_vault_remove_person_async (DossierVault        *self,
-                                   gint64               id,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data)
-{
-  Call *call;
-
-  g_return_if_fail (DOSSIER_IS_VAULT (self));
-
-  call = g_new0 (Call, 1);
-  call->id = id;
-  queue_job (self, new_task (self, dossier_vault_remove_person_async, call, cancellable, callback, user_data),
-             remove_person_job);
-}
-
-gboolean
-dossier_vault_remove_person_finish (DossierVault  *self,
-                                    GAsyncResult  *result,
-                                    GError       **error)
-{
-  return finish_boolean (self, result, dossier_vault_remove_person_async, error);
-}
-
-void
-dossier_vault_list_audit_async (DossierVault        *self,
-                                guint                offset,
-                                guint                limit,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
-{
-  Call *call;
-
-  g_return_if_fail (DOSSIER_IS_VAULT (self));
-
-  call = g_new0 (Call, 1);
-  call->offset = offset;
-  call->limit = limit;
-  queue_job (self, new_task (self, dossier_vault_list_audit_async, call, cancellable, callback, user_data),
-             list_audit_job);
-}
-
-GPtrArray *
-dossier_vault_list_audit_finish (DossierVault  *self,
-                                 GAsyncResult  *result,
-                                 GError       **error)
-{
-  return finish_pointer (self, result, dossier_vault_list_audit_async, error);
-}
-
-void
-dossier_vault_append_audit_async (DossierVault        *self,
-                                  DossierAuditAction   action,
-                                  const char          *subject,
-                                  const char          *detail,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
-{
-  Call *call;
-
-  g_return_if_fail (DOSSIER_IS_VAULT (self));
-
-  call = g_new0 (Call, 1);
-  call->action = action;
-  call->text = g_strdup (subject);
-  call->detail = g_strdup (detail);
-  queue_job (self, new_task (self, dossier_vault_append_audit_async, call, cancellable, callback, user_data),
-             append_audit_job);
-}
-
-gboolean
-dossier_vault_append_audit_finish (DossierVault  *self,
-                                   GAsyncResult  *result,
-                                   GError       **error)
-{
-  return finish_boolean (self, result, dossier_vault_append_audit_async, error);
-}
