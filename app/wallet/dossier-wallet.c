@@ -6,7 +6,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-#define MAX_INDEXED_TEXT (64 * 1024)
+#define MAX_INDEXED_TEXT (8 * 1024)
 
 /* The context object of the application: it owns the vault (and, as they
  * arrive, the HTTP session, the trust registry and the settings).  Windows

@@ -394,9 +394,9 @@ test_crash_safety (void)
   f.digests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   for (guint i = 0; i < N_FILES; i++)
     {
-      g_autofree char *name = g_strdup_printf ("record-%02u.dat", i);
+      g_autofree char *name = g_strdup_printf ("record-%02u.pdf", i);
       g_autofree char *content = g_strdup_printf ("%u:%s", i, "Nguyễn Văn An — hồ sơ");
-      g_autoptr(GString) big = g_string_new (NULL);
+      g_autoptr(GString) big = g_string_new ("%PDF-1.4\n");
 
       for (guint k = 0; k < 2000; k++)
         g_string_append_printf (big, "%s/%u;", content, k);
