@@ -6,8 +6,10 @@
 #include "dossier-cli-passphrase.h"
 #include "dossier-secret.h"
 #include "dossier-utils.h"
+#include "dossier-verifier.h"
 #include "dossier-wallet.h"
 
+#include <gio/gunixinputstream.h>
 #include <glib/gi18n.h>
 #include <locale.h>
 #include <stdio.h>
@@ -575,6 +577,141 @@ command_passwd (Cli   *cli,
   return DOSSIER_CLI_EXIT_OK;
 }
 
+
+static GBytes *
+read_input (const char  *path,
+            GError     **error)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileInputStream) file_stream = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GByteArray) data = g_byte_array_new ();
+  guint8 buffer[65536];
+  gssize got;
+
+  if (g_str_equal (path, "-"))
+    stream = g_unix_input_stream_new (0, FALSE);
+  else
+    {
+      file = g_file_new_for_commandline_arg (path);
+      file_stream = g_file_read (file, NULL, error);
+      if (file_stream == NULL)
+        return NULL;
+      stream = G_INPUT_STREAM (g_steal_pointer (&file_stream));
+    }
+  /* Read one byte past the limit, so that an oversized input is told apart. */
+  while ((got = g_input_stream_read (stream, buffer, sizeof buffer, NULL, error)) > 0)
+    {
+      g_byte_array_append (data, buffer, (guint) got);
+      if (data->len > DOSSIER_VERIFY_MAX_INPUT)
+        break;
+    }
+  if (got < 0)
+    return NULL;
+  return g_byte_array_free_to_bytes (g_steal_pointer (&data));
+}
+
+static void
+print_verification (DossierVerification *result,
+                    gboolean             as_json)
+{
+  g_autoptr(JsonNode) node = dossier_verification_to_json (result);
+  JsonObject *object = json_node_get_object (node);
+  JsonArray *checks = json_object_get_array_member (object, "checks");
+
+  if (as_json)
+    {
+      print_json (node);
+      return;
+    }
+  g_print ("%s: %s (%s)\n", json_object_get_string_member (object, "input"),
+           json_object_get_string_member (object, "verdict"), json_object_get_string_member (object, "format"));
+  for (guint i = 0; i < json_array_get_length (checks); i++)
+    {
+      JsonObject *check = json_array_get_object_element (checks, i);
+
+      g_print ("  %s %-14s %s\n", json_object_get_boolean_member (check, "ok") ? "✓" : "✗",
+               json_object_get_string_member (check, "name"),
+               json_object_get_string_member_with_default (check, "detail", ""));
+    }
+  if (!json_object_get_boolean_member (object, "time_checked"))
+    g_print (_("  Validity period not checked (--no-time-check)\n"));
+  for (guint i = 0; i < dossier_verification_get_records (result)->len; i++)
+    {
+      DossierRecord *record = g_ptr_array_index (dossier_verification_get_records (result), i);
+
+      g_print ("  • %s %s\n", dossier_record_get_issued (record) ?: "", dossier_record_get_title (record));
+    }
+}
+
+static int
+command_verify (Cli   *cli,
+                int    argc,
+                char **argv)
+{
+  g_auto(GStrv) trust = NULL;
+  g_autofree char *at_text = NULL;
+  g_autofree char *aud = NULL;
+  g_autofree char *nonce = NULL;
+  gboolean no_time_check = FALSE, offline = FALSE, as_json = FALSE;
+  GOptionEntry entries[] = {
+    { "trust", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &trust, N_("Trust the keys in PATH (a JWK or JWKS file, or a folder of them) for this run"), N_("PATH") },
+    { "at", 0, 0, G_OPTION_ARG_STRING, &at_text, N_("Check validity as of this RFC 3339 time instead of now"), N_("TIME") },
+    { "no-time-check", 0, 0, G_OPTION_ARG_NONE, &no_time_check, N_("Check signatures and trust but no validity period"), NULL },
+    { "aud", 0, 0, G_OPTION_ARG_STRING, &aud, N_("The audience a presentation’s key binding must name"), N_("A") },
+    { "nonce", 0, 0, G_OPTION_ARG_STRING, &nonce, N_("The nonce a presentation’s key binding must carry"), N_("N") },
+    { "offline", 0, 0, G_OPTION_ARG_NONE, &offline, N_("Use no network: keys and status only from --trust"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print one JSON object per input"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = command_context (N_("INPUT…"), _("Check the signature, issuer and validity of health cards and credentials. INPUT is a file or - for standard input. Nothing is stored."), entries);
+  g_autoptr(DossierTrustRegistry) registry = dossier_trust_registry_new ();
+  g_autoptr(GDateTime) at = NULL;
+  int status, exit_code = DOSSIER_CLI_EXIT_OK;
+
+  if ((status = parse_command (context, &argc, &argv)) >= 0)
+    return status;
+  if (argc < 2)
+    return usage_error (context, _("Name at least one input to verify"));
+  if (at_text != NULL && no_time_check)
+    return usage_error (context, _("--at and --no-time-check exclude each other"));
+  if (at_text != NULL && (at = g_date_time_new_from_iso8601 (at_text, NULL)) == NULL)
+    return usage_error (context, _("--at takes an RFC 3339 time such as 2024-06-01T00:00:00Z"));
+  if (at == NULL && !no_time_check)
+    at = g_date_time_new_now_utc ();
+  for (guint i = 0; trust != NULL && trust[i] != NULL; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!dossier_trust_registry_add_path (registry, trust[i], &error))
+        {
+          g_printerr ("dossier-cli: --trust %s: %s\n", trust[i], error->message);
+          return DOSSIER_CLI_EXIT_USAGE;
+        }
+    }
+
+  for (int i = 1; i < argc; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) bytes = read_input (argv[i], &error);
+      g_autoptr(DossierVerification) result = NULL;
+
+      if (bytes == NULL)
+        {
+          result = dossier_verification_new (argv[i]);
+          dossier_verification_set_error (result, "unreadable", error->message);
+          print_verification (result, as_json);
+          exit_code = DOSSIER_CLI_EXIT_USAGE;
+          continue;
+        }
+      result = dossier_verify_bytes (bytes, argv[i], registry, at);
+      print_verification (result, as_json);
+      if (!g_str_equal (dossier_verification_get_summary (result), "valid") && exit_code == DOSSIER_CLI_EXIT_OK)
+        exit_code = DOSSIER_CLI_EXIT_FAILED;
+    }
+  return exit_code;
+}
+
 static const Command commands[] = {
   { "init", "", N_("Create a new encrypted vault"), command_init },
   { "import", N_("FILE…"), N_("Keep files in the vault"), command_import },
@@ -584,6 +721,7 @@ static const Command commands[] = {
   { "delete", N_("ID"), N_("Delete a record"), command_delete },
   { "log", "", N_("Show the audit log"), command_log },
   { "passwd", "", N_("Change the passphrase"), command_passwd },
+  { "verify", N_("INPUT…"), N_("Check health cards and credentials; nothing is stored"), command_verify },
 };
 
 static char *

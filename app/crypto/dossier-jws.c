@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include "dossier-jws.h"
+
+#include "dossier-base64.h"
+#include "dossier-crypto-error.h"
+
+#include <glib/gi18n-lib.h>
+#include <openssl/ecdsa.h>
+#include <openssl/rsa.h>
+#include <string.h>
+
+#define MAX_HEADER_SIZE (16 * 1024)
+
+struct _DossierJws
+{
+  JsonObject *header;
+  GBytes     *payload;
+  GBytes     *signature;
+  char       *signing_input;   /* "<header>.<payload>" as received */
+};
+
+void
+dossier_jws_free (DossierJws *jws)
+{
+  if (jws == NULL)
+    return;
+  g_clear_pointer (&jws->header, json_object_unref);
+  g_clear_pointer (&jws->payload, g_bytes_unref);
+  g_clear_pointer (&jws->signature, g_bytes_unref);
+  g_free (jws->signing_input);
+  g_free (jws);
+}
+
+DossierJws *
+dossier_jws_parse (const char  *compact,
+                   gsize        length,
+                   GError     **error)
+{
+  g_autoptr(DossierJws) jws = g_new0 (DossierJws, 1);
+  g_autoptr(GBytes) header_bytes = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local_error = NULL;
+  const char *first_dot, *second_dot, *end = compact + length;
+  gsize header_len;
+
+  if (length > DOSSIER_JWS_MAX_SIZE)
+    {
+      g_set_error (error, DOSSIER_CRYPTO_ERROR, DOSSIER_CRYPTO_ERROR_TOO_LARGE,
+                   _("The token is larger than %d bytes"), DOSSIER_JWS_MAX_SIZE);
+      return NULL;
+    }
+  first_dot = memchr (compact, '.', length);
+  second_dot = first_dot != NULL ? memchr (first_dot + 1, '.', (gsize) (end - first_dot - 1)) : NULL;
+  if (second_dot == NULL || memchr (second_dot + 1, '.', (gsize) (end - second_dot - 1)) != NULL)
+    {
+      g_set_error_literal (error, DOSSIER_CRYPTO_ERROR, DOSSIER_CRYPTO_ERROR_MALFORMED,
+                           _("A compact JWS has exactly three parts separated by dots"));
+      return NULL;
+    }
+
+  header_len = (gsize) (first_dot - compact);
+  if (header_len > MAX_HEADER_SIZE)
+    {
+      g_set_error_literal (error, DOSSIER_CRYPTO_ERROR, DOSSIER_CRYPTO_ERROR_TOO_LARGE,
+                           _("The JWS header is too large"));
+      return NULL;
+    }
+  if (!(header_bytes = dossier_base64url_decode (compact, (gssize) header_len, error)) ||
+      !(jws->payload = dossier_base64url_decode (first_dot + 1, second_dot - first_dot - 1, error)) ||
+      !(jws->signature = dossier_base64url_decode (second_dot + 1, end - second_dot - 1, error)))
+    {
+      g_prefix_error (error, _("The JWS is not well formed: "));
+      return NULL;
+    }
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (header_bytes, NULL),
+                                   (gssize) g_bytes_get_size (header_bytes), &local_error) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error_literal (error, DOSSIER_CRYPTO_ERROR, DOSSIER_CRYPTO_ERROR_MALFORMED,
+                           _("The JWS header is not a JSON object"));
+      return NULL;
+    }
+  jws->header = json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+  jws->signing_input = g_strndup (compact, (gsize) (second_dot - compact));
+  return g_steal_pointer (&jws);
+}
+
+JsonObject *
+dossier_jws_get_header (DossierJws *jws)
+{
+  return jws->header;
+}
+
+const char *
+dossier_jws_get_header_string (DossierJws *jws,
+                               const char *name)
+{
+  JsonNode *node = json_object_get_member (jws->header, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+GBytes *
+dossier_jws_get_payload (DossierJws *jws)
+{
+  return jws->payload;
+}
+
+/* JOSE carries ECDSA signatures as r || s of fixed size; OpenSSL wants DER.
+ * Only the exact size is accepted, so a DER signature in a JWS is refused. */
+static guchar *
+ecdsa_raw_to_der (const guint8 *raw,
+                  gsize         raw_length,
+                  gsize         half,
+                  int          *der_length)
+{
+  ECDSA_SIG *sig;
+  BIGNUM *r, *s;
+  guchar *der = NULL;
+
+  if (raw_length != 2 * half)
+    return NULL;
+  r = BN_bin2bn (raw, (int) half, NULL);
+  s = BN_bin2bn (raw + half, (int) half, NULL);
+  sig = ECDSA_SIG_new ();
+  if (sig == NULL || r == NULL || s == NULL || BN_is_zero (r) || BN_is_zero (s) || !ECDSA_SIG_set0 (sig, r, s))
+    {
+      BN_free (r);
+      BN_free (s);
+      ECDSA_SIG_free (sig);
+      return NULL;
+    }
+  *der_length = i2d_ECDSA_SIG (sig, &der);
+  ECDSA_SIG_free (sig);
+  return *der_length > 0 ? der : NULL;
+}
+
+static gboolean
+key_fits (const char *alg,
+          EVP_PKEY   *pkey)
+{
+  int bits = EVP_PKEY_get_bits (pkey);
+
+  if (g_str_equal (alg, "ES256"))
+    return EVP_PKEY_is_a (pkey, "EC") && bits == 256;
+  if (g_str_equal (alg, "ES384"))
+    return EVP_PKEY_is_a (pkey, "EC") && bits == 384;
+  if (g_str_equal (alg, "EdDSA"))
+    return EVP_PKEY_is_a (pkey, "ED25519");
+  if (g_str_equal (alg, "RS256") || g_str_equal (alg, "PS256"))
+    return EVP_PKEY_is_a (pkey, "RSA") && bits >= 2048;
+  return FALSE;
+}
+
+/* Verifies @signature (in JOSE form) over @data.  Only asymmetric
+ * algorithms are accepted: "none" and the HMAC family never verify. */
+gboolean
+dossier_crypto_verify (const char    *alg,
+                       EVP_PKEY      *pkey,
+                       gconstpointer  data,
+                       gsize          data_length,
+                       gconstpointer  signature,
+                       gsize          signature_length,
+                       GError       **error)
+{
+  const EVP_MD *md = NULL;
+  EVP_MD_CTX *ctx;
+  EVP_PKEY_CTX *pctx = NULL;
+  g_autofree guchar *der = NULL;
+  const guchar *sig = signature;
+  gsize sig_len = signature_length;
+  int der_len = 0, rc;
+
+  if (alg == NULL || !(g_str_equal (alg, "ES256") || g_str_equal (alg, "ES384") || g_str_equal (alg, "EdDSA") ||
+                       g_str_equal (alg, "RS256") || g_str_equal (alg, "PS256")))
+    {
+      g_set_error (error, DOSSIER_CRYPTO_ERROR, DOSSIER_CRYPTO_ERROR_UNSUPPORTED,
+                   _("Signature algorithm “%s” is not accepted"), alg != NULL ? alg : "");
+      return FALSE;
+    }
+  if (!key_fits (alg, pkey))
+    {
+      g_set_error (error, DOSSIER_CRYPTO_ERROR, DOSSIER_CRYPTO_ERROR_KEY,
+                   _("The key does not fit algorithm %s"), alg);
+      return FALSE;
+    }
+  if (g_str_equal (alg, "ES256") || g_str_equal (alg, "ES384"))
+    {
+      gsize half = g_str_equal (alg, "ES256") ? 32 : 48;
+
+      md = half == 32 ? EVP_sha256 () : EVP_sha384 ();
+      der = ecdsa_raw_to_der (signature, signature_length, half, &der_len);
+      if (der == NULL)
+        {
+          g_set_error (error, DOSSIER_CRYPTO_ERROR, DOSSIER_CRYPTO_ERROR_SIGNATURE,
+                       _("An %s signature must be %zu bytes of r and s"), alg, 2 * half);
+          return FALSE;
+        }
+      sig = der;
+      sig_len = (gsize) der_len;
+    }
+  else if (!g_str_equal (alg, "EdDSA"))
+    md = EVP_sha256 ();
+
+  ctx = EVP_MD_CTX_new ();
+  rc = EVP_DigestVerifyInit (ctx, &pctx, md, NULL, pkey);
+  if (rc == 1 && g_str_equal (alg, "PS256"))
+    rc = EVP_PKEY_CTX_set_rsa_padding (pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
+         EVP_PKEY_CTX_set_rsa_pss_saltlen (pctx, RSA_PSS_SALTLEN_DIGEST) == 1 &&
+         EVP_PKEY_CTX_set_rsa_mgf1_md (pctx, EVP_sha256 ()) == 1;
+  else if (rc == 1 && g_str_equal (alg, "RS256"))
+    rc = EVP_PKEY_CTX_set_rsa_padding (pctx, RSA_PKCS1_PADDING) == 1;
+  if (rc == 1)
+    rc = EVP_DigestVerify (ctx, sig, sig_len, data, data_length);
+  EVP_MD_CTX_free (ctx);
+  if (rc != 1)
+    {
+      g_set_error_literal (error, DOSSIER_CRYPTO_ERROR, DOSSIER_CRYPTO_ERROR_SIGNATURE,
+                           _("The signature does not match"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+dossier_jws_verify (DossierJws  *jws,
+                    DossierJwk  *key,
+                    GError     **error)
+{
+  return dossier_crypto_verify (dossier_jws_get_header_string (jws, "alg"), dossier_jwk_get_pkey (key),
+                                jws->signing_input, strlen (jws->signing_input),
+                                g_bytes_get_data (jws->signature, NULL), g_bytes_get_size (jws->signature),
+                                error);
+}

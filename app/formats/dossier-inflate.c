@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include "dossier-inflate.h"
+
+#include "dossier-format-error.h"
+
+#include <glib/gi18n-lib.h>
+#include <zlib.h>
+
+/* Decompresses with a hard cap on the output, so a small bomb cannot make
+ * a large allocation; trailing bytes after the stream are an error. */
+GBytes *
+dossier_inflate (gconstpointer        data,
+                 gsize                length,
+                 DossierInflateMode   mode,
+                 gsize                max_output,
+                 GError             **error)
+{
+  z_stream stream = { 0 };
+  GByteArray *out;
+  guint8 chunk[16384];
+  int rc;
+
+  if (inflateInit2 (&stream, mode == DOSSIER_INFLATE_RAW ? -15 : 15) != Z_OK)
+    {
+      g_set_error_literal (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_DECOMPRESS,
+                           _("Cannot start decompression"));
+      return NULL;
+    }
+  out = g_byte_array_new ();
+  stream.next_in = (Bytef *) data;
+  stream.avail_in = (uInt) length;
+  do
+    {
+      stream.next_out = chunk;
+      stream.avail_out = sizeof chunk;
+      rc = inflate (&stream, Z_NO_FLUSH);
+      if (rc != Z_OK && rc != Z_STREAM_END)
+        break;
+      g_byte_array_append (out, chunk, (guint) (sizeof chunk - stream.avail_out));
+      if (out->len > max_output)
+        {
+          inflateEnd (&stream);
+          g_byte_array_unref (out);
+          g_set_error (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_TOO_LARGE,
+                       _("The compressed content expands beyond %zu bytes"), max_output);
+          return NULL;
+        }
+    }
+  while (rc == Z_OK && (stream.avail_in > 0 || stream.avail_out == 0));
+  inflateEnd (&stream);
+
+  if (rc != Z_STREAM_END || stream.avail_in > 0)
+    {
+      g_byte_array_unref (out);
+      g_set_error_literal (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_DECOMPRESS,
+                           rc == Z_STREAM_END ? _("Bytes follow the end of the compressed content")
+                                              : _("The compressed content is damaged or incomplete"));
+      return NULL;
+    }
+  return g_byte_array_free_to_bytes (out);
+}

@@ -1,0 +1,631 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include "dossier-shc.h"
+
+#include "dossier-base64.h"
+#include "dossier-fhir.h"
+#include "dossier-format-error.h"
+#include "dossier-inflate.h"
+#include "dossier-jws.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+/* SMART Health Cards (https://spec.smarthealth.cards): a compact JWS, signed
+ * ES256, whose payload is raw-DEFLATE-compressed JSON holding a FHIR bundle.
+ * It arrives as a numeric QR ("shc:/..."), possibly in chunks, as a
+ * .smart-health-card file, as a FHIR Parameters answer, or as the JWS. */
+
+#define HEALTH_CARD_TYPE "https://smarthealth.cards#health-card"
+#define MAX_CHUNKS 99
+#define MAX_CHUNK_CHARS 1191
+#define MAX_CARDS 64
+#define CLOCK_SKEW_SECONDS 60
+
+static gboolean
+looks_like_jws (const char *text,
+                gsize       length)
+{
+  guint dots = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = text[i];
+
+      if (c == '.')
+        dots++;
+      else if (!g_ascii_isalnum (c) && c != '-' && c != '_')
+        return FALSE;
+    }
+  return dots == 2;
+}
+
+static JsonNode *
+parse_json (const char *data,
+            gsize       length)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+
+  if (length == 0 || !json_parser_load_from_data (parser, data, (gssize) length, NULL))
+    return NULL;
+  return json_node_ref (json_parser_get_root (parser));
+}
+
+/* The JWS strings of a .smart-health-card file or a FHIR Parameters answer. */
+static GPtrArray *
+cards_from_json (JsonNode *root)
+{
+  g_autoptr(GPtrArray) cards = g_ptr_array_new_with_free_func (g_free);
+  JsonObject *object;
+  JsonNode *list;
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  object = json_node_get_object (root);
+  list = json_object_get_member (object, "verifiableCredential");
+  if (list != NULL && JSON_NODE_HOLDS_ARRAY (list))
+    {
+      JsonArray *array = json_node_get_array (list);
+
+      for (guint i = 0; i < json_array_get_length (array) && i < MAX_CARDS; i++)
+        {
+          JsonNode *item = json_array_get_element (array, i);
+
+          if (JSON_NODE_HOLDS_VALUE (item) && json_node_get_value_type (item) == G_TYPE_STRING)
+            g_ptr_array_add (cards, g_strdup (json_node_get_string (item)));
+        }
+      return cards->len > 0 ? g_steal_pointer (&cards) : NULL;
+    }
+  if (g_strcmp0 (json_object_get_string_member_with_default (object, "resourceType", ""), "Parameters") == 0 &&
+      (list = json_object_get_member (object, "parameter")) != NULL && JSON_NODE_HOLDS_ARRAY (list))
+    {
+      JsonArray *array = json_node_get_array (list);
+
+      for (guint i = 0; i < json_array_get_length (array) && cards->len < MAX_CARDS; i++)
+        {
+          JsonNode *item = json_array_get_element (array, i);
+          JsonObject *parameter = JSON_NODE_HOLDS_OBJECT (item) ? json_node_get_object (item) : NULL;
+
+          if (parameter != NULL &&
+              g_strcmp0 (json_object_get_string_member_with_default (parameter, "name", ""), "verifiableCredential") == 0 &&
+              json_object_has_member (parameter, "valueString"))
+            g_ptr_array_add (cards, g_strdup (json_object_get_string_member_with_default (parameter, "valueString", "")));
+        }
+      return cards->len > 0 ? g_steal_pointer (&cards) : NULL;
+    }
+  return NULL;
+}
+
+/* Whether a compact JWS is a health card: compressed the SHC way, or a
+ * payload that names the health-card type. */
+static gboolean
+jws_is_health_card (const char *text,
+                    gsize       length)
+{
+  g_autoptr(DossierJws) jws = NULL;
+  GBytes *payload;
+
+  if (!looks_like_jws (text, length) || (jws = dossier_jws_parse (text, length, NULL)) == NULL)
+    return FALSE;
+  if (g_strcmp0 (dossier_jws_get_header_string (jws, "zip"), "DEF") == 0)
+    return TRUE;
+  payload = dossier_jws_get_payload (jws);
+  return g_strstr_len (g_bytes_get_data (payload, NULL), (gssize) g_bytes_get_size (payload),
+                       "smarthealth.cards#health-card") != NULL;
+}
+
+gboolean
+dossier_shc_detect (const char *text,
+                    gsize       length)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GPtrArray) cards = NULL;
+  gsize end = length;
+
+  if (length >= 5 && g_ascii_strncasecmp (text, "shc:/", 5) == 0)
+    return TRUE;
+  if (length > 0 && text[0] == '{')
+    {
+      root = parse_json (text, length);
+      cards = cards_from_json (root);
+      return cards != NULL;
+    }
+  while (end > 0 && g_ascii_isspace (text[end - 1]))
+    end--;
+  return jws_is_health_card (text, end);
+}
+
+/* --- numeric QR ----------------------------------------------------------- */
+
+static gboolean
+decode_digits (const char          *digits,
+               gsize                length,
+               GString             *out,
+               DossierVerification *result)
+{
+  if (length == 0 || length % 2 != 0)
+    return dossier_verification_fail (result, "decode", "shc-qr-odd-digits",
+                                      _("A SMART Health Card QR holds pairs of digits; this one has %zu digits"), length);
+  for (gsize i = 0; i < length; i += 2)
+    {
+      int value;
+
+      if (!g_ascii_isdigit (digits[i]) || !g_ascii_isdigit (digits[i + 1]))
+        return dossier_verification_fail (result, "decode", "shc-qr-not-numeric",
+                                          _("The QR content has a character other than a digit at position %zu"), i);
+      value = (digits[i] - '0') * 10 + (digits[i + 1] - '0');
+      if (value > 'z' - 45)
+        return dossier_verification_fail (result, "decode", "shc-qr-digit-pair",
+                                          _("The digit pair %02d at position %zu stands for no character of a JWS"), value, i);
+      g_string_append_c (out, (char) (value + 45));
+    }
+  return TRUE;
+}
+
+/* Joins the lines of one or more scanned QR codes into the JWS. */
+static char *
+decode_numeric_qr (const char          *text,
+                   gsize                length,
+                   DossierVerification *result)
+{
+  g_autofree char *copy = g_strndup (text, length);
+  g_auto(GStrv) lines = NULL;
+  g_autofree char **chunks = NULL;
+  g_autoptr(GString) jws = g_string_new (NULL);
+  guint n_lines, total = 0;
+
+  if (length > 0 && copy[length - 1] == '\n')
+    copy[length - 1] = '\0';
+  lines = g_strsplit (copy, "\n", MAX_CHUNKS + 2);
+  n_lines = g_strv_length (lines);
+  if (n_lines > MAX_CHUNKS)
+    {
+      dossier_verification_fail (result, "decode", "shc-qr-too-many-chunks",
+                                 _("More than %d QR chunks"), MAX_CHUNKS);
+      return NULL;
+    }
+  chunks = g_new0 (char *, MAX_CHUNKS + 1);
+
+  for (guint i = 0; i < n_lines; i++)
+    {
+      const char *line = lines[i];
+      const char *slash;
+      guint64 index = 1, count = 1;
+
+      if (g_ascii_strncasecmp (line, "shc:/", 5) != 0)
+        {
+          dossier_verification_fail (result, "decode", "shc-qr-prefix",
+                                     _("QR line %u does not start with “shc:/”"), i + 1);
+          return NULL;
+        }
+      line += 5;
+      if ((slash = strchr (line, '/')) != NULL)
+        {
+          g_autofree char *first = g_strndup (line, (gsize) (slash - line));
+          const char *second_slash = strchr (slash + 1, '/');
+          g_autofree char *second = second_slash != NULL ? g_strndup (slash + 1, (gsize) (second_slash - slash - 1)) : NULL;
+
+          if (second == NULL ||
+              !g_ascii_string_to_unsigned (first, 10, 1, MAX_CHUNKS, &index, NULL) ||
+              !g_ascii_string_to_unsigned (second, 10, 1, MAX_CHUNKS, &count, NULL) ||
+              index > count)
+            {
+              dossier_verification_fail (result, "decode", "shc-qr-chunk-header",
+                                         _("QR line %u has a malformed chunk header “shc:/i/n/”"), i + 1);
+              return NULL;
+            }
+          line = second_slash + 1;
+        }
+      if (total == 0)
+        total = (guint) count;
+      if (count != total || count != n_lines)
+        {
+          dossier_verification_fail (result, "decode", "shc-qr-chunk-count",
+                                     _("The QR chunks disagree on their number, or %u of them were scanned"), n_lines);
+          return NULL;
+        }
+      if (chunks[index - 1] != NULL)
+        {
+          dossier_verification_fail (result, "decode", "shc-qr-chunk-duplicate",
+                                     _("QR chunk %u was scanned twice"), (guint) index);
+          return NULL;
+        }
+      if (count > 1 && strlen (line) > 2 * MAX_CHUNK_CHARS)
+        {
+          dossier_verification_fail (result, "decode", "shc-qr-chunk-too-big",
+                                     _("QR chunk %u is longer than a chunk may be"), (guint) index);
+          return NULL;
+        }
+      chunks[index - 1] = (char *) line;
+    }
+  for (guint i = 0; i < total; i++)
+    if (chunks[i] == NULL)
+      {
+        dossier_verification_fail (result, "decode", "shc-qr-chunk-missing", _("QR chunk %u is missing"), i + 1);
+        return NULL;
+      }
+  for (guint i = 0; i < total; i++)
+    if (!decode_digits (chunks[i], strlen (chunks[i]), jws, result))
+      return NULL;
+  return g_string_free (g_steal_pointer (&jws), FALSE);
+}
+
+/* --- one card ------------------------------------------------------------- */
+
+static const char *
+string_member (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static gboolean
+number_member (JsonObject *object,
+               const char *name,
+               gint64     *value)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    *value = json_node_get_int (node);
+  else if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    *value = (gint64) json_node_get_double (node);
+  else
+    return FALSE;
+  return TRUE;
+}
+
+static JsonObject *
+object_member (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static gboolean
+check_header (DossierJws          *jws,
+              DossierVerification *result)
+{
+  const char *alg = dossier_jws_get_header_string (jws, "alg");
+
+  if (g_strcmp0 (alg, "ES256") != 0)
+    return dossier_verification_fail (result, "header", "shc-header-alg",
+                                      _("A health card must be signed with ES256, not “%s”"), alg != NULL ? alg : "");
+  if (g_strcmp0 (dossier_jws_get_header_string (jws, "zip"), "DEF") != 0)
+    return dossier_verification_fail (result, "header", "shc-header-zip",
+                                      _("A health card’s payload must be compressed (header “zip”: “DEF”)"));
+  if (dossier_jws_get_header_string (jws, "kid") == NULL)
+    return dossier_verification_fail (result, "header", "shc-header-kid", _("The header names no key (“kid”)"));
+  return dossier_verification_check (result, "header", TRUE, "ES256, DEF, kid %s",
+                                     dossier_jws_get_header_string (jws, "kid"));
+}
+
+static gboolean
+type_list_has (JsonObject *vc,
+               const char *type)
+{
+  JsonNode *node = json_object_get_member (vc, "type");
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (node)); i++)
+    {
+      JsonNode *item = json_array_get_element (json_node_get_array (node), i);
+
+      if (JSON_NODE_HOLDS_VALUE (item) && json_node_get_value_type (item) == G_TYPE_STRING &&
+          g_str_equal (json_node_get_string (item), type))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static JsonObject *
+check_schema (JsonObject          *payload,
+              DossierVerification *result)
+{
+  JsonObject *vc = object_member (payload, "vc");
+  JsonObject *subject = object_member (vc, "credentialSubject");
+  JsonObject *bundle = object_member (subject, "fhirBundle");
+  gint64 nbf;
+
+  if (string_member (payload, "iss") == NULL)
+    dossier_verification_fail (result, "schema", "shc-schema-iss", _("The card names no issuer (“iss”)"));
+  else if (!number_member (payload, "nbf", &nbf))
+    dossier_verification_fail (result, "schema", "shc-schema-nbf", _("The card has no issue time (“nbf”)"));
+  else if (vc == NULL || !type_list_has (vc, HEALTH_CARD_TYPE))
+    dossier_verification_fail (result, "schema", "shc-schema-type", _("The credential is not of type %s"), HEALTH_CARD_TYPE);
+  else if (bundle == NULL || g_strcmp0 (string_member (bundle, "resourceType"), "Bundle") != 0)
+    dossier_verification_fail (result, "schema", "shc-schema-bundle", _("The card holds no FHIR bundle"));
+  else
+    {
+      dossier_verification_check (result, "schema", TRUE, _("Health card with a FHIR bundle"));
+      return bundle;
+    }
+  return NULL;
+}
+
+/* A key fit for health cards: EC P-256 for ES256, for signing, and named by
+ * its own thumbprint as the specification requires. */
+static gboolean
+key_is_fit (DossierJwk *key,
+            const char *kid)
+{
+  g_autofree char *thumbprint = NULL;
+
+  if (g_strcmp0 (dossier_jwk_get_kty (key), "EC") != 0 || g_strcmp0 (dossier_jwk_get_crv (key), "P-256") != 0)
+    return FALSE;
+  if (dossier_jwk_get_alg (key) != NULL && !g_str_equal (dossier_jwk_get_alg (key), "ES256"))
+    return FALSE;
+  if (dossier_jwk_get_use (key) != NULL && !g_str_equal (dossier_jwk_get_use (key), "sig"))
+    return FALSE;
+  thumbprint = dossier_jwk_dup_thumbprint (key);
+  return g_strcmp0 (thumbprint, kid) == 0;
+}
+
+static DossierJwk *
+find_key (const char                 *issuer,
+          const char                 *kid,
+          const DossierVerifyOptions *options,
+          DossierVerification        *result)
+{
+  g_autoptr(GPtrArray) keys = NULL;
+
+  if (options->keys != NULL)
+    keys = dossier_key_source_find_keys (options->keys, issuer, kid);
+  for (guint i = 0; keys != NULL && i < keys->len; i++)
+    if (key_is_fit (g_ptr_array_index (keys, i), kid))
+      {
+        DossierJwk *key = g_object_ref (g_ptr_array_index (keys, i));
+
+        dossier_verification_check (result, "key", TRUE, _("Key %s of %s"), kid,
+                                    (const char *) g_object_get_data (G_OBJECT (key), "dossier-anchor"));
+        return key;
+      }
+  dossier_verification_fail (result, "key", keys != NULL && keys->len > 0 ? "key-unfit" : "key-not-trusted",
+                             _("No trusted ES256 key with kid %s for issuer %s"), kid, issuer);
+  return NULL;
+}
+
+static gboolean
+check_issuer_url (const char          *iss,
+                  DossierVerification *result)
+{
+  if (!g_str_has_prefix (iss, "https://") || strlen (iss) <= 8)
+    return dossier_verification_fail (result, "issuer", "shc-issuer-not-https",
+                                      _("The issuer “%s” is not an https URL"), iss);
+  if (g_str_has_suffix (iss, "/"))
+    return dossier_verification_fail (result, "issuer", "shc-issuer-trailing-slash",
+                                      _("The issuer URL “%s” ends with a slash"), iss);
+  return dossier_verification_check (result, "issuer", TRUE, "%s", iss);
+}
+
+static gboolean
+check_times (JsonObject                 *payload,
+             const DossierVerifyOptions *options,
+             DossierVerification        *result)
+{
+  gint64 nbf = 0, exp = 0, now;
+
+  if (options->at == NULL)
+    return TRUE;
+  now = g_date_time_to_unix (options->at);
+  number_member (payload, "nbf", &nbf);
+  if (nbf > now + CLOCK_SKEW_SECONDS)
+    return dossier_verification_fail (result, "not-yet-valid", "not-yet-valid",
+                                      _("The card is valid only from %" G_GINT64_FORMAT " (Unix time)"), nbf);
+  dossier_verification_check (result, "not-yet-valid", TRUE, _("Issued before the time of checking"));
+  if (number_member (payload, "exp", &exp) && exp < now - CLOCK_SKEW_SECONDS)
+    return dossier_verification_fail (result, "expired", "expired",
+                                      _("The card expired at %" G_GINT64_FORMAT " (Unix time)"), exp);
+  return dossier_verification_check (result, "expired", TRUE, _("Not expired"));
+}
+
+static gboolean
+rid_is_well_formed (const char *rid)
+{
+  const char *dot = strchr (rid, '.');
+  gsize id_len = dot != NULL ? (gsize) (dot - rid) : strlen (rid);
+  guint64 stamp;
+
+  if (id_len == 0 || id_len > 24)
+    return FALSE;
+  for (gsize i = 0; i < id_len; i++)
+    if (!g_ascii_isalnum (rid[i]) && rid[i] != '-' && rid[i] != '_')
+      return FALSE;
+  return dot == NULL || g_ascii_string_to_unsigned (dot + 1, 10, 0, G_MAXINT64, &stamp, NULL);
+}
+
+/* Revocation by the issuer's list of revoked ids (the card's "rid"), for
+ * keys that declare one with "crlVersion". */
+static gboolean
+check_revocation (JsonObject                 *payload,
+                  DossierJwk                 *key,
+                  const DossierVerifyOptions *options,
+                  DossierVerification        *result)
+{
+  const char *rid = string_member (object_member (payload, "vc"), "rid");
+  const char *kid = dossier_jwk_get_kid (key);
+  g_autofree char *path = NULL;
+  g_autoptr(GBytes) document = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  JsonObject *crl;
+  JsonNode *rids;
+  gint64 nbf = 0;
+
+  if (!json_object_has_member (dossier_jwk_get_json (key), "crlVersion"))
+    return TRUE;
+  path = g_strdup_printf (".well-known/crl/%s.json", kid);
+  if (options->keys != NULL)
+    document = dossier_key_source_get_issuer_document (options->keys, string_member (payload, "iss"), key, path);
+  if (document == NULL)
+    return dossier_verification_check (result, "revocation", TRUE, _("Revocation list not available; status not checked"));
+
+  root = parse_json (g_bytes_get_data (document, NULL), g_bytes_get_size (document));
+  crl = root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  rids = crl != NULL ? json_object_get_member (crl, "rids") : NULL;
+  if (crl == NULL || g_strcmp0 (string_member (crl, "method"), "rid") != 0 ||
+      g_strcmp0 (string_member (crl, "kid"), kid) != 0 || rids == NULL || !JSON_NODE_HOLDS_ARRAY (rids))
+    return dossier_verification_fail (result, "revocation", "shc-crl-malformed",
+                                      _("The issuer’s revocation list is malformed"));
+
+  seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  number_member (payload, "nbf", &nbf);
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (rids)); i++)
+    {
+      JsonNode *item = json_array_get_element (json_node_get_array (rids), i);
+      const char *entry;
+      g_autofree char *id = NULL;
+      const char *dot;
+
+      if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING ||
+          !rid_is_well_formed (entry = json_node_get_string (item)))
+        return dossier_verification_fail (result, "revocation", "shc-crl-malformed",
+                                          _("The issuer’s revocation list holds a malformed entry"));
+      dot = strchr (entry, '.');
+      id = g_strndup (entry, dot != NULL ? (gsize) (dot - entry) : strlen (entry));
+      if (g_hash_table_contains (seen, id))
+        return dossier_verification_fail (result, "revocation", "shc-crl-duplicate",
+                                          _("The issuer’s revocation list names an id twice"));
+      g_hash_table_add (seen, g_steal_pointer (&id));
+    }
+
+  if (rid != NULL)
+    for (guint i = 0; i < json_array_get_length (json_node_get_array (rids)); i++)
+      {
+        const char *entry = json_array_get_string_element (json_node_get_array (rids), i);
+        const char *dot = strchr (entry, '.');
+        gsize id_len = dot != NULL ? (gsize) (dot - entry) : strlen (entry);
+
+        if (strlen (rid) != id_len || strncmp (entry, rid, id_len) != 0)
+          continue;
+        /* "rid.T" revokes only cards issued before T */
+        if (dot == NULL || nbf < g_ascii_strtoll (dot + 1, NULL, 10))
+          return dossier_verification_fail (result, "revoked", "revoked", _("Revoked by the issuer"));
+      }
+  dossier_verification_check (result, "revocation", TRUE, _("Checked against the issuer’s revocation list"));
+  return dossier_verification_check (result, "revoked", TRUE, _("Not revoked"));
+}
+
+static void
+verify_card (const char                 *compact,
+             gsize                       length,
+             const DossierVerifyOptions *options,
+             DossierVerification        *result)
+{
+  g_autoptr(DossierJws) jws = NULL;
+  g_autoptr(GBytes) inflated = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(DossierJwk) key = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autofree char *subject = NULL;
+  JsonObject *payload, *bundle;
+  const char *iss;
+  gsize size;
+  const char *data;
+
+  if (!looks_like_jws (compact, length) || (jws = dossier_jws_parse (compact, length, &error)) == NULL)
+    {
+      dossier_verification_fail (result, "decode", "jws-malformed", "%s",
+                                 error != NULL ? error->message : _("The card is not a compact JWS: it holds characters outside base64url"));
+      return;
+    }
+  dossier_verification_check (result, "decode", TRUE, _("Compact JWS"));
+  if (!check_header (jws, result))
+    return;
+  inflated = dossier_inflate (g_bytes_get_data (dossier_jws_get_payload (jws), NULL),
+                              g_bytes_get_size (dossier_jws_get_payload (jws)),
+                              DOSSIER_INFLATE_RAW, DOSSIER_INFLATE_MAX_OUTPUT, &error);
+  if (!dossier_verification_check (result, "decompress", inflated != NULL, "%s",
+                                   inflated != NULL ? _("Raw DEFLATE") : error->message))
+    return;
+
+  data = g_bytes_get_data (inflated, &size);
+  if (size >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
+    {
+      dossier_verification_fail (result, "decode", "json-bom", _("The payload starts with a byte order mark"));
+      return;
+    }
+  root = parse_json (data, size);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      dossier_verification_fail (result, "decode", "payload-not-json", _("The payload is not a JSON object"));
+      return;
+    }
+  payload = json_node_get_object (root);
+  if ((bundle = check_schema (payload, result)) == NULL)
+    return;
+  iss = string_member (payload, "iss");
+  dossier_verification_set_issuer (result, iss, iss, FALSE);
+
+  key = find_key (iss, dossier_jws_get_header_string (jws, "kid"), options, result);
+  if (key == NULL)
+    return;
+  if (!dossier_jws_verify (jws, key, &error))
+    {
+      dossier_verification_fail (result, "signature", "signature-mismatch", "%s", error->message);
+      return;
+    }
+  dossier_verification_check (result, "signature", TRUE, _("ES256 signature by key %s"), dossier_jwk_get_kid (key));
+  dossier_verification_set_issuer (result, iss, g_object_get_data (G_OBJECT (key), "dossier-anchor"), TRUE);
+  if (!check_issuer_url (iss, result) || !check_times (payload, options, result) ||
+      !check_revocation (payload, key, options, result))
+    return;
+
+  records = dossier_fhir_bundle_to_records (bundle, &subject);
+  dossier_verification_set_subject (result, subject);
+  for (guint i = 0; i < records->len; i++)
+    {
+      DossierRecord *record = g_ptr_array_index (records, i);
+
+      if (dossier_record_get_issuer_name (record) == NULL)
+        dossier_record_set_issuer_name (record, iss);
+      dossier_record_set_issuer_id (record, iss);
+      dossier_record_set_format (record, "shc");
+      dossier_verification_add_record (result, record);
+    }
+}
+
+void
+dossier_shc_verify (const char                 *text,
+                    gsize                       length,
+                    const DossierVerifyOptions *options,
+                    DossierVerification        *result)
+{
+  g_autoptr(GPtrArray) cards = NULL;
+  g_autofree char *joined = NULL;
+
+  dossier_verification_set_format (result, "shc");
+  if (length >= 5 && g_ascii_strncasecmp (text, "shc:/", 5) == 0)
+    {
+      joined = decode_numeric_qr (text, length, result);
+      if (joined != NULL)
+        verify_card (joined, strlen (joined), options, result);
+      return;
+    }
+  if (length > 0 && text[0] == '{')
+    {
+      g_autoptr(JsonNode) root = parse_json (text, length);
+
+      cards = cards_from_json (root);
+      if (cards == NULL)
+        {
+          dossier_verification_fail (result, "decode", "shc-file", _("The file holds no health card"));
+          return;
+        }
+      for (guint i = 0; i < cards->len && !dossier_verification_has_failed (result); i++)
+        verify_card (g_ptr_array_index (cards, i), strlen (g_ptr_array_index (cards, i)), options, result);
+      return;
+    }
+  verify_card (text, length, options, result);
+}

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include "dossier-trust-registry.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+/* The keys the user trusts, each from an anchor with a name and a source.
+ * An anchor read from a folder laid out as an issuer publishes it
+ * (".../.well-known/jwks.json") also answers for that issuer's other
+ * documents there, such as revocation lists. */
+
+#define MAX_ANCHOR_FILE (1024 * 1024)
+#define MAX_FOLDER_ENTRIES 1000
+
+typedef struct
+{
+  char      *name;
+  char      *source;
+  char      *published_root;   /* folder holding .well-known/, or NULL */
+  GPtrArray *keys;
+} Anchor;
+
+struct _DossierTrustRegistry
+{
+  GObject    parent_instance;
+  GPtrArray *anchors;
+};
+
+static void dossier_trust_registry_key_source_init (DossierKeySourceInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (DossierTrustRegistry, dossier_trust_registry, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (DOSSIER_TYPE_KEY_SOURCE, dossier_trust_registry_key_source_init))
+
+static void
+anchor_free (Anchor *anchor)
+{
+  g_free (anchor->name);
+  g_free (anchor->source);
+  g_free (anchor->published_root);
+  g_ptr_array_unref (anchor->keys);
+  g_free (anchor);
+}
+
+static GPtrArray *
+find_keys (DossierKeySource *source,
+           const char       *issuer,
+           const char       *kid)
+{
+  DossierTrustRegistry *self = DOSSIER_TRUST_REGISTRY (source);
+  GPtrArray *found = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint a = 0; a < self->anchors->len; a++)
+    {
+      Anchor *anchor = g_ptr_array_index (self->anchors, a);
+
+      for (guint k = 0; k < anchor->keys->len; k++)
+        {
+          DossierJwk *key = g_ptr_array_index (anchor->keys, k);
+
+          if (kid == NULL || g_strcmp0 (dossier_jwk_get_kid (key), kid) == 0)
+            g_ptr_array_add (found, g_object_ref (key));
+        }
+    }
+  return found;
+}
+
+static GBytes *
+get_issuer_document (DossierKeySource *source,
+                     const char       *issuer,
+                     DossierJwk       *key,
+                     const char       *path)
+{
+  DossierTrustRegistry *self = DOSSIER_TRUST_REGISTRY (source);
+
+  if (strstr (path, "..") != NULL)
+    return NULL;
+  for (guint a = 0; a < self->anchors->len; a++)
+    {
+      Anchor *anchor = g_ptr_array_index (self->anchors, a);
+      g_autofree char *file = NULL;
+      g_autofree char *contents = NULL;
+      gsize length;
+
+      if (anchor->published_root == NULL || !g_ptr_array_find (anchor->keys, key, NULL))
+        continue;
+      file = g_build_filename (anchor->published_root, path, NULL);
+      if (g_file_get_contents (file, &contents, &length, NULL) && length <= MAX_ANCHOR_FILE)
+        return g_bytes_new_take (g_steal_pointer (&contents), length);
+    }
+  return NULL;
+}
+
+static void
+dossier_trust_registry_key_source_init (DossierKeySourceInterface *iface)
+{
+  iface->find_keys = find_keys;
+  iface->get_issuer_document = get_issuer_document;
+}
+
+static void
+dossier_trust_registry_finalize (GObject *object)
+{
+  DossierTrustRegistry *self = DOSSIER_TRUST_REGISTRY (object);
+
+  g_ptr_array_unref (self->anchors);
+  G_OBJECT_CLASS (dossier_trust_registry_parent_class)->finalize (object);
+}
+
+static void
+dossier_trust_registry_class_init (DossierTrustRegistryClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = dossier_trust_registry_finalize;
+}
+
+static void
+dossier_trust_registry_init (DossierTrustRegistry *self)
+{
+  self->anchors = g_ptr_array_new_with_free_func ((GDestroyNotify) anchor_free);
+}
+
+DossierTrustRegistry *
+dossier_trust_registry_new (void)
+{
+  return g_object_new (DOSSIER_TYPE_TRUST_REGISTRY, NULL);
+}
+
+guint
+dossier_trust_registry_get_n_anchors (DossierTrustRegistry *self)
+{
+  g_return_val_if_fail (DOSSIER_IS_TRUST_REGISTRY (self), 0);
+  return self->anchors->len;
+}
+
+static char *
+published_root_of (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (dir);
+  g_autofree char *file = g_path_get_basename (path);
+
+  if (g_str_equal (base, ".well-known") && g_str_equal (file, "jwks.json"))
+    return g_path_get_dirname (dir);
+  return NULL;
+}
+
+/* A file that cannot be read is an error; one that can be read but holds no
+ * usable key still becomes an anchor, with no keys, so that what it was
+ * meant to vouch for reports "no trusted key" rather than vanishing. */
+static gboolean
+add_file (DossierTrustRegistry  *self,
+          const char            *path,
+          GError               **error)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+  Anchor *anchor;
+  GPtrArray *keys;
+
+  if (!g_file_get_contents (path, &contents, &length, error))
+    return FALSE;
+  keys = length <= MAX_ANCHOR_FILE ? dossier_jwk_parse_set (contents, length, NULL) : NULL;
+
+  anchor = g_new0 (Anchor, 1);
+  anchor->name = g_path_get_basename (path);
+  anchor->source = g_strdup (path);
+  anchor->published_root = published_root_of (path);
+  anchor->keys = keys != NULL ? keys : g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < anchor->keys->len; i++)
+    g_object_set_data_full (g_ptr_array_index (anchor->keys, i), "dossier-anchor", g_strdup (path), g_free);
+  g_ptr_array_add (self->anchors, anchor);
+  return TRUE;
+}
+
+/* Adds the anchors in @path: a key file, or a folder of them (its
+ * .well-known/jwks.json included). */
+gboolean
+dossier_trust_registry_add_path (DossierTrustRegistry  *self,
+                                 const char            *path,
+                                 GError               **error)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+  guint seen = 0;
+
+  g_return_val_if_fail (DOSSIER_IS_TRUST_REGISTRY (self), FALSE);
+
+  if (!g_file_test (path, G_FILE_TEST_IS_DIR))
+    return add_file (self, path, error);
+
+  dir = g_dir_open (path, 0, error);
+  if (dir == NULL)
+    return FALSE;
+  while ((name = g_dir_read_name (dir)) != NULL && seen++ < MAX_FOLDER_ENTRIES)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_REGULAR) &&
+          (g_str_has_suffix (name, ".json") || g_str_has_suffix (name, ".jwks")) &&
+          !add_file (self, child, error))
+        return FALSE;
+    }
+  {
+    g_autofree char *published = g_build_filename (path, ".well-known", "jwks.json", NULL);
+
+    if (g_file_test (published, G_FILE_TEST_IS_REGULAR))
+      return add_file (self, published, error);
+  }
+  return TRUE;
+}

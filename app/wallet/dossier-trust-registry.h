@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "dossier-verification.h"
+
+G_BEGIN_DECLS
+
+#define DOSSIER_TYPE_TRUST_REGISTRY (dossier_trust_registry_get_type ())
+G_DECLARE_FINAL_TYPE (DossierTrustRegistry, dossier_trust_registry, DOSSIER, TRUST_REGISTRY, GObject)
+
+DossierTrustRegistry *dossier_trust_registry_new       (void);
+gboolean              dossier_trust_registry_add_path  (DossierTrustRegistry  *self,
+                                                        const char            *path,
+                                                        GError               **error);
+guint                 dossier_trust_registry_get_n_anchors (DossierTrustRegistry *self);
+
+G_END_DECLS

@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "dossier-trust-registry.h"
+#include "dossier-verification.h"
+
+G_BEGIN_DECLS
+
+#define DOSSIER_VERIFY_MAX_INPUT (8 * 1024 * 1024)
+
+DossierVerification *dossier_verify_bytes (GBytes               *bytes,
+                                           const char           *name,
+                                           DossierTrustRegistry *trust,
+                                           GDateTime            *at);
+
+G_END_DECLS
