@@ -236,3 +236,72 @@ dossier_jws_verify (DossierJws  *jws,
                                 g_bytes_get_data (jws->signature, NULL), g_bytes_get_size (jws->signature),
                                 error);
 }
+
+/* Signs @data and returns the signature in JOSE form (r || s for ECDSA). */
+GBytes *
+dossier_crypto_sign (const char    *alg,
+                     EVP_PKEY      *pkey,
+                     gconstpointer  data,
+                     gsize          data_length,
+                     GError       **error)
+{
+  const EVP_MD *md = NULL;
+  EVP_MD_CTX *ctx;
+  EVP_PKEY_CTX *pctx = NULL;
+  g_autofree guchar *sig = NULL;
+  gsize sig_len = 0;
+  gsize half = 0;
+  int rc;
+
+  if (alg == NULL || !key_fits (alg, pkey))
+    {
+      g_set_error (error, DOSSIER_CRYPTO_ERROR, DOSSIER_CRYPTO_ERROR_KEY,
+                   _("The key does not fit algorithm %s"), alg != NULL ? alg : "");
+      return NULL;
+    }
+  if (g_str_equal (alg, "ES256"))
+    md = EVP_sha256 (), half = 32;
+  else if (g_str_equal (alg, "ES384"))
+    md = EVP_sha384 (), half = 48;
+  else if (!g_str_equal (alg, "EdDSA"))
+    md = EVP_sha256 ();
+
+  ctx = EVP_MD_CTX_new ();
+  rc = EVP_DigestSignInit (ctx, &pctx, md, NULL, pkey);
+  if (rc == 1 && g_str_equal (alg, "PS256"))
+    rc = EVP_PKEY_CTX_set_rsa_padding (pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
+         EVP_PKEY_CTX_set_rsa_pss_saltlen (pctx, RSA_PSS_SALTLEN_DIGEST) == 1 &&
+         EVP_PKEY_CTX_set_rsa_mgf1_md (pctx, EVP_sha256 ()) == 1;
+  if (rc == 1)
+    rc = EVP_DigestSign (ctx, NULL, &sig_len, data, data_length);
+  if (rc == 1)
+    {
+      sig = g_malloc (sig_len);
+      rc = EVP_DigestSign (ctx, sig, &sig_len, data, data_length);
+    }
+  EVP_MD_CTX_free (ctx);
+  if (rc != 1)
+    {
+      g_set_error_literal (error, DOSSIER_CRYPTO_ERROR, DOSSIER_CRYPTO_ERROR_KEY, _("Signing failed"));
+      return NULL;
+    }
+  if (half > 0)
+    {
+      const guchar *p = sig;
+      ECDSA_SIG *ecdsa = d2i_ECDSA_SIG (NULL, &p, (long) sig_len);
+      guint8 *raw = g_malloc0 (2 * half);
+
+      if (ecdsa == NULL ||
+          BN_bn2binpad (ECDSA_SIG_get0_r (ecdsa), raw, (int) half) < 0 ||
+          BN_bn2binpad (ECDSA_SIG_get0_s (ecdsa), raw + half, (int) half) < 0)
+        {
+          ECDSA_SIG_free (ecdsa);
+          g_free (raw);
+          g_set_error_literal (error, DOSSIER_CRYPTO_ERROR, DOSSIER_CRYPTO_ERROR_KEY, _("Signing failed"));
+          return NULL;
+        }
+      ECDSA_SIG_free (ecdsa);
+      return g_bytes_new_take (raw, 2 * half);
+    }
+  return g_bytes_new_take (g_steal_pointer (&sig), sig_len);
+}

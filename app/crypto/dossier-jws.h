@@ -32,6 +32,12 @@ gboolean    dossier_crypto_verify          (const char    *alg,
                                             gsize          signature_length,
                                             GError       **error);
 
+GBytes     *dossier_crypto_sign            (const char    *alg,
+                                            EVP_PKEY      *pkey,
+                                            gconstpointer  data,
+                                            gsize          data_length,
+                                            GError       **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DossierJws, dossier_jws_free)
 
 G_END_DECLS

@@ -568,6 +568,21 @@ verify_card (const char                 *compact,
   iss = string_member (payload, "iss");
   dossier_verification_set_issuer (result, iss, iss, FALSE);
 
+  /* The content is read even when the card fails later, so that a verifier
+   * sees what an invalid card claims beside the verdict. */
+  records = dossier_fhir_bundle_to_records (bundle, &subject);
+  dossier_verification_set_subject (result, subject);
+  for (guint i = 0; i < records->len; i++)
+    {
+      DossierRecord *record = g_ptr_array_index (records, i);
+
+      if (dossier_record_get_issuer_name (record) == NULL)
+        dossier_record_set_issuer_name (record, iss);
+      dossier_record_set_issuer_id (record, iss);
+      dossier_record_set_format (record, "shc");
+      dossier_verification_add_record (result, record);
+    }
+
   key = find_key (iss, dossier_jws_get_header_string (jws, "kid"), options, result);
   if (key == NULL)
     return;
@@ -582,18 +597,6 @@ verify_card (const char                 *compact,
       !check_revocation (payload, key, options, result))
     return;
 
-  records = dossier_fhir_bundle_to_records (bundle, &subject);
-  dossier_verification_set_subject (result, subject);
-  for (guint i = 0; i < records->len; i++)
-    {
-      DossierRecord *record = g_ptr_array_index (records, i);
-
-      if (dossier_record_get_issuer_name (record) == NULL)
-        dossier_record_set_issuer_name (record, iss);
-      dossier_record_set_issuer_id (record, iss);
-      dossier_record_set_format (record, "shc");
-      dossier_verification_add_record (result, record);
-    }
 }
 
 void

@@ -329,8 +329,15 @@ dossier_verification_to_verdict (DossierVerification *self)
   DossierVerdict *verdict = dossier_verdict_new ();
   DossierCheckState now = state_of (self, current);
 
-  dossier_verdict_set (verdict, DOSSIER_VERDICT_PART_AUTHENTIC, state_of (self, authentic),
-                       dossier_verification_get_first_failure (self), reason_of (self, authentic));
+  DossierCheckState genuine = state_of (self, authentic);
+
+  /* Well-formed is not authentic: only a checked signature makes it so. */
+  if (genuine == DOSSIER_CHECK_PASSED && !passed (self, "signature"))
+    dossier_verdict_set (verdict, DOSSIER_VERDICT_PART_AUTHENTIC, DOSSIER_CHECK_UNKNOWN, "signature-not-checked",
+                         _("The signature could not be checked without a trusted key"));
+  else
+    dossier_verdict_set (verdict, DOSSIER_VERDICT_PART_AUTHENTIC, genuine,
+                         dossier_verification_get_first_failure (self), reason_of (self, authentic));
   dossier_verdict_set (verdict, DOSSIER_VERDICT_PART_TRUSTED, state_of (self, trusted),
                        NULL, reason_of (self, trusted));
   if (self->time_skipped && now != DOSSIER_CHECK_FAILED)

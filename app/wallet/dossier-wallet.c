@@ -3,6 +3,9 @@
 
 #include "dossier-wallet.h"
 
+#include "dossier-shc.h"
+#include "dossier-verifier.h"
+
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -13,8 +16,9 @@
  * and commands receive it; nothing else is global. */
 struct _DossierWallet
 {
-  GObject       parent_instance;
-  DossierVault *vault;
+  GObject               parent_instance;
+  DossierVault         *vault;
+  DossierTrustRegistry *trust;
 };
 
 G_DEFINE_FINAL_TYPE (DossierWallet, dossier_wallet, G_TYPE_OBJECT)
@@ -26,6 +30,7 @@ dossier_wallet_finalize (GObject *object)
   DossierWallet *self = DOSSIER_WALLET (object);
 
   g_clear_object (&self->vault);
+  g_clear_object (&self->trust);
   G_OBJECT_CLASS (dossier_wallet_parent_class)->finalize (object);
 }
 
@@ -38,6 +43,7 @@ dossier_wallet_class_init (DossierWalletClass *klass)
 static void
 dossier_wallet_init (DossierWallet *self)
 {
+  self->trust = dossier_trust_registry_new ();
 }
 
 DossierWallet *
@@ -50,6 +56,13 @@ dossier_wallet_new (const char *vault_directory)
   self = g_object_new (DOSSIER_TYPE_WALLET, NULL);
   self->vault = dossier_vault_new (vault_directory);
   return self;
+}
+
+DossierTrustRegistry *
+dossier_wallet_get_trust (DossierWallet *self)
+{
+  g_return_val_if_fail (DOSSIER_IS_WALLET (self), NULL);
+  return self->trust;
 }
 
 DossierVault *
@@ -114,6 +127,44 @@ text_fields (const char *media_type,
   return fields;
 }
 
+/* A recognised format becomes the card itself (holding the original bytes
+ * and the verdict) followed by one record per entry it carries. */
+static GPtrArray *
+verified_records (DossierWallet *self,
+                  GBytes        *bytes,
+                  const char    *name)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(DossierVerification) result = dossier_verify_bytes (bytes, name, self->trust, now);
+  g_autoptr(DossierVerdict) verdict = dossier_verification_to_verdict (result);
+  GPtrArray *records = g_ptr_array_new_with_free_func (g_object_unref);
+  GPtrArray *entries = dossier_verification_get_records (result);
+  DossierRecord *card = dossier_record_new (DOSSIER_RECORD_KIND_HEALTH_DOCUMENT, _("SMART Health Card"));
+
+  dossier_record_set_format (card, dossier_verification_get_format (result));
+  dossier_record_set_media_type (card, "application/smart-health-card");
+  dossier_record_set_original (card, bytes);
+  dossier_record_set_verdict (card, verdict);
+  dossier_record_set_checked_at (card, now);
+  if (entries->len > 0)
+    {
+      dossier_record_set_issuer_id (card, dossier_record_get_issuer_id (g_ptr_array_index (entries, 0)));
+      dossier_record_set_issuer_name (card, dossier_record_get_issuer_id (g_ptr_array_index (entries, 0)));
+      dossier_record_set_issued (card, dossier_record_get_issued (g_ptr_array_index (entries, entries->len - 1)));
+    }
+  g_ptr_array_add (records, card);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      DossierRecord *entry = g_ptr_array_index (entries, i);
+
+      dossier_record_set_parent_uuid (entry, dossier_record_get_uuid (card));
+      dossier_record_set_verdict (entry, verdict);
+      dossier_record_set_checked_at (entry, now);
+      g_ptr_array_add (records, g_object_ref (entry));
+    }
+  return records;
+}
+
 /* Turns received bytes into the records to store.  Every input becomes at
  * least one record: what no format module claims is kept as a document
  * with its original bytes. */
@@ -149,6 +200,9 @@ dossier_wallet_intake (DossierWallet  *self,
                    display, DOSSIER_WALLET_MAX_IMPORT_SIZE / (1024 * 1024));
       return NULL;
     }
+
+  if (dossier_shc_detect (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes)))
+    return verified_records (self, bytes, display);
 
   media_type = guess_media_type (display, bytes);
   source = g_strdup_printf (_("File “%s”"), display);
