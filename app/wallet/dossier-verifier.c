@@ -3,17 +3,36 @@
 
 #include "dossier-verifier.h"
 
+#include "dossier-qr-image.h"
 #include "dossier-shc.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-static gboolean
-is_image (const guint8 *data,
-          gsize         length)
+/* The QR codes of an image, one scanned payload per line, verified as if
+ * they had been typed in. */
+static void
+verify_image (GBytes                     *bytes,
+              const DossierVerifyOptions *options,
+              DossierVerification        *result)
 {
-  return (length >= 8 && memcmp (data, "\x89PNG\r\n\x1a\n", 8) == 0) ||
-         (length >= 3 && memcmp (data, "\xff\xd8\xff", 3) == 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) texts = dossier_qr_image_decode (bytes, &error);
+  g_autofree char *joined = NULL;
+
+  if (texts == NULL)
+    {
+      dossier_verification_set_format (result, "image");
+      dossier_verification_fail (result, "decode", "qr-unreadable", "%s", error->message);
+      return;
+    }
+  g_ptr_array_add (texts, NULL);
+  joined = g_strjoinv ("\n", (char **) texts->pdata);
+  if (dossier_shc_detect (joined, strlen (joined)))
+    dossier_shc_verify (joined, strlen (joined), options, result);
+  else
+    dossier_verification_fail (result, "decode", "unknown-format",
+                               _("The image’s QR code holds nothing Dossier can verify"));
 }
 
 /* Detects the format of @bytes and verifies it.  @at is the time of
@@ -35,12 +54,8 @@ dossier_verify_bytes (GBytes               *bytes,
                                _("The input is larger than %d MiB"), DOSSIER_VERIFY_MAX_INPUT / (1024 * 1024));
   else if (length == 0)
     dossier_verification_fail (result, "decode", "empty", _("The input is empty"));
-  else if (is_image ((const guint8 *) data, length))
-    {
-      dossier_verification_set_format (result, "image");
-      dossier_verification_fail (result, "decode", "image-not-supported",
-                                 _("Reading QR codes from images is not available in this version"));
-    }
+  else if (dossier_qr_image_detect (data, length))
+    verify_image (bytes, &options, result);
   else if (dossier_shc_detect (data, length))
     dossier_shc_verify (data, length, &options, result);
   else
