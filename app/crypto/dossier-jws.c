@@ -147,6 +147,8 @@ key_fits (const char *alg,
 
   if (g_str_equal (alg, "ES256"))
     return EVP_PKEY_is_a (pkey, "EC") && bits == 256;
+  if (g_str_equal (alg, "ECDSA-SHA256"))
+    return EVP_PKEY_is_a (pkey, "EC");
   if (g_str_equal (alg, "ES384"))
     return EVP_PKEY_is_a (pkey, "EC") && bits == 384;
   if (g_str_equal (alg, "EdDSA"))
@@ -157,7 +159,9 @@ key_fits (const char *alg,
 }
 
 /* Verifies @signature (in JOSE form) over @data.  Only asymmetric
- * algorithms are accepted: "none" and the HMAC family never verify. */
+ * algorithms are accepted: "none" and the HMAC family never verify.
+ * "ECDSA-SHA256" is COSE's ES256 as EU DCC signers use it: SHA-256 with
+ * ECDSA on whatever curve the signer certificate has. */
 gboolean
 dossier_crypto_verify (const char    *alg,
                        EVP_PKEY      *pkey,
@@ -176,7 +180,7 @@ dossier_crypto_verify (const char    *alg,
   int der_len = 0, rc;
 
   if (alg == NULL || !(g_str_equal (alg, "ES256") || g_str_equal (alg, "ES384") || g_str_equal (alg, "EdDSA") ||
-                       g_str_equal (alg, "RS256") || g_str_equal (alg, "PS256")))
+                       g_str_equal (alg, "RS256") || g_str_equal (alg, "PS256") || g_str_equal (alg, "ECDSA-SHA256")))
     {
       g_set_error (error, DOSSIER_CRYPTO_ERROR, DOSSIER_CRYPTO_ERROR_UNSUPPORTED,
                    _("Signature algorithm “%s” is not accepted"), alg != NULL ? alg : "");
@@ -188,11 +192,11 @@ dossier_crypto_verify (const char    *alg,
                    _("The key does not fit algorithm %s"), alg);
       return FALSE;
     }
-  if (g_str_equal (alg, "ES256") || g_str_equal (alg, "ES384"))
+  if (g_str_equal (alg, "ES256") || g_str_equal (alg, "ES384") || g_str_equal (alg, "ECDSA-SHA256"))
     {
-      gsize half = g_str_equal (alg, "ES256") ? 32 : 48;
+      gsize half = (gsize) (EVP_PKEY_get_bits (pkey) + 7) / 8;
 
-      md = half == 32 ? EVP_sha256 () : EVP_sha384 ();
+      md = g_str_equal (alg, "ES384") ? EVP_sha384 () : EVP_sha256 ();
       der = ecdsa_raw_to_der (signature, signature_length, half, &der_len);
       if (der == NULL)
         {

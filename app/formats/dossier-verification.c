@@ -23,6 +23,17 @@ dossier_key_source_find_keys (DossierKeySource *self,
   return DOSSIER_KEY_SOURCE_GET_IFACE (self)->find_keys (self, issuer, kid);
 }
 
+GPtrArray *
+dossier_key_source_find_certificates (DossierKeySource *self,
+                                      GBytes           *kid)
+{
+  DossierKeySourceInterface *iface;
+
+  g_return_val_if_fail (DOSSIER_IS_KEY_SOURCE (self), NULL);
+  iface = DOSSIER_KEY_SOURCE_GET_IFACE (self);
+  return iface->find_certificates != NULL ? iface->find_certificates (self, kid) : NULL;
+}
+
 GBytes *
 dossier_key_source_get_issuer_document (DossierKeySource *self,
                                         const char       *issuer,

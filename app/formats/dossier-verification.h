@@ -3,6 +3,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "dossier-certificate.h"
 #include "dossier-jwk.h"
 #include "dossier-record.h"
 
@@ -22,6 +23,9 @@ struct _DossierKeySourceInterface
   GPtrArray *(*find_keys)         (DossierKeySource *self,
                                    const char       *issuer,
                                    const char       *kid);
+  /* Trusted certificates whose COSE key id is @kid (any when NULL). */
+  GPtrArray *(*find_certificates) (DossierKeySource *self,
+                                   GBytes           *kid);
   /* A document the issuer publishes under @path (e.g. ".well-known/crl/KID.json"). */
   GBytes    *(*get_issuer_document) (DossierKeySource *self,
                                      const char       *issuer,
@@ -32,6 +36,8 @@ struct _DossierKeySourceInterface
 GPtrArray *dossier_key_source_find_keys           (DossierKeySource *self,
                                                    const char       *issuer,
                                                    const char       *kid);
+GPtrArray *dossier_key_source_find_certificates   (DossierKeySource *self,
+                                                   GBytes           *kid);
 GBytes    *dossier_key_source_get_issuer_document (DossierKeySource *self,
                                                    const char       *issuer,
                                                    DossierJwk       *key,

@@ -20,6 +20,7 @@ typedef struct
   char      *source;
   char      *published_root;   /* folder holding .well-known/, or NULL */
   GPtrArray *keys;
+  GPtrArray *certificates;
 } Anchor;
 
 struct _DossierTrustRegistry
@@ -40,6 +41,7 @@ anchor_free (Anchor *anchor)
   g_free (anchor->source);
   g_free (anchor->published_root);
   g_ptr_array_unref (anchor->keys);
+  g_ptr_array_unref (anchor->certificates);
   g_free (anchor);
 }
 
@@ -61,6 +63,28 @@ find_keys (DossierKeySource *source,
 
           if (kid == NULL || g_strcmp0 (dossier_jwk_get_kid (key), kid) == 0)
             g_ptr_array_add (found, g_object_ref (key));
+        }
+    }
+  return found;
+}
+
+static GPtrArray *
+find_certificates (DossierKeySource *source,
+                   GBytes           *kid)
+{
+  DossierTrustRegistry *self = DOSSIER_TRUST_REGISTRY (source);
+  GPtrArray *found = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint a = 0; a < self->anchors->len; a++)
+    {
+      Anchor *anchor = g_ptr_array_index (self->anchors, a);
+
+      for (guint c = 0; c < anchor->certificates->len; c++)
+        {
+          DossierCertificate *certificate = g_ptr_array_index (anchor->certificates, c);
+
+          if (kid == NULL || g_bytes_equal (dossier_certificate_get_kid (certificate), kid))
+            g_ptr_array_add (found, g_object_ref (certificate));
         }
     }
   return found;
@@ -96,6 +120,7 @@ static void
 dossier_trust_registry_key_source_init (DossierKeySourceInterface *iface)
 {
   iface->find_keys = find_keys;
+  iface->find_certificates = find_certificates;
   iface->get_issuer_document = get_issuer_document;
 }
 
@@ -156,17 +181,24 @@ add_file (DossierTrustRegistry  *self,
   g_autofree char *contents = NULL;
   gsize length;
   Anchor *anchor;
-  GPtrArray *keys;
+  GPtrArray *keys = NULL;
+  GPtrArray *certificates = NULL;
 
   if (!g_file_get_contents (path, &contents, &length, error))
     return FALSE;
-  keys = length <= MAX_ANCHOR_FILE ? dossier_jwk_parse_set (contents, length, NULL) : NULL;
+  if (length <= MAX_ANCHOR_FILE && g_strstr_len (contents, (gssize) length, "-----BEGIN CERTIFICATE-----") != NULL)
+    certificates = dossier_certificate_parse_pem (contents, length, NULL);
+  else if (length <= MAX_ANCHOR_FILE)
+    keys = dossier_jwk_parse_set (contents, length, NULL);
 
   anchor = g_new0 (Anchor, 1);
   anchor->name = g_path_get_basename (path);
   anchor->source = g_strdup (path);
   anchor->published_root = published_root_of (path);
   anchor->keys = keys != NULL ? keys : g_ptr_array_new_with_free_func (g_object_unref);
+  anchor->certificates = certificates != NULL ? certificates : g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < anchor->certificates->len; i++)
+    g_object_set_data_full (g_ptr_array_index (anchor->certificates, i), "dossier-anchor", g_strdup (path), g_free);
   for (guint i = 0; i < anchor->keys->len; i++)
     g_object_set_data_full (g_ptr_array_index (anchor->keys, i), "dossier-anchor", g_strdup (path), g_free);
   g_ptr_array_add (self->anchors, anchor);
@@ -197,7 +229,8 @@ dossier_trust_registry_add_path (DossierTrustRegistry  *self,
       g_autofree char *child = g_build_filename (path, name, NULL);
 
       if (g_file_test (child, G_FILE_TEST_IS_REGULAR) &&
-          (g_str_has_suffix (name, ".json") || g_str_has_suffix (name, ".jwks")) &&
+          (g_str_has_suffix (name, ".json") || g_str_has_suffix (name, ".jwks") ||
+           g_str_has_suffix (name, ".pem") || g_str_has_suffix (name, ".crt")) &&
           !add_file (self, child, error))
         return FALSE;
     }

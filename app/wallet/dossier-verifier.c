@@ -3,6 +3,7 @@
 
 #include "dossier-verifier.h"
 
+#include "dossier-hcert.h"
 #include "dossier-qr-image.h"
 #include "dossier-shc.h"
 
@@ -30,6 +31,8 @@ verify_image (GBytes                     *bytes,
   joined = g_strjoinv ("\n", (char **) texts->pdata);
   if (dossier_shc_detect (joined, strlen (joined)))
     dossier_shc_verify (joined, strlen (joined), options, result);
+  else if (dossier_hcert_detect (joined, strlen (joined)))
+    dossier_hcert_verify (joined, strlen (joined), options, result);
   else
     dossier_verification_fail (result, "decode", "unknown-format",
                                _("The image’s QR code holds nothing Dossier can verify"));
@@ -58,6 +61,8 @@ dossier_verify_bytes (GBytes               *bytes,
     verify_image (bytes, &options, result);
   else if (dossier_shc_detect (data, length))
     dossier_shc_verify (data, length, &options, result);
+  else if (dossier_hcert_detect (data, length))
+    dossier_hcert_verify (data, length, &options, result);
   else
     dossier_verification_fail (result, "decode", "unknown-format",
                                _("Not a format Dossier can verify"));

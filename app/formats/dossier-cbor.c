@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include "dossier-cbor.h"
+
+/* Small helpers over libcbor for COSE and CWT: typed access that answers
+ * "not there" for any unexpected type, and a bounded conversion to JSON. */
+
+#define MAX_DEPTH 32
+
+gboolean
+dossier_cbor_get_int (cbor_item_t *item,
+                      gint64      *value)
+{
+  uint64_t raw;
+
+  if (item == NULL || !cbor_is_int (item))
+    return FALSE;
+  raw = cbor_get_int (item);
+  if (raw > G_MAXINT64)
+    return FALSE;
+  *value = cbor_isa_negint (item) ? -1 - (gint64) raw : (gint64) raw;
+  return TRUE;
+}
+
+GBytes *
+dossier_cbor_get_bytes (cbor_item_t *item)
+{
+  if (item == NULL || !cbor_isa_bytestring (item) || !cbor_bytestring_is_definite (item))
+    return NULL;
+  return g_bytes_new (cbor_bytestring_handle (item), cbor_bytestring_length (item));
+}
+
+char *
+dossier_cbor_get_string (cbor_item_t *item)
+{
+  if (item == NULL || !cbor_isa_string (item) || !cbor_string_is_definite (item))
+    return NULL;
+  return g_utf8_make_valid ((const char *) cbor_string_handle (item), (gssize) cbor_string_length (item));
+}
+
+cbor_item_t *
+dossier_cbor_map_get_int (cbor_item_t *map,
+                          gint64       key)
+{
+  struct cbor_pair *pairs;
+  gsize size;
+
+  if (map == NULL || !cbor_isa_map (map))
+    return NULL;
+  pairs = cbor_map_handle (map);
+  size = cbor_map_size (map);
+  for (gsize i = 0; i < size; i++)
+    {
+      gint64 k;
+
+      if (dossier_cbor_get_int (pairs[i].key, &k) && k == key)
+        return pairs[i].value;
+    }
+  return NULL;
+}
+
+JsonNode *
+dossier_cbor_to_json (cbor_item_t *item,
+                      guint        depth)
+{
+  gint64 number;
+
+  if (item == NULL || depth > MAX_DEPTH)
+    return json_node_init_null (json_node_alloc ());
+
+  switch (cbor_typeof (item))
+    {
+    case CBOR_TYPE_UINT:
+    case CBOR_TYPE_NEGINT:
+      if (dossier_cbor_get_int (item, &number))
+        return json_node_init_int (json_node_alloc (), number);
+      return json_node_init_null (json_node_alloc ());
+    case CBOR_TYPE_BYTESTRING:
+      {
+        g_autoptr(GBytes) bytes = dossier_cbor_get_bytes (item);
+        g_autofree char *text = bytes != NULL ? g_base64_encode (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes)) : NULL;
+
+        return json_node_init_string (json_node_alloc (), text != NULL ? text : "");
+      }
+    case CBOR_TYPE_STRING:
+      {
+        g_autofree char *text = dossier_cbor_get_string (item);
+
+        return text != NULL ? json_node_init_string (json_node_alloc (), text) : json_node_init_null (json_node_alloc ());
+      }
+    case CBOR_TYPE_ARRAY:
+      {
+        JsonArray *array = json_array_new ();
+
+        for (gsize i = 0; i < cbor_array_size (item); i++)
+          json_array_add_element (array, dossier_cbor_to_json (cbor_array_handle (item)[i], depth + 1));
+        return json_node_init_array (json_node_alloc (), array);
+      }
+    case CBOR_TYPE_MAP:
+      {
+        JsonObject *object = json_object_new ();
+        struct cbor_pair *pairs = cbor_map_handle (item);
+
+        for (gsize i = 0; i < cbor_map_size (item); i++)
+          {
+            g_autofree char *key = dossier_cbor_get_string (pairs[i].key);
+
+            if (key == NULL && dossier_cbor_get_int (pairs[i].key, &number))
+              key = g_strdup_printf ("%" G_GINT64_FORMAT, number);
+            if (key != NULL)
+              json_object_set_member (object, key, dossier_cbor_to_json (pairs[i].value, depth + 1));
+          }
+        return json_node_init_object (json_node_alloc (), object);
+      }
+    case CBOR_TYPE_TAG:
+      {
+        cbor_item_t *inner = cbor_tag_item (item);
+        JsonNode *node = dossier_cbor_to_json (inner, depth + 1);
+
+        cbor_decref (&inner);
+        return node;
+      }
+    case CBOR_TYPE_FLOAT_CTRL:
+      if (cbor_float_ctrl_is_ctrl (item))
+        {
+          if (cbor_is_bool (item))
+            return json_node_init_boolean (json_node_alloc (), cbor_get_bool (item));
+          return json_node_init_null (json_node_alloc ());
+        }
+      return json_node_init_double (json_node_alloc (), cbor_float_get_float (item));
+    default:
+      return json_node_init_null (json_node_alloc ());
+    }
+}

@@ -1,0 +1,512 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include "dossier-hcert.h"
+
+#include "dossier-cbor.h"
+#include "dossier-format-error.h"
+#include "dossier-inflate.h"
+#include "dossier-jws.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+/* EU Digital COVID Certificates and other HCERT health certificates:
+ * "HC1:" + base45 of zlib of a COSE_Sign1 whose payload is a CWT carrying
+ * the certificate (claim -260/1), signed by a document signer certificate
+ * (DSC) named by the first 8 bytes of the SHA-256 of its DER form. */
+
+#define MAX_TEXT (64 * 1024)
+#define COSE_ALG_ES256 (-7)
+#define COSE_ALG_PS256 (-37)
+#define OID_TEST "1.3.6.1.4.1.1847.2021.1.1"
+#define OID_VACCINATION "1.3.6.1.4.1.1847.2021.1.2"
+#define OID_RECOVERY "1.3.6.1.4.1.1847.2021.1.3"
+#define OID_TEST_ALT "1.3.6.1.4.1.0.1847.2021.1.1"
+#define OID_VACCINATION_ALT "1.3.6.1.4.1.0.1847.2021.1.2"
+#define OID_RECOVERY_ALT "1.3.6.1.4.1.0.1847.2021.1.3"
+
+static void
+cbor_decref_single (cbor_item_t *item)
+{
+  cbor_decref (&item);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (cbor_item_t, cbor_decref_single)
+
+gboolean
+dossier_hcert_detect (const char *text,
+                      gsize       length)
+{
+  return length >= 4 && strncmp (text, "HC1:", 4) == 0;
+}
+
+GBytes *
+dossier_base45_decode (const char  *text,
+                       gsize        length,
+                       GError     **error)
+{
+  static const char alphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+
+  if (length % 3 == 1)
+    {
+      g_set_error_literal (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_DECODE,
+                           _("Base45 text has an impossible length"));
+      return NULL;
+    }
+  for (gsize i = 0; i < length; i += 3)
+    {
+      guint values[3] = { 0 }, n = MIN (3, (guint) (length - i)), value = 0;
+
+      for (guint k = 0; k < n; k++)
+        {
+          const char *at = text[i + k] != '\0' ? strchr (alphabet, text[i + k]) : NULL;
+
+          if (at == NULL)
+            {
+              g_set_error (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_DECODE,
+                           _("Base45 text holds a character outside its alphabet at position %zu"), i + k);
+              return NULL;
+            }
+          values[k] = (guint) (at - alphabet);
+        }
+      value = values[0] + values[1] * 45 + (n == 3 ? values[2] * 45 * 45 : 0);
+      if ((n == 3 && value > 0xffff) || (n == 2 && value > 0xff))
+        {
+          g_set_error (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_DECODE,
+                       _("Base45 group at position %zu is out of range"), i);
+          return NULL;
+        }
+      if (n == 3)
+        g_byte_array_append (out, (guint8[]) { value >> 8, value & 0xff }, 2);
+      else
+        g_byte_array_append (out, (guint8[]) { value }, 1);
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+/* Skips the tags before the COSE_Sign1 array: 18 (COSE_Sign1) and, when
+ * present, 61 (CWT).  They are read here rather than by libcbor, whose 0.8
+ * release refuses an item that starts with a tag. */
+static gboolean
+skip_cose_tags (const guint8 *data,
+                gsize         length,
+                gsize        *offset)
+{
+  *offset = 0;
+  for (guint i = 0; i < 2 && *offset < length && (data[*offset] & 0xe0) == 0xc0; i++)
+    {
+      guint8 head = data[*offset];
+      guint64 tag;
+
+      if (head <= 0xd7)
+        tag = head & 0x1f, *offset += 1;
+      else if (head == 0xd8 && *offset + 1 < length)
+        tag = data[*offset + 1], *offset += 2;
+      else if (head == 0xd9 && *offset + 2 < length)
+        tag = (guint64) data[*offset + 1] << 8 | data[*offset + 2], *offset += 3;
+      else
+        return FALSE;
+      if (tag != 18 && tag != 61)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static guint8 *
+sig_structure (GBytes *protected_bytes,
+               GBytes *payload,
+               gsize  *length)
+{
+  cbor_item_t *array = cbor_new_definite_array (4);
+  guint8 *buffer = NULL;
+  size_t size = 0;
+
+  (void) cbor_array_push (array, cbor_move (cbor_build_string ("Signature1")));
+  (void) cbor_array_push (array, cbor_move (cbor_build_bytestring (g_bytes_get_data (protected_bytes, NULL),
+                                                                    g_bytes_get_size (protected_bytes))));
+  (void) cbor_array_push (array, cbor_move (cbor_build_bytestring ((const guint8 *) "", 0)));
+  (void) cbor_array_push (array, cbor_move (cbor_build_bytestring (g_bytes_get_data (payload, NULL),
+                                                                    g_bytes_get_size (payload))));
+  *length = cbor_serialize_alloc (array, &buffer, &size);
+  cbor_decref (&array);
+  return buffer;
+}
+
+static const char *
+string_of (JsonObject *object,
+           const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static gboolean
+matches (const char *pattern,
+         const char *text)
+{
+  return text != NULL && g_regex_match_simple (pattern, text, 0, 0);
+}
+
+static const char *
+certificate_type (JsonObject *dcc,
+                  JsonArray **entries)
+{
+  static const char * const types[] = { "v", "t", "r" };
+  const char *found = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    {
+      JsonNode *node = json_object_get_member (dcc, types[i]);
+
+      if (node == NULL || JSON_NODE_HOLDS_NULL (node) ||
+          (JSON_NODE_HOLDS_ARRAY (node) && json_array_get_length (json_node_get_array (node)) == 0))
+        continue;
+      if (found != NULL || !JSON_NODE_HOLDS_ARRAY (node))
+        return NULL;
+      found = types[i];
+      *entries = json_node_get_array (node);
+    }
+  return found;
+}
+
+static gboolean
+entry_has (JsonObject          *entry,
+           const char * const  *required,
+           DossierVerification *result,
+           const char          *type)
+{
+  for (guint i = 0; required[i] != NULL; i++)
+    if (!json_object_has_member (entry, required[i]))
+      return dossier_verification_fail (result, "schema", "dcc-schema-required",
+                                        _("The %s entry lacks the required field “%s”"), type, required[i]);
+  return TRUE;
+}
+
+/* The parts of the DCC JSON schema (1.3) that decide validity: required
+ * members, one certificate type with one entry, and the formats of names,
+ * dates and counts. */
+static gboolean
+check_dcc_schema (JsonObject          *dcc,
+                  DossierVerification *result)
+{
+  static const char * const vaccination[] = { "tg", "vp", "mp", "ma", "dn", "sd", "dt", "co", "is", "ci", NULL };
+  static const char * const test[] = { "tg", "tt", "sc", "tr", "co", "is", "ci", NULL };
+  static const char * const recovery[] = { "tg", "fr", "co", "is", "df", "du", "ci", NULL };
+  const char *date = "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9:.+-]+Z?)?$";
+  JsonObject *nam = json_object_get_member (dcc, "nam") != NULL && JSON_NODE_HOLDS_OBJECT (json_object_get_member (dcc, "nam"))
+                    ? json_object_get_object_member (dcc, "nam") : NULL;
+  JsonArray *entries = NULL;
+  JsonObject *entry;
+  const char *type;
+
+  if (!matches ("^[0-9]+\\.[0-9]+\\.[0-9]+$", string_of (dcc, "ver")))
+    return dossier_verification_fail (result, "schema", "dcc-schema-ver", _("The schema version (“ver”) is missing or malformed"));
+  if (nam == NULL || !matches ("^[A-Z<]*$", string_of (nam, "fnt")) || strlen (string_of (nam, "fnt")) > 80 ||
+      (json_object_has_member (nam, "gnt") && (!matches ("^[A-Z<]*$", string_of (nam, "gnt")) || strlen (string_of (nam, "gnt")) > 80)))
+    return dossier_verification_fail (result, "schema", "dcc-schema-name", _("The holder’s name (“nam”) is missing or malformed"));
+  if (!matches ("^((19|20)[0-9][0-9](-[0-9][0-9]){0,2}(T[0-9:.+-]+Z?)?)?$", string_of (dcc, "dob")))
+    return dossier_verification_fail (result, "schema", "dcc-schema-dob", _("The date of birth (“dob”) is missing or malformed"));
+  if ((type = certificate_type (dcc, &entries)) == NULL)
+    return dossier_verification_fail (result, "schema", "dcc-schema-type",
+                                      _("A certificate holds exactly one of a vaccination, a test or a recovery"));
+  if (!JSON_NODE_HOLDS_OBJECT (json_array_get_element (entries, 0)))
+    return dossier_verification_fail (result, "schema", "dcc-schema-entry", _("The certificate entry is not an object"));
+  entry = json_array_get_object_element (entries, 0);
+  if (g_str_equal (type, "v"))
+    {
+      gint64 dn, sd;
+
+      if (!entry_has (entry, vaccination, result, "vaccination"))
+        return FALSE;
+      dn = json_node_get_value_type (json_object_get_member (entry, "dn")) == G_TYPE_INT64 ? json_object_get_int_member (entry, "dn") : 0;
+      sd = json_node_get_value_type (json_object_get_member (entry, "sd")) == G_TYPE_INT64 ? json_object_get_int_member (entry, "sd") : 0;
+      if (dn < 0 || sd < 0)
+        return dossier_verification_fail (result, "schema", "dcc-schema-doses", _("The dose numbers are out of range"));
+      if (!matches (date, string_of (entry, "dt")))
+        return dossier_verification_fail (result, "schema", "dcc-schema-date", _("The vaccination date is malformed"));
+    }
+  else if (g_str_equal (type, "t"))
+    {
+      g_autoptr(GDateTime) sampled = NULL;
+
+      if (!entry_has (entry, test, result, "test"))
+        return FALSE;
+      sampled = g_date_time_new_from_iso8601 (string_of (entry, "sc") ?: "", NULL);
+
+      if (sampled == NULL)
+        return dossier_verification_fail (result, "schema", "dcc-schema-date", _("The sample time is malformed"));
+    }
+  else
+    {
+      if (!entry_has (entry, recovery, result, "recovery"))
+        return FALSE;
+      if (!matches (date, string_of (entry, "fr")) || !matches (date, string_of (entry, "df")) || !matches (date, string_of (entry, "du")))
+        return dossier_verification_fail (result, "schema", "dcc-schema-date", _("A recovery date is malformed"));
+    }
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *field = (const char *[]) { "co", "is", "ci" }[i];
+      const char *value = string_of (entry, field);
+
+      if (value == NULL || strlen (value) > 80)
+        return dossier_verification_fail (result, "schema", "dcc-schema-field",
+                                          _("The field “%s” is missing or malformed"), field);
+    }
+  return dossier_verification_check (result, "schema", TRUE, _("Certificate of kind “%s”"), type);
+}
+
+/* A DSC that names any DCC usage may sign only those kinds; one that names
+ * none may sign any. */
+static gboolean
+check_key_usage (DossierCertificate  *dsc,
+                 const char          *type,
+                 DossierVerification *result)
+{
+  gboolean test = dossier_certificate_has_eku (dsc, OID_TEST) || dossier_certificate_has_eku (dsc, OID_TEST_ALT);
+  gboolean vaccination = dossier_certificate_has_eku (dsc, OID_VACCINATION) || dossier_certificate_has_eku (dsc, OID_VACCINATION_ALT);
+  gboolean recovery = dossier_certificate_has_eku (dsc, OID_RECOVERY) || dossier_certificate_has_eku (dsc, OID_RECOVERY_ALT);
+  gboolean allowed;
+
+  if (!test && !vaccination && !recovery)
+    return dossier_verification_check (result, "keyusage", TRUE, _("The signer certificate may sign any kind"));
+  allowed = (g_str_equal (type, "t") && test) || (g_str_equal (type, "v") && vaccination) ||
+            (g_str_equal (type, "r") && recovery);
+  if (!allowed)
+    return dossier_verification_fail (result, "keyusage", "dsc-key-usage",
+                                      _("The signer certificate may not sign this kind of certificate"));
+  return dossier_verification_check (result, "keyusage", TRUE, _("The signer certificate may sign this kind"));
+}
+
+static gboolean
+check_times (cbor_item_t                *claims,
+             DossierCertificate         *dsc,
+             const DossierVerifyOptions *options,
+             DossierVerification        *result)
+{
+  gint64 iat = 0, exp = G_MAXINT64, now;
+
+  if (options->at == NULL)
+    return TRUE;
+  now = g_date_time_to_unix (options->at);
+  dossier_cbor_get_int (dossier_cbor_map_get_int (claims, 6), &iat);
+  dossier_cbor_get_int (dossier_cbor_map_get_int (claims, 4), &exp);
+  if (now < iat)
+    return dossier_verification_fail (result, "not-yet-valid", "not-yet-valid",
+                                      _("The certificate was issued after the time of checking"));
+  dossier_verification_check (result, "not-yet-valid", TRUE, _("Issued before the time of checking"));
+  if (now > exp)
+    return dossier_verification_fail (result, "expired", "expired", _("The certificate has expired"));
+  return dossier_verification_check (result, "expired", TRUE, _("Within its validity"));
+}
+
+static void
+add_records (JsonObject          *dcc,
+             const char          *type,
+             const char          *issuer,
+             DossierVerification *result)
+{
+  JsonObject *entry = json_array_get_object_element (json_object_get_array_member (dcc, type), 0);
+  JsonObject *nam = json_object_get_object_member (dcc, "nam");
+  g_autofree char *subject = g_strjoin (" ", string_of (nam, "gn") ?: "", string_of (nam, "fn") ?: string_of (nam, "fnt"), NULL);
+  g_autoptr(DossierRecord) record = NULL;
+  g_autofree char *title = NULL;
+
+  dossier_verification_set_subject (result, g_strstrip (subject));
+  if (g_str_equal (type, "v"))
+    {
+      title = g_strdup_printf (_("Vaccination, dose %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " (%s)"),
+                               json_object_get_int_member_with_default (entry, "dn", 0),
+                               json_object_get_int_member_with_default (entry, "sd", 0), string_of (entry, "mp"));
+      record = dossier_record_new (DOSSIER_RECORD_KIND_IMMUNIZATION, title);
+      dossier_record_set_issued (record, string_of (entry, "dt"));
+    }
+  else if (g_str_equal (type, "t"))
+    {
+      g_autofree char *day = g_strndup (string_of (entry, "sc"), 10);
+
+      record = dossier_record_new (DOSSIER_RECORD_KIND_OBSERVATION, _("Test certificate"));
+      dossier_record_set_issued (record, day);
+    }
+  else
+    {
+      record = dossier_record_new (DOSSIER_RECORD_KIND_HEALTH_DOCUMENT, _("Certificate of recovery"));
+      dossier_record_set_issued (record, string_of (entry, "df"));
+      dossier_record_set_valid_until (record, string_of (entry, "du"));
+    }
+  dossier_record_set_issuer_name (record, string_of (entry, "is"));
+  dossier_record_set_issuer_id (record, issuer);
+  dossier_record_set_format (record, "hcert");
+  dossier_record_set_fields (record, dcc);
+  dossier_verification_add_record (result, record);
+}
+
+static gboolean
+signature_matches (cbor_item_t         *cose,
+                   GBytes              *protected_bytes,
+                   gint64               alg,
+                   DossierCertificate  *dsc,
+                   GError             **error)
+{
+  g_autoptr(GBytes) payload = dossier_cbor_get_bytes (cbor_array_handle (cose)[2]);
+  g_autoptr(GBytes) signature = dossier_cbor_get_bytes (cbor_array_handle (cose)[3]);
+  gsize length = 0;
+  g_autofree guint8 *input = NULL;
+
+  if (payload == NULL || signature == NULL)
+    {
+      g_set_error_literal (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_DECODE,
+                           _("The COSE payload or signature is not a byte string"));
+      return FALSE;
+    }
+  input = sig_structure (protected_bytes, payload, &length);
+  return dossier_crypto_verify (alg == COSE_ALG_ES256 ? "ECDSA-SHA256" : "PS256", dossier_certificate_get_pkey (dsc),
+                                input, length, g_bytes_get_data (signature, NULL), g_bytes_get_size (signature), error);
+}
+
+/* The trusted certificate the key id names.  When none does but a trusted
+ * certificate's key made the signature, the key id is what is wrong. */
+static DossierCertificate *
+find_signer (GBytes                     *kid,
+             cbor_item_t                *cose,
+             GBytes                     *protected_bytes,
+             gint64                      alg,
+             const DossierVerifyOptions *options,
+             DossierVerification        *result)
+{
+  g_autoptr(GPtrArray) certificates = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+
+  if (kid != NULL && options->keys != NULL)
+    certificates = dossier_key_source_find_certificates (options->keys, kid);
+  if (certificates != NULL && certificates->len > 0)
+    {
+      dossier_verification_check (result, "key", TRUE, "%s",
+                                  dossier_certificate_get_subject (g_ptr_array_index (certificates, 0)));
+      return g_object_ref (g_ptr_array_index (certificates, 0));
+    }
+  if (options->keys != NULL)
+    all = dossier_key_source_find_certificates (options->keys, NULL);
+  for (guint i = 0; all != NULL && i < all->len; i++)
+    if (signature_matches (cose, protected_bytes, alg, g_ptr_array_index (all, i), NULL))
+      {
+        dossier_verification_fail (result, "key", "kid-mismatch",
+                                   _("A trusted certificate made the signature, but the key id names another"));
+        return NULL;
+      }
+  if (all != NULL && all->len > 0)
+    dossier_verification_fail (result, "signature", "signature-mismatch",
+                               _("The signature matches no trusted signer certificate"));
+  else
+    dossier_verification_fail (result, "key", "dsc-not-trusted",
+                               _("No trusted signer certificate has this certificate’s key id"));
+  return NULL;
+}
+
+
+void
+dossier_hcert_verify (const char                 *text,
+                      gsize                       length,
+                      const DossierVerifyOptions *options,
+                      DossierVerification        *result)
+{
+  g_autoptr(GBytes) packed = NULL;
+  g_autoptr(GBytes) cose_bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(cbor_item_t) root = NULL;
+  g_autoptr(cbor_item_t) protected_map = NULL;
+  g_autoptr(cbor_item_t) claims = NULL;
+  g_autoptr(GBytes) protected_bytes = NULL;
+  g_autoptr(GBytes) payload = NULL;
+  g_autoptr(GBytes) kid = NULL;
+  g_autoptr(DossierCertificate) dsc = NULL;
+  g_autoptr(JsonNode) dcc_node = NULL;
+  g_autofree char *issuer = NULL;
+  struct cbor_load_result load;
+  cbor_item_t *cose, *hcert;
+  gsize offset = 0;
+  const char *type;
+  JsonArray *entries;
+  gint64 alg = 0;
+
+  dossier_verification_set_format (result, "hcert");
+  if (length > MAX_TEXT || !dossier_hcert_detect (text, length) ||
+      (packed = dossier_base45_decode (text + 4, length - 4, &error)) == NULL)
+    {
+      dossier_verification_fail (result, "decode", "hcert-base45", "%s",
+                                 error != NULL ? error->message : _("Not an HC1: certificate"));
+      return;
+    }
+  dossier_verification_check (result, "decode", TRUE, _("HC1 prefix and base45"));
+  cose_bytes = dossier_inflate (g_bytes_get_data (packed, NULL), g_bytes_get_size (packed), DOSSIER_INFLATE_ZLIB,
+                                DOSSIER_INFLATE_MAX_OUTPUT, &error);
+  if (!dossier_verification_check (result, "decompress", cose_bytes != NULL, "%s",
+                                   cose_bytes != NULL ? "zlib" : error->message))
+    return;
+
+  if (skip_cose_tags (g_bytes_get_data (cose_bytes, NULL), g_bytes_get_size (cose_bytes), &offset))
+    root = cbor_load ((const guint8 *) g_bytes_get_data (cose_bytes, NULL) + offset,
+                      g_bytes_get_size (cose_bytes) - offset, &load);
+  cose = root;
+  if (root == NULL || load.read != g_bytes_get_size (cose_bytes) - offset ||
+      !cbor_isa_array (cose) || cbor_array_size (cose) != 4 ||
+      (protected_bytes = dossier_cbor_get_bytes (cbor_array_handle (cose)[0])) == NULL ||
+      !cbor_isa_map (cbor_array_handle (cose)[1]) ||
+      (payload = dossier_cbor_get_bytes (cbor_array_handle (cose)[2])) == NULL)
+    {
+      dossier_verification_fail (result, "decode", "cose-structure", _("The content is not a COSE_Sign1 structure"));
+      return;
+    }
+
+  if (g_bytes_get_size (protected_bytes) > 0)
+    protected_map = cbor_load (g_bytes_get_data (protected_bytes, NULL), g_bytes_get_size (protected_bytes), &load);
+  if (!dossier_cbor_get_int (dossier_cbor_map_get_int (protected_map, 1), &alg) &&
+      !dossier_cbor_get_int (dossier_cbor_map_get_int (cbor_array_handle (cose)[1], 1), &alg))
+    alg = 0;
+  kid = dossier_cbor_get_bytes (dossier_cbor_map_get_int (protected_map, 4));
+  if (kid == NULL)
+    kid = dossier_cbor_get_bytes (dossier_cbor_map_get_int (cbor_array_handle (cose)[1], 4));
+  if (alg != COSE_ALG_ES256 && alg != COSE_ALG_PS256)
+    {
+      dossier_verification_fail (result, "header", "cose-alg", _("Signature algorithm %" G_GINT64_FORMAT " is not accepted"), alg);
+      return;
+    }
+  dossier_verification_check (result, "header", TRUE, alg == COSE_ALG_ES256 ? "ES256" : "PS256");
+
+  claims = cbor_load (g_bytes_get_data (payload, NULL), g_bytes_get_size (payload), &load);
+  if (claims == NULL || load.read != g_bytes_get_size (payload) || !cbor_isa_map (claims))
+    {
+      dossier_verification_fail (result, "decode", "cwt-malformed", _("The payload is not a CBOR map of claims"));
+      return;
+    }
+  hcert = dossier_cbor_map_get_int (dossier_cbor_map_get_int (claims, -260), 1);
+  if (hcert == NULL || !cbor_isa_map (hcert))
+    {
+      dossier_verification_fail (result, "decode", "cwt-claims", _("The payload holds no health certificate (claim -260)"));
+      return;
+    }
+  issuer = dossier_cbor_get_string (dossier_cbor_map_get_int (claims, 1));
+  dcc_node = dossier_cbor_to_json (hcert, 0);
+  if (!check_dcc_schema (json_node_get_object (dcc_node), result))
+    return;
+  type = certificate_type (json_node_get_object (dcc_node), &entries);
+  add_records (json_node_get_object (dcc_node), type, issuer, result);
+  dossier_verification_set_issuer (result, issuer, issuer, FALSE);
+
+  if ((dsc = find_signer (kid, cose, protected_bytes, alg, options, result)) == NULL)
+    return;
+  if (!signature_matches (cose, protected_bytes, alg, dsc, &error))
+    {
+      dossier_verification_fail (result, "signature", "signature-mismatch", "%s", error->message);
+      return;
+    }
+  dossier_verification_check (result, "signature", TRUE, alg == COSE_ALG_ES256 ? "ES256" : "PS256");
+  dossier_verification_set_issuer (result, issuer, dossier_certificate_get_subject (dsc), TRUE);
+  if (!check_key_usage (dsc, type, result))
+    return;
+  check_times (claims, dsc, options, result);
+}
