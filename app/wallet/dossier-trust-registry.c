@@ -61,7 +61,8 @@ find_keys (DossierKeySource *source,
         {
           DossierJwk *key = g_ptr_array_index (anchor->keys, k);
 
-          if (kid == NULL || g_strcmp0 (dossier_jwk_get_kid (key), kid) == 0)
+          /* a key given without an id answers to any */
+          if (kid == NULL || dossier_jwk_get_kid (key) == NULL || g_strcmp0 (dossier_jwk_get_kid (key), kid) == 0)
             g_ptr_array_add (found, g_object_ref (key));
         }
     }

@@ -5,6 +5,7 @@
 
 #include "dossier-hcert.h"
 #include "dossier-qr-image.h"
+#include "dossier-sd-jwt.h"
 #include "dossier-shc.h"
 
 #include <glib/gi18n-lib.h>
@@ -63,6 +64,8 @@ dossier_verify_bytes (GBytes               *bytes,
     dossier_shc_verify (data, length, &options, result);
   else if (dossier_hcert_detect (data, length))
     dossier_hcert_verify (data, length, &options, result);
+  else if (dossier_sd_jwt_detect (data, length))
+    dossier_sd_jwt_verify (data, length, &options, result);
   else
     dossier_verification_fail (result, "decode", "unknown-format",
                                _("Not a format Dossier can verify"));
