@@ -39,6 +39,25 @@ verify_image (GBytes                     *bytes,
                                _("The image’s QR code holds nothing Dossier can verify"));
 }
 
+/* Whether @bytes are in a format Dossier verifies (an image counts when it
+ * holds a QR code). */
+gboolean
+dossier_verify_can_check (GBytes *bytes)
+{
+  gsize length;
+  const char *data = g_bytes_get_data (bytes, &length);
+
+  if (length == 0 || length > DOSSIER_VERIFY_MAX_INPUT)
+    return FALSE;
+  if (dossier_qr_image_detect (data, length))
+    {
+      g_autoptr(GPtrArray) texts = dossier_qr_image_decode (bytes, NULL);
+      return texts != NULL;
+    }
+  return dossier_shc_detect (data, length) || dossier_hcert_detect (data, length) ||
+         dossier_sd_jwt_detect (data, length);
+}
+
 /* Detects the format of @bytes and verifies it.  @at is the time of
  * checking; NULL checks signatures and trust but no validity period. */
 DossierVerification *

@@ -8,6 +8,7 @@ G_BEGIN_DECLS
 
 #define DOSSIER_VERIFY_MAX_INPUT (8 * 1024 * 1024)
 
+gboolean             dossier_verify_can_check (GBytes *bytes);
 DossierVerification *dossier_verify_bytes (GBytes               *bytes,
                                            const char           *name,
                                            DossierTrustRegistry *trust,

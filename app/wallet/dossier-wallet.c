@@ -3,7 +3,6 @@
 
 #include "dossier-wallet.h"
 
-#include "dossier-shc.h"
 #include "dossier-verifier.h"
 
 #include <glib/gi18n-lib.h>
@@ -127,8 +126,19 @@ text_fields (const char *media_type,
   return fields;
 }
 
-/* A recognised format becomes the card itself (holding the original bytes
- * and the verdict) followed by one record per entry it carries. */
+static const char *
+card_title (const char *format)
+{
+  if (g_strcmp0 (format, "shc") == 0)
+    return _("SMART Health Card");
+  if (g_strcmp0 (format, "hcert") == 0)
+    return _("EU Digital COVID Certificate");
+  return _("Verifiable credential");
+}
+
+/* A recognised format keeps its original bytes and verdict on one record:
+ * the credential itself when it holds one entry, otherwise a card record
+ * followed by one record per entry (an immunization each, say). */
 static GPtrArray *
 verified_records (DossierWallet *self,
                   GBytes        *bytes,
@@ -139,21 +149,26 @@ verified_records (DossierWallet *self,
   g_autoptr(DossierVerdict) verdict = dossier_verification_to_verdict (result);
   GPtrArray *records = g_ptr_array_new_with_free_func (g_object_unref);
   GPtrArray *entries = dossier_verification_get_records (result);
-  DossierRecord *card = dossier_record_new (DOSSIER_RECORD_KIND_HEALTH_DOCUMENT, _("SMART Health Card"));
+  DossierRecord *card;
 
+  if (entries->len == 1)
+    card = g_object_ref (g_ptr_array_index (entries, 0));
+  else
+    {
+      card = dossier_record_new (DOSSIER_RECORD_KIND_HEALTH_DOCUMENT, card_title (dossier_verification_get_format (result)));
+      if (entries->len > 0)
+        {
+          dossier_record_set_issuer_id (card, dossier_record_get_issuer_id (g_ptr_array_index (entries, 0)));
+          dossier_record_set_issuer_name (card, dossier_record_get_issuer_id (g_ptr_array_index (entries, 0)));
+          dossier_record_set_issued (card, dossier_record_get_issued (g_ptr_array_index (entries, entries->len - 1)));
+        }
+    }
   dossier_record_set_format (card, dossier_verification_get_format (result));
-  dossier_record_set_media_type (card, "application/smart-health-card");
   dossier_record_set_original (card, bytes);
   dossier_record_set_verdict (card, verdict);
   dossier_record_set_checked_at (card, now);
-  if (entries->len > 0)
-    {
-      dossier_record_set_issuer_id (card, dossier_record_get_issuer_id (g_ptr_array_index (entries, 0)));
-      dossier_record_set_issuer_name (card, dossier_record_get_issuer_id (g_ptr_array_index (entries, 0)));
-      dossier_record_set_issued (card, dossier_record_get_issued (g_ptr_array_index (entries, entries->len - 1)));
-    }
   g_ptr_array_add (records, card);
-  for (guint i = 0; i < entries->len; i++)
+  for (guint i = 0; entries->len > 1 && i < entries->len; i++)
     {
       DossierRecord *entry = g_ptr_array_index (entries, i);
 
@@ -201,7 +216,7 @@ dossier_wallet_intake (DossierWallet  *self,
       return NULL;
     }
 
-  if (dossier_shc_detect (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes)))
+  if (dossier_verify_can_check (bytes))
     return verified_records (self, bytes, display);
 
   media_type = guess_media_type (display, bytes);
