@@ -145,7 +145,6 @@ resource_record (JsonObject *resource)
   g_autofree char *date = NULL;
   const char *issuer = NULL;
   DossierRecord *record;
-  g_autoptr(JsonNode) copy = NULL;
 
   if (g_strcmp0 (type, "Immunization") == 0)
     {

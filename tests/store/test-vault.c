@@ -393,7 +393,6 @@ test_newer_format (Fixture       *f,
 {
   g_autofree char *json_path = g_build_filename (f->dir, "vault.json", NULL);
   g_autofree char *saved = NULL;
-  g_autofree char *newer = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) text = NULL;
 
