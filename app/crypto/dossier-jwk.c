@@ -18,6 +18,7 @@ struct _DossierJwk
   GObject     parent_instance;
   JsonObject *json;
   EVP_PKEY   *pkey;
+  GPtrArray  *issuers;   /* the issuers this key is known to belong to, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (DossierJwk, dossier_jwk, G_TYPE_OBJECT)
@@ -29,6 +30,7 @@ dossier_jwk_finalize (GObject *object)
 
   g_clear_pointer (&self->json, json_object_unref);
   g_clear_pointer (&self->pkey, EVP_PKEY_free);
+  g_clear_pointer (&self->issuers, g_ptr_array_unref);
   G_OBJECT_CLASS (dossier_jwk_parent_class)->finalize (object);
 }
 
@@ -348,4 +350,32 @@ dossier_jwk_dup_thumbprint (DossierJwk *self)
   g_checksum_update (checksum, (const guchar *) canonical, -1);
   g_checksum_get_digest (checksum, digest, &digest_len);
   return dossier_base64url_encode (digest, digest_len);
+}
+
+void
+dossier_jwk_add_issuer (DossierJwk *self,
+                        const char *issuer)
+{
+  g_return_if_fail (DOSSIER_IS_JWK (self));
+  g_return_if_fail (issuer != NULL);
+
+  if (self->issuers == NULL)
+    self->issuers = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (self->issuers, g_strdup (issuer));
+}
+
+/* Whether the key may sign for @issuer: yes unless its issuers are known
+ * and @issuer is not among them. */
+gboolean
+dossier_jwk_belongs_to (DossierJwk *self,
+                        const char *issuer)
+{
+  g_return_val_if_fail (DOSSIER_IS_JWK (self), FALSE);
+
+  if (self->issuers == NULL)
+    return TRUE;
+  for (guint i = 0; i < self->issuers->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (self->issuers, i), issuer) == 0)
+      return TRUE;
+  return FALSE;
 }

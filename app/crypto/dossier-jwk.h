@@ -24,5 +24,9 @@ const char *dossier_jwk_get_use         (DossierJwk   *self);
 JsonObject *dossier_jwk_get_json        (DossierJwk   *self);
 EVP_PKEY   *dossier_jwk_get_pkey        (DossierJwk   *self);
 char       *dossier_jwk_dup_thumbprint  (DossierJwk   *self);
+void        dossier_jwk_add_issuer      (DossierJwk   *self,
+                                         const char   *issuer);
+gboolean    dossier_jwk_belongs_to      (DossierJwk   *self,
+                                         const char   *issuer);
 
 G_END_DECLS

@@ -398,12 +398,8 @@ find_signer (GBytes                     *kid,
                                    _("A trusted certificate made the signature, but the key id names another"));
         return NULL;
       }
-  if (all != NULL && all->len > 0)
-    dossier_verification_fail (result, "signature", "signature-mismatch",
-                               _("The signature matches no trusted signer certificate"));
-  else
-    dossier_verification_fail (result, "key", "dsc-not-trusted",
-                               _("No trusted signer certificate has this certificate’s key id"));
+  dossier_verification_fail (result, "key", "dsc-not-trusted",
+                             _("No trusted signer certificate has this certificate’s key id"));
   return NULL;
 }
 

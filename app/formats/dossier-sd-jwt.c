@@ -418,6 +418,11 @@ dossier_sd_jwt_verify (const char                 *text,
   if ((key = issuer_key (jws, issuer, options, result)) == NULL)
     return;
   dossier_verification_check (result, "signature", TRUE, _("Signed by the issuer"));
+  if (!dossier_jwk_belongs_to (key, issuer))
+    {
+      dossier_verification_fail (result, "issuer", "key-issuer-mismatch", _("The key does not belong to issuer %s"), issuer);
+      return;
+    }
   dossier_verification_set_issuer (result, issuer, g_object_get_data (G_OBJECT (key), "dossier-anchor"), TRUE);
   if (!check_times (claims, options, result))
     return;

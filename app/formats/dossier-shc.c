@@ -593,6 +593,12 @@ verify_card (const char                 *compact,
     }
   dossier_verification_check (result, "signature", TRUE, _("ES256 signature by key %s"), dossier_jwk_get_kid (key));
   dossier_verification_set_issuer (result, iss, g_object_get_data (G_OBJECT (key), "dossier-anchor"), TRUE);
+  if (!dossier_jwk_belongs_to (key, iss))
+    {
+      dossier_verification_fail (result, "issuer", "key-issuer-mismatch",
+                                 _("Key %s does not belong to issuer %s"), dossier_jwk_get_kid (key), iss);
+      return;
+    }
   if (!check_issuer_url (iss, result) || !check_times (payload, options, result) ||
       !check_revocation (payload, key, options, result))
     return;

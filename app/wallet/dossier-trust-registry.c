@@ -171,6 +171,46 @@ published_root_of (const char *path)
   return NULL;
 }
 
+/* An issuers.json beside a key set says which issuer each key belongs
+ * to, as each issuer's own published key set would: a key used for an
+ * issuer it does not belong to is then refused. */
+static void
+bind_issuers (GPtrArray  *keys,
+              const char *key_file)
+{
+  g_autofree char *dir = g_path_get_dirname (key_file);
+  g_autofree char *path = g_build_filename (dir, "issuers.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  JsonNode *root, *list;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR) || !json_parser_load_from_mapped_file (parser, path, NULL))
+    return;
+  root = json_parser_get_root (parser);
+  list = JSON_NODE_HOLDS_OBJECT (root) ? json_object_get_member (json_node_get_object (root), "issuers") : NULL;
+  if (list == NULL || !JSON_NODE_HOLDS_ARRAY (list))
+    return;
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (list)); i++)
+    {
+      JsonNode *item = json_array_get_element (json_node_get_array (list), i);
+      JsonObject *entry = JSON_NODE_HOLDS_OBJECT (item) ? json_node_get_object (item) : NULL;
+      const char *iss = entry != NULL ? json_object_get_string_member_with_default (entry, "iss", NULL) : NULL;
+      JsonNode *kids = entry != NULL ? json_object_get_member (entry, "kids") : NULL;
+
+      if (iss == NULL || kids == NULL || !JSON_NODE_HOLDS_ARRAY (kids))
+        continue;
+      for (guint k = 0; k < json_array_get_length (json_node_get_array (kids)); k++)
+        {
+          JsonNode *kid = json_array_get_element (json_node_get_array (kids), k);
+
+          if (!JSON_NODE_HOLDS_VALUE (kid) || json_node_get_value_type (kid) != G_TYPE_STRING)
+            continue;
+          for (guint j = 0; j < keys->len; j++)
+            if (g_strcmp0 (dossier_jwk_get_kid (g_ptr_array_index (keys, j)), json_node_get_string (kid)) == 0)
+              dossier_jwk_add_issuer (g_ptr_array_index (keys, j), iss);
+        }
+    }
+}
+
 /* A file that cannot be read is an error; one that can be read but holds no
  * usable key still becomes an anchor, with no keys, so that what it was
  * meant to vouch for reports "no trusted key" rather than vanishing. */
@@ -197,6 +237,7 @@ add_file (DossierTrustRegistry  *self,
   anchor->source = g_strdup (path);
   anchor->published_root = published_root_of (path);
   anchor->keys = keys != NULL ? keys : g_ptr_array_new_with_free_func (g_object_unref);
+  bind_issuers (anchor->keys, path);
   anchor->certificates = certificates != NULL ? certificates : g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < anchor->certificates->len; i++)
     g_object_set_data_full (g_ptr_array_index (anchor->certificates, i), "dossier-anchor", g_strdup (path), g_free);
@@ -230,6 +271,7 @@ dossier_trust_registry_add_path (DossierTrustRegistry  *self,
       g_autofree char *child = g_build_filename (path, name, NULL);
 
       if (g_file_test (child, G_FILE_TEST_IS_REGULAR) &&
+          !g_str_equal (name, "issuers.json") &&
           (g_str_has_suffix (name, ".json") || g_str_has_suffix (name, ".jwks") ||
            g_str_has_suffix (name, ".pem") || g_str_has_suffix (name, ".crt")) &&
           !add_file (self, child, error))

@@ -72,6 +72,10 @@ dossier_verify_bytes (GBytes               *bytes,
   const char *data = g_bytes_get_data (bytes, &length);
 
   dossier_verification_note_time_checks (result, at == NULL);
+  /* A text file normally ends with one line break, which is not part of
+   * the token; anything more is, and is refused by the formats. */
+  if (length > 0 && data[length - 1] == '\n' && !dossier_qr_image_detect (data, length))
+    length -= (length > 1 && data[length - 2] == '\r') ? 2 : 1;
   if (length > DOSSIER_VERIFY_MAX_INPUT)
     dossier_verification_fail (result, "decode", "too-large",
                                _("The input is larger than %d MiB"), DOSSIER_VERIFY_MAX_INPUT / (1024 * 1024));
