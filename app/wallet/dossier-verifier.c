@@ -7,6 +7,7 @@
 #include "dossier-qr-image.h"
 #include "dossier-sd-jwt.h"
 #include "dossier-shc.h"
+#include "dossier-vc-jwt.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
@@ -49,13 +50,15 @@ dossier_verify_can_check (GBytes *bytes)
 
   if (length == 0 || length > DOSSIER_VERIFY_MAX_INPUT)
     return FALSE;
+  if (!dossier_qr_image_detect (data, length) && data[length - 1] == '\n')
+    length -= (length > 1 && data[length - 2] == '\r') ? 2 : 1;
   if (dossier_qr_image_detect (data, length))
     {
       g_autoptr(GPtrArray) texts = dossier_qr_image_decode (bytes, NULL);
       return texts != NULL;
     }
   return dossier_shc_detect (data, length) || dossier_hcert_detect (data, length) ||
-         dossier_sd_jwt_detect (data, length);
+         dossier_sd_jwt_detect (data, length) || dossier_vc_jwt_detect (data, length);
 }
 
 /* Detects the format of @bytes and verifies it.  @at is the time of
@@ -89,6 +92,8 @@ dossier_verify_bytes (GBytes               *bytes,
     dossier_hcert_verify (data, length, &options, result);
   else if (dossier_sd_jwt_detect (data, length))
     dossier_sd_jwt_verify (data, length, &options, result);
+  else if (dossier_vc_jwt_detect (data, length))
+    dossier_vc_jwt_verify (data, length, &options, result);
   else
     dossier_verification_fail (result, "decode", "unknown-format",
                                _("Not a format Dossier can verify"));

@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include "dossier-vc-jwt.h"
+
+#include "dossier-jws.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+/* W3C Verifiable Credentials secured as a JWT: VC Data Model 1.1's JWT
+ * encoding (the credential in the "vc" claim) and VC 2.0 with VC-JOSE
+ * (the payload is the credential).  Open Badges 3.0 and CLR 2.0
+ * AchievementCredentials become learning records. */
+
+#define CLOCK_SKEW_SECONDS 60
+
+static gboolean
+is_compact_jws (const char *text,
+                gsize       length)
+{
+  guint dots = 0;
+
+  if (length == 0)
+    return FALSE;
+  for (gsize i = 0; i < length; i++)
+    {
+      if (text[i] == '.')
+        dots++;
+      else if (!g_ascii_isalnum (text[i]) && text[i] != '-' && text[i] != '_')
+        return FALSE;
+    }
+  return dots == 2;
+}
+
+static JsonObject *
+payload_object (DossierJws *jws,
+                JsonNode  **root)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  GBytes *payload = dossier_jws_get_payload (jws);
+
+  *root = NULL;
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (payload, NULL), (gssize) g_bytes_get_size (payload), NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return NULL;
+  *root = json_node_ref (json_parser_get_root (parser));
+  return json_node_get_object (*root);
+}
+
+static JsonObject *
+object_member (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static const char *
+string_member (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static gboolean
+has_type (JsonObject *object,
+          const char *type)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, "type") : NULL;
+
+  if (node == NULL)
+    return FALSE;
+  if (JSON_NODE_HOLDS_VALUE (node))
+    return g_strcmp0 (json_node_get_string (node), type) == 0;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (node)); i++)
+    {
+      JsonNode *item = json_array_get_element (json_node_get_array (node), i);
+
+      if (JSON_NODE_HOLDS_VALUE (item) && g_strcmp0 (json_node_get_string (item), type) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The credential inside the claims: "vc" (VC 1.1 JWT) or the claims themselves (VC 2.0). */
+static JsonObject *
+credential_of (JsonObject *claims)
+{
+  JsonObject *vc = object_member (claims, "vc");
+
+  return vc != NULL ? vc : claims;
+}
+
+gboolean
+dossier_vc_jwt_detect (const char *text,
+                       gsize       length)
+{
+  g_autoptr(DossierJws) jws = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *claims;
+
+  if (!is_compact_jws (text, length) || (jws = dossier_jws_parse (text, length, NULL)) == NULL)
+    return FALSE;
+  claims = payload_object (jws, &root);
+  return claims != NULL && has_type (credential_of (claims), "VerifiableCredential");
+}
+
+static gint64
+time_of (JsonObject *claims,
+         const char *claim,
+         JsonObject *vc,
+         const char *member_11,
+         const char *member_20)
+{
+  JsonNode *node = json_object_get_member (claims, claim);
+  const char *text;
+  g_autoptr(GDateTime) parsed = NULL;
+
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+      (json_node_get_value_type (node) == G_TYPE_INT64 || json_node_get_value_type (node) == G_TYPE_DOUBLE))
+    return json_node_get_value_type (node) == G_TYPE_INT64 ? json_node_get_int (node) : (gint64) json_node_get_double (node);
+  text = string_member (vc, member_11);
+  if (text == NULL)
+    text = string_member (vc, member_20);
+  parsed = text != NULL ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
+  return parsed != NULL ? g_date_time_to_unix (parsed) : G_MININT64;
+}
+
+static const char *
+issuer_of (JsonObject *claims,
+           JsonObject *vc)
+{
+  JsonObject *issuer = object_member (vc, "issuer");
+
+  if (string_member (claims, "iss") != NULL)
+    return string_member (claims, "iss");
+  if (issuer != NULL)
+    return string_member (issuer, "id");
+  return string_member (vc, "issuer");
+}
+
+static DossierRecordKind
+kind_of_achievement (const char *type)
+{
+  static const struct { const char *type; DossierRecordKind kind; } kinds[] = {
+    { "DoctoralDegree", DOSSIER_RECORD_KIND_DEGREE },
+    { "MasterDegree", DOSSIER_RECORD_KIND_DEGREE },
+    { "BachelorDegree", DOSSIER_RECORD_KIND_DEGREE },
+    { "AssociateDegree", DOSSIER_RECORD_KIND_DEGREE },
+    { "Diploma", DOSSIER_RECORD_KIND_DIPLOMA },
+    { "Certificate", DOSSIER_RECORD_KIND_CERTIFICATE },
+    { "Certification", DOSSIER_RECORD_KIND_CERTIFICATE },
+    { "License", DOSSIER_RECORD_KIND_LICENCE },
+    { "Course", DOSSIER_RECORD_KIND_COURSE },
+    { "Badge", DOSSIER_RECORD_KIND_BADGE },
+  };
+
+  for (guint i = 0; type != NULL && i < G_N_ELEMENTS (kinds); i++)
+    if (g_str_equal (type, kinds[i].type))
+      return kinds[i].kind;
+  return DOSSIER_RECORD_KIND_BADGE;
+}
+
+static void
+add_record (JsonObject          *vc,
+            const char          *issuer,
+            DossierVerification *result)
+{
+  JsonObject *subject = object_member (vc, "credentialSubject");
+  JsonObject *achievement = object_member (subject, "achievement");
+  JsonObject *issuer_object = object_member (vc, "issuer");
+  const char *title = string_member (achievement, "name");
+  g_autoptr(DossierRecord) record = NULL;
+  const char *issued = string_member (vc, "validFrom");
+
+  if (title == NULL)
+    title = string_member (vc, "name");
+  record = dossier_record_new (achievement != NULL ? kind_of_achievement (string_member (achievement, "achievementType"))
+                                                   : DOSSIER_RECORD_KIND_CERTIFICATE,
+                               title != NULL ? title : _("Verifiable credential"));
+  if (issued == NULL)
+    issued = string_member (vc, "issuanceDate");
+  if (issued != NULL)
+    {
+      g_autofree char *day = g_strndup (issued, 10);
+      dossier_record_set_issued (record, day);
+    }
+  dossier_record_set_issuer_id (record, issuer);
+  dossier_record_set_issuer_name (record, string_member (issuer_object, "name") ?: issuer);
+  dossier_record_set_format (record, "vc-jwt");
+  dossier_record_set_fields (record, vc);
+  dossier_verification_add_record (result, record);
+}
+
+void
+dossier_vc_jwt_verify (const char                 *text,
+                       gsize                       length,
+                       const DossierVerifyOptions *options,
+                       DossierVerification        *result)
+{
+  g_autoptr(DossierJws) jws = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(GError) error = NULL;
+  DossierJwk *key = NULL;
+  JsonObject *claims, *vc;
+  const char *alg, *issuer;
+  gint64 now, from, until;
+
+  dossier_verification_set_format (result, "vc-jwt");
+  if (!is_compact_jws (text, length) || (jws = dossier_jws_parse (text, length, &error)) == NULL ||
+      (claims = payload_object (jws, &root)) == NULL)
+    {
+      dossier_verification_fail (result, "decode", "jws-malformed", "%s",
+                                 error != NULL ? error->message : _("Not a JWT with a JSON payload"));
+      return;
+    }
+  dossier_verification_check (result, "decode", TRUE, _("Compact JWS"));
+  alg = dossier_jws_get_header_string (jws, "alg");
+  if (alg == NULL || g_str_equal (alg, "none") || g_str_has_prefix (alg, "HS"))
+    {
+      dossier_verification_fail (result, "header", "alg-refused", _("Signature algorithm “%s” is not accepted"), alg ?: "");
+      return;
+    }
+  dossier_verification_check (result, "header", TRUE, "%s", alg);
+
+  vc = credential_of (claims);
+  issuer = issuer_of (claims, vc);
+  if (!has_type (vc, "VerifiableCredential") || object_member (vc, "credentialSubject") == NULL || issuer == NULL)
+    {
+      dossier_verification_fail (result, "schema", "vc-schema",
+                                 _("A credential needs a VerifiableCredential type, a subject and an issuer"));
+      return;
+    }
+  dossier_verification_check (result, "schema", TRUE, "%s", has_type (vc, "AchievementCredential") ? "AchievementCredential" : "VerifiableCredential");
+  add_record (vc, issuer, result);
+  dossier_verification_set_issuer (result, issuer, issuer, FALSE);
+
+  if (options->keys != NULL)
+    keys = dossier_key_source_find_keys (options->keys, issuer, dossier_jws_get_header_string (jws, "kid"));
+  if (keys == NULL || keys->len == 0)
+    {
+      dossier_verification_fail (result, "key", "key-not-trusted", _("No trusted key for issuer %s"), issuer);
+      return;
+    }
+  dossier_verification_check (result, "key", TRUE, "%s", (const char *) g_object_get_data (g_ptr_array_index (keys, 0), "dossier-anchor"));
+  for (guint i = 0; i < keys->len && key == NULL; i++)
+    if (dossier_jws_verify (jws, g_ptr_array_index (keys, i), i + 1 == keys->len ? &error : NULL))
+      key = g_ptr_array_index (keys, i);
+  if (key == NULL)
+    {
+      dossier_verification_fail (result, "signature", "signature-mismatch", "%s", error->message);
+      return;
+    }
+  dossier_verification_check (result, "signature", TRUE, _("%s signature"), alg);
+  if (!dossier_jwk_belongs_to (key, issuer))
+    {
+      dossier_verification_fail (result, "issuer", "key-issuer-mismatch", _("The key does not belong to issuer %s"), issuer);
+      return;
+    }
+  dossier_verification_check (result, "issuer", TRUE, "%s", issuer);
+  dossier_verification_set_issuer (result, issuer, dossier_record_get_issuer_name (g_ptr_array_index (dossier_verification_get_records (result), 0)), TRUE);
+
+  if (options->at == NULL)
+    return;
+  now = g_date_time_to_unix (options->at);
+  from = time_of (claims, "nbf", vc, "issuanceDate", "validFrom");
+  until = time_of (claims, "exp", vc, "expirationDate", "validUntil");
+  if (from != G_MININT64 && from > now + CLOCK_SKEW_SECONDS)
+    {
+      dossier_verification_fail (result, "not-yet-valid", "not-yet-valid", _("Not valid yet"));
+      return;
+    }
+  dossier_verification_check (result, "not-yet-valid", TRUE, _("Valid from before the time of checking"));
+  if (until != G_MININT64 && until < now - CLOCK_SKEW_SECONDS)
+    {
+      dossier_verification_fail (result, "expired", "expired", _("Expired"));
+      return;
+    }
+  dossier_verification_check (result, "expired", TRUE, _("Not expired"));
+}

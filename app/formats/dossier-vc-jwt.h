@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "dossier-verification.h"
+
+G_BEGIN_DECLS
+
+gboolean dossier_vc_jwt_detect (const char                 *text,
+                                gsize                       length);
+void     dossier_vc_jwt_verify (const char                 *text,
+                                gsize                       length,
+                                const DossierVerifyOptions *options,
+                                DossierVerification        *result);
+
+G_END_DECLS
