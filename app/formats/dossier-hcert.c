@@ -319,9 +319,9 @@ add_records (JsonObject          *dcc,
   dossier_verification_set_subject (result, g_strstrip (subject));
   if (g_str_equal (type, "v"))
     {
-      title = g_strdup_printf (_("Vaccination, dose %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " (%s)"),
-                               json_object_get_int_member_with_default (entry, "dn", 0),
-                               json_object_get_int_member_with_default (entry, "sd", 0), string_of (entry, "mp"));
+      title = g_strdup_printf (_("Vaccination, dose %lld of %lld (%s)"),
+                               (long long) json_object_get_int_member_with_default (entry, "dn", 0),
+                               (long long) json_object_get_int_member_with_default (entry, "sd", 0), string_of (entry, "mp"));
       record = dossier_record_new (DOSSIER_RECORD_KIND_IMMUNIZATION, title);
       dossier_record_set_issued (record, string_of (entry, "dt"));
     }
@@ -468,7 +468,7 @@ dossier_hcert_verify (const char                 *text,
     kid = dossier_cbor_get_bytes (dossier_cbor_map_get_int (cbor_array_handle (cose)[1], 4));
   if (alg != COSE_ALG_ES256 && alg != COSE_ALG_PS256)
     {
-      dossier_verification_fail (result, "header", "cose-alg", _("Signature algorithm %" G_GINT64_FORMAT " is not accepted"), alg);
+      dossier_verification_fail (result, "header", "cose-alg", _("Signature algorithm %lld is not accepted"), (long long) alg);
       return;
     }
   dossier_verification_check (result, "header", TRUE, alg == COSE_ALG_ES256 ? "ES256" : "PS256");

@@ -421,11 +421,11 @@ check_times (JsonObject                 *payload,
   number_member (payload, "nbf", &nbf);
   if (nbf > now + CLOCK_SKEW_SECONDS)
     return dossier_verification_fail (result, "not-yet-valid", "not-yet-valid",
-                                      _("The card is valid only from %" G_GINT64_FORMAT " (Unix time)"), nbf);
+                                      _("The card is valid only from %lld (Unix time)"), (long long) nbf);
   dossier_verification_check (result, "not-yet-valid", TRUE, _("Issued before the time of checking"));
   if (number_member (payload, "exp", &exp) && exp < now - CLOCK_SKEW_SECONDS)
     return dossier_verification_fail (result, "expired", "expired",
-                                      _("The card expired at %" G_GINT64_FORMAT " (Unix time)"), exp);
+                                      _("The card expired at %lld (Unix time)"), (long long) exp);
   return dossier_verification_check (result, "expired", TRUE, _("Not expired"));
 }
 
