@@ -19,6 +19,7 @@ struct _DossierJwk
   JsonObject *json;
   EVP_PKEY   *pkey;
   GPtrArray  *issuers;   /* the issuers this key is known to belong to, or NULL */
+  char       *thumbprint;
 };
 
 G_DEFINE_FINAL_TYPE (DossierJwk, dossier_jwk, G_TYPE_OBJECT)
@@ -31,6 +32,7 @@ dossier_jwk_finalize (GObject *object)
   g_clear_pointer (&self->json, json_object_unref);
   g_clear_pointer (&self->pkey, EVP_PKEY_free);
   g_clear_pointer (&self->issuers, g_ptr_array_unref);
+  g_free (self->thumbprint);
   G_OBJECT_CLASS (dossier_jwk_parent_class)->finalize (object);
 }
 
@@ -336,6 +338,8 @@ dossier_jwk_dup_thumbprint (DossierJwk *self)
 
   g_return_val_if_fail (DOSSIER_IS_JWK (self), NULL);
 
+  if (self->thumbprint != NULL)
+    return g_strdup (self->thumbprint);
   kty = dossier_jwk_get_kty (self);
   if (g_strcmp0 (kty, "EC") == 0)
     canonical = g_strdup_printf ("{\"crv\":\"%s\",\"kty\":\"EC\",\"x\":\"%s\",\"y\":\"%s\"}",
@@ -349,7 +353,9 @@ dossier_jwk_dup_thumbprint (DossierJwk *self)
                                  member_string (self->json, "e"), member_string (self->json, "n"));
   g_checksum_update (checksum, (const guchar *) canonical, -1);
   g_checksum_get_digest (checksum, digest, &digest_len);
-  return dossier_base64url_encode (digest, digest_len);
+  /* keys are immutable once parsed, so the thumbprint is computed once */
+  self->thumbprint = dossier_base64url_encode (digest, digest_len);
+  return g_strdup (self->thumbprint);
 }
 
 void

@@ -110,6 +110,23 @@ dossier_jws_get_payload (DossierJws *jws)
   return jws->payload;
 }
 
+/* Digests fetched from the provider once: EVP_sha256 () and friends make
+ * OpenSSL 3 look the implementation up again on every use. */
+static const EVP_MD *
+digest_named (const char *name)
+{
+  static EVP_MD *sha256, *sha384;
+  static gsize ready;
+
+  if (g_once_init_enter (&ready))
+    {
+      sha256 = EVP_MD_fetch (NULL, "SHA256", NULL);
+      sha384 = EVP_MD_fetch (NULL, "SHA384", NULL);
+      g_once_init_leave (&ready, 1);
+    }
+  return g_str_equal (name, "SHA384") ? sha384 : sha256;
+}
+
 /* JOSE carries ECDSA signatures as r || s of fixed size; OpenSSL wants DER.
  * Only the exact size is accepted, so a DER signature in a JWS is refused. */
 static guchar *
@@ -196,7 +213,7 @@ dossier_crypto_verify (const char    *alg,
     {
       gsize half = (gsize) (EVP_PKEY_get_bits (pkey) + 7) / 8;
 
-      md = g_str_equal (alg, "ES384") ? EVP_sha384 () : EVP_sha256 ();
+      md = digest_named (g_str_equal (alg, "ES384") ? "SHA384" : "SHA256");
       der = ecdsa_raw_to_der (signature, signature_length, half, &der_len);
       if (der == NULL)
         {
@@ -208,14 +225,14 @@ dossier_crypto_verify (const char    *alg,
       sig_len = (gsize) der_len;
     }
   else if (!g_str_equal (alg, "EdDSA"))
-    md = EVP_sha256 ();
+    md = digest_named ("SHA256");
 
   ctx = EVP_MD_CTX_new ();
   rc = EVP_DigestVerifyInit (ctx, &pctx, md, NULL, pkey);
   if (rc == 1 && g_str_equal (alg, "PS256"))
     rc = EVP_PKEY_CTX_set_rsa_padding (pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
          EVP_PKEY_CTX_set_rsa_pss_saltlen (pctx, RSA_PSS_SALTLEN_DIGEST) == 1 &&
-         EVP_PKEY_CTX_set_rsa_mgf1_md (pctx, EVP_sha256 ()) == 1;
+         EVP_PKEY_CTX_set_rsa_mgf1_md (pctx, digest_named ("SHA256")) == 1;
   else if (rc == 1 && g_str_equal (alg, "RS256"))
     rc = EVP_PKEY_CTX_set_rsa_padding (pctx, RSA_PKCS1_PADDING) == 1;
   if (rc == 1)

@@ -145,11 +145,28 @@ string_of (JsonObject *object,
   return json_node_get_string (node);
 }
 
+/* Patterns are compiled once and kept: verification runs them per input. */
 static gboolean
 matches (const char *pattern,
          const char *text)
 {
-  return text != NULL && g_regex_match_simple (pattern, text, 0, 0);
+  static GHashTable *compiled;
+  static GMutex lock;
+  GRegex *regex;
+
+  if (text == NULL)
+    return FALSE;
+  g_mutex_lock (&lock);
+  if (compiled == NULL)
+    compiled = g_hash_table_new (g_str_hash, g_str_equal);
+  regex = g_hash_table_lookup (compiled, pattern);
+  if (regex == NULL)
+    {
+      regex = g_regex_new (pattern, G_REGEX_OPTIMIZE, 0, NULL);
+      g_hash_table_insert (compiled, (gpointer) pattern, regex);
+    }
+  g_mutex_unlock (&lock);
+  return regex != NULL && g_regex_match (regex, text, 0, NULL);
 }
 
 static const char *

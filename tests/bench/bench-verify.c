@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* Verification throughput: every valid file of a bench-peers corpus, per
+ * format, verified one at a time in this process (read from memory, trust
+ * loaded beforehand), for at least SECONDS each.  Prints figures only. */
+#include "dossier-verifier.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static GPtrArray *
+load_folder (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  GPtrArray *files = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (path, name, NULL);
+      char *contents;
+      gsize length;
+
+      if (g_file_get_contents (file, &contents, &length, NULL))
+        g_ptr_array_add (files, g_bytes_new_take (contents, length));
+    }
+  return files;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  const char *formats[] = { "shc-jws", "shc-qr", "hcert", "vc-jwt", "sd-jwt" };
+  g_autoptr(DossierTrustRegistry) trust = dossier_trust_registry_new ();
+  g_autoptr(GDateTime) at = g_date_time_new_from_iso8601 ("2026-01-01T00:00:00Z", NULL);
+  double seconds;
+
+  if (argc != 3)
+    {
+      g_printerr ("usage: bench-verify CORPUS SECONDS\n");
+      return 2;
+    }
+  seconds = atof (argv[2]);
+  {
+    g_autofree char *jwks = g_build_filename (argv[1], "trust", "jwks.json", NULL);
+    g_autofree char *pem = g_build_filename (argv[1], "trust", "dsc.pem", NULL);
+
+    if (!dossier_trust_registry_add_path (trust, jwks, NULL) || !dossier_trust_registry_add_path (trust, pem, NULL))
+      {
+        g_printerr ("bench-verify: no trust/ in %s\n", argv[1]);
+        return 2;
+      }
+  }
+
+  for (guint f = 0; f < G_N_ELEMENTS (formats); f++)
+    {
+      g_autofree char *path = g_build_filename (argv[1], formats[f], NULL);
+      g_autoptr(GPtrArray) files = load_folder (path);
+      gint64 start = g_get_monotonic_time (), elapsed;
+      guint64 done = 0, valid = 0;
+
+      if (files->len == 0)
+        continue;
+      do
+        {
+          for (guint i = 0; i < files->len; i++)
+            {
+              g_autoptr(DossierVerification) result = dossier_verify_bytes (g_ptr_array_index (files, i), "bench", trust, at);
+
+              valid += g_str_equal (dossier_verification_get_summary (result), "valid");
+              done++;
+            }
+          elapsed = g_get_monotonic_time () - start;
+        }
+      while (elapsed < seconds * G_USEC_PER_SEC);
+      printf ("dossier format=%s files=%u verifications=%" G_GUINT64_FORMAT " seconds=%.2f per_second=%.0f valid=%" G_GUINT64_FORMAT "\n",
+              formats[f], files->len, done, elapsed / 1e6, done / (elapsed / 1e6), valid);
+      fflush (stdout);
+    }
+  return 0;
+}
