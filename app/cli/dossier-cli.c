@@ -712,6 +712,101 @@ command_verify (Cli   *cli,
   return exit_code;
 }
 
+static int
+reverify_one (Cli    *cli,
+              gint64  id,
+              guint  *failures)
+{
+  DossierVault *vault = dossier_wallet_get_vault (cli->wallet);
+  g_autoptr(DossierRecord) record = NULL;
+  g_autoptr(DossierVerification) result = NULL;
+  g_autoptr(DossierVerdict) verdict = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+
+  record = dossier_vault_get_record_finish (vault, CALL (cli, dossier_vault_get_record_async (vault, id, NULL, on_result, cli)),
+                                            &error);
+  if (record == NULL)
+    return fail (error);
+  if (dossier_record_get_original (record) == NULL || g_strcmp0 (dossier_record_get_format (record), "document") == 0 ||
+      dossier_record_get_parent_uuid (record) != NULL)
+    return -1;   /* nothing of its own to check */
+
+  result = dossier_verify_bytes (dossier_record_get_original (record), dossier_record_get_title (record),
+                                 dossier_wallet_get_trust (cli->wallet), now);
+  verdict = dossier_verification_to_verdict (result);
+  dossier_record_set_verdict (record, verdict);
+  dossier_record_set_checked_at (record, now);
+  if (!dossier_vault_update_verdict_finish (vault, CALL (cli, dossier_vault_update_verdict_async (vault, record, NULL,
+                                                                                                  on_result, cli)),
+                                            &error))
+    return fail (error);
+  g_print ("%6lld  %-10s  %s\n", (long long) id, dossier_verification_get_summary (result), dossier_record_get_title (record));
+  if (!g_str_equal (dossier_verification_get_summary (result), "valid"))
+    (*failures)++;
+  return -1;
+}
+
+static int
+command_reverify (Cli   *cli,
+                  int    argc,
+                  char **argv)
+{
+  g_auto(GStrv) trust = NULL;
+  GOptionEntry entries[] = {
+    { "trust", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &trust, N_("Also trust the keys in PATH for this run"), N_("PATH") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = command_context (N_("[ID…]"), _("Check the kept records again (all when no number is given) and store the new verdicts."), entries);
+  DossierVault *vault = dossier_wallet_get_vault (cli->wallet);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  guint failures = 0;
+  int status;
+
+  if ((status = parse_command (context, &argc, &argv)) >= 0)
+    return status;
+  for (int i = 1; i < argc; i++)
+    {
+      gint64 id;
+
+      if (!parse_id (argv[i], &id))
+        return usage_error (context, _("Give the numbers of records, as “list” shows them"));
+      g_array_append_val (ids, id);
+    }
+  for (guint i = 0; trust != NULL && trust[i] != NULL; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!dossier_trust_registry_add_path (dossier_wallet_get_trust (cli->wallet), trust[i], &error))
+        {
+          g_printerr ("dossier-cli: --trust %s: %s\n", trust[i], error->message);
+          return DOSSIER_CLI_EXIT_USAGE;
+        }
+    }
+  if ((status = unlock (cli)) >= 0)
+    return status;
+  if (ids->len == 0)
+    {
+      g_autoptr(GPtrArray) all = NULL;
+      g_autoptr(GError) error = NULL;
+
+      all = dossier_vault_query_records_finish (vault, CALL (cli, dossier_vault_query_records_async (vault, NULL, NULL,
+                                                                                                     on_result, cli)),
+                                                &error);
+      if (all == NULL)
+        return fail (error);
+      for (guint i = 0; i < all->len; i++)
+        {
+          gint64 id = dossier_record_get_id (g_ptr_array_index (all, i));
+          g_array_append_val (ids, id);
+        }
+    }
+  for (guint i = 0; i < ids->len; i++)
+    if ((status = reverify_one (cli, g_array_index (ids, gint64, i), &failures)) >= 0)
+      return status;
+  return failures > 0 ? DOSSIER_CLI_EXIT_FAILED : DOSSIER_CLI_EXIT_OK;
+}
+
 static const Command commands[] = {
   { "init", "", N_("Create a new encrypted vault"), command_init },
   { "import", N_("FILE…"), N_("Keep files in the vault"), command_import },
@@ -721,6 +816,7 @@ static const Command commands[] = {
   { "delete", N_("ID"), N_("Delete a record"), command_delete },
   { "log", "", N_("Show the audit log"), command_log },
   { "passwd", "", N_("Change the passphrase"), command_passwd },
+  { "reverify", N_("[ID…]"), N_("Check kept records again and store the new verdicts"), command_reverify },
   { "verify", N_("INPUT…"), N_("Check health cards and credentials; nothing is stored"), command_verify },
 };
 

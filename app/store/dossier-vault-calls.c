@@ -99,6 +99,22 @@ delete_record_job (DossierVault *self,
   dossier_vault_return_result (task, ok, error);
 }
 
+static void
+update_verdict_job (DossierVault *self,
+                    GTask        *task,
+                    gpointer      data)
+{
+  Call *call = data;
+  GError *error = NULL;
+  gboolean ok = dossier_vault_require_open (self, &error) && dossier_vault_db_begin (self->db, &error);
+
+  if (ok && !(ok = dossier_vault_rows_update_verdict (self->db, DOSSIER_RECORD (call->object), &error)))
+    dossier_vault_db_rollback (self->db);
+  if (ok)
+    ok = dossier_vault_db_commit (self->db, &error);
+  dossier_vault_return_result (task, ok, error);
+}
+
 /* --- persons and audit ---------------------------------------------------- */
 
 static void
@@ -289,6 +305,34 @@ dossier_vault_count_records_finish (DossierVault  *self,
   g_return_val_if_fail (DOSSIER_IS_VAULT (self), -1);
   g_return_val_if_fail (g_task_is_valid (result, self), -1);
   return g_task_propagate_int (G_TASK (result), error);
+}
+
+/* Stores the verdict and time of checking of @record (and of the entries
+ * grouped under it), and notes the check in the audit log. */
+void
+dossier_vault_update_verdict_async (DossierVault        *self,
+                                    DossierRecord       *record,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  Call *call;
+
+  g_return_if_fail (DOSSIER_IS_VAULT (self));
+  g_return_if_fail (DOSSIER_IS_RECORD (record));
+
+  call = g_new0 (Call, 1);
+  call->object = g_object_ref (G_OBJECT (record));
+  dossier_vault_queue_job (self, dossier_vault_new_task (self, dossier_vault_update_verdict_async, call, cancellable, callback, user_data),
+                           update_verdict_job);
+}
+
+gboolean
+dossier_vault_update_verdict_finish (DossierVault  *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  return dossier_vault_finish_boolean (self, result, dossier_vault_update_verdict_async, error);
 }
 
 void

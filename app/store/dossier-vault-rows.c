@@ -475,6 +475,39 @@ dossier_vault_rows_delete_record (DossierVaultDb  *db,
                                           dossier_record_get_title (record), error);
 }
 
+/* Stores a new verdict for @record and for the entries grouped under it. */
+gboolean
+dossier_vault_rows_update_verdict (DossierVaultDb  *db,
+                                   DossierRecord   *record,
+                                   GError         **error)
+{
+  g_autoptr(JsonNode) node = dossier_verdict_to_json (dossier_record_get_verdict (record));
+  g_autofree char *verdict = json_to_string (node, FALSE);
+  g_autofree char *checked = dossier_format_timestamp (dossier_record_get_checked_at (record));
+  sqlite3_stmt *stmt;
+
+  stmt = dossier_vault_db_prepare (db,
+                                   "UPDATE records SET verdict = ?, checked_at = ? WHERE id = ? OR parent_uuid = ?",
+                                   error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, verdict);
+  bind_text (stmt, 2, checked);
+  sqlite3_bind_int64 (stmt, 3, dossier_record_get_id (record));
+  bind_text (stmt, 4, dossier_record_get_uuid (record));
+  if (!dossier_vault_db_step_done (db, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (dossier_vault_db_get_handle (db)) == 0)
+    {
+      g_set_error (error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_NO_SUCH_RECORD,
+                   _("No record with number %lld in this vault"), (long long) dossier_record_get_id (record));
+      return FALSE;
+    }
+  return dossier_vault_rows_append_audit (db, DOSSIER_AUDIT_VERIFY, dossier_record_get_uuid (record),
+                                          dossier_verdict_summary_to_string (dossier_verdict_get_summary (dossier_record_get_verdict (record))),
+                                          error);
+}
+
 gboolean
 dossier_vault_rows_reindex_all (DossierVaultDb  *db,
                                 GError         **error)

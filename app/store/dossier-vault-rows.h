@@ -27,6 +27,9 @@ gint64         dossier_vault_rows_count_records  (DossierVaultDb     *db,
 gboolean       dossier_vault_rows_delete_record  (DossierVaultDb     *db,
                                                   gint64              id,
                                                   GError            **error);
+gboolean       dossier_vault_rows_update_verdict (DossierVaultDb     *db,
+                                                  DossierRecord      *record,
+                                                  GError            **error);
 gboolean       dossier_vault_rows_reindex_all    (DossierVaultDb     *db,
                                                   GError            **error);
 

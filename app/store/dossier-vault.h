@@ -95,6 +95,14 @@ void           dossier_vault_count_records_async      (DossierVault            *
 gint64         dossier_vault_count_records_finish     (DossierVault            *self,
                                                        GAsyncResult            *result,
                                                        GError                 **error);
+void           dossier_vault_update_verdict_async     (DossierVault            *self,
+                                                       DossierRecord           *record,
+                                                       GCancellable            *cancellable,
+                                                       GAsyncReadyCallback      callback,
+                                                       gpointer                 user_data);
+gboolean       dossier_vault_update_verdict_finish    (DossierVault            *self,
+                                                       GAsyncResult            *result,
+                                                       GError                 **error);
 void           dossier_vault_delete_record_async      (DossierVault            *self,
                                                        gint64                   id,
                                                        GCancellable            *cancellable,

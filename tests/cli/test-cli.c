@@ -197,7 +197,7 @@ test_errors (void)
   g_autofree char *vault = g_build_filename (dir, "vault", NULL);
   g_autofree char *empty = write_file (dir, "empty.pdf", "", 0);
   g_autofree char *missing = g_build_filename (dir, "missing.pdf", NULL);
-  const char *commands[] = { "init", "import", "list", "show", "search", "delete", "log", "passwd" };
+  const char *commands[] = { "init", "import", "list", "show", "search", "delete", "log", "passwd", "verify", "reverify" };
   g_auto(Run) run = { 0 };
 
   CLI (&run, PASSPHRASE, "frobnicate");
@@ -253,6 +253,81 @@ test_errors (void)
   CLI (&run, PASSPHRASE, "--help");
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "passwd"));
+
+  dossier_test_rm_rf (dir);
+}
+
+static char *
+vector (const char *relative)
+{
+  return g_build_filename (g_getenv ("DOSSIER_VECTORS"), relative, NULL);
+}
+
+static void
+test_verify_and_reverify (void)
+{
+  g_autofree char *dir = dossier_test_make_tmpdir ();
+  g_autofree char *vault = g_build_filename (dir, "vault", NULL);
+  g_autofree char *card = vector ("shc-spec/examples/example-00-e-file.smart-health-card");
+  g_autofree char *keys = vector ("shc-spec/issuer/.well-known/jwks.json");
+  g_autofree char *missing = g_build_filename (dir, "missing.txt", NULL);
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) list = NULL;
+  JsonObject *object;
+
+  CLI (&run, NULL, "verify", "--json", "--trust", keys, "--at", "2024-06-01T00:00:00Z", card);
+  g_assert_cmpint (run.status, ==, 0);
+  node = parse_json (run.out);
+  object = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (object, "verdict"), ==, "valid");
+  g_assert_cmpstr (json_object_get_string_member (object, "format"), ==, "shc");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "records")), ==, 3);
+  g_assert_true (json_object_get_boolean_member (json_object_get_object_member (object, "issuer"), "trusted"));
+  run_clear (&run);
+
+  /* without the key: invalid, and it says which check failed */
+  CLI (&run, NULL, "verify", "--json", "--no-time-check", card);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.out, "\"name\":\"key\",\"ok\":false"));
+  g_assert_nonnull (strstr (run.out, "\"time_checked\":false"));
+  run_clear (&run);
+
+  CLI (&run, NULL, "verify", "--json", missing);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.out, "unreadable"));
+  run_clear (&run);
+  CLI (&run, NULL, "verify", "--at", "yesterday", card);
+  g_assert_cmpint (run.status, ==, 2);
+  run_clear (&run);
+  CLI (&run, NULL, "verify", "--at", "2024-06-01T00:00:00Z", "--no-time-check", card);
+  g_assert_cmpint (run.status, ==, 2);
+  run_clear (&run);
+
+  /* import keeps the card and its three immunizations; reverify with the
+   * key stores the new verdict on all of them */
+  init_vault (vault);
+  CLI (&run, PASSPHRASE, "--vault", vault, "import", card);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  CLI (&run, PASSPHRASE, "--vault", vault, "list", "--kind", "immunization", "--json");
+  list = parse_json (run.out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (list)), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (json_array_get_object_element (json_node_get_array (list), 0), "verdict"), "summary"),
+                   ==, "invalid");
+  run_clear (&run);
+  CLI (&run, PASSPHRASE, "--vault", vault, "reverify");
+  g_assert_cmpint (run.status, ==, 1);
+  run_clear (&run);
+  CLI (&run, PASSPHRASE, "--vault", vault, "reverify", "--trust", keys);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  g_clear_pointer (&list, json_node_unref);
+  CLI (&run, PASSPHRASE, "--vault", vault, "list", "--kind", "immunization", "--json");
+  list = parse_json (run.out);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (json_array_get_object_element (json_node_get_array (list), i), "verdict"), "summary"),
+                     ==, "valid");
 
   dossier_test_rm_rf (dir);
 }
@@ -447,6 +522,7 @@ main (int    argc,
 
   g_test_add_func ("/cli/round-trip", test_round_trip);
   g_test_add_func ("/cli/errors", test_errors);
+  g_test_add_func ("/cli/verify-and-reverify", test_verify_and_reverify);
   g_test_add_func ("/cli/crash-safety", test_crash_safety);
   return g_test_run ();
 }
