@@ -128,6 +128,23 @@ unlock (Cli *cli)
   return ok ? -1 : fail (error);
 }
 
+/* The trust anchors kept in the vault join those given on the command line. */
+static int
+load_vault_trust (Cli *cli)
+{
+  DossierVault *vault = dossier_wallet_get_vault (cli->wallet);
+  g_autoptr(GPtrArray) anchors = NULL;
+  g_autoptr(GError) error = NULL;
+
+  anchors = dossier_vault_list_anchors_finish (vault, CALL (cli, dossier_vault_list_anchors_async (vault, NULL, on_result, cli)),
+                                               &error);
+  if (anchors == NULL)
+    return fail (error);
+  for (guint i = 0; i < anchors->len; i++)
+    dossier_trust_registry_add_anchor (dossier_wallet_get_trust (cli->wallet), g_ptr_array_index (anchors, i));
+  return -1;
+}
+
 static gboolean
 parse_id (const char *text,
           gint64     *id)
@@ -246,7 +263,7 @@ command_import (Cli   *cli,
     return status;
   if (argc < 2)
     return usage_error (context, _("Name at least one file to import"));
-  if ((status = unlock (cli)) >= 0)
+  if ((status = unlock (cli)) >= 0 || (status = load_vault_trust (cli)) >= 0)
     return status;
 
   for (int i = 1; i < argc; i++)
@@ -783,7 +800,7 @@ command_reverify (Cli   *cli,
           return DOSSIER_CLI_EXIT_USAGE;
         }
     }
-  if ((status = unlock (cli)) >= 0)
+  if ((status = unlock (cli)) >= 0 || (status = load_vault_trust (cli)) >= 0)
     return status;
   if (ids->len == 0)
     {
@@ -807,6 +824,104 @@ command_reverify (Cli   *cli,
   return failures > 0 ? DOSSIER_CLI_EXIT_FAILED : DOSSIER_CLI_EXIT_OK;
 }
 
+static int
+trust_add (Cli        *cli,
+           const char *path,
+           const char *name,
+           const char *scope)
+{
+  DossierVault *vault = dossier_wallet_get_vault (cli->wallet);
+  g_autoptr(DossierTrustRegistry) check = dossier_trust_registry_new ();
+  g_autoptr(DossierTrustAnchor) anchor = NULL;
+  g_autoptr(GBytes) material = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *base = g_path_get_basename (path);
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(GPtrArray) certificates = NULL;
+  gsize length;
+
+  if (!g_file_get_contents (path, &contents, &length, &error))
+    {
+      g_printerr ("dossier-cli: %s\n", error->message);
+      return DOSSIER_CLI_EXIT_USAGE;
+    }
+  material = g_bytes_new_take (g_steal_pointer (&contents), length);
+  anchor = dossier_trust_anchor_new (name != NULL ? name : base, path, scope, material);
+  dossier_trust_registry_add_anchor (check, anchor);
+  keys = dossier_key_source_find_keys (DOSSIER_KEY_SOURCE (check), NULL, NULL);
+  certificates = dossier_key_source_find_certificates (DOSSIER_KEY_SOURCE (check), NULL);
+  if (keys->len == 0 && certificates->len == 0)
+    {
+      g_printerr (_("dossier-cli: %s holds no key or certificate Dossier can use\n"), path);
+      return DOSSIER_CLI_EXIT_FAILED;
+    }
+  if (!dossier_vault_add_anchor_finish (vault, CALL (cli, dossier_vault_add_anchor_async (vault, anchor, NULL, on_result, cli)),
+                                        &error))
+    return fail (error);
+  g_print (_("Trusted %s as anchor %lld\n"), dossier_trust_anchor_get_name (anchor),
+           (long long) dossier_trust_anchor_get_id (anchor));
+  return DOSSIER_CLI_EXIT_OK;
+}
+
+static int
+command_trust (Cli   *cli,
+               int    argc,
+               char **argv)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *scope = NULL;
+  GOptionEntry entries[] = {
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("A name for the anchor (default: the file name)"), N_("NAME") },
+    { "scope", 0, 0, G_OPTION_ARG_STRING, &scope, N_("What it may vouch for: learning, health or all (default)"), N_("SCOPE") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = command_context (N_("add PATH | list | remove ID"), _("Keep the issuer keys and signer certificates you trust in the vault; imports and reverify use them."), entries);
+  DossierVault *vault = dossier_wallet_get_vault (cli->wallet);
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if ((status = parse_command (context, &argc, &argv)) >= 0)
+    return status;
+  if (scope != NULL && !g_strv_contains ((const char *[]) { "learning", "health", "all", NULL }, scope))
+    return usage_error (context, _("--scope takes learning, health or all"));
+  if (!(argc == 3 && g_str_equal (argv[1], "add")) && !(argc == 2 && g_str_equal (argv[1], "list")) &&
+      !(argc == 3 && g_str_equal (argv[1], "remove")))
+    return usage_error (context, _("Say “add PATH”, “list” or “remove ID”"));
+  if ((status = unlock (cli)) >= 0)
+    return status;
+
+  if (g_str_equal (argv[1], "add"))
+    return trust_add (cli, argv[2], name, scope);
+  if (g_str_equal (argv[1], "remove"))
+    {
+      gint64 id;
+
+      if (!parse_id (argv[2], &id))
+        return usage_error (context, _("Give the number of one anchor, as “trust list” shows it"));
+      if (!dossier_vault_remove_anchor_finish (vault, CALL (cli, dossier_vault_remove_anchor_async (vault, id, NULL, on_result, cli)),
+                                               &error))
+        return fail (error);
+      return DOSSIER_CLI_EXIT_OK;
+    }
+  {
+    g_autoptr(GPtrArray) anchors = dossier_vault_list_anchors_finish (vault, CALL (cli, dossier_vault_list_anchors_async (vault, NULL,
+                                                                                                                         on_result, cli)),
+                                                                      &error);
+    if (anchors == NULL)
+      return fail (error);
+    for (guint i = 0; i < anchors->len; i++)
+      {
+        DossierTrustAnchor *anchor = g_ptr_array_index (anchors, i);
+
+        g_print ("%6lld  %-9s %s  (%s)\n", (long long) dossier_trust_anchor_get_id (anchor),
+                 dossier_trust_anchor_get_scope (anchor), dossier_trust_anchor_get_name (anchor),
+                 dossier_trust_anchor_get_source (anchor) ?: "");
+      }
+  }
+  return DOSSIER_CLI_EXIT_OK;
+}
+
 static const Command commands[] = {
   { "init", "", N_("Create a new encrypted vault"), command_init },
   { "import", N_("FILE…"), N_("Keep files in the vault"), command_import },
@@ -817,6 +932,7 @@ static const Command commands[] = {
   { "log", "", N_("Show the audit log"), command_log },
   { "passwd", "", N_("Change the passphrase"), command_passwd },
   { "reverify", N_("[ID…]"), N_("Check kept records again and store the new verdicts"), command_reverify },
+  { "trust", N_("add|list|remove"), N_("Manage the keys and certificates you trust"), command_trust },
   { "verify", N_("INPUT…"), N_("Check health cards and credentials; nothing is stored"), command_verify },
 };
 

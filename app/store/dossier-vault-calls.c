@@ -115,6 +115,50 @@ update_verdict_job (DossierVault *self,
   dossier_vault_return_result (task, ok, error);
 }
 
+/* --- trust anchors ------------------------------------------------------ */
+
+static void
+add_anchor_job (DossierVault *self,
+                GTask        *task,
+                gpointer      data)
+{
+  Call *call = data;
+  GError *error = NULL;
+  gboolean ok = dossier_vault_require_open (self, &error) &&
+                dossier_vault_rows_insert_anchor (self->db, DOSSIER_TRUST_ANCHOR (call->object), &error);
+
+  dossier_vault_return_result (task, ok, error);
+}
+
+static void
+list_anchors_job (DossierVault *self,
+                  GTask        *task,
+                  gpointer      data)
+{
+  GError *error = NULL;
+  GPtrArray *anchors = NULL;
+
+  if (dossier_vault_require_open (self, &error))
+    anchors = dossier_vault_rows_list_anchors (self->db, &error);
+  if (anchors != NULL)
+    g_task_return_pointer (task, anchors, (GDestroyNotify) g_ptr_array_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+remove_anchor_job (DossierVault *self,
+                   GTask        *task,
+                   gpointer      data)
+{
+  Call *call = data;
+  GError *error = NULL;
+  gboolean ok = dossier_vault_require_open (self, &error) &&
+                dossier_vault_rows_delete_anchor (self->db, call->id, &error);
+
+  dossier_vault_return_result (task, ok, error);
+}
+
 /* --- persons and audit ---------------------------------------------------- */
 
 static void
@@ -485,4 +529,74 @@ dossier_vault_append_audit_finish (DossierVault  *self,
                                    GError       **error)
 {
   return dossier_vault_finish_boolean (self, result, dossier_vault_append_audit_async, error);
+}
+
+void
+dossier_vault_add_anchor_async (DossierVault        *self,
+                                DossierTrustAnchor  *anchor,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  Call *call;
+
+  g_return_if_fail (DOSSIER_IS_VAULT (self));
+  g_return_if_fail (DOSSIER_IS_TRUST_ANCHOR (anchor));
+
+  call = g_new0 (Call, 1);
+  call->object = g_object_ref (G_OBJECT (anchor));
+  dossier_vault_queue_job (self, dossier_vault_new_task (self, dossier_vault_add_anchor_async, call, cancellable, callback, user_data),
+                           add_anchor_job);
+}
+
+gboolean
+dossier_vault_add_anchor_finish (DossierVault  *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  return dossier_vault_finish_boolean (self, result, dossier_vault_add_anchor_async, error);
+}
+
+void
+dossier_vault_list_anchors_async (DossierVault        *self,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_return_if_fail (DOSSIER_IS_VAULT (self));
+  dossier_vault_queue_job (self, dossier_vault_new_task (self, dossier_vault_list_anchors_async, NULL, cancellable, callback, user_data),
+                           list_anchors_job);
+}
+
+GPtrArray *
+dossier_vault_list_anchors_finish (DossierVault  *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  return dossier_vault_finish_pointer (self, result, dossier_vault_list_anchors_async, error);
+}
+
+void
+dossier_vault_remove_anchor_async (DossierVault        *self,
+                                   gint64               id,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  Call *call;
+
+  g_return_if_fail (DOSSIER_IS_VAULT (self));
+
+  call = g_new0 (Call, 1);
+  call->id = id;
+  dossier_vault_queue_job (self, dossier_vault_new_task (self, dossier_vault_remove_anchor_async, call, cancellable, callback, user_data),
+                           remove_anchor_job);
+}
+
+gboolean
+dossier_vault_remove_anchor_finish (DossierVault  *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  return dossier_vault_finish_boolean (self, result, dossier_vault_remove_anchor_async, error);
 }

@@ -673,6 +673,82 @@ dossier_vault_rows_get_owner_id (DossierVaultDb  *db,
 }
 
 gboolean
+dossier_vault_rows_insert_anchor (DossierVaultDb      *db,
+                                  DossierTrustAnchor  *anchor,
+                                  GError             **error)
+{
+  g_autofree char *now = now_text ();
+  GBytes *material = dossier_trust_anchor_get_material (anchor);
+  sqlite3_stmt *stmt;
+
+  stmt = dossier_vault_db_prepare (db,
+                                   "INSERT INTO trust_entries (name, source, scope, kind, material, added)"
+                                   " VALUES (?, ?, ?, 'file', ?, ?)",
+                                   error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, dossier_trust_anchor_get_name (anchor));
+  bind_text (stmt, 2, dossier_trust_anchor_get_source (anchor));
+  bind_text (stmt, 3, dossier_trust_anchor_get_scope (anchor));
+  sqlite3_bind_blob64 (stmt, 4, g_bytes_get_data (material, NULL), g_bytes_get_size (material), SQLITE_TRANSIENT);
+  bind_text (stmt, 5, now);
+  if (!dossier_vault_db_step_done (db, stmt, error))
+    return FALSE;
+  dossier_trust_anchor_set_id (anchor, sqlite3_last_insert_rowid (dossier_vault_db_get_handle (db)));
+  return TRUE;
+}
+
+GPtrArray *
+dossier_vault_rows_list_anchors (DossierVaultDb  *db,
+                                 GError         **error)
+{
+  g_autoptr(GPtrArray) anchors = g_ptr_array_new_with_free_func (g_object_unref);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = dossier_vault_db_prepare (db, "SELECT id, name, source, scope, material FROM trust_entries ORDER BY id", error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(GBytes) material = g_bytes_new (sqlite3_column_blob (stmt, 4), (gsize) sqlite3_column_bytes (stmt, 4));
+      DossierTrustAnchor *anchor = dossier_trust_anchor_new (column_text (stmt, 1) ?: "", column_text (stmt, 2),
+                                                             column_text (stmt, 3), material);
+
+      dossier_trust_anchor_set_id (anchor, sqlite3_column_int64 (stmt, 0));
+      g_ptr_array_add (anchors, anchor);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      dossier_vault_db_set_error (db, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&anchors);
+}
+
+gboolean
+dossier_vault_rows_delete_anchor (DossierVaultDb  *db,
+                                  gint64           id,
+                                  GError         **error)
+{
+  sqlite3_stmt *stmt = dossier_vault_db_prepare (db, "DELETE FROM trust_entries WHERE id = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (!dossier_vault_db_step_done (db, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (dossier_vault_db_get_handle (db)) == 0)
+    {
+      g_set_error (error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_INVALID,
+                   _("No trust anchor with number %lld in this vault"), (long long) id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
 dossier_vault_rows_append_audit (DossierVaultDb      *db,
                                  DossierAuditAction   action,
                                  const char          *subject,

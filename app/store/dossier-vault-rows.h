@@ -4,6 +4,7 @@
 #include "dossier-audit-entry.h"
 #include "dossier-person.h"
 #include "dossier-record.h"
+#include "dossier-trust-anchor.h"
 #include "dossier-vault-db.h"
 #include "dossier-vault-query.h"
 
@@ -45,6 +46,15 @@ gboolean       dossier_vault_rows_delete_person  (DossierVaultDb     *db,
 GPtrArray     *dossier_vault_rows_list_persons   (DossierVaultDb     *db,
                                                   GError            **error);
 gint64         dossier_vault_rows_get_owner_id   (DossierVaultDb     *db,
+                                                  GError            **error);
+
+gboolean       dossier_vault_rows_insert_anchor  (DossierVaultDb     *db,
+                                                  DossierTrustAnchor *anchor,
+                                                  GError            **error);
+GPtrArray     *dossier_vault_rows_list_anchors   (DossierVaultDb     *db,
+                                                  GError            **error);
+gboolean       dossier_vault_rows_delete_anchor  (DossierVaultDb     *db,
+                                                  gint64              id,
                                                   GError            **error);
 
 gboolean       dossier_vault_rows_append_audit   (DossierVaultDb     *db,

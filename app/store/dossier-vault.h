@@ -6,6 +6,7 @@
 #include "dossier-audit-entry.h"
 #include "dossier-person.h"
 #include "dossier-record.h"
+#include "dossier-trust-anchor.h"
 #include "dossier-vault-config.h"
 #include "dossier-vault-error.h"
 #include "dossier-vault-query.h"
@@ -133,6 +134,30 @@ void           dossier_vault_remove_person_async      (DossierVault            *
                                                        GAsyncReadyCallback      callback,
                                                        gpointer                 user_data);
 gboolean       dossier_vault_remove_person_finish     (DossierVault            *self,
+                                                       GAsyncResult            *result,
+                                                       GError                 **error);
+
+void           dossier_vault_add_anchor_async         (DossierVault            *self,
+                                                       DossierTrustAnchor      *anchor,
+                                                       GCancellable            *cancellable,
+                                                       GAsyncReadyCallback      callback,
+                                                       gpointer                 user_data);
+gboolean       dossier_vault_add_anchor_finish        (DossierVault            *self,
+                                                       GAsyncResult            *result,
+                                                       GError                 **error);
+void           dossier_vault_list_anchors_async       (DossierVault            *self,
+                                                       GCancellable            *cancellable,
+                                                       GAsyncReadyCallback      callback,
+                                                       gpointer                 user_data);
+GPtrArray     *dossier_vault_list_anchors_finish      (DossierVault            *self,
+                                                       GAsyncResult            *result,
+                                                       GError                 **error);
+void           dossier_vault_remove_anchor_async      (DossierVault            *self,
+                                                       gint64                   id,
+                                                       GCancellable            *cancellable,
+                                                       GAsyncReadyCallback      callback,
+                                                       gpointer                 user_data);
+gboolean       dossier_vault_remove_anchor_finish     (DossierVault            *self,
                                                        GAsyncResult            *result,
                                                        GError                 **error);
 

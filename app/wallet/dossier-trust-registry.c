@@ -214,6 +214,37 @@ bind_issuers (GPtrArray  *keys,
 /* A file that cannot be read is an error; one that can be read but holds no
  * usable key still becomes an anchor, with no keys, so that what it was
  * meant to vouch for reports "no trusted key" rather than vanishing. */
+static void
+add_data (DossierTrustRegistry *self,
+          const char           *name,
+          const char           *path,
+          const char           *contents,
+          gsize                 length)
+{
+  Anchor *anchor;
+  GPtrArray *keys = NULL;
+  GPtrArray *certificates = NULL;
+
+  if (length <= MAX_ANCHOR_FILE && g_strstr_len (contents, (gssize) length, "-----BEGIN CERTIFICATE-----") != NULL)
+    certificates = dossier_certificate_parse_pem (contents, length, NULL);
+  else if (length <= MAX_ANCHOR_FILE)
+    keys = dossier_jwk_parse_set (contents, length, NULL);
+
+  anchor = g_new0 (Anchor, 1);
+  anchor->name = g_strdup (name);
+  anchor->source = g_strdup (path);
+  anchor->published_root = path != NULL ? published_root_of (path) : NULL;
+  anchor->keys = keys != NULL ? keys : g_ptr_array_new_with_free_func (g_object_unref);
+  if (path != NULL)
+    bind_issuers (anchor->keys, path);
+  anchor->certificates = certificates != NULL ? certificates : g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < anchor->certificates->len; i++)
+    g_object_set_data_full (g_ptr_array_index (anchor->certificates, i), "dossier-anchor", g_strdup (name), g_free);
+  for (guint i = 0; i < anchor->keys->len; i++)
+    g_object_set_data_full (g_ptr_array_index (anchor->keys, i), "dossier-anchor", g_strdup (name), g_free);
+  g_ptr_array_add (self->anchors, anchor);
+}
+
 static gboolean
 add_file (DossierTrustRegistry  *self,
           const char            *path,
@@ -221,30 +252,26 @@ add_file (DossierTrustRegistry  *self,
 {
   g_autofree char *contents = NULL;
   gsize length;
-  Anchor *anchor;
-  GPtrArray *keys = NULL;
-  GPtrArray *certificates = NULL;
 
   if (!g_file_get_contents (path, &contents, &length, error))
     return FALSE;
-  if (length <= MAX_ANCHOR_FILE && g_strstr_len (contents, (gssize) length, "-----BEGIN CERTIFICATE-----") != NULL)
-    certificates = dossier_certificate_parse_pem (contents, length, NULL);
-  else if (length <= MAX_ANCHOR_FILE)
-    keys = dossier_jwk_parse_set (contents, length, NULL);
-
-  anchor = g_new0 (Anchor, 1);
-  anchor->name = g_path_get_basename (path);
-  anchor->source = g_strdup (path);
-  anchor->published_root = published_root_of (path);
-  anchor->keys = keys != NULL ? keys : g_ptr_array_new_with_free_func (g_object_unref);
-  bind_issuers (anchor->keys, path);
-  anchor->certificates = certificates != NULL ? certificates : g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; i < anchor->certificates->len; i++)
-    g_object_set_data_full (g_ptr_array_index (anchor->certificates, i), "dossier-anchor", g_strdup (path), g_free);
-  for (guint i = 0; i < anchor->keys->len; i++)
-    g_object_set_data_full (g_ptr_array_index (anchor->keys, i), "dossier-anchor", g_strdup (path), g_free);
-  g_ptr_array_add (self->anchors, anchor);
+  add_data (self, path, path, contents, length);
   return TRUE;
+}
+
+/* Adds an anchor kept in the vault. */
+void
+dossier_trust_registry_add_anchor (DossierTrustRegistry *self,
+                                   DossierTrustAnchor   *anchor)
+{
+  gsize length;
+  const char *data;
+
+  g_return_if_fail (DOSSIER_IS_TRUST_REGISTRY (self));
+  g_return_if_fail (DOSSIER_IS_TRUST_ANCHOR (anchor));
+
+  data = g_bytes_get_data (dossier_trust_anchor_get_material (anchor), &length);
+  add_data (self, dossier_trust_anchor_get_name (anchor), NULL, data, length);
 }
 
 /* Adds the anchors in @path: a key file, or a folder of them (its

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "dossier-trust-anchor.h"
 #include "dossier-verification.h"
 
 G_BEGIN_DECLS
@@ -12,6 +13,8 @@ DossierTrustRegistry *dossier_trust_registry_new       (void);
 gboolean              dossier_trust_registry_add_path  (DossierTrustRegistry  *self,
                                                         const char            *path,
                                                         GError               **error);
+void                  dossier_trust_registry_add_anchor (DossierTrustRegistry *self,
+                                                         DossierTrustAnchor   *anchor);
 guint                 dossier_trust_registry_get_n_anchors (DossierTrustRegistry *self);
 
 G_END_DECLS

@@ -197,7 +197,7 @@ test_errors (void)
   g_autofree char *vault = g_build_filename (dir, "vault", NULL);
   g_autofree char *empty = write_file (dir, "empty.pdf", "", 0);
   g_autofree char *missing = g_build_filename (dir, "missing.pdf", NULL);
-  const char *commands[] = { "init", "import", "list", "show", "search", "delete", "log", "passwd", "verify", "reverify" };
+  const char *commands[] = { "init", "import", "list", "show", "search", "delete", "log", "passwd", "verify", "reverify", "trust" };
   g_auto(Run) run = { 0 };
 
   CLI (&run, PASSPHRASE, "frobnicate");
@@ -328,6 +328,37 @@ test_verify_and_reverify (void)
   for (guint i = 0; i < 3; i++)
     g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (json_array_get_object_element (json_node_get_array (list), i), "verdict"), "summary"),
                      ==, "valid");
+  run_clear (&run);
+
+  /* trust kept in the vault: imports verify against it from then on */
+  CLI (&run, PASSPHRASE, "--vault", vault, "trust", "add", missing);
+  g_assert_cmpint (run.status, ==, 2);
+  run_clear (&run);
+  CLI (&run, PASSPHRASE, "--vault", vault, "trust", "add", card);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "no key"));
+  run_clear (&run);
+  CLI (&run, PASSPHRASE, "--vault", vault, "trust", "add", "--name", "SMART example issuer", "--scope", "health", keys);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  CLI (&run, PASSPHRASE, "--vault", vault, "trust", "list");
+  g_assert_nonnull (strstr (run.out, "SMART example issuer"));
+  g_assert_nonnull (strstr (run.out, "health"));
+  run_clear (&run);
+  CLI (&run, PASSPHRASE, "--vault", vault, "import", card);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  CLI (&run, PASSPHRASE, "--vault", vault, "reverify");
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  CLI (&run, PASSPHRASE, "--vault", vault, "trust", "remove", "1");
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  CLI (&run, PASSPHRASE, "--vault", vault, "trust", "remove", "1");
+  g_assert_cmpint (run.status, ==, 1);
+  run_clear (&run);
+  CLI (&run, PASSPHRASE, "--vault", vault, "reverify");
+  g_assert_cmpint (run.status, ==, 1);
 
   dossier_test_rm_rf (dir);
 }
