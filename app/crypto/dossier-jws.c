@@ -33,6 +33,25 @@ dossier_jws_free (DossierJws *jws)
   g_free (jws);
 }
 
+/* Three base64url parts and nothing else: no white space, no padding. */
+gboolean
+dossier_jws_looks_compact (const char *text,
+                           gsize       length)
+{
+  guint dots = 0;
+
+  if (length == 0)
+    return FALSE;
+  for (gsize i = 0; i < length; i++)
+    {
+      if (text[i] == '.')
+        dots++;
+      else if (!g_ascii_isalnum (text[i]) && text[i] != '-' && text[i] != '_')
+        return FALSE;
+    }
+  return dots == 2;
+}
+
 DossierJws *
 dossier_jws_parse (const char  *compact,
                    gsize        length,

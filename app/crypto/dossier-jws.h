@@ -12,6 +12,8 @@ G_BEGIN_DECLS
 /* A compact JWS (RFC 7515), split and decoded but not yet verified. */
 typedef struct _DossierJws DossierJws;
 
+gboolean    dossier_jws_looks_compact      (const char    *text,
+                                            gsize          length);
 DossierJws *dossier_jws_parse              (const char    *compact,
                                             gsize          length,
                                             GError       **error);

@@ -3,6 +3,8 @@
 
 #include "dossier-fhir.h"
 
+#include "dossier-json.h"
+
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -10,35 +12,6 @@
  * SMART Health Card) to health records.  Unknown resources are skipped. */
 
 #define MAX_ENTRIES 2000
-
-static JsonObject *
-object_member (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static JsonArray *
-array_member (JsonObject *object,
-              const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
-static const char *
-string_member (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
 
 static JsonObject *
 first_object (JsonArray *array)
@@ -79,8 +52,8 @@ cvx_name (const char *code)
 static char *
 concept_text (JsonObject *concept)
 {
-  JsonArray *codings = array_member (concept, "coding");
-  const char *text = string_member (concept, "text");
+  JsonArray *codings = dossier_json_get_array (concept, "coding");
+  const char *text = dossier_json_get_string (concept, "text");
 
   if (text != NULL)
     return g_strdup (text);
@@ -88,9 +61,9 @@ concept_text (JsonObject *concept)
     {
       JsonNode *node = json_array_get_element (codings, i);
       JsonObject *coding = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      const char *display = string_member (coding, "display");
-      const char *system = string_member (coding, "system");
-      const char *code = string_member (coding, "code");
+      const char *display = dossier_json_get_string (coding, "display");
+      const char *system = dossier_json_get_string (coding, "system");
+      const char *code = dossier_json_get_string (coding, "code");
 
       if (display != NULL)
         return g_strdup (display);
@@ -107,14 +80,14 @@ concept_text (JsonObject *concept)
 static char *
 human_name (JsonObject *patient)
 {
-  JsonObject *name = first_object (array_member (patient, "name"));
-  JsonArray *given = array_member (name, "given");
+  JsonObject *name = first_object (dossier_json_get_array (patient, "name"));
+  JsonArray *given = dossier_json_get_array (name, "given");
   GString *text;
 
   if (name == NULL)
     return NULL;
-  if (string_member (name, "text") != NULL)
-    return g_strdup (string_member (name, "text"));
+  if (dossier_json_get_string (name, "text") != NULL)
+    return g_strdup (dossier_json_get_string (name, "text"));
   text = g_string_new (NULL);
   for (guint i = 0; given != NULL && i < json_array_get_length (given); i++)
     {
@@ -123,8 +96,8 @@ human_name (JsonObject *patient)
       if (JSON_NODE_HOLDS_VALUE (part) && json_node_get_value_type (part) == G_TYPE_STRING)
         g_string_append_printf (text, "%s%s", text->len > 0 ? " " : "", json_node_get_string (part));
     }
-  if (string_member (name, "family") != NULL)
-    g_string_append_printf (text, "%s%s", text->len > 0 ? " " : "", string_member (name, "family"));
+  if (dossier_json_get_string (name, "family") != NULL)
+    g_string_append_printf (text, "%s%s", text->len > 0 ? " " : "", dossier_json_get_string (name, "family"));
   return g_string_free (text, text->len == 0);
 }
 
@@ -139,7 +112,7 @@ date_only (const char *datetime)
 static DossierRecord *
 resource_record (JsonObject *resource)
 {
-  const char *type = string_member (resource, "resourceType");
+  const char *type = dossier_json_get_string (resource, "resourceType");
   DossierRecordKind kind;
   g_autofree char *title = NULL;
   g_autofree char *date = NULL;
@@ -148,48 +121,48 @@ resource_record (JsonObject *resource)
 
   if (g_strcmp0 (type, "Immunization") == 0)
     {
-      JsonObject *performer = first_object (array_member (resource, "performer"));
+      JsonObject *performer = first_object (dossier_json_get_array (resource, "performer"));
 
       kind = DOSSIER_RECORD_KIND_IMMUNIZATION;
-      title = concept_text (object_member (resource, "vaccineCode"));
-      date = date_only (string_member (resource, "occurrenceDateTime"));
-      issuer = string_member (object_member (performer, "actor"), "display");
+      title = concept_text (dossier_json_get_object (resource, "vaccineCode"));
+      date = date_only (dossier_json_get_string (resource, "occurrenceDateTime"));
+      issuer = dossier_json_get_string (dossier_json_get_object (performer, "actor"), "display");
     }
   else if (g_strcmp0 (type, "Observation") == 0)
     {
       kind = DOSSIER_RECORD_KIND_OBSERVATION;
-      title = concept_text (object_member (resource, "code"));
-      date = date_only (string_member (resource, "effectiveDateTime"));
+      title = concept_text (dossier_json_get_object (resource, "code"));
+      date = date_only (dossier_json_get_string (resource, "effectiveDateTime"));
     }
   else if (g_strcmp0 (type, "MedicationStatement") == 0 || g_strcmp0 (type, "MedicationRequest") == 0)
     {
       kind = DOSSIER_RECORD_KIND_MEDICATION;
-      title = concept_text (object_member (resource, "medicationCodeableConcept"));
-      date = date_only (string_member (resource, g_str_equal (type, "MedicationRequest") ? "authoredOn" : "dateAsserted"));
+      title = concept_text (dossier_json_get_object (resource, "medicationCodeableConcept"));
+      date = date_only (dossier_json_get_string (resource, g_str_equal (type, "MedicationRequest") ? "authoredOn" : "dateAsserted"));
     }
   else if (g_strcmp0 (type, "AllergyIntolerance") == 0)
     {
       kind = DOSSIER_RECORD_KIND_ALLERGY;
-      title = concept_text (object_member (resource, "code"));
-      date = date_only (string_member (resource, "recordedDate"));
+      title = concept_text (dossier_json_get_object (resource, "code"));
+      date = date_only (dossier_json_get_string (resource, "recordedDate"));
     }
   else if (g_strcmp0 (type, "Condition") == 0)
     {
       kind = DOSSIER_RECORD_KIND_CONDITION;
-      title = concept_text (object_member (resource, "code"));
-      date = date_only (string_member (resource, "onsetDateTime"));
+      title = concept_text (dossier_json_get_object (resource, "code"));
+      date = date_only (dossier_json_get_string (resource, "onsetDateTime"));
     }
   else if (g_strcmp0 (type, "Procedure") == 0)
     {
       kind = DOSSIER_RECORD_KIND_PROCEDURE;
-      title = concept_text (object_member (resource, "code"));
-      date = date_only (string_member (resource, "performedDateTime"));
+      title = concept_text (dossier_json_get_object (resource, "code"));
+      date = date_only (dossier_json_get_string (resource, "performedDateTime"));
     }
   else if (g_strcmp0 (type, "Encounter") == 0)
     {
       kind = DOSSIER_RECORD_KIND_ENCOUNTER;
-      title = concept_text (first_object (array_member (resource, "type")));
-      date = date_only (string_member (object_member (resource, "period"), "start"));
+      title = concept_text (first_object (dossier_json_get_array (resource, "type")));
+      date = date_only (dossier_json_get_string (dossier_json_get_object (resource, "period"), "start"));
     }
   else
     return NULL;
@@ -207,19 +180,19 @@ dossier_fhir_bundle_to_records (JsonObject  *bundle,
                                 char       **subject_name)
 {
   GPtrArray *records = g_ptr_array_new_with_free_func (g_object_unref);
-  JsonArray *entries = array_member (bundle, "entry");
+  JsonArray *entries = dossier_json_get_array (bundle, "entry");
 
   if (subject_name != NULL)
     *subject_name = NULL;
   for (guint i = 0; entries != NULL && i < MIN (json_array_get_length (entries), MAX_ENTRIES); i++)
     {
       JsonNode *node = json_array_get_element (entries, i);
-      JsonObject *resource = JSON_NODE_HOLDS_OBJECT (node) ? object_member (json_node_get_object (node), "resource") : NULL;
+      JsonObject *resource = JSON_NODE_HOLDS_OBJECT (node) ? dossier_json_get_object (json_node_get_object (node), "resource") : NULL;
       DossierRecord *record;
 
       if (resource == NULL)
         continue;
-      if (g_strcmp0 (string_member (resource, "resourceType"), "Patient") == 0)
+      if (g_strcmp0 (dossier_json_get_string (resource, "resourceType"), "Patient") == 0)
         {
           if (subject_name != NULL && *subject_name == NULL)
             *subject_name = human_name (resource);

@@ -6,6 +6,7 @@
 #include "dossier-cbor.h"
 #include "dossier-format-error.h"
 #include "dossier-inflate.h"
+#include "dossier-json.h"
 #include "dossier-jws.h"
 
 #include <glib/gi18n-lib.h>
@@ -134,17 +135,6 @@ sig_structure (GBytes *protected_bytes,
   return buffer;
 }
 
-static const char *
-string_of (JsonObject *object,
-           const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 /* Patterns are compiled once and kept: verification runs them per input. */
 static gboolean
 matches (const char *pattern,
@@ -221,12 +211,12 @@ check_dcc_schema (JsonObject          *dcc,
   JsonObject *entry;
   const char *type;
 
-  if (!matches ("^[0-9]+\\.[0-9]+\\.[0-9]+$", string_of (dcc, "ver")))
+  if (!matches ("^[0-9]+\\.[0-9]+\\.[0-9]+$", dossier_json_get_string (dcc, "ver")))
     return dossier_verification_fail (result, "schema", "dcc-schema-ver", _("The schema version (“ver”) is missing or malformed"));
-  if (nam == NULL || !matches ("^[A-Z<]*$", string_of (nam, "fnt")) || strlen (string_of (nam, "fnt")) > 80 ||
-      (json_object_has_member (nam, "gnt") && (!matches ("^[A-Z<]*$", string_of (nam, "gnt")) || strlen (string_of (nam, "gnt")) > 80)))
+  if (nam == NULL || !matches ("^[A-Z<]*$", dossier_json_get_string (nam, "fnt")) || strlen (dossier_json_get_string (nam, "fnt")) > 80 ||
+      (json_object_has_member (nam, "gnt") && (!matches ("^[A-Z<]*$", dossier_json_get_string (nam, "gnt")) || strlen (dossier_json_get_string (nam, "gnt")) > 80)))
     return dossier_verification_fail (result, "schema", "dcc-schema-name", _("The holder’s name (“nam”) is missing or malformed"));
-  if (!matches ("^((19|20)[0-9][0-9](-[0-9][0-9]){0,2}(T[0-9:.+-]+Z?)?)?$", string_of (dcc, "dob")))
+  if (!matches ("^((19|20)[0-9][0-9](-[0-9][0-9]){0,2}(T[0-9:.+-]+Z?)?)?$", dossier_json_get_string (dcc, "dob")))
     return dossier_verification_fail (result, "schema", "dcc-schema-dob", _("The date of birth (“dob”) is missing or malformed"));
   if ((type = certificate_type (dcc, &entries)) == NULL)
     return dossier_verification_fail (result, "schema", "dcc-schema-type",
@@ -244,7 +234,7 @@ check_dcc_schema (JsonObject          *dcc,
       sd = json_node_get_value_type (json_object_get_member (entry, "sd")) == G_TYPE_INT64 ? json_object_get_int_member (entry, "sd") : 0;
       if (dn < 0 || sd < 0)
         return dossier_verification_fail (result, "schema", "dcc-schema-doses", _("The dose numbers are out of range"));
-      if (!matches (date, string_of (entry, "dt")))
+      if (!matches (date, dossier_json_get_string (entry, "dt")))
         return dossier_verification_fail (result, "schema", "dcc-schema-date", _("The vaccination date is malformed"));
     }
   else if (g_str_equal (type, "t"))
@@ -253,7 +243,7 @@ check_dcc_schema (JsonObject          *dcc,
 
       if (!entry_has (entry, test, result, "test"))
         return FALSE;
-      sampled = g_date_time_new_from_iso8601 (string_of (entry, "sc") ?: "", NULL);
+      sampled = g_date_time_new_from_iso8601 (dossier_json_get_string (entry, "sc") ?: "", NULL);
 
       if (sampled == NULL)
         return dossier_verification_fail (result, "schema", "dcc-schema-date", _("The sample time is malformed"));
@@ -262,13 +252,13 @@ check_dcc_schema (JsonObject          *dcc,
     {
       if (!entry_has (entry, recovery, result, "recovery"))
         return FALSE;
-      if (!matches (date, string_of (entry, "fr")) || !matches (date, string_of (entry, "df")) || !matches (date, string_of (entry, "du")))
+      if (!matches (date, dossier_json_get_string (entry, "fr")) || !matches (date, dossier_json_get_string (entry, "df")) || !matches (date, dossier_json_get_string (entry, "du")))
         return dossier_verification_fail (result, "schema", "dcc-schema-date", _("A recovery date is malformed"));
     }
   for (guint i = 0; i < 3; i++)
     {
       const char *field = (const char *[]) { "co", "is", "ci" }[i];
-      const char *value = string_of (entry, field);
+      const char *value = dossier_json_get_string (entry, field);
 
       if (value == NULL || strlen (value) > 80)
         return dossier_verification_fail (result, "schema", "dcc-schema-field",
@@ -329,7 +319,7 @@ add_records (JsonObject          *dcc,
 {
   JsonObject *entry = json_array_get_object_element (json_object_get_array_member (dcc, type), 0);
   JsonObject *nam = json_object_get_object_member (dcc, "nam");
-  g_autofree char *subject = g_strjoin (" ", string_of (nam, "gn") ?: "", string_of (nam, "fn") ?: string_of (nam, "fnt"), NULL);
+  g_autofree char *subject = g_strjoin (" ", dossier_json_get_string (nam, "gn") ?: "", dossier_json_get_string (nam, "fn") ?: dossier_json_get_string (nam, "fnt"), NULL);
   g_autoptr(DossierRecord) record = NULL;
   g_autofree char *title = NULL;
 
@@ -338,13 +328,13 @@ add_records (JsonObject          *dcc,
     {
       title = g_strdup_printf (_("Vaccination, dose %lld of %lld (%s)"),
                                (long long) json_object_get_int_member_with_default (entry, "dn", 0),
-                               (long long) json_object_get_int_member_with_default (entry, "sd", 0), string_of (entry, "mp"));
+                               (long long) json_object_get_int_member_with_default (entry, "sd", 0), dossier_json_get_string (entry, "mp"));
       record = dossier_record_new (DOSSIER_RECORD_KIND_IMMUNIZATION, title);
-      dossier_record_set_issued (record, string_of (entry, "dt"));
+      dossier_record_set_issued (record, dossier_json_get_string (entry, "dt"));
     }
   else if (g_str_equal (type, "t"))
     {
-      g_autofree char *day = g_strndup (string_of (entry, "sc"), 10);
+      g_autofree char *day = g_strndup (dossier_json_get_string (entry, "sc"), 10);
 
       record = dossier_record_new (DOSSIER_RECORD_KIND_OBSERVATION, _("Test certificate"));
       dossier_record_set_issued (record, day);
@@ -352,10 +342,10 @@ add_records (JsonObject          *dcc,
   else
     {
       record = dossier_record_new (DOSSIER_RECORD_KIND_HEALTH_DOCUMENT, _("Certificate of recovery"));
-      dossier_record_set_issued (record, string_of (entry, "df"));
-      dossier_record_set_valid_until (record, string_of (entry, "du"));
+      dossier_record_set_issued (record, dossier_json_get_string (entry, "df"));
+      dossier_record_set_valid_until (record, dossier_json_get_string (entry, "du"));
     }
-  dossier_record_set_issuer_name (record, string_of (entry, "is"));
+  dossier_record_set_issuer_name (record, dossier_json_get_string (entry, "is"));
   dossier_record_set_issuer_id (record, issuer);
   dossier_record_set_format (record, "hcert");
   dossier_record_set_fields (record, dcc);

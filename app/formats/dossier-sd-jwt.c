@@ -4,6 +4,7 @@
 #include "dossier-sd-jwt.h"
 
 #include "dossier-base64.h"
+#include "dossier-json.h"
 #include "dossier-jws.h"
 
 #include <glib/gi18n-lib.h>
@@ -35,29 +36,13 @@ disclosure_free (Disclosure *disclosure)
   g_free (disclosure);
 }
 
-static gboolean
-is_compact_jws (const char *text,
-                gsize       length)
-{
-  guint dots = 0;
-
-  for (gsize i = 0; i < length; i++)
-    {
-      if (text[i] == '.')
-        dots++;
-      else if (!g_ascii_isalnum (text[i]) && text[i] != '-' && text[i] != '_')
-        return FALSE;
-    }
-  return dots == 2;
-}
-
 gboolean
 dossier_sd_jwt_detect (const char *text,
                        gsize       length)
 {
   const char *tilde = memchr (text, '~', length);
 
-  return tilde != NULL && is_compact_jws (text, (gsize) (tilde - text));
+  return tilde != NULL && dossier_jws_looks_compact (text, (gsize) (tilde - text));
 }
 
 static char *
@@ -236,20 +221,6 @@ unfold_node (JsonNode   *node,
 }
 
 static gboolean
-number_member (JsonObject *object,
-               const char *name,
-               gint64     *value)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      (json_node_get_value_type (node) != G_TYPE_INT64 && json_node_get_value_type (node) != G_TYPE_DOUBLE))
-    return FALSE;
-  *value = json_node_get_value_type (node) == G_TYPE_INT64 ? json_node_get_int (node) : (gint64) json_node_get_double (node);
-  return TRUE;
-}
-
-static gboolean
 check_times (JsonObject                 *claims,
              const DossierVerifyOptions *options,
              DossierVerification        *result)
@@ -259,10 +230,10 @@ check_times (JsonObject                 *claims,
   if (options->at == NULL)
     return TRUE;
   now = g_date_time_to_unix (options->at);
-  if (number_member (claims, "nbf", &nbf) && nbf > now + CLOCK_SKEW_SECONDS)
+  if (dossier_json_get_number (claims, "nbf", &nbf) && nbf > now + CLOCK_SKEW_SECONDS)
     return dossier_verification_fail (result, "not-yet-valid", "not-yet-valid", _("Not valid yet"));
   dossier_verification_check (result, "not-yet-valid", TRUE, _("Valid from before the time of checking"));
-  if (number_member (claims, "exp", &exp) && exp < now - CLOCK_SKEW_SECONDS)
+  if (dossier_json_get_number (claims, "exp", &exp) && exp < now - CLOCK_SKEW_SECONDS)
     return dossier_verification_fail (result, "expired", "expired", _("Expired"));
   return dossier_verification_check (result, "expired", TRUE, _("Not expired"));
 }

@@ -7,6 +7,7 @@
 #include "dossier-fhir.h"
 #include "dossier-format-error.h"
 #include "dossier-inflate.h"
+#include "dossier-json.h"
 #include "dossier-jws.h"
 
 #include <glib/gi18n-lib.h>
@@ -22,35 +23,6 @@
 #define MAX_CHUNK_CHARS 1191
 #define MAX_CARDS 64
 #define CLOCK_SKEW_SECONDS 60
-
-static gboolean
-looks_like_jws (const char *text,
-                gsize       length)
-{
-  guint dots = 0;
-
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = text[i];
-
-      if (c == '.')
-        dots++;
-      else if (!g_ascii_isalnum (c) && c != '-' && c != '_')
-        return FALSE;
-    }
-  return dots == 2;
-}
-
-static JsonNode *
-parse_json (const char *data,
-            gsize       length)
-{
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-
-  if (length == 0 || !json_parser_load_from_data (parser, data, (gssize) length, NULL))
-    return NULL;
-  return json_node_ref (json_parser_get_root (parser));
-}
 
 /* The JWS strings of a .smart-health-card file or a FHIR Parameters answer. */
 static GPtrArray *
@@ -106,7 +78,7 @@ jws_is_health_card (const char *text,
   g_autoptr(DossierJws) jws = NULL;
   GBytes *payload;
 
-  if (!looks_like_jws (text, length) || (jws = dossier_jws_parse (text, length, NULL)) == NULL)
+  if (!dossier_jws_looks_compact (text, length) || (jws = dossier_jws_parse (text, length, NULL)) == NULL)
     return FALSE;
   if (g_strcmp0 (dossier_jws_get_header_string (jws, "zip"), "DEF") == 0)
     return TRUE;
@@ -127,7 +99,7 @@ dossier_shc_detect (const char *text,
     return TRUE;
   if (length > 0 && text[0] == '{')
     {
-      root = parse_json (text, length);
+      root = dossier_json_parse (text, length);
       cards = cards_from_json (root);
       return cards != NULL;
     }
@@ -253,44 +225,6 @@ decode_numeric_qr (const char          *text,
 
 /* --- one card ------------------------------------------------------------- */
 
-static const char *
-string_member (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static gboolean
-number_member (JsonObject *object,
-               const char *name,
-               gint64     *value)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    *value = json_node_get_int (node);
-  else if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-    *value = (gint64) json_node_get_double (node);
-  else
-    return FALSE;
-  return TRUE;
-}
-
-static JsonObject *
-object_member (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
 static gboolean
 check_header (DossierJws          *jws,
               DossierVerification *result)
@@ -332,18 +266,18 @@ static JsonObject *
 check_schema (JsonObject          *payload,
               DossierVerification *result)
 {
-  JsonObject *vc = object_member (payload, "vc");
-  JsonObject *subject = object_member (vc, "credentialSubject");
-  JsonObject *bundle = object_member (subject, "fhirBundle");
+  JsonObject *vc = dossier_json_get_object (payload, "vc");
+  JsonObject *subject = dossier_json_get_object (vc, "credentialSubject");
+  JsonObject *bundle = dossier_json_get_object (subject, "fhirBundle");
   gint64 nbf;
 
-  if (string_member (payload, "iss") == NULL)
+  if (dossier_json_get_string (payload, "iss") == NULL)
     dossier_verification_fail (result, "schema", "shc-schema-iss", _("The card names no issuer (“iss”)"));
-  else if (!number_member (payload, "nbf", &nbf))
+  else if (!dossier_json_get_number (payload, "nbf", &nbf))
     dossier_verification_fail (result, "schema", "shc-schema-nbf", _("The card has no issue time (“nbf”)"));
   else if (vc == NULL || !type_list_has (vc, HEALTH_CARD_TYPE))
     dossier_verification_fail (result, "schema", "shc-schema-type", _("The credential is not of type %s"), HEALTH_CARD_TYPE);
-  else if (bundle == NULL || g_strcmp0 (string_member (bundle, "resourceType"), "Bundle") != 0)
+  else if (bundle == NULL || g_strcmp0 (dossier_json_get_string (bundle, "resourceType"), "Bundle") != 0)
     dossier_verification_fail (result, "schema", "shc-schema-bundle", _("The card holds no FHIR bundle"));
   else
     {
@@ -418,12 +352,12 @@ check_times (JsonObject                 *payload,
   if (options->at == NULL)
     return TRUE;
   now = g_date_time_to_unix (options->at);
-  number_member (payload, "nbf", &nbf);
+  dossier_json_get_number (payload, "nbf", &nbf);
   if (nbf > now + CLOCK_SKEW_SECONDS)
     return dossier_verification_fail (result, "not-yet-valid", "not-yet-valid",
                                       _("The card is valid only from %lld (Unix time)"), (long long) nbf);
   dossier_verification_check (result, "not-yet-valid", TRUE, _("Issued before the time of checking"));
-  if (number_member (payload, "exp", &exp) && exp < now - CLOCK_SKEW_SECONDS)
+  if (dossier_json_get_number (payload, "exp", &exp) && exp < now - CLOCK_SKEW_SECONDS)
     return dossier_verification_fail (result, "expired", "expired",
                                       _("The card expired at %lld (Unix time)"), (long long) exp);
   return dossier_verification_check (result, "expired", TRUE, _("Not expired"));
@@ -452,7 +386,7 @@ check_revocation (JsonObject                 *payload,
                   const DossierVerifyOptions *options,
                   DossierVerification        *result)
 {
-  const char *rid = string_member (object_member (payload, "vc"), "rid");
+  const char *rid = dossier_json_get_string (dossier_json_get_object (payload, "vc"), "rid");
   const char *kid = dossier_jwk_get_kid (key);
   g_autofree char *path = NULL;
   g_autoptr(GBytes) document = NULL;
@@ -466,20 +400,20 @@ check_revocation (JsonObject                 *payload,
     return TRUE;
   path = g_strdup_printf (".well-known/crl/%s.json", kid);
   if (options->keys != NULL)
-    document = dossier_key_source_get_issuer_document (options->keys, string_member (payload, "iss"), key, path);
+    document = dossier_key_source_get_issuer_document (options->keys, dossier_json_get_string (payload, "iss"), key, path);
   if (document == NULL)
     return dossier_verification_check (result, "revocation", TRUE, _("Revocation list not available; status not checked"));
 
-  root = parse_json (g_bytes_get_data (document, NULL), g_bytes_get_size (document));
+  root = dossier_json_parse (g_bytes_get_data (document, NULL), g_bytes_get_size (document));
   crl = root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
   rids = crl != NULL ? json_object_get_member (crl, "rids") : NULL;
-  if (crl == NULL || g_strcmp0 (string_member (crl, "method"), "rid") != 0 ||
-      g_strcmp0 (string_member (crl, "kid"), kid) != 0 || rids == NULL || !JSON_NODE_HOLDS_ARRAY (rids))
+  if (crl == NULL || g_strcmp0 (dossier_json_get_string (crl, "method"), "rid") != 0 ||
+      g_strcmp0 (dossier_json_get_string (crl, "kid"), kid) != 0 || rids == NULL || !JSON_NODE_HOLDS_ARRAY (rids))
     return dossier_verification_fail (result, "revocation", "shc-crl-malformed",
                                       _("The issuer’s revocation list is malformed"));
 
   seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  number_member (payload, "nbf", &nbf);
+  dossier_json_get_number (payload, "nbf", &nbf);
   for (guint i = 0; i < json_array_get_length (json_node_get_array (rids)); i++)
     {
       JsonNode *item = json_array_get_element (json_node_get_array (rids), i);
@@ -534,7 +468,7 @@ verify_card (const char                 *compact,
   gsize size;
   const char *data;
 
-  if (!looks_like_jws (compact, length) || (jws = dossier_jws_parse (compact, length, &error)) == NULL)
+  if (!dossier_jws_looks_compact (compact, length) || (jws = dossier_jws_parse (compact, length, &error)) == NULL)
     {
       dossier_verification_fail (result, "decode", "jws-malformed", "%s",
                                  error != NULL ? error->message : _("The card is not a compact JWS: it holds characters outside base64url"));
@@ -556,7 +490,7 @@ verify_card (const char                 *compact,
       dossier_verification_fail (result, "decode", "json-bom", _("The payload starts with a byte order mark"));
       return;
     }
-  root = parse_json (data, size);
+  root = dossier_json_parse (data, size);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       dossier_verification_fail (result, "decode", "payload-not-json", _("The payload is not a JSON object"));
@@ -565,7 +499,7 @@ verify_card (const char                 *compact,
   payload = json_node_get_object (root);
   if ((bundle = check_schema (payload, result)) == NULL)
     return;
-  iss = string_member (payload, "iss");
+  iss = dossier_json_get_string (payload, "iss");
   dossier_verification_set_issuer (result, iss, iss, FALSE);
 
   /* The content is read even when the card fails later, so that a verifier
@@ -624,7 +558,7 @@ dossier_shc_verify (const char                 *text,
     }
   if (length > 0 && text[0] == '{')
     {
-      g_autoptr(JsonNode) root = parse_json (text, length);
+      g_autoptr(JsonNode) root = dossier_json_parse (text, length);
 
       cards = cards_from_json (root);
       if (cards == NULL)

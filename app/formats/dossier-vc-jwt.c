@@ -3,6 +3,7 @@
 
 #include "dossier-vc-jwt.h"
 
+#include "dossier-json.h"
 #include "dossier-jws.h"
 
 #include <glib/gi18n-lib.h>
@@ -14,24 +15,6 @@
  * AchievementCredentials become learning records. */
 
 #define CLOCK_SKEW_SECONDS 60
-
-static gboolean
-is_compact_jws (const char *text,
-                gsize       length)
-{
-  guint dots = 0;
-
-  if (length == 0)
-    return FALSE;
-  for (gsize i = 0; i < length; i++)
-    {
-      if (text[i] == '.')
-        dots++;
-      else if (!g_ascii_isalnum (text[i]) && text[i] != '-' && text[i] != '_')
-        return FALSE;
-    }
-  return dots == 2;
-}
 
 static JsonObject *
 payload_object (DossierJws *jws,
@@ -46,26 +29,6 @@ payload_object (DossierJws *jws,
     return NULL;
   *root = json_node_ref (json_parser_get_root (parser));
   return json_node_get_object (*root);
-}
-
-static JsonObject *
-object_member (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static const char *
-string_member (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
 }
 
 static gboolean
@@ -94,7 +57,7 @@ has_type (JsonObject *object,
 static JsonObject *
 credential_of (JsonObject *claims)
 {
-  JsonObject *vc = object_member (claims, "vc");
+  JsonObject *vc = dossier_json_get_object (claims, "vc");
 
   return vc != NULL ? vc : claims;
 }
@@ -107,7 +70,7 @@ dossier_vc_jwt_detect (const char *text,
   g_autoptr(JsonNode) root = NULL;
   JsonObject *claims;
 
-  if (!is_compact_jws (text, length) || (jws = dossier_jws_parse (text, length, NULL)) == NULL)
+  if (!dossier_jws_looks_compact (text, length) || (jws = dossier_jws_parse (text, length, NULL)) == NULL)
     return FALSE;
   claims = payload_object (jws, &root);
   return claims != NULL && has_type (credential_of (claims), "VerifiableCredential");
@@ -127,9 +90,9 @@ time_of (JsonObject *claims,
   if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
       (json_node_get_value_type (node) == G_TYPE_INT64 || json_node_get_value_type (node) == G_TYPE_DOUBLE))
     return json_node_get_value_type (node) == G_TYPE_INT64 ? json_node_get_int (node) : (gint64) json_node_get_double (node);
-  text = string_member (vc, member_11);
+  text = dossier_json_get_string (vc, member_11);
   if (text == NULL)
-    text = string_member (vc, member_20);
+    text = dossier_json_get_string (vc, member_20);
   parsed = text != NULL ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
   return parsed != NULL ? g_date_time_to_unix (parsed) : G_MININT64;
 }
@@ -138,13 +101,13 @@ static const char *
 issuer_of (JsonObject *claims,
            JsonObject *vc)
 {
-  JsonObject *issuer = object_member (vc, "issuer");
+  JsonObject *issuer = dossier_json_get_object (vc, "issuer");
 
-  if (string_member (claims, "iss") != NULL)
-    return string_member (claims, "iss");
+  if (dossier_json_get_string (claims, "iss") != NULL)
+    return dossier_json_get_string (claims, "iss");
   if (issuer != NULL)
-    return string_member (issuer, "id");
-  return string_member (vc, "issuer");
+    return dossier_json_get_string (issuer, "id");
+  return dossier_json_get_string (vc, "issuer");
 }
 
 static DossierRecordKind
@@ -174,27 +137,27 @@ add_record (JsonObject          *vc,
             const char          *issuer,
             DossierVerification *result)
 {
-  JsonObject *subject = object_member (vc, "credentialSubject");
-  JsonObject *achievement = object_member (subject, "achievement");
-  JsonObject *issuer_object = object_member (vc, "issuer");
-  const char *title = string_member (achievement, "name");
+  JsonObject *subject = dossier_json_get_object (vc, "credentialSubject");
+  JsonObject *achievement = dossier_json_get_object (subject, "achievement");
+  JsonObject *issuer_object = dossier_json_get_object (vc, "issuer");
+  const char *title = dossier_json_get_string (achievement, "name");
   g_autoptr(DossierRecord) record = NULL;
-  const char *issued = string_member (vc, "validFrom");
+  const char *issued = dossier_json_get_string (vc, "validFrom");
 
   if (title == NULL)
-    title = string_member (vc, "name");
-  record = dossier_record_new (achievement != NULL ? kind_of_achievement (string_member (achievement, "achievementType"))
+    title = dossier_json_get_string (vc, "name");
+  record = dossier_record_new (achievement != NULL ? kind_of_achievement (dossier_json_get_string (achievement, "achievementType"))
                                                    : DOSSIER_RECORD_KIND_CERTIFICATE,
                                title != NULL ? title : _("Verifiable credential"));
   if (issued == NULL)
-    issued = string_member (vc, "issuanceDate");
+    issued = dossier_json_get_string (vc, "issuanceDate");
   if (issued != NULL)
     {
       g_autofree char *day = g_strndup (issued, 10);
       dossier_record_set_issued (record, day);
     }
   dossier_record_set_issuer_id (record, issuer);
-  dossier_record_set_issuer_name (record, string_member (issuer_object, "name") ?: issuer);
+  dossier_record_set_issuer_name (record, dossier_json_get_string (issuer_object, "name") ?: issuer);
   dossier_record_set_format (record, "vc-jwt");
   dossier_record_set_fields (record, vc);
   dossier_verification_add_record (result, record);
@@ -216,7 +179,7 @@ dossier_vc_jwt_verify (const char                 *text,
   gint64 now, from, until;
 
   dossier_verification_set_format (result, "vc-jwt");
-  if (!is_compact_jws (text, length) || (jws = dossier_jws_parse (text, length, &error)) == NULL ||
+  if (!dossier_jws_looks_compact (text, length) || (jws = dossier_jws_parse (text, length, &error)) == NULL ||
       (claims = payload_object (jws, &root)) == NULL)
     {
       dossier_verification_fail (result, "decode", "jws-malformed", "%s",
@@ -234,7 +197,7 @@ dossier_vc_jwt_verify (const char                 *text,
 
   vc = credential_of (claims);
   issuer = issuer_of (claims, vc);
-  if (!has_type (vc, "VerifiableCredential") || object_member (vc, "credentialSubject") == NULL || issuer == NULL)
+  if (!has_type (vc, "VerifiableCredential") || dossier_json_get_object (vc, "credentialSubject") == NULL || issuer == NULL)
     {
       dossier_verification_fail (result, "schema", "vc-schema",
                                  _("A credential needs a VerifiableCredential type, a subject and an issuer"));

@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include "dossier-cli-private.h"
+#include "dossier-verifier.h"
+
+#include <gio/gunixinputstream.h>
+#include <glib/gi18n.h>
+
+/* dossier-cli verify, reverify and trust: checking credentials, with keys
+ * given for one run or kept in the vault. */
+
+static GBytes *
+read_input (const char  *path,
+            GError     **error)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileInputStream) file_stream = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GByteArray) data = g_byte_array_new ();
+  guint8 buffer[65536];
+  gssize got;
+
+  if (g_str_equal (path, "-"))
+    stream = g_unix_input_stream_new (0, FALSE);
+  else
+    {
+      file = g_file_new_for_commandline_arg (path);
+      file_stream = g_file_read (file, NULL, error);
+      if (file_stream == NULL)
+        return NULL;
+      stream = G_INPUT_STREAM (g_steal_pointer (&file_stream));
+    }
+  /* Read one byte past the limit, so that an oversized input is told apart. */
+  while ((got = g_input_stream_read (stream, buffer, sizeof buffer, NULL, error)) > 0)
+    {
+      g_byte_array_append (data, buffer, (guint) got);
+      if (data->len > DOSSIER_VERIFY_MAX_INPUT)
+        break;
+    }
+  if (got < 0)
+    return NULL;
+  return g_byte_array_free_to_bytes (g_steal_pointer (&data));
+}
+
+static void
+print_verification (DossierVerification *result,
+                    gboolean             as_json)
+{
+  g_autoptr(JsonNode) node = dossier_verification_to_json (result);
+  JsonObject *object = json_node_get_object (node);
+  JsonArray *checks = json_object_get_array_member (object, "checks");
+
+  if (as_json)
+    {
+      dossier_cli_print_json (node);
+      return;
+    }
+  g_print ("%s: %s (%s)\n", json_object_get_string_member (object, "input"),
+           json_object_get_string_member (object, "verdict"), json_object_get_string_member (object, "format"));
+  for (guint i = 0; i < json_array_get_length (checks); i++)
+    {
+      JsonObject *check = json_array_get_object_element (checks, i);
+
+      g_print ("  %s %-14s %s\n", json_object_get_boolean_member (check, "ok") ? "✓" : "✗",
+               json_object_get_string_member (check, "name"),
+               json_object_get_string_member_with_default (check, "detail", ""));
+    }
+  if (!json_object_get_boolean_member (object, "time_checked"))
+    g_print (_("  Validity period not checked (--no-time-check)\n"));
+  for (guint i = 0; i < dossier_verification_get_records (result)->len; i++)
+    {
+      DossierRecord *record = g_ptr_array_index (dossier_verification_get_records (result), i);
+
+      g_print ("  • %s %s\n", dossier_record_get_issued (record) ?: "", dossier_record_get_title (record));
+    }
+}
+
+int
+dossier_cli_command_verify (Cli   *cli,
+                int    argc,
+                char **argv)
+{
+  g_auto(GStrv) trust = NULL;
+  g_autofree char *at_text = NULL;
+  g_autofree char *aud = NULL;
+  g_autofree char *nonce = NULL;
+  gboolean no_time_check = FALSE, offline = FALSE, as_json = FALSE;
+  GOptionEntry entries[] = {
+    { "trust", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &trust, N_("Trust the keys in PATH (a JWK or JWKS file, or a folder of them) for this run"), N_("PATH") },
+    { "at", 0, 0, G_OPTION_ARG_STRING, &at_text, N_("Check validity as of this RFC 3339 time instead of now"), N_("TIME") },
+    { "no-time-check", 0, 0, G_OPTION_ARG_NONE, &no_time_check, N_("Check signatures and trust but no validity period"), NULL },
+    { "aud", 0, 0, G_OPTION_ARG_STRING, &aud, N_("The audience a presentation’s key binding must name"), N_("A") },
+    { "nonce", 0, 0, G_OPTION_ARG_STRING, &nonce, N_("The nonce a presentation’s key binding must carry"), N_("N") },
+    { "offline", 0, 0, G_OPTION_ARG_NONE, &offline, N_("Use no network: keys and status only from --trust"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print one JSON object per input"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = dossier_cli_command_context (N_("INPUT…"), _("Check the signature, issuer and validity of health cards and credentials. INPUT is a file or - for standard input. Nothing is stored."), entries);
+  g_autoptr(DossierTrustRegistry) registry = dossier_trust_registry_new ();
+  g_autoptr(GDateTime) at = NULL;
+  int status, exit_code = DOSSIER_CLI_EXIT_OK;
+
+  if ((status = dossier_cli_parse_command (context, &argc, &argv)) >= 0)
+    return status;
+  if (argc < 2)
+    return dossier_cli_usage_error (context, _("Name at least one input to verify"));
+  if (at_text != NULL && no_time_check)
+    return dossier_cli_usage_error (context, _("--at and --no-time-check exclude each other"));
+  if (at_text != NULL && (at = g_date_time_new_from_iso8601 (at_text, NULL)) == NULL)
+    return dossier_cli_usage_error (context, _("--at takes an RFC 3339 time such as 2024-06-01T00:00:00Z"));
+  if (at == NULL && !no_time_check)
+    at = g_date_time_new_now_utc ();
+  for (guint i = 0; trust != NULL && trust[i] != NULL; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!dossier_trust_registry_add_path (registry, trust[i], &error))
+        {
+          g_printerr ("dossier-cli: --trust %s: %s\n", trust[i], error->message);
+          return DOSSIER_CLI_EXIT_USAGE;
+        }
+    }
+
+  for (int i = 1; i < argc; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) bytes = read_input (argv[i], &error);
+      g_autoptr(DossierVerification) result = NULL;
+
+      if (bytes == NULL)
+        {
+          result = dossier_verification_new (argv[i]);
+          dossier_verification_set_error (result, "unreadable", error->message);
+          print_verification (result, as_json);
+          exit_code = DOSSIER_CLI_EXIT_USAGE;
+          continue;
+        }
+      result = dossier_verify_bytes (bytes, argv[i], registry, at);
+      print_verification (result, as_json);
+      if (!g_str_equal (dossier_verification_get_summary (result), "valid") && exit_code == DOSSIER_CLI_EXIT_OK)
+        exit_code = DOSSIER_CLI_EXIT_FAILED;
+    }
+  return exit_code;
+}
+
+static int
+reverify_one (Cli    *cli,
+              gint64  id,
+              guint  *failures)
+{
+  DossierVault *vault = dossier_wallet_get_vault (cli->wallet);
+  g_autoptr(DossierRecord) record = NULL;
+  g_autoptr(DossierVerification) result = NULL;
+  g_autoptr(DossierVerdict) verdict = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+
+  record = dossier_vault_get_record_finish (vault, CALL (cli, dossier_vault_get_record_async (vault, id, NULL, dossier_cli_on_result, cli)),
+                                            &error);
+  if (record == NULL)
+    return dossier_cli_fail (error);
+  if (dossier_record_get_original (record) == NULL || g_strcmp0 (dossier_record_get_format (record), "document") == 0 ||
+      dossier_record_get_parent_uuid (record) != NULL)
+    return -1;   /* nothing of its own to check */
+
+  result = dossier_verify_bytes (dossier_record_get_original (record), dossier_record_get_title (record),
+                                 dossier_wallet_get_trust (cli->wallet), now);
+  verdict = dossier_verification_to_verdict (result);
+  dossier_record_set_verdict (record, verdict);
+  dossier_record_set_checked_at (record, now);
+  if (!dossier_vault_update_verdict_finish (vault, CALL (cli, dossier_vault_update_verdict_async (vault, record, NULL,
+                                                                                                  dossier_cli_on_result, cli)),
+                                            &error))
+    return dossier_cli_fail (error);
+  g_print ("%6lld  %-10s  %s\n", (long long) id, dossier_verification_get_summary (result), dossier_record_get_title (record));
+  if (!g_str_equal (dossier_verification_get_summary (result), "valid"))
+    (*failures)++;
+  return -1;
+}
+
+int
+dossier_cli_command_reverify (Cli   *cli,
+                  int    argc,
+                  char **argv)
+{
+  g_auto(GStrv) trust = NULL;
+  GOptionEntry entries[] = {
+    { "trust", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &trust, N_("Also trust the keys in PATH for this run"), N_("PATH") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = dossier_cli_command_context (N_("[ID…]"), _("Check the kept records again (all when no number is given) and store the new verdicts."), entries);
+  DossierVault *vault = dossier_wallet_get_vault (cli->wallet);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  guint failures = 0;
+  int status;
+
+  if ((status = dossier_cli_parse_command (context, &argc, &argv)) >= 0)
+    return status;
+  for (int i = 1; i < argc; i++)
+    {
+      gint64 id;
+
+      if (!dossier_cli_parse_id (argv[i], &id))
+        return dossier_cli_usage_error (context, _("Give the numbers of records, as “list” shows them"));
+      g_array_append_val (ids, id);
+    }
+  for (guint i = 0; trust != NULL && trust[i] != NULL; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!dossier_trust_registry_add_path (dossier_wallet_get_trust (cli->wallet), trust[i], &error))
+        {
+          g_printerr ("dossier-cli: --trust %s: %s\n", trust[i], error->message);
+          return DOSSIER_CLI_EXIT_USAGE;
+        }
+    }
+  if ((status = dossier_cli_unlock (cli)) >= 0 || (status = dossier_cli_load_vault_trust (cli)) >= 0)
+    return status;
+  if (ids->len == 0)
+    {
+      g_autoptr(GPtrArray) all = NULL;
+      g_autoptr(GError) error = NULL;
+
+      all = dossier_vault_query_records_finish (vault, CALL (cli, dossier_vault_query_records_async (vault, NULL, NULL,
+                                                                                                     dossier_cli_on_result, cli)),
+                                                &error);
+      if (all == NULL)
+        return dossier_cli_fail (error);
+      for (guint i = 0; i < all->len; i++)
+        {
+          gint64 id = dossier_record_get_id (g_ptr_array_index (all, i));
+          g_array_append_val (ids, id);
+        }
+    }
+  for (guint i = 0; i < ids->len; i++)
+    if ((status = reverify_one (cli, g_array_index (ids, gint64, i), &failures)) >= 0)
+      return status;
+  return failures > 0 ? DOSSIER_CLI_EXIT_FAILED : DOSSIER_CLI_EXIT_OK;
+}
+
+static int
+trust_add (Cli        *cli,
+           const char *path,
+           const char *name,
+           const char *scope)
+{
+  DossierVault *vault = dossier_wallet_get_vault (cli->wallet);
+  g_autoptr(DossierTrustRegistry) check = dossier_trust_registry_new ();
+  g_autoptr(DossierTrustAnchor) anchor = NULL;
+  g_autoptr(GBytes) material = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *base = g_path_get_basename (path);
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(GPtrArray) certificates = NULL;
+  gsize length;
+
+  if (!g_file_get_contents (path, &contents, &length, &error))
+    {
+      g_printerr ("dossier-cli: %s\n", error->message);
+      return DOSSIER_CLI_EXIT_USAGE;
+    }
+  material = g_bytes_new_take (g_steal_pointer (&contents), length);
+  anchor = dossier_trust_anchor_new (name != NULL ? name : base, path, scope, material);
+  dossier_trust_registry_add_anchor (check, anchor);
+  keys = dossier_key_source_find_keys (DOSSIER_KEY_SOURCE (check), NULL, NULL);
+  certificates = dossier_key_source_find_certificates (DOSSIER_KEY_SOURCE (check), NULL);
+  if (keys->len == 0 && certificates->len == 0)
+    {
+      g_printerr (_("dossier-cli: %s holds no key or certificate Dossier can use\n"), path);
+      return DOSSIER_CLI_EXIT_FAILED;
+    }
+  if (!dossier_vault_add_anchor_finish (vault, CALL (cli, dossier_vault_add_anchor_async (vault, anchor, NULL, dossier_cli_on_result, cli)),
+                                        &error))
+    return dossier_cli_fail (error);
+  g_print (_("Trusted %s as anchor %lld\n"), dossier_trust_anchor_get_name (anchor),
+           (long long) dossier_trust_anchor_get_id (anchor));
+  return DOSSIER_CLI_EXIT_OK;
+}
+
+int
+dossier_cli_command_trust (Cli   *cli,
+               int    argc,
+               char **argv)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *scope = NULL;
+  GOptionEntry entries[] = {
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("A name for the anchor (default: the file name)"), N_("NAME") },
+    { "scope", 0, 0, G_OPTION_ARG_STRING, &scope, N_("What it may vouch for: learning, health or all (default)"), N_("SCOPE") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = dossier_cli_command_context (N_("add PATH | list | remove ID"), _("Keep the issuer keys and signer certificates you trust in the vault; imports and reverify use them."), entries);
+  DossierVault *vault = dossier_wallet_get_vault (cli->wallet);
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if ((status = dossier_cli_parse_command (context, &argc, &argv)) >= 0)
+    return status;
+  if (scope != NULL && !g_strv_contains ((const char *[]) { "learning", "health", "all", NULL }, scope))
+    return dossier_cli_usage_error (context, _("--scope takes learning, health or all"));
+  if (!(argc == 3 && g_str_equal (argv[1], "add")) && !(argc == 2 && g_str_equal (argv[1], "list")) &&
+      !(argc == 3 && g_str_equal (argv[1], "remove")))
+    return dossier_cli_usage_error (context, _("Say “add PATH”, “list” or “remove ID”"));
+  if ((status = dossier_cli_unlock (cli)) >= 0)
+    return status;
+
+  if (g_str_equal (argv[1], "add"))
+    return trust_add (cli, argv[2], name, scope);
+  if (g_str_equal (argv[1], "remove"))
+    {
+      gint64 id;
+
+      if (!dossier_cli_parse_id (argv[2], &id))
+        return dossier_cli_usage_error (context, _("Give the number of one anchor, as “trust list” shows it"));
+      if (!dossier_vault_remove_anchor_finish (vault, CALL (cli, dossier_vault_remove_anchor_async (vault, id, NULL, dossier_cli_on_result, cli)),
+                                               &error))
+        return dossier_cli_fail (error);
+      return DOSSIER_CLI_EXIT_OK;
+    }
+  {
+    g_autoptr(GPtrArray) anchors = dossier_vault_list_anchors_finish (vault, CALL (cli, dossier_vault_list_anchors_async (vault, NULL,
+                                                                                                                         dossier_cli_on_result, cli)),
+                                                                      &error);
+    if (anchors == NULL)
+      return dossier_cli_fail (error);
+    for (guint i = 0; i < anchors->len; i++)
+      {
+        DossierTrustAnchor *anchor = g_ptr_array_index (anchors, i);
+
+        g_print ("%6lld  %-9s %s  (%s)\n", (long long) dossier_trust_anchor_get_id (anchor),
+                 dossier_trust_anchor_get_scope (anchor), dossier_trust_anchor_get_name (anchor),
+                 dossier_trust_anchor_get_source (anchor) ?: "");
+      }
+  }
+  return DOSSIER_CLI_EXIT_OK;
+}
+
