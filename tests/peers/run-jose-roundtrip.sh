@@ -1,0 +1,18 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Dossier signs, jose (from the bench peers' pinned packages) verifies.
+#   run-jose-roundtrip.sh DOSSIER_SIGN SHARED_DIR WORK_DIR SCRIPT
+set -eu
+sign=$1 shared=$2 work=$3 script=$4
+mkdir -p "$work"
+if [ ! -d "$work/peers/node_modules" ]; then
+  rm -rf "$work/peers"
+  cp -r "$shared/bench-peers" "$work/peers"
+  chmod -R u+w "$work/peers"
+  (cd "$work/peers" && ./setup)
+fi
+rm -rf "$work/signed"
+mkdir -p "$work/signed"
+"$sign" "$work/signed"
+cp "$script" "$work/peers/jose-verify.mjs"
+exec node "$work/peers/jose-verify.mjs" "$work/signed"
