@@ -18,6 +18,7 @@ struct _DossierWallet
   GObject               parent_instance;
   DossierVault         *vault;
   DossierTrustRegistry *trust;
+  DossierNetSession    *net;
 };
 
 G_DEFINE_FINAL_TYPE (DossierWallet, dossier_wallet, G_TYPE_OBJECT)
@@ -30,6 +31,7 @@ dossier_wallet_finalize (GObject *object)
 
   g_clear_object (&self->vault);
   g_clear_object (&self->trust);
+  g_clear_object (&self->net);
   G_OBJECT_CLASS (dossier_wallet_parent_class)->finalize (object);
 }
 
@@ -43,6 +45,7 @@ static void
 dossier_wallet_init (DossierWallet *self)
 {
   self->trust = dossier_trust_registry_new ();
+  self->net = dossier_net_session_new ();
 }
 
 DossierWallet *
@@ -55,6 +58,13 @@ dossier_wallet_new (const char *vault_directory)
   self = g_object_new (DOSSIER_TYPE_WALLET, NULL);
   self->vault = dossier_vault_new (vault_directory);
   return self;
+}
+
+DossierNetSession *
+dossier_wallet_get_net (DossierWallet *self)
+{
+  g_return_val_if_fail (DOSSIER_IS_WALLET (self), NULL);
+  return self->net;
 }
 
 DossierTrustRegistry *

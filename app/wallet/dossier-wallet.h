@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "dossier-net-session.h"
 #include "dossier-trust-registry.h"
 #include "dossier-vault.h"
 
@@ -28,6 +29,7 @@ G_DECLARE_FINAL_TYPE (DossierWallet, dossier_wallet, DOSSIER, WALLET, GObject)
 DossierWallet *dossier_wallet_new                  (const char           *vault_directory);
 DossierVault  *dossier_wallet_get_vault            (DossierWallet        *self);
 DossierTrustRegistry *dossier_wallet_get_trust     (DossierWallet        *self);
+DossierNetSession    *dossier_wallet_get_net       (DossierWallet        *self);
 
 GPtrArray     *dossier_wallet_intake               (DossierWallet        *self,
                                                     GBytes               *bytes,

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include "dossier-net-session.h"
+
+#include <glib/gi18n-lib.h>
+#include <libsoup/soup.h>
+
+/* The application's one HTTP session.  Every request has a timeout and a
+ * size limit, TLS errors are errors, and only https is used unless a test
+ * or the demo services on this machine allow plain http. */
+
+#define CHUNK_SIZE 16384
+
+struct _DossierNetSession
+{
+  GObject      parent_instance;
+  SoupSession *session;
+  gboolean     allow_http;
+};
+
+G_DEFINE_FINAL_TYPE (DossierNetSession, dossier_net_session, G_TYPE_OBJECT)
+G_DEFINE_QUARK (dossier-net-error-quark, dossier_net_error)
+
+typedef struct
+{
+  gsize         max_size;
+  GByteArray   *body;
+  GInputStream *stream;
+  guint8        chunk[CHUNK_SIZE];
+} Fetch;
+
+static void
+fetch_free (Fetch *fetch)
+{
+  g_clear_pointer (&fetch->body, g_byte_array_unref);
+  g_clear_object (&fetch->stream);
+  g_free (fetch);
+}
+
+static void
+dossier_net_session_finalize (GObject *object)
+{
+  DossierNetSession *self = DOSSIER_NET_SESSION (object);
+
+  g_clear_object (&self->session);
+  G_OBJECT_CLASS (dossier_net_session_parent_class)->finalize (object);
+}
+
+static void
+dossier_net_session_class_init (DossierNetSessionClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = dossier_net_session_finalize;
+}
+
+static void
+dossier_net_session_init (DossierNetSession *self)
+{
+  self->session = soup_session_new_with_options ("timeout", DOSSIER_NET_DEFAULT_TIMEOUT,
+                                                 "idle-timeout", DOSSIER_NET_DEFAULT_TIMEOUT,
+                                                 "user-agent", "Dossier/" PACKAGE_VERSION,
+                                                 NULL);
+}
+
+DossierNetSession *
+dossier_net_session_new (void)
+{
+  return g_object_new (DOSSIER_TYPE_NET_SESSION, NULL);
+}
+
+/* Plain http, for services on this machine (tests, the demo services). */
+void
+dossier_net_session_set_allow_http (DossierNetSession *self,
+                                    gboolean           allow)
+{
+  g_return_if_fail (DOSSIER_IS_NET_SESSION (self));
+  self->allow_http = allow;
+}
+
+static void read_next (GTask *task);
+
+static void
+on_read (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Fetch *fetch = g_task_get_task_data (task);
+  GError *error = NULL;
+  gssize got = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
+
+  if (got < 0)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (got == 0)
+    {
+      g_task_return_pointer (task, g_byte_array_free_to_bytes (g_steal_pointer (&fetch->body)),
+                             (GDestroyNotify) g_bytes_unref);
+      return;
+    }
+  if (fetch->body->len + (gsize) got > fetch->max_size)
+    {
+      g_task_return_new_error (task, DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_TOO_LARGE,
+                               _("The server’s answer is larger than %zu bytes"), fetch->max_size);
+      return;
+    }
+  g_byte_array_append (fetch->body, fetch->chunk, (guint) got);
+  read_next (g_steal_pointer (&task));
+}
+
+static void
+read_next (GTask *task)
+{
+  Fetch *fetch = g_task_get_task_data (task);
+
+  g_input_stream_read_async (fetch->stream, fetch->chunk, sizeof fetch->chunk, G_PRIORITY_DEFAULT,
+                             g_task_get_cancellable (task), on_read, task);
+}
+
+static void
+on_sent (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Fetch *fetch = g_task_get_task_data (task);
+  SoupMessage *message = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  GError *error = NULL;
+  guint status;
+  goffset length;
+
+  fetch->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  if (fetch->stream == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  status = soup_message_get_status (message);
+  if (status < 200 || status >= 300)
+    {
+      g_task_return_new_error (task, DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_HTTP,
+                               _("The server answered %u %s"), status,
+                               soup_message_get_reason_phrase (message) ?: "");
+      return;
+    }
+  length = soup_message_headers_get_content_length (soup_message_get_response_headers (message));
+  if (length > 0 && (guint64) length > fetch->max_size)
+    {
+      g_task_return_new_error (task, DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_TOO_LARGE,
+                               _("The server’s answer is larger than %zu bytes"), fetch->max_size);
+      return;
+    }
+  read_next (g_steal_pointer (&task));
+}
+
+/* Fetches @uri and returns its body, refusing more than @max_size bytes:
+ * the limit is checked against the announced length and while reading. */
+void
+dossier_net_session_get_bytes_async (DossierNetSession   *self,
+                                     const char          *uri,
+                                     gsize                max_size,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GUri) parsed = NULL;
+  g_autoptr(SoupMessage) message = NULL;
+  Fetch *fetch;
+
+  g_return_if_fail (DOSSIER_IS_NET_SESSION (self));
+  g_return_if_fail (uri != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dossier_net_session_get_bytes_async);
+  fetch = g_new0 (Fetch, 1);
+  fetch->max_size = max_size;
+  fetch->body = g_byte_array_new ();
+  g_task_set_task_data (task, fetch, (GDestroyNotify) fetch_free);
+
+  parsed = g_uri_parse (uri, SOUP_HTTP_URI_FLAGS, NULL);
+  if (parsed == NULL || g_uri_get_host (parsed) == NULL)
+    {
+      g_task_return_new_error (task, DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_INVALID_URI,
+                               _("“%s” is not a web address"), uri);
+      return;
+    }
+  if (g_strcmp0 (g_uri_get_scheme (parsed), "https") != 0 &&
+      !(self->allow_http && g_strcmp0 (g_uri_get_scheme (parsed), "http") == 0))
+    {
+      g_task_return_new_error (task, DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_NOT_HTTPS,
+                               _("Dossier talks to services only over https, not “%s”"), uri);
+      return;
+    }
+  message = soup_message_new_from_uri (SOUP_METHOD_GET, parsed);
+  soup_session_send_async (self->session, message, G_PRIORITY_DEFAULT, cancellable, on_sent, g_steal_pointer (&task));
+}
+
+GBytes *
+dossier_net_session_get_bytes_finish (DossierNetSession  *self,
+                                      GAsyncResult       *result,
+                                      GError            **error)
+{
+  g_return_val_if_fail (DOSSIER_IS_NET_SESSION (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define DOSSIER_NET_ERROR (dossier_net_error_quark ())
+
+typedef enum
+{
+  DOSSIER_NET_ERROR_HTTP,        /* the server answered with an error status */
+  DOSSIER_NET_ERROR_TOO_LARGE,   /* the answer is larger than the caller allows */
+  DOSSIER_NET_ERROR_INVALID_URI,
+  DOSSIER_NET_ERROR_NOT_HTTPS,
+} DossierNetError;
+
+GQuark dossier_net_error_quark (void);
+
+#define DOSSIER_NET_DEFAULT_TIMEOUT 30
+
+#define DOSSIER_TYPE_NET_SESSION (dossier_net_session_get_type ())
+G_DECLARE_FINAL_TYPE (DossierNetSession, dossier_net_session, DOSSIER, NET_SESSION, GObject)
+
+DossierNetSession *dossier_net_session_new              (void);
+void               dossier_net_session_set_allow_http   (DossierNetSession    *self,
+                                                         gboolean              allow);
+void               dossier_net_session_get_bytes_async  (DossierNetSession    *self,
+                                                         const char           *uri,
+                                                         gsize                 max_size,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+GBytes            *dossier_net_session_get_bytes_finish (DossierNetSession    *self,
+                                                         GAsyncResult         *result,
+                                                         GError              **error);
+
+G_END_DECLS
