@@ -59,3 +59,16 @@ dossier_json_get_number (JsonObject *object,
     return FALSE;
   return TRUE;
 }
+
+/* A member that is a string, or null when @value is NULL. */
+void
+dossier_json_builder_add_string (JsonBuilder *builder,
+                                 const char  *name,
+                                 const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}

@@ -20,4 +20,8 @@ gboolean    dossier_json_get_number  (JsonObject *object,
                                       const char *name,
                                       gint64     *value);
 
+void        dossier_json_builder_add_string (JsonBuilder *builder,
+                                             const char  *name,
+                                             const char  *value);
+
 G_END_DECLS

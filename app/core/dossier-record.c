@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "dossier-record.h"
 
+#include "dossier-json.h"
 #include "dossier-utils.h"
 
 /* One record of the wallet: a diploma, a vaccination, a kept PDF.  Besides
@@ -437,18 +438,6 @@ dossier_record_dup_search_text (DossierRecord *self)
   return g_string_free (text, FALSE);
 }
 
-static void
-add_string_member (JsonBuilder *builder,
-                   const char  *name,
-                   const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
 JsonNode *
 dossier_record_to_json (DossierRecord *self)
 {
@@ -466,13 +455,13 @@ dossier_record_to_json (DossierRecord *self)
   json_builder_add_int_value (builder, self->id);
   json_builder_set_member_name (builder, "person_id");
   json_builder_add_int_value (builder, self->person_id);
-  add_string_member (builder, "kind", dossier_record_kind_to_string (self->kind));
-  add_string_member (builder, "category",
+  dossier_json_builder_add_string (builder, "kind", dossier_record_kind_to_string (self->kind));
+  dossier_json_builder_add_string (builder, "category",
                      dossier_record_category_to_string (dossier_record_kind_get_category (self->kind)));
   for (guint i = 0; i < N_STRINGS; i++)
     {
       g_autofree char *name = g_strdelimit (g_strdup (properties[FIRST_STRING + i]->name), "-", '_');
-      add_string_member (builder, name, self->strings[i]);
+      dossier_json_builder_add_string (builder, name, self->strings[i]);
     }
   json_builder_set_member_name (builder, "size");
   json_builder_add_int_value (builder, self->original != NULL ? g_bytes_get_size (self->original) : 0);
@@ -488,8 +477,8 @@ dossier_record_to_json (DossierRecord *self)
     json_builder_add_null_value (builder);
   json_builder_set_member_name (builder, "verdict");
   json_builder_add_value (builder, dossier_verdict_to_json (self->verdict));
-  add_string_member (builder, "checked_at", checked);
-  add_string_member (builder, "created_at", created);
+  dossier_json_builder_add_string (builder, "checked_at", checked);
+  dossier_json_builder_add_string (builder, "created_at", created);
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
 }

@@ -3,6 +3,7 @@
 
 #include "dossier-verification.h"
 
+#include "dossier-json.h"
 #include "dossier-utils.h"
 
 #include <glib/gi18n-lib.h>
@@ -360,18 +361,6 @@ dossier_verification_to_verdict (DossierVerification *self)
   return verdict;
 }
 
-static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
 JsonNode *
 dossier_verification_to_json (DossierVerification *self)
 {
@@ -380,9 +369,9 @@ dossier_verification_to_json (DossierVerification *self)
   g_return_val_if_fail (DOSSIER_IS_VERIFICATION (self), NULL);
 
   json_builder_begin_object (builder);
-  add_string (builder, "input", self->input);
-  add_string (builder, "format", self->format);
-  add_string (builder, "verdict", dossier_verification_get_summary (self));
+  dossier_json_builder_add_string (builder, "input", self->input);
+  dossier_json_builder_add_string (builder, "format", self->format);
+  dossier_json_builder_add_string (builder, "verdict", dossier_verification_get_summary (self));
   json_builder_set_member_name (builder, "checks");
   json_builder_begin_array (builder);
   for (guint i = 0; i < self->checks->len; i++)
@@ -390,10 +379,10 @@ dossier_verification_to_json (DossierVerification *self)
       Check *check = &g_array_index (self->checks, Check, i);
 
       json_builder_begin_object (builder);
-      add_string (builder, "name", check->name);
+      dossier_json_builder_add_string (builder, "name", check->name);
       json_builder_set_member_name (builder, "ok");
       json_builder_add_boolean_value (builder, check->ok);
-      add_string (builder, "detail", check->detail);
+      dossier_json_builder_add_string (builder, "detail", check->detail);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -404,15 +393,15 @@ dossier_verification_to_json (DossierVerification *self)
   if (self->issuer_id != NULL || self->issuer_name != NULL)
     {
       json_builder_begin_object (builder);
-      add_string (builder, "id", self->issuer_id);
-      add_string (builder, "name", self->issuer_name);
+      dossier_json_builder_add_string (builder, "id", self->issuer_id);
+      dossier_json_builder_add_string (builder, "name", self->issuer_name);
       json_builder_set_member_name (builder, "trusted");
       json_builder_add_boolean_value (builder, self->issuer_trusted);
       json_builder_end_object (builder);
     }
   else
     json_builder_add_null_value (builder);
-  add_string (builder, "subject", self->subject);
+  dossier_json_builder_add_string (builder, "subject", self->subject);
 
   json_builder_set_member_name (builder, "records");
   json_builder_begin_array (builder);
@@ -421,10 +410,10 @@ dossier_verification_to_json (DossierVerification *self)
       DossierRecord *record = g_ptr_array_index (self->records, i);
 
       json_builder_begin_object (builder);
-      add_string (builder, "kind", dossier_record_kind_to_string (dossier_record_get_kind (record)));
-      add_string (builder, "title", dossier_record_get_title (record));
-      add_string (builder, "date", dossier_record_get_issued (record));
-      add_string (builder, "issuer", dossier_record_get_issuer_name (record));
+      dossier_json_builder_add_string (builder, "kind", dossier_record_kind_to_string (dossier_record_get_kind (record)));
+      dossier_json_builder_add_string (builder, "title", dossier_record_get_title (record));
+      dossier_json_builder_add_string (builder, "date", dossier_record_get_issued (record));
+      dossier_json_builder_add_string (builder, "issuer", dossier_record_get_issuer_name (record));
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -433,8 +422,8 @@ dossier_verification_to_json (DossierVerification *self)
   if (self->error_code != NULL)
     {
       json_builder_begin_object (builder);
-      add_string (builder, "code", self->error_code);
-      add_string (builder, "message", self->error_message);
+      dossier_json_builder_add_string (builder, "code", self->error_code);
+      dossier_json_builder_add_string (builder, "message", self->error_message);
       json_builder_end_object (builder);
     }
   else

@@ -83,20 +83,111 @@ count_records_job (DossierVault *self,
     g_task_return_error (task, error);
 }
 
+/* The body of a job that changes rows: @write runs inside one transaction
+ * on the open database, which is rolled back if it fails. */
+typedef gboolean (*WriteFunc) (DossierVaultDb  *db,
+                               Call            *call,
+                               GError         **error);
+
+static void
+return_written (DossierVault *self,
+                GTask        *task,
+                Call         *call,
+                WriteFunc     write)
+{
+  GError *error = NULL;
+  gboolean ok = dossier_vault_require_open (self, &error) && dossier_vault_db_begin (self->db, &error);
+
+  if (ok && !(ok = write (self->db, call, &error)))
+    dossier_vault_db_rollback (self->db);
+  if (ok)
+    ok = dossier_vault_db_commit (self->db, &error);
+  dossier_vault_return_result (task, ok, error);
+}
+
+/* The body of a job that lists rows. */
+static void
+return_list (DossierVault *self,
+             GTask        *task,
+             GPtrArray  *(*list) (DossierVaultDb *db, GError **error))
+{
+  GError *error = NULL;
+  GPtrArray *rows = NULL;
+
+  if (dossier_vault_require_open (self, &error))
+    rows = list (self->db, &error);
+  if (rows != NULL)
+    g_task_return_pointer (task, rows, (GDestroyNotify) g_ptr_array_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+static gboolean
+write_delete_record (DossierVaultDb  *db,
+                     Call            *call,
+                     GError         **error)
+{
+  return dossier_vault_rows_delete_record (db, call->id, error);
+}
+
+static gboolean
+write_verdict (DossierVaultDb  *db,
+               Call            *call,
+               GError         **error)
+{
+  return dossier_vault_rows_update_verdict (db, DOSSIER_RECORD (call->object), error);
+}
+
+static gboolean
+write_anchor (DossierVaultDb  *db,
+              Call            *call,
+              GError         **error)
+{
+  return dossier_vault_rows_insert_anchor (db, DOSSIER_TRUST_ANCHOR (call->object), error);
+}
+
+static gboolean
+write_remove_anchor (DossierVaultDb  *db,
+                     Call            *call,
+                     GError         **error)
+{
+  return dossier_vault_rows_delete_anchor (db, call->id, error);
+}
+
+static gboolean
+write_person (DossierVaultDb  *db,
+              Call            *call,
+              GError         **error)
+{
+  DossierPerson *person = DOSSIER_PERSON (call->object);
+
+  if (dossier_person_get_id (person) == 0)
+    return dossier_vault_rows_insert_person (db, person, error);
+  return dossier_vault_rows_update_person (db, person, error);
+}
+
+static gboolean
+write_remove_person (DossierVaultDb  *db,
+                     Call            *call,
+                     GError         **error)
+{
+  return dossier_vault_rows_delete_person (db, call->id, error);
+}
+
+static gboolean
+write_audit (DossierVaultDb  *db,
+             Call            *call,
+             GError         **error)
+{
+  return dossier_vault_rows_append_audit (db, call->action, call->text, call->detail, error);
+}
+
 static void
 delete_record_job (DossierVault *self,
                    GTask        *task,
                    gpointer      data)
 {
-  Call *call = data;
-  GError *error = NULL;
-  gboolean ok = dossier_vault_require_open (self, &error) && dossier_vault_db_begin (self->db, &error);
-
-  if (ok && !(ok = dossier_vault_rows_delete_record (self->db, call->id, &error)))
-    dossier_vault_db_rollback (self->db);
-  if (ok)
-    ok = dossier_vault_db_commit (self->db, &error);
-  dossier_vault_return_result (task, ok, error);
+  return_written (self, task, data, write_delete_record);
 }
 
 static void
@@ -104,46 +195,15 @@ update_verdict_job (DossierVault *self,
                     GTask        *task,
                     gpointer      data)
 {
-  Call *call = data;
-  GError *error = NULL;
-  gboolean ok = dossier_vault_require_open (self, &error) && dossier_vault_db_begin (self->db, &error);
-
-  if (ok && !(ok = dossier_vault_rows_update_verdict (self->db, DOSSIER_RECORD (call->object), &error)))
-    dossier_vault_db_rollback (self->db);
-  if (ok)
-    ok = dossier_vault_db_commit (self->db, &error);
-  dossier_vault_return_result (task, ok, error);
+  return_written (self, task, data, write_verdict);
 }
-
-/* --- trust anchors ------------------------------------------------------ */
 
 static void
 add_anchor_job (DossierVault *self,
                 GTask        *task,
                 gpointer      data)
 {
-  Call *call = data;
-  GError *error = NULL;
-  gboolean ok = dossier_vault_require_open (self, &error) &&
-                dossier_vault_rows_insert_anchor (self->db, DOSSIER_TRUST_ANCHOR (call->object), &error);
-
-  dossier_vault_return_result (task, ok, error);
-}
-
-static void
-list_anchors_job (DossierVault *self,
-                  GTask        *task,
-                  gpointer      data)
-{
-  GError *error = NULL;
-  GPtrArray *anchors = NULL;
-
-  if (dossier_vault_require_open (self, &error))
-    anchors = dossier_vault_rows_list_anchors (self->db, &error);
-  if (anchors != NULL)
-    g_task_return_pointer (task, anchors, (GDestroyNotify) g_ptr_array_unref);
-  else
-    g_task_return_error (task, error);
+  return_written (self, task, data, write_anchor);
 }
 
 static void
@@ -151,30 +211,23 @@ remove_anchor_job (DossierVault *self,
                    GTask        *task,
                    gpointer      data)
 {
-  Call *call = data;
-  GError *error = NULL;
-  gboolean ok = dossier_vault_require_open (self, &error) &&
-                dossier_vault_rows_delete_anchor (self->db, call->id, &error);
-
-  dossier_vault_return_result (task, ok, error);
+  return_written (self, task, data, write_remove_anchor);
 }
 
-/* --- persons and audit ---------------------------------------------------- */
+static void
+list_anchors_job (DossierVault *self,
+                  GTask        *task,
+                  gpointer      data)
+{
+  return_list (self, task, dossier_vault_rows_list_anchors);
+}
 
 static void
 list_persons_job (DossierVault *self,
                   GTask        *task,
                   gpointer      data)
 {
-  GError *error = NULL;
-  GPtrArray *persons = NULL;
-
-  if (dossier_vault_require_open (self, &error))
-    persons = dossier_vault_rows_list_persons (self->db, &error);
-  if (persons != NULL)
-    g_task_return_pointer (task, persons, (GDestroyNotify) g_ptr_array_unref);
-  else
-    g_task_return_error (task, error);
+  return_list (self, task, dossier_vault_rows_list_persons);
 }
 
 static void
@@ -182,20 +235,7 @@ save_person_job (DossierVault *self,
                  GTask        *task,
                  gpointer      data)
 {
-  Call *call = data;
-  DossierPerson *person = DOSSIER_PERSON (call->object);
-  GError *error = NULL;
-  gboolean ok = dossier_vault_require_open (self, &error) && dossier_vault_db_begin (self->db, &error);
-
-  if (ok)
-    {
-      if (dossier_person_get_id (person) == 0)
-        ok = dossier_vault_rows_insert_person (self->db, person, &error);
-      else
-        ok = dossier_vault_rows_update_person (self->db, person, &error);
-      ok = ok ? dossier_vault_db_commit (self->db, &error) : (dossier_vault_db_rollback (self->db), FALSE);
-    }
-  dossier_vault_return_result (task, ok, error);
+  return_written (self, task, data, write_person);
 }
 
 static void
@@ -203,16 +243,7 @@ remove_person_job (DossierVault *self,
                    GTask        *task,
                    gpointer      data)
 {
-  Call *call = data;
-  GError *error = NULL;
-  gboolean ok = dossier_vault_require_open (self, &error) && dossier_vault_db_begin (self->db, &error);
-
-  if (ok)
-    {
-      ok = dossier_vault_rows_delete_person (self->db, call->id, &error);
-      ok = ok ? dossier_vault_db_commit (self->db, &error) : (dossier_vault_db_rollback (self->db), FALSE);
-    }
-  dossier_vault_return_result (task, ok, error);
+  return_written (self, task, data, write_remove_person);
 }
 
 static void
@@ -237,12 +268,7 @@ append_audit_job (DossierVault *self,
                   GTask        *task,
                   gpointer      data)
 {
-  Call *call = data;
-  GError *error = NULL;
-  gboolean ok = dossier_vault_require_open (self, &error) &&
-                dossier_vault_rows_append_audit (self->db, call->action, call->text, call->detail, &error);
-
-  dossier_vault_return_result (task, ok, error);
+  return_written (self, task, data, write_audit);
 }
 
 /* Stores all @records in one transaction: either every one is added (and
