@@ -7,13 +7,7 @@
 set -eu
 bench=$1 shared=$2 work=$3 seconds=${4:-3}
 
-mkdir -p "$work"
-if [ ! -d "$work/peers/node_modules" ]; then
-  rm -rf "$work/peers"
-  cp -r "$shared/bench-peers" "$work/peers"
-  chmod -R u+w "$work/peers"
-  (cd "$work/peers" && ./setup >/dev/null)
-fi
+. "$(dirname "$0")/../tests/peers/prepare-peers.sh"
 if [ ! -f "$work/corpus2000/manifest.jsonl" ]; then
   node "$work/peers/gen-bench.mjs" "$work/corpus2000" --count 2000 >/dev/null
 fi

@@ -8,18 +8,7 @@
 set -eu
 cli=$1 shared=$2 work=$3 checker=$4 known=$5
 
-node_major=$(node -p 'process.versions.node.split(".")[0]')
-if [ "$node_major" -lt 20 ]; then
-  echo "the peers need Node.js 20 or newer; this is $(node --version)" >&2
-  exit 1
-fi
-mkdir -p "$work"
-if [ ! -d "$work/peers/node_modules" ]; then
-  rm -rf "$work/peers"
-  cp -r "$shared/bench-peers" "$work/peers"
-  chmod -R u+w "$work/peers"
-  (cd "$work/peers" && ./setup)
-fi
+. "$(dirname "$0")/prepare-peers.sh"
 rm -rf "$work/corpus"
 node "$work/peers/gen-bench.mjs" "$work/corpus/bench" --count 25
 exec /usr/bin/python3 "$checker" --cli "$cli" --vectors "$work/corpus" --set bench --known "$known"

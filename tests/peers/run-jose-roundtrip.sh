@@ -4,13 +4,7 @@
 #   run-jose-roundtrip.sh DOSSIER_SIGN SHARED_DIR WORK_DIR SCRIPT
 set -eu
 sign=$1 shared=$2 work=$3 script=$4
-mkdir -p "$work"
-if [ ! -d "$work/peers/node_modules" ]; then
-  rm -rf "$work/peers"
-  cp -r "$shared/bench-peers" "$work/peers"
-  chmod -R u+w "$work/peers"
-  (cd "$work/peers" && ./setup)
-fi
+. "$(dirname "$0")/prepare-peers.sh"
 rm -rf "$work/signed"
 mkdir -p "$work/signed"
 "$sign" "$work/signed"
