@@ -91,7 +91,7 @@ dossier_cbor_to_json (cbor_item_t *item,
       }
     case CBOR_TYPE_ARRAY:
       {
-        JsonArray *array = json_array_new ();
+        g_autoptr(JsonArray) array = json_array_new ();
 
         for (gsize i = 0; i < cbor_array_size (item); i++)
           json_array_add_element (array, dossier_cbor_to_json (cbor_array_handle (item)[i], depth + 1));
@@ -99,7 +99,7 @@ dossier_cbor_to_json (cbor_item_t *item,
       }
     case CBOR_TYPE_MAP:
       {
-        JsonObject *object = json_object_new ();
+        g_autoptr(JsonObject) object = json_object_new ();
         struct cbor_pair *pairs = cbor_map_handle (item);
 
         for (gsize i = 0; i < cbor_map_size (item); i++)
