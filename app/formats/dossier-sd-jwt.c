@@ -397,6 +397,8 @@ dossier_sd_jwt_verify (const char                 *text,
   dossier_verification_set_issuer (result, issuer, g_object_get_data (G_OBJECT (key), "dossier-anchor"), TRUE);
   if (!check_times (claims, options, result))
     return;
+  if (json_object_has_member (claims, "status"))
+    dossier_verification_note_status_unchecked (result, _("The credential’s status list was not checked"));
 
   unfolded = unfold_node (root, disclosures, 0, &error);
   if (unfolded == NULL)

@@ -402,7 +402,10 @@ check_revocation (JsonObject                 *payload,
   if (options->keys != NULL)
     document = dossier_key_source_get_issuer_document (options->keys, dossier_json_get_string (payload, "iss"), key, path);
   if (document == NULL)
-    return dossier_verification_check (result, "revocation", TRUE, _("Revocation list not available; status not checked"));
+    {
+      dossier_verification_note_status_unchecked (result, _("The issuer’s revocation list was not available; revocation not checked"));
+      return TRUE;
+    }
 
   root = dossier_json_parse (g_bytes_get_data (document, NULL), g_bytes_get_size (document));
   crl = root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;

@@ -230,6 +230,8 @@ dossier_vc_jwt_verify (const char                 *text,
       return;
     }
   dossier_verification_check (result, "issuer", TRUE, "%s", issuer);
+  if (json_object_has_member (vc, "credentialStatus"))
+    dossier_verification_note_status_unchecked (result, _("The credential’s status list was not checked"));
   dossier_verification_set_issuer (result, issuer, dossier_record_get_issuer_name (g_ptr_array_index (dossier_verification_get_records (result), 0)), TRUE);
 
   if (options->at == NULL)

@@ -71,6 +71,7 @@ struct _DossierVerification
   char      *error_code;
   char      *error_message;
   gboolean   time_skipped;
+  char      *status_unchecked;   /* why the revocation status could not be checked */
   GPtrArray *records;
 };
 
@@ -98,6 +99,7 @@ dossier_verification_finalize (GObject *object)
   g_free (self->subject);
   g_free (self->error_code);
   g_free (self->error_message);
+  g_free (self->status_unchecked);
   g_ptr_array_unref (self->records);
   G_OBJECT_CLASS (dossier_verification_parent_class)->finalize (object);
 }
@@ -265,6 +267,17 @@ dossier_verification_note_time_checks (DossierVerification *self,
   self->time_skipped = skipped;
 }
 
+/* The credential names a status (revocation) list that could not be read,
+ * offline or unreachable: the verdict says so instead of claiming it is
+ * current. */
+void
+dossier_verification_note_status_unchecked (DossierVerification *self,
+                                            const char          *reason)
+{
+  g_return_if_fail (DOSSIER_IS_VERIFICATION (self));
+  dossier_set_string (&self->status_unchecked, reason);
+}
+
 void
 dossier_verification_add_record (DossierVerification *self,
                                  DossierRecord       *record)
@@ -352,7 +365,10 @@ dossier_verification_to_verdict (DossierVerification *self)
                          dossier_verification_get_first_failure (self), reason_of (self, authentic));
   dossier_verdict_set (verdict, DOSSIER_VERDICT_PART_TRUSTED, state_of (self, trusted),
                        NULL, reason_of (self, trusted));
-  if (self->time_skipped && now != DOSSIER_CHECK_FAILED)
+  if (self->status_unchecked != NULL && now != DOSSIER_CHECK_FAILED)
+    dossier_verdict_set (verdict, DOSSIER_VERDICT_PART_CURRENT, DOSSIER_CHECK_UNKNOWN, "status-not-checked",
+                         self->status_unchecked);
+  else if (self->time_skipped && now != DOSSIER_CHECK_FAILED)
     dossier_verdict_set (verdict, DOSSIER_VERDICT_PART_CURRENT, DOSSIER_CHECK_UNKNOWN, "time-not-checked",
                          _("Validity period not checked"));
   else
@@ -388,6 +404,8 @@ dossier_verification_to_json (DossierVerification *self)
   json_builder_end_array (builder);
   json_builder_set_member_name (builder, "time_checked");
   json_builder_add_boolean_value (builder, !self->time_skipped);
+  json_builder_set_member_name (builder, "status_checked");
+  json_builder_add_boolean_value (builder, self->status_unchecked == NULL);
 
   json_builder_set_member_name (builder, "issuer");
   if (self->issuer_id != NULL || self->issuer_name != NULL)

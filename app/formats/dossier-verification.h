@@ -79,6 +79,8 @@ void                 dossier_verification_set_error         (DossierVerification
                                                              const char          *message);
 void                 dossier_verification_note_time_checks  (DossierVerification *self,
                                                              gboolean             skipped);
+void                 dossier_verification_note_status_unchecked (DossierVerification *self,
+                                                                 const char          *reason);
 void                 dossier_verification_add_record        (DossierVerification *self,
                                                              DossierRecord       *record);
 GPtrArray           *dossier_verification_get_records       (DossierVerification *self);
