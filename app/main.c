@@ -11,6 +11,19 @@ main (int    argc,
       char **argv)
 {
   g_autoptr(DossierApplication) app = NULL;
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  /* The language chosen in the preferences wins over the system's, unless
+   * LANGUAGE is set for this run. */
+  schema = g_settings_schema_source_lookup (g_settings_schema_source_get_default (), APPLICATION_ID, TRUE);
+  if (schema != NULL && g_getenv ("LANGUAGE") == NULL)
+    {
+      g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+      g_autofree char *language = g_settings_get_string (settings, "language");
+
+      if (*language != '\0')
+        g_setenv ("LANGUAGE", language, TRUE);
+    }
 
   setlocale (LC_ALL, "");
   /* DOSSIER_LOCALEDIR points an uninstalled build at its own catalogues. */

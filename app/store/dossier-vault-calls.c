@@ -131,6 +131,14 @@ write_delete_record (DossierVaultDb  *db,
 }
 
 static gboolean
+write_move_record (DossierVaultDb  *db,
+                   Call            *call,
+                   GError         **error)
+{
+  return dossier_vault_rows_move_record (db, call->id, call->person_id, error);
+}
+
+static gboolean
 write_verdict (DossierVaultDb  *db,
                Call            *call,
                GError         **error)
@@ -188,6 +196,14 @@ delete_record_job (DossierVault *self,
                    gpointer      data)
 {
   return_written (self, task, data, write_delete_record);
+}
+
+static void
+move_record_job (DossierVault *self,
+                 GTask        *task,
+                 gpointer      data)
+{
+  return_written (self, task, data, write_move_record);
 }
 
 static void
@@ -428,6 +444,33 @@ dossier_vault_delete_record_finish (DossierVault  *self,
                                     GError       **error)
 {
   return dossier_vault_finish_boolean (self, result, dossier_vault_delete_record_async, error);
+}
+
+void
+dossier_vault_move_record_async (DossierVault        *self,
+                                 gint64               id,
+                                 gint64               person_id,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  Call *call;
+
+  g_return_if_fail (DOSSIER_IS_VAULT (self));
+
+  call = g_new0 (Call, 1);
+  call->id = id;
+  call->person_id = person_id;
+  dossier_vault_queue_job (self, dossier_vault_new_task (self, dossier_vault_move_record_async, call, cancellable, callback, user_data),
+                           move_record_job);
+}
+
+gboolean
+dossier_vault_move_record_finish (DossierVault  *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  return dossier_vault_finish_boolean (self, result, dossier_vault_move_record_async, error);
 }
 
 void

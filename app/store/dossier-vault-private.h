@@ -42,6 +42,7 @@ typedef struct
   char              *text;
   char              *detail;
   gint64             id;
+  gint64             person_id;
   guint              offset;
   guint              limit;
   int                action;

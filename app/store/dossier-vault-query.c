@@ -10,6 +10,7 @@ dossier_vault_query_new (void)
   DossierVaultQuery *query = g_new0 (DossierVaultQuery, 1);
 
   query->category = -1;
+  query->or_category = -1;
   query->kind = -1;
   return query;
 }

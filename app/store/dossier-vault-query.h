@@ -10,6 +10,7 @@ typedef struct
 {
   char   *text;        /* search words (diacritics and case do not matter), or NULL */
   int     category;    /* a DossierRecordCategory, or -1 for all */
+  int     or_category; /* a second category listed with the first, or -1 */
   int     kind;        /* a DossierRecordKind, or -1 for all */
   gint64  person_id;   /* 0 for everyone */
   guint   offset;

@@ -313,7 +313,9 @@ query_where (const DossierVaultQuery *query)
                           " ON r.id = records_fts.docid WHERE records_fts MATCH ?");
   else
     g_string_append (sql, " FROM records r WHERE 1");
-  if (query->category >= 0)
+  if (query->category >= 0 && query->or_category >= 0)
+    g_string_append (sql, " AND r.category IN (?, ?)");
+  else if (query->category >= 0)
     g_string_append (sql, " AND r.category = ?");
   if (query->kind >= 0)
     g_string_append (sql, " AND r.kind = ?");
@@ -347,6 +349,8 @@ bind_query (sqlite3_stmt            *stmt,
     }
   if (query->category >= 0)
     bind_text (stmt, index++, dossier_record_category_to_string (query->category));
+  if (query->category >= 0 && query->or_category >= 0)
+    bind_text (stmt, index++, dossier_record_category_to_string (query->or_category));
   if (query->kind >= 0)
     bind_text (stmt, index++, dossier_record_kind_to_string (query->kind));
   if (query->person_id > 0)
@@ -472,6 +476,43 @@ dossier_vault_rows_delete_record (DossierVaultDb  *db,
       return FALSE;
   }
   return dossier_vault_rows_append_audit (db, DOSSIER_AUDIT_DELETE, dossier_record_get_uuid (record),
+                                          dossier_record_get_title (record), error);
+}
+
+/* Gives the record @id, and the entries grouped under it, to another person. */
+gboolean
+dossier_vault_rows_move_record (DossierVaultDb  *db,
+                                gint64           id,
+                                gint64           person_id,
+                                GError         **error)
+{
+  g_autoptr(DossierRecord) record = NULL;
+  sqlite3_stmt *stmt;
+
+  record = dossier_vault_rows_get_record (db, id, error);
+  if (record == NULL)
+    return FALSE;
+  stmt = dossier_vault_db_prepare (db, "SELECT 1 FROM persons WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, person_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      g_set_error (error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_NO_SUCH_PERSON,
+                   _("No person with number %lld in this vault"), (long long) person_id);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+
+  stmt = dossier_vault_db_prepare (db, "UPDATE records SET person_id = ? WHERE id = ? OR parent_uuid = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, person_id);
+  sqlite3_bind_int64 (stmt, 2, id);
+  bind_text (stmt, 3, dossier_record_get_uuid (record));
+  return dossier_vault_db_step_done (db, stmt, error) &&
+         dossier_vault_rows_append_audit (db, DOSSIER_AUDIT_PERSON, dossier_record_get_uuid (record),
                                           dossier_record_get_title (record), error);
 }
 

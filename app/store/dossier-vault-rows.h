@@ -28,6 +28,10 @@ gint64         dossier_vault_rows_count_records  (DossierVaultDb     *db,
 gboolean       dossier_vault_rows_delete_record  (DossierVaultDb     *db,
                                                   gint64              id,
                                                   GError            **error);
+gboolean       dossier_vault_rows_move_record    (DossierVaultDb     *db,
+                                                  gint64              id,
+                                                  gint64              person_id,
+                                                  GError            **error);
 gboolean       dossier_vault_rows_update_verdict (DossierVaultDb     *db,
                                                   DossierRecord      *record,
                                                   GError            **error);

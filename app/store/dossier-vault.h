@@ -113,6 +113,15 @@ gboolean       dossier_vault_delete_record_finish     (DossierVault            *
                                                        GAsyncResult            *result,
                                                        GError                 **error);
 
+void           dossier_vault_move_record_async        (DossierVault            *self,
+                                                       gint64                   id,
+                                                       gint64                   person_id,
+                                                       GCancellable            *cancellable,
+                                                       GAsyncReadyCallback      callback,
+                                                       gpointer                 user_data);
+gboolean       dossier_vault_move_record_finish       (DossierVault            *self,
+                                                       GAsyncResult            *result,
+                                                       GError                 **error);
 void           dossier_vault_list_persons_async       (DossierVault            *self,
                                                        GCancellable            *cancellable,
                                                        GAsyncReadyCallback      callback,

@@ -3,6 +3,8 @@
 
 #include "dossier-application.h"
 
+#include "dossier-preferences-window.h"
+#include "dossier-record-view.h"
 #include "dossier-resources.h"
 
 #include "dossier-wallet.h"
@@ -84,19 +86,56 @@ about_activated (GSimpleAction *action,
                          NULL);
 }
 
+/* Leaves the vault on screen for the demo family's, in a window of its own. */
+static void
+open_demo_activated (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  DossierApplication *self = user_data;
+  GtkWindow *old = gtk_application_get_active_window (GTK_APPLICATION (self));
+  g_autofree char *dir = dossier_wallet_get_demo_vault_directory ();
+  GtkWindow *window;
+
+  if (self->demo)
+    {
+      if (old != NULL)
+        gtk_window_present (old);
+      return;
+    }
+  self->demo = TRUE;
+  g_clear_object (&self->wallet);
+  self->wallet = dossier_wallet_new (dir);
+  window = GTK_WINDOW (dossier_window_new (self, self->wallet, TRUE));
+  gtk_window_present (window);
+  if (old != NULL)
+    gtk_window_destroy (old);
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_activated, NULL, NULL, NULL, { 0 } },
   { "about", about_activated, NULL, NULL, NULL, { 0 } },
+  { "open-demo", open_demo_activated, NULL, NULL, NULL, { 0 } },
 };
 
 static void
 dossier_application_startup (GApplication *application)
 {
   const char *quit_accels[] = { "<Control>q", NULL };
+  g_autoptr(GSettings) settings = NULL;
 
   G_APPLICATION_CLASS (dossier_application_parent_class)->startup (application);
   g_action_map_add_action_entries (G_ACTION_MAP (application), app_actions, G_N_ELEMENTS (app_actions), application);
   gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.quit", quit_accels);
+  settings = g_settings_new (APPLICATION_ID);
+  dossier_apply_style (settings);
+}
+
+static void
+dossier_application_shutdown (GApplication *application)
+{
+  dossier_remove_opened_files ();
+  G_APPLICATION_CLASS (dossier_application_parent_class)->shutdown (application);
 }
 
 static void
@@ -121,6 +160,7 @@ dossier_application_class_init (DossierApplicationClass *klass)
   app_class->handle_local_options = dossier_application_handle_local_options;
   app_class->activate = dossier_application_activate;
   app_class->startup = dossier_application_startup;
+  app_class->shutdown = dossier_application_shutdown;
 }
 
 static void
@@ -139,11 +179,10 @@ dossier_application_init (DossierApplication *self)
 DossierApplication *
 dossier_application_new (void)
 {
-  /* One instance per vault would need D-Bus names per vault; for now each
-   * run is its own instance, and the vault's lock keeps two off one vault. */
+  /* One instance: starting Dossier again brings its window forward. */
   return g_object_new (DOSSIER_TYPE_APPLICATION,
                        "application-id", APPLICATION_ID,
-                       "flags", G_APPLICATION_NON_UNIQUE,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
                        "resource-base-path", "/io/github/dossierapp/Dossier",
                        NULL);
 }

@@ -3,32 +3,88 @@
 
 #include "dossier-window.h"
 
-#include <glib/gi18n.h>
+#include "dossier-preferences-window.h"
+#include "dossier-record-model.h"
+#include "dossier-record-view.h"
 
-#define FIRST_PAGE_SIZE 200
+#include "dossier-json.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+#define ACTIVITY_PAGE_SIZE 200
+#define IDLE_CHECK_SECONDS 15
 
 struct _DossierWindow
 {
   AdwApplicationWindow  parent_instance;
 
   DossierWallet        *wallet;
+  GSettings            *settings;
   gboolean              demo;
   GCancellable         *cancellable;
 
+  DossierRecordModel   *learning_model;
+  DossierRecordModel   *health_model;
+  GPtrArray            *persons;          /* DossierPerson, owner first */
+  gint64                person_id;        /* whose records are shown, 0 for everyone */
+  DossierRecord        *deleted;          /* kept for undo */
+  gint64                last_activity;    /* monotonic µs */
+  guint                 idle_source;
+  guint                 search_source;
+  GList                *import_queue;     /* GFile */
+  guint                 import_total;
+  guint                 import_done;
+  guint                 import_records;
+  GString              *import_errors;
+
+  AdwToastOverlay      *toast_overlay;
   GtkStack             *stack;
-  GtkWidget            *lock_button;
+  AdwStatusPage        *busy_page;
+  GtkSpinner           *busy_spinner;
   AdwStatusPage        *unlock_page;
   GtkPasswordEntry     *unlock_entry;
   GtkLabel             *unlock_error;
   GtkWidget            *unlock_button;
   GtkPasswordEntry     *create_entry;
+  GtkLevelBar          *strength_bar;
+  GtkLabel             *strength_label;
   GtkPasswordEntry     *confirm_entry;
   GtkLabel             *create_error;
   GtkWidget            *create_button;
-  GtkListBox           *record_list;
+  GtkWidget            *demo_button;
+  AdwLeaflet           *leaflet;
+  GtkWidget            *browse_pane;
+  GtkWidget            *detail_pane;
+  AdwViewSwitcherTitle *switcher_title;
+  GtkMenuButton        *person_button;
+  GtkToggleButton      *search_button;
+  GtkSearchBar         *search_bar;
+  GtkSearchEntry       *search_entry;
+  GtkRevealer          *progress_revealer;
+  GtkLabel             *progress_label;
+  GtkProgressBar       *progress_bar;
+  AdwViewStack         *view_stack;
+  GtkStack             *learning_stack;
+  GtkListView          *learning_list;
+  AdwStatusPage        *learning_empty;
+  GtkStack             *health_stack;
+  GtkListView          *health_list;
+  AdwStatusPage        *health_empty;
+  GtkListBox           *activity_list;
+  AdwWindowTitle       *detail_title;
+  GtkMenuButton        *record_menu_button;
+  GtkStack             *detail_stack;
+  DossierRecordView    *record_view;
 };
 
 G_DEFINE_FINAL_TYPE (DossierWindow, dossier_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void load_persons (DossierWindow *self);
+static void load_activity (DossierWindow *self);
+static void import_files (DossierWindow *self,
+                          GList         *files);
 
 static void
 show_error (GtkLabel   *label,
@@ -38,60 +94,592 @@ show_error (GtkLabel   *label,
   gtk_widget_set_visible (GTK_WIDGET (label), message != NULL);
 }
 
-static GtkWidget *
-record_row_new (DossierRecord *record)
+static void
+toast (DossierWindow *self,
+       const char    *title)
 {
-  GtkWidget *row = adw_action_row_new ();
-  const char *issued = dossier_record_get_issued (record);
-  g_autofree char *subtitle = NULL;
-
-  if (issued != NULL)
-    subtitle = g_strdup_printf ("%s · %s", dossier_record_kind_get_label (dossier_record_get_kind (record)), issued);
-  else
-    subtitle = g_strdup (dossier_record_kind_get_label (dossier_record_get_kind (record)));
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), dossier_record_get_title (record));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  return row;
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
 }
 
 static void
-on_records_loaded (GObject      *source,
+show_busy (DossierWindow *self,
+           const char    *title)
+{
+  adw_status_page_set_title (self->busy_page, title);
+  gtk_spinner_start (self->busy_spinner);
+  gtk_stack_set_visible_child_name (self->stack, "busy");
+}
+
+static const char *
+person_name (DossierWindow *self,
+             gint64         id)
+{
+  for (guint i = 0; self->persons != NULL && i < self->persons->len; i++)
+    if (dossier_person_get_id (g_ptr_array_index (self->persons, i)) == id)
+      return dossier_person_get_name (g_ptr_array_index (self->persons, i));
+  return NULL;
+}
+
+/* --- the record lists ----------------------------------------------------- */
+
+static void
+setup_record_row (GtkSignalListItemFactory *factory,
+                  GtkListItem              *item,
+                  gpointer                  user_data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
+  GtkWidget *icon = gtk_image_new ();
+  GtkWidget *title = gtk_label_new (NULL);
+  GtkWidget *subtitle = gtk_label_new (NULL);
+  GtkWidget *verdict = gtk_image_new ();
+
+  gtk_widget_set_margin_top (box, 9);
+  gtk_widget_set_margin_bottom (box, 9);
+  gtk_widget_set_margin_start (box, 6);
+  gtk_widget_set_margin_end (box, 6);
+  gtk_image_set_icon_size (GTK_IMAGE (icon), GTK_ICON_SIZE_LARGE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (title, "heading");
+  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (subtitle, "dim-label");
+  gtk_widget_add_css_class (subtitle, "caption");
+  gtk_widget_set_hexpand (labels, TRUE);
+  gtk_widget_set_valign (labels, GTK_ALIGN_CENTER);
+
+  gtk_box_append (GTK_BOX (labels), title);
+  gtk_box_append (GTK_BOX (labels), subtitle);
+  gtk_box_append (GTK_BOX (box), icon);
+  gtk_box_append (GTK_BOX (box), labels);
+  gtk_box_append (GTK_BOX (box), verdict);
+  gtk_list_item_set_child (item, box);
+}
+
+static char *
+record_subtitle (DossierRecord *record)
+{
+  g_autofree char *date = dossier_format_date (dossier_record_get_issued (record));
+  const char *issuer = dossier_record_get_issuer_name (record);
+  g_autoptr(GString) text = g_string_new (dossier_record_kind_get_label (dossier_record_get_kind (record)));
+
+  if (date != NULL)
+    g_string_append_printf (text, " · %s", date);
+  if (issuer != NULL && *issuer != '\0')
+    g_string_append_printf (text, " · %s", issuer);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static const char *
+verdict_words (DossierVerdict *verdict)
+{
+  switch (dossier_verdict_get_summary (verdict))
+    {
+    case DOSSIER_VERDICT_VALID: return _("Verified");
+    case DOSSIER_VERDICT_INVALID: return _("Failed verification");
+    case DOSSIER_VERDICT_UNVERIFIED:
+    default: return _("Not verified");
+    }
+}
+
+static void
+bind_record_row (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item,
+                 gpointer                  user_data)
+{
+  DossierRecord *record = gtk_list_item_get_item (item);
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkWidget *icon = gtk_widget_get_first_child (box);
+  GtkWidget *labels = gtk_widget_get_next_sibling (icon);
+  GtkWidget *verdict = gtk_widget_get_next_sibling (labels);
+  GtkWidget *title = gtk_widget_get_first_child (labels);
+  GtkWidget *subtitle = gtk_widget_get_next_sibling (title);
+  g_autofree char *description = NULL;
+
+  if (dossier_record_model_is_placeholder (record))
+    {
+      gtk_image_clear (GTK_IMAGE (icon));
+      gtk_image_clear (GTK_IMAGE (verdict));
+      gtk_label_set_text (GTK_LABEL (title), "…");
+      gtk_label_set_text (GTK_LABEL (subtitle), "");
+      return;
+    }
+  description = record_subtitle (record);
+  gtk_image_set_from_icon_name (GTK_IMAGE (icon), dossier_kind_icon_name (dossier_record_get_kind (record)));
+  gtk_image_set_from_icon_name (GTK_IMAGE (verdict), dossier_verdict_icon_name (dossier_record_get_verdict (record)));
+  gtk_widget_set_tooltip_text (verdict, verdict_words (dossier_record_get_verdict (record)));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (verdict), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  verdict_words (dossier_record_get_verdict (record)), -1);
+  gtk_label_set_text (GTK_LABEL (title), dossier_record_get_title (record));
+  gtk_label_set_text (GTK_LABEL (subtitle), description);
+}
+
+static void
+update_empty_state (DossierWindow      *self,
+                    DossierRecordModel *model)
+{
+  gboolean health = model == self->health_model;
+  GtkStack *stack = health ? self->health_stack : self->learning_stack;
+  AdwStatusPage *empty = health ? self->health_empty : self->learning_empty;
+  gboolean searching = dossier_record_model_get_query (model)->text != NULL;
+
+  if (searching)
+    {
+      adw_status_page_set_icon_name (empty, "edit-find-symbolic");
+      adw_status_page_set_title (empty, _("No Results Found"));
+      adw_status_page_set_description (empty, _("Try other words; accents and capitals do not matter."));
+    }
+  else if (health)
+    {
+      adw_status_page_set_icon_name (empty, "emblem-favorite-symbolic");
+      adw_status_page_set_title (empty, _("No Health Records Yet"));
+      adw_status_page_set_description (empty, _("Add a vaccination card, a SMART Health Card or a health record file with the + button, or drop it here."));
+    }
+  else
+    {
+      adw_status_page_set_icon_name (empty, "accessories-dictionary-symbolic");
+      adw_status_page_set_title (empty, _("No Learning Records Yet"));
+      adw_status_page_set_description (empty, _("Add a diploma, certificate, transcript or badge with the + button, or drop its file here."));
+    }
+  gtk_stack_set_visible_child_name (stack, g_list_model_get_n_items (G_LIST_MODEL (model)) > 0 ? "list" : "empty");
+}
+
+static void
+on_model_loaded (DossierRecordModel *model,
+                 DossierWindow      *self)
+{
+  update_empty_state (self, model);
+}
+
+static void
+on_model_failed (DossierRecordModel *model,
+                 const GError       *error,
+                 DossierWindow      *self)
+{
+  toast (self, error->message);
+}
+
+static void
+reload_records (DossierWindow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+
+  if (!gtk_search_bar_get_search_mode (self->search_bar))
+    text = NULL;
+  dossier_record_model_set_filter (self->learning_model, text, self->person_id);
+  dossier_record_model_set_filter (self->health_model, text, self->person_id);
+  dossier_record_model_reload (self->learning_model);
+  dossier_record_model_reload (self->health_model);
+}
+
+static gboolean
+search_timeout (gpointer user_data)
+{
+  DossierWindow *self = user_data;
+
+  self->search_source = 0;
+  reload_records (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+search_changed (DossierWindow *self)
+{
+  g_clear_handle_id (&self->search_source, g_source_remove);
+  self->search_source = g_timeout_add (150, search_timeout, self);
+}
+
+static void
+search_mode_changed (DossierWindow *self)
+{
+  const char *visible = adw_view_stack_get_visible_child_name (self->view_stack);
+
+  /* Searching is over records: from Verify or Activity it goes to Learning. */
+  if (gtk_search_bar_get_search_mode (self->search_bar) &&
+      g_strcmp0 (visible, "learning") != 0 && g_strcmp0 (visible, "health") != 0)
+    adw_view_stack_set_visible_child_name (self->view_stack, "learning");
+  search_changed (self);
+}
+
+/* --- the record shown ------------------------------------------------------ */
+
+static void
+show_record (DossierWindow *self,
+             DossierRecord *record,
+             const char    *person)
+{
+  gboolean stored = record != NULL && dossier_record_get_id (record) > 0;
+
+  dossier_record_view_set_record (self->record_view, record, person);
+  gtk_stack_set_visible_child_name (self->detail_stack, record != NULL ? "record" : "none");
+  adw_window_title_set_title (self->detail_title, record != NULL ? dossier_record_kind_get_label (dossier_record_get_kind (record)) : "");
+  adw_window_title_set_subtitle (self->detail_title, record != NULL && !stored ? _("Not kept in your vault") : NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->record_menu_button), stored);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete-record", stored);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.move-record", stored && self->persons != NULL && self->persons->len > 1);
+  if (record != NULL)
+    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+on_record_read (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  DossierWindow *self = user_data;
+  g_autoptr(DossierRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+
+  record = dossier_vault_get_record_finish (DOSSIER_VAULT (source), result, &error);
+  if (record == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        toast (self, error->message);
+      return;
+    }
+  show_record (self, record, person_name (self, dossier_record_get_person_id (record)));
+}
+
+static void
+open_record (DossierWindow *self,
+             gint64         id)
+{
+  dossier_vault_get_record_async (dossier_wallet_get_vault (self->wallet), id, self->cancellable,
+                                  on_record_read, self);
+}
+
+static void
+list_activated (GtkListView *list,
+                guint        position,
+                gpointer     user_data)
+{
+  DossierWindow *self = user_data;
+  GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (list));
+  g_autoptr(DossierRecord) record = g_list_model_get_item (model, position);
+
+  if (record != NULL && !dossier_record_model_is_placeholder (record))
+    open_record (self, dossier_record_get_id (record));
+}
+
+static void
+back_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  DossierWindow *self = DOSSIER_WINDOW (widget);
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+/* --- delete with undo, move to another person ------------------------------ */
+
+static void
+on_restored (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  DossierWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!dossier_vault_add_records_finish (DOSSIER_VAULT (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        toast (self, error->message);
+      return;
+    }
+  reload_records (self);
+  load_activity (self);
+}
+
+static void
+undo_delete (AdwToast      *toast_,
+             DossierWindow *self)
+{
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (self->deleted == NULL)
+    return;
+  dossier_record_set_id (self->deleted, 0);
+  g_ptr_array_add (records, g_steal_pointer (&self->deleted));
+  dossier_vault_add_records_async (dossier_wallet_get_vault (self->wallet), records, self->cancellable,
+                                   on_restored, self);
+}
+
+static void
+on_deleted (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  DossierWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  AdwToast *note;
+
+  if (!dossier_vault_delete_record_finish (DOSSIER_VAULT (source), result, &error))
+    {
+      g_clear_object (&self->deleted);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        toast (self, error->message);
+      return;
+    }
+  if (self->deleted == NULL)
+    return;
+  dossier_record_model_remove_id (self->learning_model, dossier_record_get_id (self->deleted));
+  dossier_record_model_remove_id (self->health_model, dossier_record_get_id (self->deleted));
+  update_empty_state (self, self->learning_model);
+  update_empty_state (self, self->health_model);
+  show_record (self, NULL, NULL);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  load_activity (self);
+
+  title = g_strdup_printf (_("“%s” deleted"), dossier_record_get_title (self->deleted));
+  note = adw_toast_new (title);
+  adw_toast_set_button_label (note, _("_Undo"));
+  adw_toast_set_priority (note, ADW_TOAST_PRIORITY_HIGH);
+  g_signal_connect_object (note, "button-clicked", G_CALLBACK (undo_delete), self, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, note);
+}
+
+static void
+delete_record_activated (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  DossierWindow *self = DOSSIER_WINDOW (widget);
+  DossierRecord *record = dossier_record_view_get_record (self->record_view);
+
+  if (record == NULL || dossier_record_get_id (record) <= 0)
+    return;
+  /* The whole record, original included, is kept until another delete, so
+   * that undo can put it back. */
+  g_set_object (&self->deleted, record);
+  dossier_vault_delete_record_async (dossier_wallet_get_vault (self->wallet), dossier_record_get_id (record),
+                                     self->cancellable, on_deleted, self);
+}
+
+static void
+on_moved (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  DossierWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+  DossierRecord *record = dossier_record_view_get_record (self->record_view);
+
+  if (!dossier_vault_move_record_finish (DOSSIER_VAULT (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        toast (self, error->message);
+      return;
+    }
+  reload_records (self);
+  load_activity (self);
+  if (record != NULL)
+    open_record (self, dossier_record_get_id (record));
+}
+
+static void
+move_record_activated (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  DossierWindow *self = DOSSIER_WINDOW (widget);
+  DossierRecord *record = dossier_record_view_get_record (self->record_view);
+  gint64 person = g_variant_get_int64 (parameter);
+  g_autofree char *title = NULL;
+
+  if (record == NULL || dossier_record_get_id (record) <= 0 || person == dossier_record_get_person_id (record))
+    return;
+  title = g_strdup_printf (_("Moved to %s"), person_name (self, person));
+  dossier_vault_move_record_async (dossier_wallet_get_vault (self->wallet), dossier_record_get_id (record), person,
+                                   self->cancellable, on_moved, self);
+  toast (self, title);
+}
+
+/* --- persons --------------------------------------------------------------- */
+
+static void
+update_person_menus (DossierWindow *self)
+{
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenu) people = g_menu_new ();
+  g_autoptr(GMenu) manage = g_menu_new ();
+  g_autoptr(GMenu) record_menu = g_menu_new ();
+  g_autoptr(GMenu) move = g_menu_new ();
+  g_autoptr(GMenu) actions = g_menu_new ();
+  g_autoptr(GMenuItem) everyone = g_menu_item_new (_("Everyone"), NULL);
+  const char *name;
+
+  g_menu_item_set_action_and_target_value (everyone, "win.person", g_variant_new_int64 (0));
+  g_menu_append_item (people, everyone);
+  for (guint i = 0; i < self->persons->len; i++)
+    {
+      DossierPerson *person = g_ptr_array_index (self->persons, i);
+      g_autoptr(GMenuItem) item = g_menu_item_new (dossier_person_get_name (person), NULL);
+      g_autoptr(GMenuItem) target = g_menu_item_new (dossier_person_get_name (person), NULL);
+
+      g_menu_item_set_action_and_target_value (item, "win.person", g_variant_new_int64 (dossier_person_get_id (person)));
+      g_menu_append_item (people, item);
+      g_menu_item_set_action_and_target_value (target, "win.move-record", g_variant_new_int64 (dossier_person_get_id (person)));
+      g_menu_append_item (move, target);
+    }
+  g_menu_append (manage, _("_Manage Family…"), "win.family");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (people));
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (manage));
+  gtk_menu_button_set_menu_model (self->person_button, G_MENU_MODEL (menu));
+
+  g_menu_append_submenu (actions, _("_Move To"), G_MENU_MODEL (move));
+  g_menu_append (actions, _("_Delete"), "win.delete-record");
+  g_menu_append_section (record_menu, NULL, G_MENU_MODEL (actions));
+  gtk_menu_button_set_menu_model (self->record_menu_button, G_MENU_MODEL (record_menu));
+
+  name = self->person_id != 0 ? person_name (self, self->person_id) : NULL;
+  adw_view_switcher_title_set_subtitle (self->switcher_title, name != NULL ? name : _("Everyone"));
+}
+
+static void
+on_persons_listed (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
   DossierWindow *self = user_data;
-  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GPtrArray) persons = NULL;
   g_autoptr(GError) error = NULL;
-  GtkWidget *child;
 
-  records = dossier_vault_query_records_finish (DOSSIER_VAULT (source), result, &error);
-  if (records == NULL)
+  persons = dossier_vault_list_persons_finish (DOSSIER_VAULT (source), result, &error);
+  if (persons == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          show_error (self->unlock_error, error->message);
-          gtk_stack_set_visible_child_name (self->stack, "unlock");
-        }
+        toast (self, error->message);
       return;
     }
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->record_list))) != NULL)
-    gtk_list_box_remove (self->record_list, child);
-  for (guint i = 0; i < records->len; i++)
-    gtk_list_box_append (self->record_list, record_row_new (g_ptr_array_index (records, i)));
+  g_clear_pointer (&self->persons, g_ptr_array_unref);
+  self->persons = g_steal_pointer (&persons);
+  if (self->person_id != 0 && person_name (self, self->person_id) == NULL)
+    {
+      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "person");
 
-  gtk_widget_set_visible (self->lock_button, TRUE);
-  gtk_stack_set_visible_child_name (self->stack, records->len > 0 ? "records" : "empty");
+      self->person_id = 0;
+      g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_int64 (0));
+      reload_records (self);
+    }
+  update_person_menus (self);
 }
 
 static void
-load_records (DossierWindow *self)
+load_persons (DossierWindow *self)
 {
-  g_autoptr(DossierVaultQuery) query = dossier_vault_query_new ();
+  dossier_vault_list_persons_async (dossier_wallet_get_vault (self->wallet), self->cancellable,
+                                    on_persons_listed, self);
+}
 
-  query->limit = FIRST_PAGE_SIZE;
-  dossier_vault_query_records_async (dossier_wallet_get_vault (self->wallet), query, self->cancellable,
-                                     on_records_loaded, self);
+static void
+person_activated (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  DossierWindow *self = user_data;
+
+  g_simple_action_set_state (action, parameter);
+  self->person_id = g_variant_get_int64 (parameter);
+  if (self->persons != NULL)
+    update_person_menus (self);
+  reload_records (self);
+}
+
+static void
+on_persons_changed (DossierWindow *self)
+{
+  load_persons (self);
+  reload_records (self);
+  load_activity (self);
+}
+
+static void
+open_preferences (DossierWindow *self,
+                  const char    *page)
+{
+  GtkWindow *preferences = GTK_WINDOW (dossier_preferences_window_new (self->wallet, self->settings));
+
+  gtk_window_set_transient_for (preferences, GTK_WINDOW (self));
+  g_signal_connect_object (preferences, "persons-changed", G_CALLBACK (on_persons_changed), self, G_CONNECT_SWAPPED);
+  if (page != NULL)
+    adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), page);
+  gtk_window_present (preferences);
+}
+
+static void
+family_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  open_preferences (DOSSIER_WINDOW (widget), "family");
+}
+
+static void
+preferences_activated (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  open_preferences (DOSSIER_WINDOW (widget), NULL);
+}
+
+/* --- activity -------------------------------------------------------------- */
+
+static void
+on_activity_listed (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  DossierWindow *self = user_data;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *child;
+
+  entries = dossier_vault_list_audit_finish (DOSSIER_VAULT (source), result, &error);
+  if (entries == NULL)
+    return;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->activity_list))) != NULL)
+    gtk_list_box_remove (self->activity_list, child);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      DossierAuditEntry *entry = g_ptr_array_index (entries, i);
+      g_autoptr(GDateTime) local = g_date_time_to_local (dossier_audit_entry_get_timestamp (entry));
+      g_autofree char *when = g_date_time_format (local, C_("date and time", "%-d %B %Y, %H:%M"));
+      const char *detail = dossier_audit_entry_get_detail (entry);
+      g_autofree char *subtitle = detail != NULL && *detail != '\0' ? g_strdup_printf ("%s · %s", when, detail)
+                                                                   : g_strdup (when);
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), dossier_audit_entry_get_description (entry));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_list_box_append (self->activity_list, row);
+    }
+}
+
+static void
+load_activity (DossierWindow *self)
+{
+  dossier_vault_list_audit_async (dossier_wallet_get_vault (self->wallet), 0, ACTIVITY_PAGE_SIZE,
+                                  self->cancellable, on_activity_listed, self);
+}
+
+/* --- opening, locking ------------------------------------------------------ */
+
+static void
+show_main (DossierWindow *self)
+{
+  gtk_spinner_stop (self->busy_spinner);
+  gtk_stack_set_visible_child_name (self->stack, "main");
+  show_record (self, NULL, NULL);
+  adw_leaflet_set_visible_child (self->leaflet, self->browse_pane);
+  self->last_activity = g_get_monotonic_time ();
+  load_persons (self);
+  reload_records (self);
+  load_activity (self);
 }
 
 static void
@@ -107,6 +695,7 @@ on_opened (GObject      *source,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
+      gtk_spinner_stop (self->busy_spinner);
       show_error (self->unlock_error, error->message);
       gtk_stack_set_visible_child_name (self->stack, "unlock");
       gtk_widget_grab_focus (GTK_WIDGET (self->unlock_entry));
@@ -114,7 +703,7 @@ on_opened (GObject      *source,
     }
   gtk_editable_set_text (GTK_EDITABLE (self->unlock_entry), "");
   show_error (self->unlock_error, NULL);
-  load_records (self);
+  show_main (self);
 }
 
 static void
@@ -128,9 +717,137 @@ unlock_clicked (DossierWindow *self)
       return;
     }
   gtk_widget_set_sensitive (self->unlock_button, FALSE);
-  gtk_stack_set_visible_child_name (self->stack, "busy");
+  show_busy (self, _("Opening the Vault…"));
   dossier_vault_open_async (dossier_wallet_get_vault (self->wallet), passphrase, self->cancellable,
                             on_opened, self);
+}
+
+static void
+clear_content (DossierWindow *self)
+{
+  GtkWidget *child;
+
+  dossier_record_model_clear (self->learning_model);
+  dossier_record_model_clear (self->health_model);
+  show_record (self, NULL, NULL);
+  g_clear_object (&self->deleted);
+  g_clear_pointer (&self->persons, g_ptr_array_unref);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->activity_list))) != NULL)
+    gtk_list_box_remove (self->activity_list, child);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+  dossier_remove_opened_files ();
+}
+
+static void
+on_locked (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  DossierWindow *self = user_data;
+
+  dossier_vault_lock_finish (DOSSIER_VAULT (source), result, NULL);
+  gtk_stack_set_visible_child_name (self->stack, "unlock");
+  gtk_widget_grab_focus (GTK_WIDGET (self->unlock_entry));
+}
+
+static void
+lock_vault (DossierWindow *self)
+{
+  if (!dossier_vault_get_is_open (dossier_wallet_get_vault (self->wallet)))
+    return;
+  /* Nothing of the vault stays in the widgets once it is locked. */
+  clear_content (self);
+  gtk_stack_set_visible_child_name (self->stack, "unlock");
+  dossier_vault_lock_async (dossier_wallet_get_vault (self->wallet), NULL, on_locked, self);
+}
+
+static void
+lock_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  lock_vault (DOSSIER_WINDOW (widget));
+}
+
+static gboolean
+idle_check (gpointer user_data)
+{
+  DossierWindow *self = user_data;
+  guint minutes = g_settings_get_uint (self->settings, "auto-lock-minutes");
+
+  if (minutes > 0 && g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "main") == 0 &&
+      self->import_queue == NULL &&
+      g_get_monotonic_time () - self->last_activity > (gint64) minutes * 60 * G_USEC_PER_SEC)
+    lock_vault (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+note_activity (DossierWindow *self)
+{
+  self->last_activity = g_get_monotonic_time ();
+}
+
+/* --- creating the vault ---------------------------------------------------- */
+
+/* A rough guess at how hard a passphrase is to guess: its length and the
+ * kinds of characters in it, from 0 (weak) to 4 (strong). */
+static guint
+passphrase_strength (const char *passphrase)
+{
+  gboolean lower = FALSE, upper = FALSE, digit = FALSE, other = FALSE, spaces = FALSE;
+  glong length = g_utf8_strlen (passphrase, -1);
+  double bits, pool = 0;
+
+  for (const char *p = passphrase; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_islower (c))
+        lower = TRUE;
+      else if (g_unichar_isupper (c))
+        upper = TRUE;
+      else if (g_unichar_isdigit (c))
+        digit = TRUE;
+      else if (g_unichar_isspace (c))
+        spaces = TRUE;
+      else
+        other = TRUE;
+    }
+  pool = (lower ? 26 : 0) + (upper ? 26 : 0) + (digit ? 10 : 0) + (other ? 33 : 0) + (spaces ? 1 : 0);
+  if (pool == 0)
+    return 0;
+  bits = length * log2 (pool);
+  /* Words separated by spaces are as long as they look. */
+  if (spaces && length >= 16)
+    bits += 10;
+  if (length < 8 || bits < 40)
+    return length == 0 ? 0 : 1;
+  if (bits < 60)
+    return 2;
+  if (bits < 80)
+    return 3;
+  return 4;
+}
+
+static void
+create_entry_changed (DossierWindow *self)
+{
+  const char *passphrase = gtk_editable_get_text (GTK_EDITABLE (self->create_entry));
+  guint strength = passphrase_strength (passphrase);
+  const char *words[] = {
+    "",
+    N_("Weak: add more words or characters"),
+    N_("Fair: longer is better"),
+    N_("Good"),
+    N_("Strong"),
+  };
+
+  gtk_level_bar_set_value (self->strength_bar, strength);
+  gtk_label_set_text (self->strength_label, strength > 0 ? _(words[strength]) : "");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->strength_bar), GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT,
+                                  strength > 0 ? _(words[strength]) : "", -1);
 }
 
 static GFile *
@@ -141,44 +858,27 @@ demo_data_directory (void)
   return g_file_new_for_path (SOURCE_DEMO_DATA_DIR);
 }
 
+/* The demo family: data/demo/people.json names each person and the folder
+ * of their records, owner first. */
 typedef struct
 {
   DossierWindow *window;
+  JsonArray     *people;
+  guint          next_person;
+  gint64         person_id;
+  DossierPerson *person;          /* being saved */
   GList         *files;
 } DemoImport;
 
-static void import_next_demo_file (DemoImport *import);
+static void demo_next (DemoImport *import);
 
 static void
-on_demo_file_imported (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
+demo_import_free (DemoImport *import)
 {
-  DemoImport *import = user_data;
-  g_autoptr(GPtrArray) records = NULL;
-  g_autoptr(GError) error = NULL;
-
-  records = dossier_wallet_import_file_finish (DOSSIER_WALLET (source), result, &error);
-  if (records == NULL)
-    g_warning ("Demo record not imported: %s", error->message);
-  import_next_demo_file (import);
-}
-
-static void
-import_next_demo_file (DemoImport *import)
-{
-  GList *first = import->files;
-
-  if (first == NULL)
-    {
-      load_records (import->window);
-      g_free (import);
-      return;
-    }
-  import->files = g_list_remove_link (import->files, first);
-  dossier_wallet_import_file_async (import->window->wallet, first->data, 0, import->window->cancellable,
-                                    on_demo_file_imported, import);
-  g_list_free_full (first, g_object_unref);
+  g_clear_pointer (&import->people, json_array_unref);
+  g_clear_object (&import->person);
+  g_list_free_full (import->files, g_object_unref);
+  g_free (import);
 }
 
 static int
@@ -191,26 +891,186 @@ compare_files (gconstpointer a,
   return g_strcmp0 (name_a, name_b);
 }
 
-static void
-import_demo_records (DossierWindow *self)
+static GList *
+list_record_files (GFile *dir)
 {
-  g_autoptr(GFile) dir = demo_data_directory ();
   g_autoptr(GFileEnumerator) children = NULL;
-  DemoImport *import = g_new0 (DemoImport, 1);
+  GList *files = NULL;
   GFileInfo *info;
 
-  import->window = self;
   children = g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
                                         G_FILE_QUERY_INFO_NONE, NULL, NULL);
   while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
     {
+      const char *name = g_file_info_get_name (info);
+
       if (g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR &&
-          !g_str_has_suffix (g_file_info_get_name (info), ".md"))
-        import->files = g_list_prepend (import->files, g_file_get_child (dir, g_file_info_get_name (info)));
+          !g_str_has_suffix (name, ".md") && g_strcmp0 (name, "people.json") != 0)
+        files = g_list_prepend (files, g_file_get_child (dir, name));
       g_object_unref (info);
     }
-  import->files = g_list_sort (import->files, compare_files);
-  import_next_demo_file (import);
+  return g_list_sort (files, compare_files);
+}
+
+static void
+on_demo_file_imported (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  DemoImport *import = user_data;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+
+  records = dossier_wallet_import_file_finish (DOSSIER_WALLET (source), result, &error);
+  if (records == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          demo_import_free (import);
+          return;
+        }
+      g_warning ("Demo record not imported: %s", error->message);
+    }
+  demo_next (import);
+}
+
+static void
+on_demo_person_saved (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  DemoImport *import = user_data;
+  g_autoptr(GError) error = NULL;
+
+  import->person_id = dossier_person_get_id (import->person);
+  g_clear_object (&import->person);
+  if (!dossier_vault_save_person_finish (DOSSIER_VAULT (source), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          demo_import_free (import);
+          return;
+        }
+      g_warning ("Demo person not added: %s", error->message);
+      g_list_free_full (g_steal_pointer (&import->files), g_object_unref);
+    }
+  demo_next (import);
+}
+
+static void
+start_demo_person (DemoImport    *import,
+                   DossierPerson *person,
+                   JsonObject    *entry)
+{
+  g_autoptr(GFile) dir = demo_data_directory ();
+  const char *folder = dossier_json_get_string (entry, "folder");
+
+  import->person_id = dossier_person_get_id (person);
+  if (folder != NULL && strchr (folder, '/') == NULL && strcmp (folder, "..") != 0)
+    {
+      g_autoptr(GFile) child = g_file_get_child (dir, folder);
+
+      import->files = list_record_files (child);
+    }
+}
+
+static void
+demo_next (DemoImport *import)
+{
+  DossierWindow *self = import->window;
+  DossierVault *vault = dossier_wallet_get_vault (self->wallet);
+
+  if (import->files != NULL)
+    {
+      GList *first = import->files;
+
+      import->files = g_list_remove_link (import->files, first);
+      dossier_wallet_import_file_async (self->wallet, first->data, import->person_id, self->cancellable,
+                                        on_demo_file_imported, import);
+      g_list_free_full (first, g_object_unref);
+      return;
+    }
+  if (import->people == NULL || import->next_person >= json_array_get_length (import->people))
+    {
+      demo_import_free (import);
+      show_main (self);
+      return;
+    }
+
+  {
+    JsonNode *node = json_array_get_element (import->people, import->next_person++);
+    JsonObject *entry = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+    const char *relation = entry != NULL ? dossier_json_get_string (entry, "relation") : NULL;
+    g_autoptr(DossierPerson) person = NULL;
+
+    if (entry == NULL || dossier_json_get_string (entry, "name") == NULL)
+      {
+        demo_next (import);
+        return;
+      }
+    if (g_strcmp0 (relation, "owner") == 0)
+      {
+        /* The owner was made with the vault: find their number. */
+        for (guint i = 0; self->persons != NULL && i < self->persons->len; i++)
+          if (dossier_person_is_owner (g_ptr_array_index (self->persons, i)))
+            start_demo_person (import, g_ptr_array_index (self->persons, i), entry);
+        demo_next (import);
+        return;
+      }
+    person = dossier_person_new (dossier_json_get_string (entry, "name"), relation ?: "other");
+    dossier_person_set_birth_date (person, dossier_json_get_string (entry, "birth_date"));
+    start_demo_person (import, person, entry);
+    /* The saved person's number is known once the save returns. */
+    import->person = g_object_ref (person);
+    dossier_vault_save_person_async (vault, person, self->cancellable, on_demo_person_saved, import);
+  }
+}
+
+static JsonArray *
+read_demo_people (void)
+{
+  g_autoptr(GFile) dir = demo_data_directory ();
+  g_autoptr(GFile) file = g_file_get_child (dir, "people.json");
+  g_autofree char *contents = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  gsize length;
+
+  if (!g_file_load_contents (file, NULL, &contents, &length, NULL, NULL))
+    return NULL;
+  root = dossier_json_parse (contents, length);
+  if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root))
+    return NULL;
+  return json_array_ref (json_node_get_array (root));
+}
+
+static void
+on_demo_owner_listed (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  DemoImport *import = user_data;
+
+  import->window->persons = dossier_vault_list_persons_finish (DOSSIER_VAULT (source), result, NULL);
+  if (import->people == NULL)
+    {
+      /* With no list of people, every file is the owner's. */
+      g_autoptr(GFile) dir = demo_data_directory ();
+
+      import->files = list_record_files (dir);
+    }
+  demo_next (import);
+}
+
+static void
+import_demo_records (DossierWindow *self)
+{
+  DemoImport *import = g_new0 (DemoImport, 1);
+
+  show_busy (self, _("Filling the Demo Vault…"));
+  import->window = self;
+  import->people = read_demo_people ();
+  dossier_vault_list_persons_async (dossier_wallet_get_vault (self->wallet), self->cancellable,
+                                    on_demo_owner_listed, import);
 }
 
 static void
@@ -226,14 +1086,17 @@ on_created (GObject      *source,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
+      gtk_spinner_stop (self->busy_spinner);
       show_error (self->create_error, error->message);
       gtk_stack_set_visible_child_name (self->stack, "create");
       return;
     }
+  gtk_editable_set_text (GTK_EDITABLE (self->create_entry), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->confirm_entry), "");
   if (self->demo)
     import_demo_records (self);
   else
-    load_records (self);
+    show_main (self);
 }
 
 static void
@@ -252,36 +1115,311 @@ create_clicked (DossierWindow *self)
       show_error (self->create_error, _("The two passphrases differ"));
       return;
     }
+  show_error (self->create_error, NULL);
   gtk_widget_set_sensitive (self->create_button, FALSE);
-  gtk_stack_set_visible_child_name (self->stack, "busy");
+  show_busy (self, _("Creating the Vault…"));
   dossier_vault_create_async (dossier_wallet_get_vault (self->wallet), passphrase, NULL, NULL,
                               self->cancellable, on_created, self);
 }
 
-static void
-on_locked (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  DossierWindow *self = user_data;
-  GtkWidget *child;
+/* --- adding records -------------------------------------------------------- */
 
-  dossier_vault_lock_finish (DOSSIER_VAULT (source), result, NULL);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->record_list))) != NULL)
-    gtk_list_box_remove (self->record_list, child);
-  gtk_widget_set_visible (self->lock_button, FALSE);
-  gtk_stack_set_visible_child_name (self->stack, "unlock");
-  gtk_widget_grab_focus (GTK_WIDGET (self->unlock_entry));
+static void import_next (DossierWindow *self);
+
+static void
+import_finished (DossierWindow *self)
+{
+  g_autofree char *summary = NULL;
+
+  gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
+  reload_records (self);
+  load_activity (self);
+
+  if (self->import_errors->len > 0)
+    {
+      AdwMessageDialog *dialog;
+      g_autofree char *heading = g_strdup_printf (ngettext ("%u File Not Added", "%u Files Not Added",
+                                                            self->import_total - self->import_done),
+                                                  self->import_total - self->import_done);
+
+      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, self->import_errors->str));
+      adw_message_dialog_add_response (dialog, "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
+  if (self->import_records > 0)
+    {
+      summary = g_strdup_printf (ngettext ("%u record added", "%u records added", self->import_records),
+                                 self->import_records);
+      toast (self, summary);
+    }
+  g_string_truncate (self->import_errors, 0);
 }
 
 static void
-lock_activated (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
+on_file_imported (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  DossierWindow *self = user_data;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+
+  records = dossier_wallet_import_file_finish (DOSSIER_WALLET (source), result, &error);
+  if (records == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  file = self->import_queue->data;
+  self->import_queue = g_list_delete_link (self->import_queue, self->import_queue);
+  if (records != NULL)
+    {
+      self->import_done++;
+      self->import_records += records->len;
+    }
+  else
+    {
+      g_autofree char *name = g_file_get_basename (file);
+      g_autofree char *display = g_filename_display_name (name);
+
+      g_string_append_printf (self->import_errors, "%s%s: %s", self->import_errors->len > 0 ? "\n\n" : "",
+                              display, error->message);
+    }
+  import_next (self);
+}
+
+static void
+import_next (DossierWindow *self)
+{
+  guint position = self->import_total - g_list_length (self->import_queue);
+  g_autofree char *text = NULL;
+  gint64 person = self->person_id;
+
+  if (self->import_queue == NULL)
+    {
+      import_finished (self);
+      return;
+    }
+  text = g_strdup_printf (_("Adding file %u of %u…"), position + 1, self->import_total);
+  gtk_label_set_text (self->progress_label, text);
+  gtk_progress_bar_set_fraction (self->progress_bar, (double) position / self->import_total);
+  gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
+  dossier_wallet_import_file_async (self->wallet, self->import_queue->data, person, self->cancellable,
+                                    on_file_imported, self);
+}
+
+/* Files are added one after the other off the main thread; each is its own
+ * transaction, so one bad file leaves the others and the vault as they are. */
+static void
+import_files (DossierWindow *self,
+              GList         *files)
+{
+  gboolean idle = self->import_queue == NULL;
+
+  if (!dossier_vault_get_is_open (dossier_wallet_get_vault (self->wallet)))
+    return;
+  if (idle)
+    {
+      self->import_total = 0;
+      self->import_done = 0;
+      self->import_records = 0;
+    }
+  for (GList *l = files; l != NULL; l = l->next)
+    {
+      self->import_queue = g_list_append (self->import_queue, g_object_ref (l->data));
+      self->import_total++;
+    }
+  if (idle)
+    import_next (self);
+}
+
+static void
+on_add_response (GtkNativeDialog *dialog,
+                 int              response,
+                 gpointer         user_data)
+{
+  DossierWindow *self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
+      GList *list = NULL;
+
+      for (guint i = 0; i < g_list_model_get_n_items (files); i++)
+        list = g_list_append (list, g_list_model_get_item (files, i));
+      import_files (self, list);
+      g_list_free_full (list, g_object_unref);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+add_activated (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  DossierWindow *self = DOSSIER_WINDOW (widget);
+  GtkFileChooserNative *dialog;
+
+  if (!dossier_vault_get_is_open (dossier_wallet_get_vault (self->wallet)))
+    return;
+  dialog = gtk_file_chooser_native_new (_("Add Records"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                        _("_Add"), _("_Cancel"));
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (dialog), TRUE);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_add_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static gboolean
+on_drop (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         gpointer       user_data)
+{
+  DossierWindow *self = user_data;
+  GSList *files;
+  GList *list = NULL;
+
+  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST) ||
+      !dossier_vault_get_is_open (dossier_wallet_get_vault (self->wallet)))
+    return FALSE;
+  files = g_value_get_boxed (value);
+  for (GSList *l = files; l != NULL; l = l->next)
+    list = g_list_append (list, l->data);
+  import_files (self, list);
+  g_list_free (list);
+  return TRUE;
+}
+
+/* --- verifying someone else's record --------------------------------------- */
+
+static void
+verify_thread (GTask        *task,
+               gpointer      source,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  DossierWallet *wallet = source;
+  GFile *file = task_data;
+  g_autofree char *name = g_file_get_basename (file);
+  g_autoptr(GBytes) bytes = NULL;
+  GPtrArray *records;
+  GError *error = NULL;
+
+  bytes = g_file_load_bytes (file, cancellable, NULL, &error);
+  if (bytes == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  records = dossier_wallet_intake (wallet, bytes, name, &error);
+  if (records == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, records, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+on_verified (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  DossierWindow *self = user_data;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->view_stack), TRUE);
+  records = g_task_propagate_pointer (G_TASK (result), &error);
+  if (records == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        toast (self, error->message);
+      return;
+    }
+  if (records->len > 0)
+    show_record (self, g_ptr_array_index (records, 0), NULL);
+}
+
+static void
+on_verify_response (GtkNativeDialog *dialog,
+                    int              response,
+                    gpointer         user_data)
+{
+  DossierWindow *self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autoptr(GTask) task = g_task_new (self->wallet, self->cancellable, on_verified, self);
+
+      g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->view_stack), FALSE);
+      g_task_run_in_thread (task, verify_thread);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+verify_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  DossierWindow *self = DOSSIER_WINDOW (widget);
+  GtkFileChooserNative *dialog;
+
+  dialog = gtk_file_chooser_native_new (_("Check a Record"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                        _("_Check"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_verify_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+/* --- keyboard -------------------------------------------------------------- */
+
+static void
+search_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
 {
   DossierWindow *self = DOSSIER_WINDOW (widget);
 
-  dossier_vault_lock_async (dossier_wallet_get_vault (self->wallet), NULL, on_locked, self);
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "main") != 0)
+    return;
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+section_activated (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  DossierWindow *self = DOSSIER_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->view_stack, g_variant_get_string (parameter, NULL));
+}
+
+static void
+visible_section_changed (DossierWindow *self)
+{
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "activity") == 0 &&
+      dossier_vault_get_is_open (dossier_wallet_get_vault (self->wallet)))
+    load_activity (self);
+}
+
+/* --- the window ------------------------------------------------------------ */
+
+static gboolean
+dossier_window_close_request (GtkWindow *window)
+{
+  DossierWindow *self = DOSSIER_WINDOW (window);
+  int width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  dossier_remove_opened_files ();
+  return GTK_WINDOW_CLASS (dossier_window_parent_class)->close_request (window);
 }
 
 static void
@@ -290,6 +1428,9 @@ dossier_window_dispose (GObject *object)
   DossierWindow *self = DOSSIER_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->idle_source, g_source_remove);
+  g_clear_handle_id (&self->search_source, g_source_remove);
+  g_list_free_full (g_steal_pointer (&self->import_queue), g_object_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), DOSSIER_TYPE_WINDOW);
   G_OBJECT_CLASS (dossier_window_parent_class)->dispose (object);
 }
@@ -300,7 +1441,13 @@ dossier_window_finalize (GObject *object)
   DossierWindow *self = DOSSIER_WINDOW (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->learning_model);
+  g_clear_object (&self->health_model);
+  g_clear_object (&self->deleted);
+  g_clear_object (&self->settings);
   g_clear_object (&self->wallet);
+  g_clear_pointer (&self->persons, g_ptr_array_unref);
+  g_string_free (self->import_errors, TRUE);
   G_OBJECT_CLASS (dossier_window_parent_class)->finalize (object);
 }
 
@@ -309,43 +1456,165 @@ dossier_window_class_init (DossierWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = dossier_window_dispose;
   object_class->finalize = dossier_window_finalize;
+  window_class->close_request = dossier_window_close_request;
 
+  g_type_ensure (DOSSIER_TYPE_RECORD_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/dossierapp/Dossier/ui/dossier-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, DossierWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, DossierWindow, lock_button);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, busy_page);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, busy_spinner);
   gtk_widget_class_bind_template_child (widget_class, DossierWindow, unlock_page);
   gtk_widget_class_bind_template_child (widget_class, DossierWindow, unlock_entry);
   gtk_widget_class_bind_template_child (widget_class, DossierWindow, unlock_error);
   gtk_widget_class_bind_template_child (widget_class, DossierWindow, unlock_button);
   gtk_widget_class_bind_template_child (widget_class, DossierWindow, create_entry);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, strength_bar);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, strength_label);
   gtk_widget_class_bind_template_child (widget_class, DossierWindow, confirm_entry);
   gtk_widget_class_bind_template_child (widget_class, DossierWindow, create_error);
   gtk_widget_class_bind_template_child (widget_class, DossierWindow, create_button);
-  gtk_widget_class_bind_template_child (widget_class, DossierWindow, record_list);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, demo_button);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, browse_pane);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, detail_pane);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, person_button);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, search_button);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, progress_revealer);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, learning_stack);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, learning_list);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, learning_empty);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, health_stack);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, health_list);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, health_empty);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, activity_list);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, detail_title);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, record_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, detail_stack);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, record_view);
 
   gtk_widget_class_install_action (widget_class, "win.lock", NULL, lock_activated);
+  gtk_widget_class_install_action (widget_class, "win.add", NULL, add_activated);
+  gtk_widget_class_install_action (widget_class, "win.verify", NULL, verify_activated);
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, back_activated);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated);
+  gtk_widget_class_install_action (widget_class, "win.section", "s", section_activated);
+  gtk_widget_class_install_action (widget_class, "win.family", NULL, family_activated);
+  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_activated);
+  gtk_widget_class_install_action (widget_class, "win.delete-record", NULL, delete_record_activated);
+  gtk_widget_class_install_action (widget_class, "win.move-record", "x", move_record_activated);
+
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.lock", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.add", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.section", "s", "learning");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.section", "s", "health");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK, "win.section", "s", "verify");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_4, GDK_ALT_MASK, "win.section", "s", "activity");
+}
+
+static GtkListItemFactory *
+record_factory_new (void)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_record_row), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_record_row), NULL);
+  return factory;
+}
+
+static void
+setup_list (DossierWindow      *self,
+            GtkListView        *list,
+            DossierRecordModel *model)
+{
+  g_autoptr(GtkListItemFactory) factory = record_factory_new ();
+  GtkSingleSelection *selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (model)));
+
+  gtk_single_selection_set_autoselect (selection, FALSE);
+  gtk_single_selection_set_can_unselect (selection, TRUE);
+  gtk_list_view_set_factory (list, factory);
+  gtk_list_view_set_model (list, GTK_SELECTION_MODEL (selection));
+  g_object_unref (selection);
+  g_signal_connect (list, "activate", G_CALLBACK (list_activated), self);
+  g_signal_connect (model, "loaded", G_CALLBACK (on_model_loaded), self);
+  g_signal_connect (model, "failed", G_CALLBACK (on_model_failed), self);
 }
 
 static void
 dossier_window_init (DossierWindow *self)
 {
+  GtkEventController *controller;
+  GtkDropTarget *drop;
+  const GActionEntry entries[] = {
+    { "person", person_activated, "x", "int64 0", NULL, { 0 } },
+  };
+
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  self->settings = g_settings_new (APPLICATION_ID);
+  self->import_errors = g_string_new (NULL);
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
 
   g_signal_connect_swapped (self->unlock_button, "clicked", G_CALLBACK (unlock_clicked), self);
   g_signal_connect_swapped (self->unlock_entry, "activate", G_CALLBACK (unlock_clicked), self);
   g_signal_connect_swapped (self->create_button, "clicked", G_CALLBACK (create_clicked), self);
   g_signal_connect_swapped (self->confirm_entry, "activate", G_CALLBACK (create_clicked), self);
+  g_signal_connect_swapped (self->create_entry, "changed", G_CALLBACK (create_entry_changed), self);
+  g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (search_changed), self);
+  g_signal_connect_swapped (self->search_bar, "notify::search-mode-enabled", G_CALLBACK (search_mode_changed), self);
+  g_signal_connect_swapped (self->view_stack, "notify::visible-child", G_CALLBACK (visible_section_changed), self);
+  g_object_bind_property (self->search_button, "active", self->search_bar, "search-mode-enabled",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+
+  /* Any key, click or pointer movement counts as activity for auto-lock. */
+  controller = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_swapped (controller, "key-pressed", G_CALLBACK (note_activity), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+  controller = gtk_event_controller_motion_new ();
+  g_signal_connect_swapped (controller, "motion", G_CALLBACK (note_activity), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+  controller = GTK_EVENT_CONTROLLER (gtk_gesture_click_new ());
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_swapped (controller, "pressed", G_CALLBACK (note_activity), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+  self->idle_source = g_timeout_add_seconds (IDLE_CHECK_SECONDS, idle_check, self);
+
+  drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->leaflet), GTK_EVENT_CONTROLLER (drop));
 }
 
 static void
 start (DossierWindow *self)
 {
   DossierVault *vault = dossier_wallet_get_vault (self->wallet);
+
+  /* Kept files in no known format (a scanned diploma, say) are listed with
+   * learning records. */
+  self->learning_model = dossier_record_model_new (vault, DOSSIER_RECORD_CATEGORY_LEARNING,
+                                                   DOSSIER_RECORD_CATEGORY_OTHER);
+  self->health_model = dossier_record_model_new (vault, DOSSIER_RECORD_CATEGORY_HEALTH, -1);
+  setup_list (self, self->learning_list, self->learning_model);
+  setup_list (self, self->health_list, self->health_model);
+  gtk_widget_set_visible (self->demo_button, !self->demo);
 
   if (self->demo)
     {
@@ -354,13 +1623,22 @@ start (DossierWindow *self)
                          DOSSIER_DEMO_PASSPHRASE);
 
       adw_status_page_set_description (self->unlock_page, description);
+      adw_view_switcher_title_set_title (self->switcher_title, _("Dossier Demo"));
     }
 
   if (dossier_vault_exists (vault))
     gtk_stack_set_visible_child_name (self->stack, "unlock");
   else if (self->demo)
-    dossier_vault_create_async (vault, DOSSIER_DEMO_PASSPHRASE, NULL, "Nguyễn Văn An",
-                                self->cancellable, on_created, self);
+    {
+      g_autoptr(JsonArray) people = read_demo_people ();
+      JsonNode *first = people != NULL && json_array_get_length (people) > 0 ? json_array_get_element (people, 0) : NULL;
+      const char *owner = first != NULL && JSON_NODE_HOLDS_OBJECT (first)
+                          ? dossier_json_get_string (json_node_get_object (first), "name") : NULL;
+
+      show_busy (self, _("Creating the Demo Vault…"));
+      dossier_vault_create_async (vault, DOSSIER_DEMO_PASSPHRASE, NULL, owner ?: _("Demo owner"),
+                                  self->cancellable, on_created, self);
+    }
   else
     gtk_stack_set_visible_child_name (self->stack, "create");
 }

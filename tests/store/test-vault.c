@@ -543,6 +543,33 @@ assert_search (Fixture    *f,
 }
 
 static void
+assert_category_count (Fixture    *f,
+                       int         category,
+                       int         or_category,
+                       const char *text,
+                       guint       expected)
+{
+  g_autoptr(DossierVaultQuery) q = dossier_vault_query_new ();
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 count;
+
+  q->category = category;
+  q->or_category = or_category;
+  q->text = g_strdup (text);
+  next (f);
+  dossier_vault_query_records_async (f->vault, q, NULL, dossier_test_store_result, &f->result);
+  found = dossier_vault_query_records_finish (f->vault, WAIT (f), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, expected);
+  next (f);
+  dossier_vault_count_records_async (f->vault, q, NULL, dossier_test_store_result, &f->result);
+  count = dossier_vault_count_records_finish (f->vault, WAIT (f), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count, ==, expected);
+}
+
+static void
 test_search (Fixture       *f,
              gconstpointer  data)
 {
@@ -572,6 +599,24 @@ test_search (Fixture       *f,
   assert_search (f, "bach khoa", 0);
   assert_search (f, "\"* OR NEAR", 0);   /* operators are plain words */
   assert_search (f, "   ", 0);
+
+  /* Categories: one, or two at once, with and without words. */
+  g_ptr_array_set_size (records, 0);
+  {
+    DossierRecord *shot = make_record ("Sổ tiêm chủng", "Trạm Y tế", "Nguyễn Văn An", NULL);
+    DossierRecord *scan = make_record ("Bản chụp học bạ", NULL, "Nguyễn Văn An", NULL);
+
+    dossier_record_set_kind (shot, DOSSIER_RECORD_KIND_IMMUNIZATION);
+    dossier_record_set_kind (scan, DOSSIER_RECORD_KIND_DOCUMENT);
+    g_ptr_array_add (records, shot);
+    g_ptr_array_add (records, scan);
+  }
+  g_assert_true (add_records (f, records, &error));
+  assert_category_count (f, DOSSIER_RECORD_CATEGORY_LEARNING, -1, NULL, 3);
+  assert_category_count (f, DOSSIER_RECORD_CATEGORY_HEALTH, -1, NULL, 1);
+  assert_category_count (f, DOSSIER_RECORD_CATEGORY_LEARNING, DOSSIER_RECORD_CATEGORY_OTHER, NULL, 4);
+  assert_category_count (f, DOSSIER_RECORD_CATEGORY_LEARNING, DOSSIER_RECORD_CATEGORY_OTHER, "nguyen van an", 2);
+  assert_category_count (f, DOSSIER_RECORD_CATEGORY_HEALTH, -1, "nguyen van an", 1);
 }
 
 static void
@@ -707,6 +752,38 @@ test_persons (Fixture       *f,
   dossier_vault_remove_person_async (f->vault, 999, NULL, dossier_test_store_result, &f->result);
   g_assert_false (dossier_vault_remove_person_finish (f->vault, WAIT (f), &error));
   g_assert_error (error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_NO_SUCH_PERSON);
+  g_clear_error (&error);
+
+  /* Moving a record to a person who does not exist changes nothing. */
+  next (f);
+  dossier_vault_move_record_async (f->vault, dossier_record_get_id (g_ptr_array_index (records, 0)), 999,
+                                   NULL, dossier_test_store_result, &f->result);
+  g_assert_false (dossier_vault_move_record_finish (f->vault, WAIT (f), &error));
+  g_assert_error (error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_NO_SUCH_PERSON);
+  g_clear_error (&error);
+
+  /* Once the record is given to the owner, the child can be removed. */
+  next (f);
+  dossier_vault_move_record_async (f->vault, dossier_record_get_id (g_ptr_array_index (records, 0)),
+                                   dossier_person_get_id (owner), NULL, dossier_test_store_result, &f->result);
+  g_assert_true (dossier_vault_move_record_finish (f->vault, WAIT (f), &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(DossierVaultQuery) query = dossier_vault_query_new ();
+    g_autoptr(GPtrArray) owned = NULL;
+
+    query->person_id = dossier_person_get_id (owner);
+    next (f);
+    dossier_vault_query_records_async (f->vault, query, NULL, dossier_test_store_result, &f->result);
+    owned = dossier_vault_query_records_finish (f->vault, WAIT (f), &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (owned->len, ==, 1);
+    g_assert_cmpstr (dossier_record_get_title (g_ptr_array_index (owned, 0)), ==, "Sổ tiêm chủng");
+  }
+  next (f);
+  dossier_vault_remove_person_async (f->vault, dossier_person_get_id (child), NULL, dossier_test_store_result, &f->result);
+  g_assert_true (dossier_vault_remove_person_finish (f->vault, WAIT (f), &error));
+  g_assert_no_error (error);
 }
 
 /* One bad record in a batch leaves the vault as it was. */

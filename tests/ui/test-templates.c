@@ -11,7 +11,7 @@ test_window_template (void)
 
   g_object_add_weak_pointer (G_OBJECT (window), &weak);
   g_assert_true (ADW_IS_APPLICATION_WINDOW (window));
-  g_assert_nonnull (gtk_widget_get_template_child (window, DOSSIER_TYPE_WINDOW, "record_list"));
+  g_assert_nonnull (gtk_widget_get_template_child (window, DOSSIER_TYPE_WINDOW, "learning_list"));
   g_assert_nonnull (gtk_widget_get_template_child (window, DOSSIER_TYPE_WINDOW, "unlock_entry"));
   gtk_window_destroy (GTK_WINDOW (window));
   while (weak != NULL && g_main_context_iteration (NULL, FALSE))

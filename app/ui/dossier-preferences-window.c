@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include "dossier-preferences-window.h"
+
+#include <glib/gi18n.h>
+
+/* Preferences: locking, style and language, and the family whose records
+ * the vault holds. */
+
+struct _DossierPreferencesWindow
+{
+  AdwPreferencesWindow  parent_instance;
+
+  DossierWallet        *wallet;
+  GSettings            *settings;
+  GCancellable         *cancellable;
+  GPtrArray            *family_rows;
+
+  GtkSpinButton        *auto_lock_spin;
+  AdwComboRow          *style_row;
+  AdwComboRow          *language_row;
+  AdwPreferencesGroup  *family_group;
+  AdwEntryRow          *add_row;
+};
+
+enum {
+  PERSONS_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (DossierPreferencesWindow, dossier_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+static const char * const styles[] = { "default", "light", "dark" };
+static const char * const languages[] = { "", "vi", "en" };
+
+static void load_family (DossierPreferencesWindow *self);
+
+static void
+report (DossierPreferencesWindow *self,
+        const char               *message)
+{
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (message));
+}
+
+void
+dossier_apply_style (GSettings *settings)
+{
+  g_autofree char *style = g_settings_get_string (settings, "style");
+  AdwColorScheme scheme = ADW_COLOR_SCHEME_DEFAULT;
+
+  if (g_strcmp0 (style, "light") == 0)
+    scheme = ADW_COLOR_SCHEME_FORCE_LIGHT;
+  else if (g_strcmp0 (style, "dark") == 0)
+    scheme = ADW_COLOR_SCHEME_FORCE_DARK;
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), scheme);
+}
+
+static guint
+index_of (const char * const *values,
+          guint               n_values,
+          const char         *value)
+{
+  for (guint i = 0; i < n_values; i++)
+    if (g_strcmp0 (values[i], value) == 0)
+      return i;
+  return 0;
+}
+
+static void
+style_selected (DossierPreferencesWindow *self)
+{
+  guint selected = adw_combo_row_get_selected (self->style_row);
+
+  if (selected < G_N_ELEMENTS (styles))
+    g_settings_set_string (self->settings, "style", styles[selected]);
+  dossier_apply_style (self->settings);
+}
+
+static void
+language_selected (DossierPreferencesWindow *self)
+{
+  guint selected = adw_combo_row_get_selected (self->language_row);
+
+  if (selected < G_N_ELEMENTS (languages))
+    g_settings_set_string (self->settings, "language", languages[selected]);
+}
+
+/* --- family ------------------------------------------------------------------ */
+
+static void
+on_person_written (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  DossierPreferencesWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  if (g_async_result_is_tagged (result, dossier_vault_remove_person_async))
+    ok = dossier_vault_remove_person_finish (DOSSIER_VAULT (source), result, &error);
+  else
+    ok = dossier_vault_save_person_finish (DOSSIER_VAULT (source), result, &error);
+  if (!ok)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        report (self, error->message);
+      return;
+    }
+  g_signal_emit (self, signals[PERSONS_CHANGED], 0);
+  load_family (self);
+}
+
+static void
+rename_applied (AdwEntryRow              *row,
+                DossierPreferencesWindow *self)
+{
+  DossierPerson *person = g_object_get_data (G_OBJECT (row), "dossier-person");
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+
+  if (*name == '\0')
+    {
+      report (self, _("A person needs a name"));
+      return;
+    }
+  dossier_person_set_name (person, name);
+  dossier_vault_save_person_async (dossier_wallet_get_vault (self->wallet), person, self->cancellable,
+                                   on_person_written, self);
+}
+
+static void
+remove_clicked (GtkButton                *button,
+                DossierPreferencesWindow *self)
+{
+  DossierPerson *person = g_object_get_data (G_OBJECT (button), "dossier-person");
+
+  dossier_vault_remove_person_async (dossier_wallet_get_vault (self->wallet), dossier_person_get_id (person),
+                                     self->cancellable, on_person_written, self);
+}
+
+static void
+add_applied (DossierPreferencesWindow *self)
+{
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->add_row))));
+  g_autoptr(DossierPerson) person = NULL;
+
+  if (*name == '\0')
+    return;
+  person = dossier_person_new (name, "family");
+  gtk_editable_set_text (GTK_EDITABLE (self->add_row), "");
+  dossier_vault_save_person_async (dossier_wallet_get_vault (self->wallet), person, self->cancellable,
+                                   on_person_written, self);
+}
+
+static void
+on_family_listed (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  DossierPreferencesWindow *self = user_data;
+  g_autoptr(GPtrArray) persons = NULL;
+  g_autoptr(GError) error = NULL;
+
+  persons = dossier_vault_list_persons_finish (DOSSIER_VAULT (source), result, &error);
+  if (persons == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        report (self, error->message);
+      return;
+    }
+  for (guint i = 0; i < self->family_rows->len; i++)
+    adw_preferences_group_remove (self->family_group, g_ptr_array_index (self->family_rows, i));
+  g_ptr_array_set_size (self->family_rows, 0);
+
+  for (guint i = 0; i < persons->len; i++)
+    {
+      DossierPerson *person = g_ptr_array_index (persons, i);
+      GtkWidget *row = adw_entry_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     dossier_person_is_owner (person) ? _("Owner of the vault") : _("Family member"));
+      adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (row), TRUE);
+      gtk_editable_set_text (GTK_EDITABLE (row), dossier_person_get_name (person));
+      g_object_set_data_full (G_OBJECT (row), "dossier-person", g_object_ref (person), g_object_unref);
+      g_signal_connect (row, "apply", G_CALLBACK (rename_applied), self);
+      if (!dossier_person_is_owner (person))
+        {
+          GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+          g_autofree char *label = g_strdup_printf (_("Remove %s"), dossier_person_get_name (person));
+
+          gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+          gtk_widget_add_css_class (remove, "flat");
+          gtk_widget_set_tooltip_text (remove, label);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+          g_object_set_data_full (G_OBJECT (remove), "dossier-person", g_object_ref (person), g_object_unref);
+          g_signal_connect (remove, "clicked", G_CALLBACK (remove_clicked), self);
+          adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), remove);
+        }
+      adw_preferences_group_add (self->family_group, row);
+      g_ptr_array_add (self->family_rows, row);
+    }
+}
+
+static void
+load_family (DossierPreferencesWindow *self)
+{
+  dossier_vault_list_persons_async (dossier_wallet_get_vault (self->wallet), self->cancellable,
+                                    on_family_listed, self);
+}
+
+/* --- the window ---------------------------------------------------------------- */
+
+static void
+dossier_preferences_window_dispose (GObject *object)
+{
+  DossierPreferencesWindow *self = DOSSIER_PREFERENCES_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), DOSSIER_TYPE_PREFERENCES_WINDOW);
+  G_OBJECT_CLASS (dossier_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+dossier_preferences_window_finalize (GObject *object)
+{
+  DossierPreferencesWindow *self = DOSSIER_PREFERENCES_WINDOW (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->wallet);
+  g_clear_object (&self->settings);
+  g_ptr_array_unref (self->family_rows);
+  G_OBJECT_CLASS (dossier_preferences_window_parent_class)->finalize (object);
+}
+
+static void
+dossier_preferences_window_class_init (DossierPreferencesWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = dossier_preferences_window_dispose;
+  object_class->finalize = dossier_preferences_window_finalize;
+
+  /* Emitted after a person was added, renamed or removed. */
+  signals[PERSONS_CHANGED] = g_signal_new ("persons-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/dossierapp/Dossier/ui/dossier-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, DossierPreferencesWindow, auto_lock_spin);
+  gtk_widget_class_bind_template_child (widget_class, DossierPreferencesWindow, style_row);
+  gtk_widget_class_bind_template_child (widget_class, DossierPreferencesWindow, language_row);
+  gtk_widget_class_bind_template_child (widget_class, DossierPreferencesWindow, family_group);
+  gtk_widget_class_bind_template_child (widget_class, DossierPreferencesWindow, add_row);
+}
+
+static void
+dossier_preferences_window_init (DossierPreferencesWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->family_rows = g_ptr_array_new ();
+  g_signal_connect_swapped (self->add_row, "apply", G_CALLBACK (add_applied), self);
+}
+
+GtkWidget *
+dossier_preferences_window_new (DossierWallet *wallet,
+                                GSettings     *settings)
+{
+  DossierPreferencesWindow *self;
+  g_autofree char *style = NULL;
+  g_autofree char *language = NULL;
+
+  g_return_val_if_fail (DOSSIER_IS_WALLET (wallet), NULL);
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  self = g_object_new (DOSSIER_TYPE_PREFERENCES_WINDOW, NULL);
+  self->wallet = g_object_ref (wallet);
+  self->settings = g_object_ref (settings);
+
+  g_settings_bind (settings, "auto-lock-minutes", gtk_spin_button_get_adjustment (self->auto_lock_spin), "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  style = g_settings_get_string (settings, "style");
+  language = g_settings_get_string (settings, "language");
+  adw_combo_row_set_selected (self->style_row, index_of (styles, G_N_ELEMENTS (styles), style));
+  adw_combo_row_set_selected (self->language_row, index_of (languages, G_N_ELEMENTS (languages), language));
+  g_signal_connect_swapped (self->style_row, "notify::selected", G_CALLBACK (style_selected), self);
+  g_signal_connect_swapped (self->language_row, "notify::selected", G_CALLBACK (language_selected), self);
+
+  if (dossier_vault_get_is_open (dossier_wallet_get_vault (wallet)))
+    load_family (self);
+  return GTK_WIDGET (self);
+}
