@@ -86,6 +86,14 @@ static void load_activity (DossierWindow *self);
 static void import_files (DossierWindow *self,
                           GList         *files);
 
+/* An answer that arrives after the window was closed finds it disposed:
+ * callbacks hold a reference and check this first. */
+static gboolean
+window_gone (DossierWindow *self)
+{
+  return self->stack == NULL;
+}
+
 static void
 show_error (GtkLabel   *label,
             const char *message)
@@ -328,9 +336,12 @@ on_record_read (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  DossierWindow *self = user_data;
+  g_autoptr(DossierWindow) self = user_data;
   g_autoptr(DossierRecord) record = NULL;
   g_autoptr(GError) error = NULL;
+
+  if (window_gone (self))
+    return;
 
   record = dossier_vault_get_record_finish (DOSSIER_VAULT (source), result, &error);
   if (record == NULL)
@@ -347,7 +358,7 @@ open_record (DossierWindow *self,
              gint64         id)
 {
   dossier_vault_get_record_async (dossier_wallet_get_vault (self->wallet), id, self->cancellable,
-                                  on_record_read, self);
+                                  on_record_read, g_object_ref (self));
 }
 
 static void
@@ -380,8 +391,11 @@ on_restored (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  DossierWindow *self = user_data;
+  g_autoptr(DossierWindow) self = user_data;
   g_autoptr(GError) error = NULL;
+
+  if (window_gone (self))
+    return;
 
   if (!dossier_vault_add_records_finish (DOSSIER_VAULT (source), result, &error))
     {
@@ -394,9 +408,11 @@ on_restored (GObject      *source,
 }
 
 static void
-undo_delete (AdwToast      *toast_,
-             DossierWindow *self)
+undo_delete_activated (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
 {
+  DossierWindow *self = DOSSIER_WINDOW (widget);
   g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
 
   if (self->deleted == NULL)
@@ -404,7 +420,7 @@ undo_delete (AdwToast      *toast_,
   dossier_record_set_id (self->deleted, 0);
   g_ptr_array_add (records, g_steal_pointer (&self->deleted));
   dossier_vault_add_records_async (dossier_wallet_get_vault (self->wallet), records, self->cancellable,
-                                   on_restored, self);
+                                   on_restored, g_object_ref (self));
 }
 
 static void
@@ -412,10 +428,13 @@ on_deleted (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  DossierWindow *self = user_data;
+  g_autoptr(DossierWindow) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *title = NULL;
   AdwToast *note;
+
+  if (window_gone (self))
+    return;
 
   if (!dossier_vault_delete_record_finish (DOSSIER_VAULT (source), result, &error))
     {
@@ -438,7 +457,7 @@ on_deleted (GObject      *source,
   note = adw_toast_new (title);
   adw_toast_set_button_label (note, _("_Undo"));
   adw_toast_set_priority (note, ADW_TOAST_PRIORITY_HIGH);
-  g_signal_connect_object (note, "button-clicked", G_CALLBACK (undo_delete), self, 0);
+  adw_toast_set_action_name (note, "win.undo-delete");
   adw_toast_overlay_add_toast (self->toast_overlay, note);
 }
 
@@ -456,7 +475,7 @@ delete_record_activated (GtkWidget  *widget,
    * that undo can put it back. */
   g_set_object (&self->deleted, record);
   dossier_vault_delete_record_async (dossier_wallet_get_vault (self->wallet), dossier_record_get_id (record),
-                                     self->cancellable, on_deleted, self);
+                                     self->cancellable, on_deleted, g_object_ref (self));
 }
 
 static void
@@ -464,9 +483,12 @@ on_moved (GObject      *source,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  DossierWindow *self = user_data;
+  g_autoptr(DossierWindow) self = user_data;
   g_autoptr(GError) error = NULL;
   DossierRecord *record = dossier_record_view_get_record (self->record_view);
+
+  if (window_gone (self))
+    return;
 
   if (!dossier_vault_move_record_finish (DOSSIER_VAULT (source), result, &error))
     {
@@ -494,7 +516,7 @@ move_record_activated (GtkWidget  *widget,
     return;
   title = g_strdup_printf (_("Moved to %s"), person_name (self, person));
   dossier_vault_move_record_async (dossier_wallet_get_vault (self->wallet), dossier_record_get_id (record), person,
-                                   self->cancellable, on_moved, self);
+                                   self->cancellable, on_moved, g_object_ref (self));
   toast (self, title);
 }
 
@@ -544,9 +566,12 @@ on_persons_listed (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  DossierWindow *self = user_data;
+  g_autoptr(DossierWindow) self = user_data;
   g_autoptr(GPtrArray) persons = NULL;
   g_autoptr(GError) error = NULL;
+
+  if (window_gone (self))
+    return;
 
   persons = dossier_vault_list_persons_finish (DOSSIER_VAULT (source), result, &error);
   if (persons == NULL)
@@ -572,7 +597,7 @@ static void
 load_persons (DossierWindow *self)
 {
   dossier_vault_list_persons_async (dossier_wallet_get_vault (self->wallet), self->cancellable,
-                                    on_persons_listed, self);
+                                    on_persons_listed, g_object_ref (self));
 }
 
 static void
@@ -633,10 +658,13 @@ on_activity_listed (GObject      *source,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
-  DossierWindow *self = user_data;
+  g_autoptr(DossierWindow) self = user_data;
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GError) error = NULL;
   GtkWidget *child;
+
+  if (window_gone (self))
+    return;
 
   entries = dossier_vault_list_audit_finish (DOSSIER_VAULT (source), result, &error);
   if (entries == NULL)
@@ -664,7 +692,7 @@ static void
 load_activity (DossierWindow *self)
 {
   dossier_vault_list_audit_async (dossier_wallet_get_vault (self->wallet), 0, ACTIVITY_PAGE_SIZE,
-                                  self->cancellable, on_activity_listed, self);
+                                  self->cancellable, on_activity_listed, g_object_ref (self));
 }
 
 /* --- opening, locking ------------------------------------------------------ */
@@ -687,8 +715,11 @@ on_opened (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  DossierWindow *self = user_data;
+  g_autoptr(DossierWindow) self = user_data;
   g_autoptr(GError) error = NULL;
+
+  if (window_gone (self))
+    return;
 
   gtk_widget_set_sensitive (self->unlock_button, TRUE);
   if (!dossier_vault_open_finish (DOSSIER_VAULT (source), result, &error))
@@ -719,7 +750,7 @@ unlock_clicked (DossierWindow *self)
   gtk_widget_set_sensitive (self->unlock_button, FALSE);
   show_busy (self, _("Opening the Vault…"));
   dossier_vault_open_async (dossier_wallet_get_vault (self->wallet), passphrase, self->cancellable,
-                            on_opened, self);
+                            on_opened, g_object_ref (self));
 }
 
 static void
@@ -744,11 +775,14 @@ on_locked (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  DossierWindow *self = user_data;
+  g_autoptr(DossierWindow) self = user_data;
+
+  if (window_gone (self))
+    return;
 
   dossier_vault_lock_finish (DOSSIER_VAULT (source), result, NULL);
-  gtk_stack_set_visible_child_name (self->stack, "unlock");
-  gtk_widget_grab_focus (GTK_WIDGET (self->unlock_entry));
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "unlock") == 0)
+    gtk_widget_grab_focus (GTK_WIDGET (self->unlock_entry));
 }
 
 static void
@@ -759,7 +793,7 @@ lock_vault (DossierWindow *self)
   /* Nothing of the vault stays in the widgets once it is locked. */
   clear_content (self);
   gtk_stack_set_visible_child_name (self->stack, "unlock");
-  dossier_vault_lock_async (dossier_wallet_get_vault (self->wallet), NULL, on_locked, self);
+  dossier_vault_lock_async (dossier_wallet_get_vault (self->wallet), NULL, on_locked, g_object_ref (self));
 }
 
 static void
@@ -877,6 +911,7 @@ demo_import_free (DemoImport *import)
 {
   g_clear_pointer (&import->people, json_array_unref);
   g_clear_object (&import->person);
+  g_clear_object (&import->window);
   g_list_free_full (import->files, g_object_unref);
   g_free (import);
 }
@@ -924,7 +959,7 @@ on_demo_file_imported (GObject      *source,
   records = dossier_wallet_import_file_finish (DOSSIER_WALLET (source), result, &error);
   if (records == NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || window_gone (import->window))
         {
           demo_import_free (import);
           return;
@@ -946,7 +981,7 @@ on_demo_person_saved (GObject      *source,
   g_clear_object (&import->person);
   if (!dossier_vault_save_person_finish (DOSSIER_VAULT (source), result, &error))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || window_gone (import->window))
         {
           demo_import_free (import);
           return;
@@ -980,6 +1015,11 @@ demo_next (DemoImport *import)
   DossierWindow *self = import->window;
   DossierVault *vault = dossier_wallet_get_vault (self->wallet);
 
+  if (window_gone (self))
+    {
+      demo_import_free (import);
+      return;
+    }
   if (import->files != NULL)
     {
       GList *first = import->files;
@@ -1050,7 +1090,15 @@ on_demo_owner_listed (GObject      *source,
 {
   DemoImport *import = user_data;
 
-  import->window->persons = dossier_vault_list_persons_finish (DOSSIER_VAULT (source), result, NULL);
+  g_autoptr(GPtrArray) persons = dossier_vault_list_persons_finish (DOSSIER_VAULT (source), result, NULL);
+
+  if (window_gone (import->window))
+    {
+      demo_import_free (import);
+      return;
+    }
+  g_clear_pointer (&import->window->persons, g_ptr_array_unref);
+  import->window->persons = g_steal_pointer (&persons);
   if (import->people == NULL)
     {
       /* With no list of people, every file is the owner's. */
@@ -1067,7 +1115,7 @@ import_demo_records (DossierWindow *self)
   DemoImport *import = g_new0 (DemoImport, 1);
 
   show_busy (self, _("Filling the Demo Vault…"));
-  import->window = self;
+  import->window = g_object_ref (self);
   import->people = read_demo_people ();
   dossier_vault_list_persons_async (dossier_wallet_get_vault (self->wallet), self->cancellable,
                                     on_demo_owner_listed, import);
@@ -1078,8 +1126,11 @@ on_created (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  DossierWindow *self = user_data;
+  g_autoptr(DossierWindow) self = user_data;
   g_autoptr(GError) error = NULL;
+
+  if (window_gone (self))
+    return;
 
   gtk_widget_set_sensitive (self->create_button, TRUE);
   if (!dossier_vault_create_finish (DOSSIER_VAULT (source), result, &error))
@@ -1119,7 +1170,7 @@ create_clicked (DossierWindow *self)
   gtk_widget_set_sensitive (self->create_button, FALSE);
   show_busy (self, _("Creating the Vault…"));
   dossier_vault_create_async (dossier_wallet_get_vault (self->wallet), passphrase, NULL, NULL,
-                              self->cancellable, on_created, self);
+                              self->cancellable, on_created, g_object_ref (self));
 }
 
 /* --- adding records -------------------------------------------------------- */
@@ -1160,10 +1211,13 @@ on_file_imported (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  DossierWindow *self = user_data;
+  g_autoptr(DossierWindow) self = user_data;
   g_autoptr(GPtrArray) records = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GFile) file = NULL;
+
+  if (window_gone (self))
+    return;
 
   records = dossier_wallet_import_file_finish (DOSSIER_WALLET (source), result, &error);
   if (records == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -1203,7 +1257,7 @@ import_next (DossierWindow *self)
   gtk_progress_bar_set_fraction (self->progress_bar, (double) position / self->import_total);
   gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
   dossier_wallet_import_file_async (self->wallet, self->import_queue->data, person, self->cancellable,
-                                    on_file_imported, self);
+                                    on_file_imported, g_object_ref (self));
 }
 
 /* Files are added one after the other off the main thread; each is its own
@@ -1324,9 +1378,12 @@ on_verified (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  DossierWindow *self = user_data;
+  g_autoptr(DossierWindow) self = user_data;
   g_autoptr(GPtrArray) records = NULL;
   g_autoptr(GError) error = NULL;
+
+  if (window_gone (self))
+    return;
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->view_stack), TRUE);
   records = g_task_propagate_pointer (G_TASK (result), &error);
@@ -1350,7 +1407,7 @@ on_verify_response (GtkNativeDialog *dialog,
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autoptr(GTask) task = g_task_new (self->wallet, self->cancellable, on_verified, self);
+      g_autoptr(GTask) task = g_task_new (self->wallet, self->cancellable, on_verified, g_object_ref (self));
 
       g_task_set_task_data (task, g_object_ref (file), g_object_unref);
       gtk_widget_set_sensitive (GTK_WIDGET (self->view_stack), FALSE);
@@ -1513,6 +1570,7 @@ dossier_window_class_init (DossierWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_activated);
   gtk_widget_class_install_action (widget_class, "win.delete-record", NULL, delete_record_activated);
   gtk_widget_class_install_action (widget_class, "win.move-record", "x", move_record_activated);
+  gtk_widget_class_install_action (widget_class, "win.undo-delete", NULL, undo_delete_activated);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.lock", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.add", NULL);
@@ -1548,8 +1606,8 @@ setup_list (DossierWindow      *self,
   gtk_list_view_set_model (list, GTK_SELECTION_MODEL (selection));
   g_object_unref (selection);
   g_signal_connect (list, "activate", G_CALLBACK (list_activated), self);
-  g_signal_connect (model, "loaded", G_CALLBACK (on_model_loaded), self);
-  g_signal_connect (model, "failed", G_CALLBACK (on_model_failed), self);
+  g_signal_connect_object (model, "loaded", G_CALLBACK (on_model_loaded), self, 0);
+  g_signal_connect_object (model, "failed", G_CALLBACK (on_model_failed), self, 0);
 }
 
 static void
@@ -1627,7 +1685,10 @@ start (DossierWindow *self)
     }
 
   if (dossier_vault_exists (vault))
-    gtk_stack_set_visible_child_name (self->stack, "unlock");
+    {
+      gtk_stack_set_visible_child_name (self->stack, "unlock");
+      gtk_widget_grab_focus (GTK_WIDGET (self->unlock_entry));
+    }
   else if (self->demo)
     {
       g_autoptr(JsonArray) people = read_demo_people ();
@@ -1637,10 +1698,13 @@ start (DossierWindow *self)
 
       show_busy (self, _("Creating the Demo Vault…"));
       dossier_vault_create_async (vault, DOSSIER_DEMO_PASSPHRASE, NULL, owner ?: _("Demo owner"),
-                                  self->cancellable, on_created, self);
+                                  self->cancellable, on_created, g_object_ref (self));
     }
   else
-    gtk_stack_set_visible_child_name (self->stack, "create");
+    {
+      gtk_stack_set_visible_child_name (self->stack, "create");
+      gtk_widget_grab_focus (GTK_WIDGET (self->create_entry));
+    }
 }
 
 DossierWindow *

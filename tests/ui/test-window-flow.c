@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+/* Walks the real window over a real vault, as a user would, through GTK:
+ * create a vault (with the mistakes first), lock and unlock it (a wrong
+ * passphrase first), then on the demo vault switch sections, search with and
+ * without diacritics, open a record, delete it and undo.  Each step keeps a
+ * picture of the window in the build directory. */
+
+#include "dossier-application.h"
+#include "dossier-record-model.h"
+#include "dossier-record-view.h"
+#include "dossier-test-utils.h"
+#include "dossier-window.h"
+
+#define PASSPHRASE "correct horse battery staple"
+
+static const char *shots_dir;
+static guint shots;
+
+static gpointer
+child (GtkWidget  *window,
+       const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (window, DOSSIER_TYPE_WINDOW, name);
+
+  g_assert_nonnull (object);
+  return object;
+}
+
+typedef gboolean (*Condition) (GtkWidget *window, gconstpointer data);
+
+static void
+wait_until (GtkWidget     *window,
+            Condition      condition,
+            gconstpointer  data,
+            const char    *what)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!condition (window, data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting until %s", what);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static gboolean
+page_is (GtkWidget     *window,
+         gconstpointer  name)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (child (window, "stack")), name) == 0;
+}
+
+static gboolean
+label_shows (GtkWidget     *window,
+             gconstpointer  name)
+{
+  GtkLabel *label = child (window, name);
+
+  return gtk_widget_get_visible (GTK_WIDGET (label)) && *gtk_label_get_text (label) != '\0';
+}
+
+static GListModel *
+list_model (GtkWidget  *window,
+            const char *list)
+{
+  GtkSelectionModel *selection = gtk_list_view_get_model (child (window, list));
+
+  return gtk_single_selection_get_model (GTK_SINGLE_SELECTION (selection));
+}
+
+/* The list is loaded and its first rows are read. */
+static gboolean
+list_settled (GtkWidget     *window,
+              gconstpointer  list)
+{
+  GListModel *model = list_model (window, list);
+  guint n = g_list_model_get_n_items (model);
+  g_autoptr(DossierRecord) first = n > 0 ? g_list_model_get_item (model, 0) : NULL;
+
+  return !dossier_record_model_get_loading (DOSSIER_RECORD_MODEL (model)) &&
+         (first == NULL || !dossier_record_model_is_placeholder (first));
+}
+
+static GStrv
+titles (GtkWidget  *window,
+        const char *list)
+{
+  GListModel *model = list_model (window, list);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (model) && i < 50; i++)
+    {
+      g_autoptr(DossierRecord) record = g_list_model_get_item (model, i);
+
+      g_strv_builder_add (builder, dossier_record_get_title (record));
+    }
+  return g_strv_builder_end (builder);
+}
+
+static void
+settle (GtkWidget *window)
+{
+  /* Let queued vault calls and redraws run. */
+  for (int i = 0; i < 50; i++)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (2000);
+    }
+}
+
+static gboolean
+is_drawn (GtkWidget     *window,
+          gconstpointer  data)
+{
+  return gtk_widget_get_mapped (window) && gtk_widget_get_width (window) > 0;
+}
+
+static void
+screenshot (GtkWidget  *window,
+            const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  int width, height;
+
+  wait_until (window, is_drawn, NULL, "the window is on screen");
+  settle (window);
+  width = gtk_widget_get_width (window);
+  height = gtk_widget_get_height (window);
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  file = g_strdup_printf ("window-flow-%02u-%s.png", ++shots, name);
+  path = g_build_filename (shots_dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+/* One application for the whole run, as in Dossier itself. */
+static DossierApplication *
+make_application (void)
+{
+  static DossierApplication *app;
+  g_autoptr(GError) error = NULL;
+
+  if (app == NULL)
+    {
+      app = dossier_application_new ();
+      g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+      g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+      g_assert_no_error (error);
+    }
+  return g_object_ref (app);
+}
+
+static void
+test_create_lock_unlock (void)
+{
+  g_autofree char *dir = dossier_test_make_tmpdir ();
+  g_autofree char *vault_dir = g_build_filename (dir, "vault", NULL);
+  g_autoptr(DossierApplication) app = make_application ();
+  g_autoptr(DossierWallet) wallet = dossier_wallet_new (vault_dir);
+  GtkWidget *window = GTK_WIDGET (dossier_window_new (app, wallet, FALSE));
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (page_is (window, "create"));
+  screenshot (window, "welcome");
+
+  /* Too short, then two that differ: told on the page, nothing created. */
+  gtk_editable_set_text (child (window, "create_entry"), "short");
+  gtk_editable_set_text (child (window, "confirm_entry"), "short");
+  g_signal_emit_by_name (child (window, "create_button"), "clicked");
+  g_assert_true (label_shows (window, "create_error"));
+  gtk_editable_set_text (child (window, "create_entry"), PASSPHRASE);
+  g_assert_cmpfloat (gtk_level_bar_get_value (child (window, "strength_bar")), >=, 3);
+  gtk_editable_set_text (child (window, "confirm_entry"), "correct horse battery stable");
+  g_signal_emit_by_name (child (window, "create_button"), "clicked");
+  g_assert_true (label_shows (window, "create_error"));
+  g_assert_true (page_is (window, "create"));
+  screenshot (window, "passphrases-differ");
+
+  gtk_editable_set_text (child (window, "confirm_entry"), PASSPHRASE);
+  g_signal_emit_by_name (child (window, "create_button"), "clicked");
+  wait_until (window, page_is, "main", "the new vault opens");
+  wait_until (window, list_settled, "learning_list", "the empty list is loaded");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (child (window, "learning_stack")), ==, "empty");
+  screenshot (window, "empty-vault");
+
+  /* Lock: the unlock page, and the vault closed. */
+  g_assert_true (gtk_widget_activate_action (window, "win.lock", NULL));
+  wait_until (window, page_is, "unlock", "the vault locks");
+  settle (window);
+  g_assert_false (dossier_vault_get_is_open (dossier_wallet_get_vault (wallet)));
+
+  /* A wrong passphrase is told inline; the right one opens the vault. */
+  gtk_editable_set_text (child (window, "unlock_entry"), "not the passphrase");
+  g_signal_emit_by_name (child (window, "unlock_button"), "clicked");
+  wait_until (window, label_shows, "unlock_error", "the wrong passphrase is reported");
+  g_assert_true (page_is (window, "unlock"));
+  screenshot (window, "wrong-passphrase");
+  gtk_editable_set_text (child (window, "unlock_entry"), PASSPHRASE);
+  g_signal_emit_by_name (child (window, "unlock_button"), "clicked");
+  wait_until (window, page_is, "main", "the right passphrase opens the vault");
+  g_assert_false (gtk_widget_get_visible (child (window, "unlock_error")));
+  g_assert_true (dossier_vault_get_is_open (dossier_wallet_get_vault (wallet)));
+  screenshot (window, "unlocked");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle (window);
+  dossier_test_rm_rf (dir);
+}
+
+static gboolean
+titles_differ (GtkWidget     *window,
+               gconstpointer  before)
+{
+  g_auto(GStrv) now = NULL;
+
+  if (!list_settled (window, "learning_list"))
+    return FALSE;
+  now = titles (window, "learning_list");
+  return !g_strv_equal ((const char * const *) now, before);
+}
+
+static void
+search_for (GtkWidget  *window,
+            const char *text)
+{
+  gtk_editable_set_text (child (window, "search_entry"), text);
+  /* The search waits for typing to pause before it runs. */
+  g_usleep (300000);
+  settle (window);
+  wait_until (window, list_settled, "learning_list", "the search is done");
+}
+
+static gboolean
+detail_shows_record (GtkWidget     *window,
+                     gconstpointer  data)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (child (window, "detail_stack")), "record") == 0;
+}
+
+static void
+test_demo (void)
+{
+  g_autofree char *dir = dossier_test_make_tmpdir ();
+  g_autofree char *vault_dir = g_build_filename (dir, "demo", NULL);
+  g_autoptr(DossierApplication) app = make_application ();
+  g_autoptr(DossierWallet) wallet = dossier_wallet_new (vault_dir);
+  GtkWidget *window = GTK_WIDGET (dossier_window_new (app, wallet, TRUE));
+  g_auto(GStrv) all = NULL;
+  g_auto(GStrv) with_marks = NULL;
+  g_auto(GStrv) without_marks = NULL;
+  g_autoptr(DossierRecord) first = NULL;
+  g_autofree char *first_title = NULL;
+  guint count;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until (window, page_is, "main", "the demo vault is filled and open");
+  wait_until (window, list_settled, "learning_list", "the learning records are listed");
+  all = titles (window, "learning_list");
+  g_assert_cmpuint (g_strv_length (all), >, 0);
+  screenshot (window, "demo-learning");
+
+  /* Sections. */
+  adw_view_stack_set_visible_child_name (child (window, "view_stack"), "health");
+  wait_until (window, list_settled, "health_list", "the health records are listed");
+  screenshot (window, "demo-health");
+  g_assert_true (gtk_widget_activate_action (window, "win.section", "s", "activity"));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (child (window, "view_stack")), ==, "activity");
+  settle (window);
+  g_assert_nonnull (gtk_widget_get_first_child (child (window, "activity_list")));
+  screenshot (window, "demo-activity");
+
+  /* Search from anywhere goes to the records; diacritics do not matter. */
+  g_assert_true (gtk_widget_activate_action (window, "win.search", NULL));
+  g_assert_true (gtk_search_bar_get_search_mode (child (window, "search_bar")));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (child (window, "view_stack")), ==, "learning");
+  search_for (window, "tốt nghiệp");
+  with_marks = titles (window, "learning_list");
+  g_assert_cmpuint (g_strv_length (with_marks), >, 0);
+  g_assert_cmpuint (g_strv_length (with_marks), <=, g_strv_length (all));
+  screenshot (window, "search");
+  search_for (window, "TOT NGHIEP");
+  without_marks = titles (window, "learning_list");
+  g_assert_true (g_strv_equal ((const char * const *) with_marks, (const char * const *) without_marks));
+  search_for (window, "zzqxv");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (child (window, "learning_stack")), ==, "empty");
+  screenshot (window, "no-results");
+  gtk_search_bar_set_search_mode (child (window, "search_bar"), FALSE);
+  g_usleep (300000);
+  settle (window);
+  wait_until (window, titles_differ, with_marks, "the full list is back");
+
+  /* Open the first record: its details and verdict are shown. */
+  first = g_list_model_get_item (list_model (window, "learning_list"), 0);
+  first_title = g_strdup (dossier_record_get_title (first));
+  g_signal_emit_by_name (child (window, "learning_list"), "activate", 0);
+  wait_until (window, detail_shows_record, NULL, "the record is shown");
+  g_assert_cmpstr (dossier_record_get_title (dossier_record_view_get_record (child (window, "record_view"))), ==,
+                   first_title);
+  g_assert_nonnull (dossier_record_get_original (dossier_record_view_get_record (child (window, "record_view"))));
+  screenshot (window, "record");
+
+  /* Delete it, then undo. */
+  count = g_list_model_get_n_items (list_model (window, "learning_list"));
+  g_assert_true (gtk_widget_activate_action (window, "win.delete-record", NULL));
+  settle (window);
+  wait_until (window, list_settled, "learning_list", "the list after deleting");
+  g_assert_cmpuint (g_list_model_get_n_items (list_model (window, "learning_list")), ==, count - 1);
+  screenshot (window, "deleted");
+  g_assert_true (gtk_widget_activate_action (window, "win.undo-delete", NULL));
+  settle (window);
+  wait_until (window, list_settled, "learning_list", "the list after undoing");
+  g_assert_cmpuint (g_list_model_get_n_items (list_model (window, "learning_list")), ==, count);
+  {
+    g_auto(GStrv) back = titles (window, "learning_list");
+
+    g_assert_true (g_strv_contains ((const char * const *) back, first_title));
+  }
+  screenshot (window, "undone");
+
+  /* Locking leaves no record in the widgets. */
+  g_assert_true (gtk_widget_activate_action (window, "win.lock", NULL));
+  wait_until (window, page_is, "unlock", "the demo vault locks");
+  g_assert_cmpuint (g_list_model_get_n_items (list_model (window, "learning_list")), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (list_model (window, "health_list")), ==, 0);
+  g_assert_null (gtk_widget_get_first_child (child (window, "activity_list")));
+  g_assert_null (dossier_record_view_get_record (child (window, "record_view")));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle (window);
+  dossier_test_rm_rf (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  shots_dir = g_getenv ("DOSSIER_SCREENSHOTS") ?: ".";
+  g_test_add_func ("/window/create-lock-unlock", test_create_lock_unlock);
+  g_test_add_func ("/window/demo", test_demo);
+  return g_test_run ();
+}
