@@ -145,7 +145,6 @@ kind_of_achievement (const char *type)
 static void
 add_record (JsonObject          *vc,
             const char          *issuer,
-            const char          *format,
             DossierVerification *result)
 {
   JsonObject *subject = dossier_json_get_object (vc, "credentialSubject");
@@ -169,13 +168,12 @@ add_record (JsonObject          *vc,
     }
   dossier_record_set_issuer_id (record, issuer);
   dossier_record_set_issuer_name (record, dossier_json_get_string (issuer_object, "name") ?: issuer);
-  dossier_record_set_format (record, format);
+  dossier_record_set_format (record, "vc-jwt");
   dossier_record_set_fields (record, vc);
   dossier_verification_add_record (result, record);
 }
 
-/* The validity period, from the JWT claims or the credential itself. */
-static void
+static gboolean
 check_times (JsonObject                 *claims,
              JsonObject                 *vc,
              const DossierVerifyOptions *options,
@@ -184,22 +182,16 @@ check_times (JsonObject                 *claims,
   gint64 now, from, until;
 
   if (options->at == NULL)
-    return;
+    return TRUE;
   now = g_date_time_to_unix (options->at);
   from = time_of (claims, "nbf", vc, "issuanceDate", "validFrom");
   until = time_of (claims, "exp", vc, "expirationDate", "validUntil");
   if (from != G_MININT64 && from > now + CLOCK_SKEW_SECONDS)
-    {
-      dossier_verification_fail (result, "not-yet-valid", "not-yet-valid", _("Not valid yet"));
-      return;
-    }
+    return dossier_verification_fail (result, "not-yet-valid", "not-yet-valid", _("Not valid yet"));
   dossier_verification_check (result, "not-yet-valid", TRUE, _("Valid from before the time of checking"));
   if (until != G_MININT64 && until < now - CLOCK_SKEW_SECONDS)
-    {
-      dossier_verification_fail (result, "expired", "expired", _("Expired"));
-      return;
-    }
-  dossier_verification_check (result, "expired", TRUE, _("Not expired"));
+    return dossier_verification_fail (result, "expired", "expired", _("Expired"));
+  return dossier_verification_check (result, "expired", TRUE, _("Not expired"));
 }
 
 void
@@ -215,6 +207,7 @@ dossier_vc_jwt_verify (const char                 *text,
   DossierJwk *key = NULL;
   JsonObject *claims, *vc;
   const char *alg, *issuer;
+  gint64 now, from, until;
 
   dossier_verification_set_format (result, "vc-jwt");
   if (!dossier_jws_looks_compact (text, length) || (jws = dossier_jws_parse (text, length, &error)) == NULL ||
@@ -242,7 +235,7 @@ dossier_vc_jwt_verify (const char                 *text,
       return;
     }
   dossier_verification_check (result, "schema", TRUE, "%s", has_type (vc, "AchievementCredential") ? "AchievementCredential" : "VerifiableCredential");
-  add_record (vc, issuer, "vc-jwt", result);
+  add_record (vc, issuer, result);
   dossier_verification_set_issuer (result, issuer, issuer, FALSE);
 
   if (options->keys != NULL)
@@ -272,7 +265,23 @@ dossier_vc_jwt_verify (const char                 *text,
     dossier_verification_note_status_unchecked (result, _("The credential’s status list was not checked"));
   dossier_verification_set_issuer (result, issuer, dossier_record_get_issuer_name (g_ptr_array_index (dossier_verification_get_records (result), 0)), TRUE);
 
-  check_times (claims, vc, options, result);
+  if (options->at == NULL)
+    return;
+  now = g_date_time_to_unix (options->at);
+  from = time_of (claims, "nbf", vc, "issuanceDate", "validFrom");
+  until = time_of (claims, "exp", vc, "expirationDate", "validUntil");
+  if (from != G_MININT64 && from > now + CLOCK_SKEW_SECONDS)
+    {
+      dossier_verification_fail (result, "not-yet-valid", "not-yet-valid", _("Not valid yet"));
+      return;
+    }
+  dossier_verification_check (result, "not-yet-valid", TRUE, _("Valid from before the time of checking"));
+  if (until != G_MININT64 && until < now - CLOCK_SKEW_SECONDS)
+    {
+      dossier_verification_fail (result, "expired", "expired", _("Expired"));
+      return;
+    }
+  dossier_verification_check (result, "expired", TRUE, _("Not expired"));
 }
 
 /* A credential as plain JSON without a proof: nothing vouches for it, but
@@ -333,7 +342,8 @@ dossier_vc_json_verify (const char                 *text,
       return;
     }
   dossier_verification_check (result, "schema", TRUE, "%s", has_type (vc, "AchievementCredential") ? "AchievementCredential" : "VerifiableCredential");
-  add_record (vc, issuer, "vc-json", result);
+  add_record (vc, issuer, result);
+  dossier_record_set_format (g_ptr_array_index (dossier_verification_get_records (result), 0), "vc-json");
   dossier_verification_set_issuer (result, issuer, dossier_record_get_issuer_name (g_ptr_array_index (dossier_verification_get_records (result), 0)), FALSE);
   dossier_verification_note_unsigned (result, _("The credential has no proof or signature; who issued it cannot be checked"));
   check_times (vc, vc, options, result);
