@@ -9,7 +9,9 @@
 #include <string.h>
 
 /* Maps the resources of a FHIR R4 bundle (an IPS, or the bundle inside a
- * SMART Health Card) to health records.  Unknown resources are skipped. */
+ * SMART Health Card) to health records.  Unknown resources are skipped.
+ * A bundle on its own, as a health service exports it, carries no
+ * signature: it is read and kept as unsigned. */
 
 #define MAX_ENTRIES 2000
 
@@ -203,4 +205,55 @@ dossier_fhir_bundle_to_records (JsonObject  *bundle,
         g_ptr_array_add (records, record);
     }
   return records;
+}
+
+static JsonNode *
+parse_bundle (const char *text,
+              gsize       length)
+{
+  g_autoptr(JsonNode) root = NULL;
+
+  while (length > 0 && g_ascii_isspace (*text))
+    {
+      text++;
+      length--;
+    }
+  if (length == 0 || *text != '{' || (root = dossier_json_parse (text, length)) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (root) ||
+      g_strcmp0 (dossier_json_get_string (json_node_get_object (root), "resourceType"), "Bundle") != 0)
+    return NULL;
+  return g_steal_pointer (&root);
+}
+
+gboolean
+dossier_fhir_detect (const char *text,
+                     gsize       length)
+{
+  g_autoptr(JsonNode) root = parse_bundle (text, length);
+
+  return root != NULL;
+}
+
+void
+dossier_fhir_verify (const char                 *text,
+                     gsize                       length,
+                     const DossierVerifyOptions *options,
+                     DossierVerification        *result)
+{
+  g_autoptr(JsonNode) root = parse_bundle (text, length);
+  g_autoptr(GPtrArray) records = NULL;
+  g_autofree char *subject = NULL;
+
+  dossier_verification_set_format (result, "fhir");
+  if (root == NULL)
+    {
+      dossier_verification_fail (result, "decode", "fhir-malformed", _("Not a FHIR bundle"));
+      return;
+    }
+  dossier_verification_check (result, "decode", TRUE, _("FHIR R4 bundle"));
+  records = dossier_fhir_bundle_to_records (json_node_get_object (root), &subject);
+  dossier_verification_set_subject (result, subject);
+  for (guint i = 0; i < records->len; i++)
+    dossier_verification_add_record (result, g_ptr_array_index (records, i));
+  dossier_verification_note_unsigned (result, _("A FHIR bundle carries no signature; it is only as good as its source"));
 }

@@ -12,7 +12,8 @@
 /* W3C Verifiable Credentials secured as a JWT: VC Data Model 1.1's JWT
  * encoding (the credential in the "vc" claim) and VC 2.0 with VC-JOSE
  * (the payload is the credential).  Open Badges 3.0 and CLR 2.0
- * AchievementCredentials become learning records. */
+ * AchievementCredentials become learning records.  A credential as plain
+ * JSON with no proof at all is read the same way and kept as unsigned. */
 
 #define CLOCK_SKEW_SECONDS 60
 
@@ -115,11 +116,20 @@ kind_of_achievement (const char *type)
 {
   static const struct { const char *type; DossierRecordKind kind; } kinds[] = {
     { "DoctoralDegree", DOSSIER_RECORD_KIND_DEGREE },
+    { "ResearchDoctorate", DOSSIER_RECORD_KIND_DEGREE },
+    { "ProfessionalDoctorate", DOSSIER_RECORD_KIND_DEGREE },
     { "MasterDegree", DOSSIER_RECORD_KIND_DEGREE },
     { "BachelorDegree", DOSSIER_RECORD_KIND_DEGREE },
     { "AssociateDegree", DOSSIER_RECORD_KIND_DEGREE },
+    { "Degree", DOSSIER_RECORD_KIND_DEGREE },
     { "Diploma", DOSSIER_RECORD_KIND_DIPLOMA },
+    { "SecondarySchoolDiploma", DOSSIER_RECORD_KIND_DIPLOMA },
+    { "GeneralEducationDevelopment", DOSSIER_RECORD_KIND_DIPLOMA },
     { "Certificate", DOSSIER_RECORD_KIND_CERTIFICATE },
+    { "CertificateOfCompletion", DOSSIER_RECORD_KIND_CERTIFICATE },
+    { "MasterCertificate", DOSSIER_RECORD_KIND_CERTIFICATE },
+    { "ApprenticeshipCertificate", DOSSIER_RECORD_KIND_CERTIFICATE },
+    { "JourneymanCertificate", DOSSIER_RECORD_KIND_CERTIFICATE },
     { "Certification", DOSSIER_RECORD_KIND_CERTIFICATE },
     { "License", DOSSIER_RECORD_KIND_LICENCE },
     { "Course", DOSSIER_RECORD_KIND_COURSE },
@@ -161,6 +171,27 @@ add_record (JsonObject          *vc,
   dossier_record_set_format (record, "vc-jwt");
   dossier_record_set_fields (record, vc);
   dossier_verification_add_record (result, record);
+}
+
+static gboolean
+check_times (JsonObject                 *claims,
+             JsonObject                 *vc,
+             const DossierVerifyOptions *options,
+             DossierVerification        *result)
+{
+  gint64 now, from, until;
+
+  if (options->at == NULL)
+    return TRUE;
+  now = g_date_time_to_unix (options->at);
+  from = time_of (claims, "nbf", vc, "issuanceDate", "validFrom");
+  until = time_of (claims, "exp", vc, "expirationDate", "validUntil");
+  if (from != G_MININT64 && from > now + CLOCK_SKEW_SECONDS)
+    return dossier_verification_fail (result, "not-yet-valid", "not-yet-valid", _("Not valid yet"));
+  dossier_verification_check (result, "not-yet-valid", TRUE, _("Valid from before the time of checking"));
+  if (until != G_MININT64 && until < now - CLOCK_SKEW_SECONDS)
+    return dossier_verification_fail (result, "expired", "expired", _("Expired"));
+  return dossier_verification_check (result, "expired", TRUE, _("Not expired"));
 }
 
 void
@@ -251,4 +282,69 @@ dossier_vc_jwt_verify (const char                 *text,
       return;
     }
   dossier_verification_check (result, "expired", TRUE, _("Not expired"));
+}
+
+/* A credential as plain JSON without a proof: nothing vouches for it, but
+ * what it says is still shown (a Data Integrity proof is another matter). */
+static JsonNode *
+parse_unsigned (const char *text,
+                gsize       length)
+{
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *vc;
+
+  while (length > 0 && g_ascii_isspace (*text))
+    {
+      text++;
+      length--;
+    }
+  if (length == 0 || *text != '{' || (root = dossier_json_parse (text, length)) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  vc = json_node_get_object (root);
+  if (!has_type (vc, "VerifiableCredential") || json_object_has_member (vc, "proof"))
+    return NULL;
+  return g_steal_pointer (&root);
+}
+
+gboolean
+dossier_vc_json_detect (const char *text,
+                        gsize       length)
+{
+  g_autoptr(JsonNode) root = parse_unsigned (text, length);
+
+  return root != NULL;
+}
+
+void
+dossier_vc_json_verify (const char                 *text,
+                        gsize                       length,
+                        const DossierVerifyOptions *options,
+                        DossierVerification        *result)
+{
+  g_autoptr(JsonNode) root = parse_unsigned (text, length);
+  JsonObject *vc;
+  const char *issuer;
+
+  dossier_verification_set_format (result, "vc-json");
+  if (root == NULL)
+    {
+      dossier_verification_fail (result, "decode", "vc-malformed", _("Not a credential in JSON"));
+      return;
+    }
+  dossier_verification_check (result, "decode", TRUE, _("Credential in JSON without a proof"));
+  vc = json_node_get_object (root);
+  issuer = issuer_of (vc, vc);
+  if (dossier_json_get_object (vc, "credentialSubject") == NULL || issuer == NULL)
+    {
+      dossier_verification_fail (result, "schema", "vc-schema",
+                                 _("A credential needs a VerifiableCredential type, a subject and an issuer"));
+      return;
+    }
+  dossier_verification_check (result, "schema", TRUE, "%s", has_type (vc, "AchievementCredential") ? "AchievementCredential" : "VerifiableCredential");
+  add_record (vc, issuer, result);
+  dossier_record_set_format (g_ptr_array_index (dossier_verification_get_records (result), 0), "vc-json");
+  dossier_verification_set_issuer (result, issuer, dossier_record_get_issuer_name (g_ptr_array_index (dossier_verification_get_records (result), 0)), FALSE);
+  dossier_verification_note_unsigned (result, _("The credential has no proof or signature; who issued it cannot be checked"));
+  check_times (vc, vc, options, result);
 }

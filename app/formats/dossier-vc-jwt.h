@@ -12,4 +12,11 @@ void     dossier_vc_jwt_verify (const char                 *text,
                                 const DossierVerifyOptions *options,
                                 DossierVerification        *result);
 
+gboolean dossier_vc_json_detect (const char                 *text,
+                                 gsize                       length);
+void     dossier_vc_json_verify (const char                 *text,
+                                 gsize                       length,
+                                 const DossierVerifyOptions *options,
+                                 DossierVerification        *result);
+
 G_END_DECLS

@@ -72,6 +72,7 @@ struct _DossierVerification
   char      *error_message;
   gboolean   time_skipped;
   char      *status_unchecked;   /* why the revocation status could not be checked */
+  char      *unsigned_reason;    /* the format carries no signature at all */
   GPtrArray *records;
 };
 
@@ -100,6 +101,7 @@ dossier_verification_finalize (GObject *object)
   g_free (self->error_code);
   g_free (self->error_message);
   g_free (self->status_unchecked);
+  g_free (self->unsigned_reason);
   g_ptr_array_unref (self->records);
   G_OBJECT_CLASS (dossier_verification_parent_class)->finalize (object);
 }
@@ -278,6 +280,17 @@ dossier_verification_note_status_unchecked (DossierVerification *self,
   dossier_set_string (&self->status_unchecked, reason);
 }
 
+/* The input is well formed but nothing in it can be signed (a plain FHIR
+ * bundle, a credential without a proof): the verdict says it is unsigned
+ * rather than that a signature could not be checked. */
+void
+dossier_verification_note_unsigned (DossierVerification *self,
+                                    const char          *reason)
+{
+  g_return_if_fail (DOSSIER_IS_VERIFICATION (self));
+  dossier_set_string (&self->unsigned_reason, reason);
+}
+
 void
 dossier_verification_add_record (DossierVerification *self,
                                  DossierRecord       *record)
@@ -357,7 +370,10 @@ dossier_verification_to_verdict (DossierVerification *self)
   DossierCheckState genuine = state_of (self, authentic);
 
   /* Well-formed is not authentic: only a checked signature makes it so. */
-  if (genuine == DOSSIER_CHECK_PASSED && !passed (self, "signature"))
+  if (genuine == DOSSIER_CHECK_PASSED && self->unsigned_reason != NULL)
+    dossier_verdict_set (verdict, DOSSIER_VERDICT_PART_AUTHENTIC, DOSSIER_CHECK_UNKNOWN, "unsigned",
+                         self->unsigned_reason);
+  else if (genuine == DOSSIER_CHECK_PASSED && !passed (self, "signature"))
     dossier_verdict_set (verdict, DOSSIER_VERDICT_PART_AUTHENTIC, DOSSIER_CHECK_UNKNOWN, "signature-not-checked",
                          _("The signature could not be checked without a trusted key"));
   else

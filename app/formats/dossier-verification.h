@@ -81,6 +81,8 @@ void                 dossier_verification_note_time_checks  (DossierVerification
                                                              gboolean             skipped);
 void                 dossier_verification_note_status_unchecked (DossierVerification *self,
                                                                  const char          *reason);
+void                 dossier_verification_note_unsigned     (DossierVerification *self,
+                                                             const char          *reason);
 void                 dossier_verification_add_record        (DossierVerification *self,
                                                              DossierRecord       *record);
 GPtrArray           *dossier_verification_get_records       (DossierVerification *self);

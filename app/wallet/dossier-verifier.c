@@ -3,6 +3,7 @@
 
 #include "dossier-verifier.h"
 
+#include "dossier-fhir.h"
 #include "dossier-hcert.h"
 #include "dossier-qr-image.h"
 #include "dossier-sd-jwt.h"
@@ -58,7 +59,8 @@ dossier_verify_can_check (GBytes *bytes)
       return texts != NULL;
     }
   return dossier_shc_detect (data, length) || dossier_hcert_detect (data, length) ||
-         dossier_sd_jwt_detect (data, length) || dossier_vc_jwt_detect (data, length);
+         dossier_sd_jwt_detect (data, length) || dossier_vc_jwt_detect (data, length) ||
+         dossier_vc_json_detect (data, length) || dossier_fhir_detect (data, length);
 }
 
 /* Detects the format of @bytes and verifies it.  @at is the time of
@@ -94,6 +96,10 @@ dossier_verify_bytes (GBytes               *bytes,
     dossier_sd_jwt_verify (data, length, &options, result);
   else if (dossier_vc_jwt_detect (data, length))
     dossier_vc_jwt_verify (data, length, &options, result);
+  else if (dossier_vc_json_detect (data, length))
+    dossier_vc_json_verify (data, length, &options, result);
+  else if (dossier_fhir_detect (data, length))
+    dossier_fhir_verify (data, length, &options, result);
   else
     dossier_verification_fail (result, "decode", "unknown-format",
                                _("Not a format Dossier can verify"));

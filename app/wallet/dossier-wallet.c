@@ -136,14 +136,18 @@ text_fields (const char *media_type,
   return fields;
 }
 
-static const char *
-card_title (const char *format)
+/* A FHIR bundle has no title of its own: its file name is the best one. */
+static char *
+card_title (const char *format,
+            const char *name)
 {
   if (g_strcmp0 (format, "shc") == 0)
-    return _("SMART Health Card");
+    return g_strdup (_("SMART Health Card"));
   if (g_strcmp0 (format, "hcert") == 0)
-    return _("EU Digital COVID Certificate");
-  return _("Verifiable credential");
+    return g_strdup (_("EU Digital COVID Certificate"));
+  if (g_strcmp0 (format, "fhir") == 0)
+    return title_from_name (name);
+  return g_strdup (_("Verifiable credential"));
 }
 
 /* A recognised format keeps its original bytes and verdict on one record:
@@ -159,13 +163,16 @@ verified_records (DossierWallet *self,
   g_autoptr(DossierVerdict) verdict = dossier_verification_to_verdict (result);
   GPtrArray *records = g_ptr_array_new_with_free_func (g_object_unref);
   GPtrArray *entries = dossier_verification_get_records (result);
+  g_autofree char *source = g_strdup_printf (_("File “%s”"), name);
   DossierRecord *card;
 
   if (entries->len == 1)
     card = g_object_ref (g_ptr_array_index (entries, 0));
   else
     {
-      card = dossier_record_new (DOSSIER_RECORD_KIND_HEALTH_DOCUMENT, card_title (dossier_verification_get_format (result)));
+      g_autofree char *title = card_title (dossier_verification_get_format (result), name);
+
+      card = dossier_record_new (DOSSIER_RECORD_KIND_HEALTH_DOCUMENT, title);
       if (entries->len > 0)
         {
           dossier_record_set_issuer_id (card, dossier_record_get_issuer_id (g_ptr_array_index (entries, 0)));
@@ -174,6 +181,7 @@ verified_records (DossierWallet *self,
         }
     }
   dossier_record_set_format (card, dossier_verification_get_format (result));
+  dossier_record_set_source (card, source);
   dossier_record_set_original (card, bytes);
   dossier_record_set_verdict (card, verdict);
   dossier_record_set_checked_at (card, now);
@@ -183,6 +191,7 @@ verified_records (DossierWallet *self,
       DossierRecord *entry = g_ptr_array_index (entries, i);
 
       dossier_record_set_parent_uuid (entry, dossier_record_get_uuid (card));
+      dossier_record_set_source (entry, source);
       dossier_record_set_verdict (entry, verdict);
       dossier_record_set_checked_at (entry, now);
       g_ptr_array_add (records, g_object_ref (entry));
