@@ -136,7 +136,7 @@ dossier_cli_command_verify (Cli   *cli,
           exit_code = DOSSIER_CLI_EXIT_USAGE;
           continue;
         }
-      result = dossier_verify_bytes (bytes, argv[i], registry, at);
+      result = dossier_verify_presentation (bytes, argv[i], registry, at, aud, nonce);
       print_verification (result, as_json);
       if (!g_str_equal (dossier_verification_get_summary (result), "valid") && exit_code == DOSSIER_CLI_EXIT_OK)
         exit_code = DOSSIER_CLI_EXIT_FAILED;

@@ -7,6 +7,6 @@ sign=$1 shared=$2 work=$3 script=$4
 . "$(dirname "$0")/prepare-peers.sh"
 rm -rf "$work/signed"
 mkdir -p "$work/signed"
-"$sign" "$work/signed"
+"$sign" jws "$work/signed"
 cp "$script" "$work/peers/jose-verify.mjs"
 exec node "$work/peers/jose-verify.mjs" "$work/signed"
