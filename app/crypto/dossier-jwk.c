@@ -260,7 +260,7 @@ dossier_jwk_parse_set (const char  *data,
       return NULL;
     }
   if (!json_parser_load_from_data (parser, data, (gssize) length, &local_error) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+      json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       g_set_error (error, DOSSIER_CRYPTO_ERROR, DOSSIER_CRYPTO_ERROR_MALFORMED,
                    _("The key set is not a JSON object%s%s"),

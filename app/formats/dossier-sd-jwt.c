@@ -66,7 +66,8 @@ parse_json_bytes (GBytes *bytes)
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
 
   if (bytes == NULL || !json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
-                                                    (gssize) g_bytes_get_size (bytes), NULL))
+                                                    (gssize) g_bytes_get_size (bytes), NULL) ||
+      json_parser_get_root (parser) == NULL)
     return NULL;
   return json_node_ref (json_parser_get_root (parser));
 }
