@@ -3,17 +3,23 @@
  * writes the public keys beside what it signed.
  *   dossier-sign jws DIR                compact JWS, one per algorithm
  *   dossier-sign sd-jwt DIR AUD NONCE   an SD-JWT VC and a presentation with key binding
- *   dossier-sign hcert DIR              HCERTs signed ES256 and PS256, with their certificates */
+ *   dossier-sign hcert DIR              HCERTs signed ES256 and PS256, with their certificates
+ *   dossier-sign jws-verify JWK TOKEN   exit 0 when Dossier accepts the JWS in TOKEN
+ *   dossier-sign jwe-encrypt DIR        dir/A256GCM JWEs under a fresh key, plain and zip DEF
+ *   dossier-sign jwe-decrypt DIR FILE   exit 0 when FILE decrypts to FILE's .txt twin */
 #include "dossier-base64.h"
 #include "dossier-hcert.h"
 #include "dossier-jws.h"
 #include "dossier-json.h"
 #include "dossier-sd-jwt.h"
+#include "dossier-shl.h"
+#include "dossier-jwe.h"
 
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/rand.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 #include <string.h>
@@ -234,6 +240,103 @@ sign_hcert (const char *dir)
   return ok ? 0 : 1;
 }
 
+static int
+verify_jws (const char *jwk_path,
+            const char *token_path)
+{
+  g_autofree char *jwk_text = NULL, *token = NULL;
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(DossierJws) jws = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length;
+
+  if (!g_file_get_contents (jwk_path, &jwk_text, &length, &error) ||
+      (keys = dossier_jwk_parse_set (jwk_text, length, &error)) == NULL || keys->len != 1 ||
+      !g_file_get_contents (token_path, &token, NULL, &error) ||
+      (jws = dossier_jws_parse (g_strstrip (token), strlen (token), &error)) == NULL ||
+      !dossier_jws_verify (jws, g_ptr_array_index (keys, 0), &error))
+    {
+      g_print ("%s: refused: %s\n", token_path, error != NULL ? error->message : "no usable key");
+      return 1;
+    }
+  g_print ("%s: accepted\n", token_path);
+  return 0;
+}
+
+static GBytes *
+read_key (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "key.txt", NULL);
+  g_autofree char *text = NULL;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return NULL;
+  return dossier_base64url_decode (g_strstrip (text), -1, NULL);
+}
+
+static int
+encrypt_jwe (const char *dir)
+{
+  guint8 key[DOSSIER_JWE_KEY_SIZE];
+  g_autofree char *key_text = NULL;
+  g_autoptr(GString) text = g_string_new ("{\"resourceType\":\"Bundle\",\"entry\":[");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *plain = NULL, *zipped = NULL;
+
+  for (guint i = 0; i < 50; i++)
+    g_string_append_printf (text, "%s{\"resource\":{\"resourceType\":\"Immunization\",\"note\":\"Mũi %u\"}}", i ? "," : "", i + 1);
+  g_string_append (text, "]}");
+  if (RAND_bytes (key, sizeof key) != 1)
+    return 1;
+  key_text = dossier_base64url_encode (key, sizeof key);
+  plain = dossier_jwe_encrypt (text->str, text->len, key, sizeof key, NULL, FALSE, &error);
+  if (plain != NULL)
+    zipped = dossier_shl_encrypt (key, text->str, text->len, DOSSIER_SHL_CONTENT_FHIR, &error);
+  OPENSSL_cleanse (key, sizeof key);
+  if (zipped == NULL)
+    {
+      g_printerr ("dossier-sign: jwe: %s\n", error->message);
+      return 1;
+    }
+  return write_text (dir, "key.txt", key_text) && write_text (dir, "plaintext.txt", text->str) &&
+         write_text (dir, "dossier-plain.jwe", plain) && write_text (dir, "dossier-zip.jwe", zipped) ? 0 : 1;
+}
+
+static int
+decrypt_jwe (const char *dir,
+             const char *file)
+{
+  g_autoptr(GBytes) key = read_key (dir);
+  g_autofree char *jwe_path = g_build_filename (dir, file, NULL);
+  g_autofree char *base = g_strndup (file, strlen (file) - strlen (".jwe"));
+  g_autofree char *text_path = g_strconcat (dir, "/", base, ".txt", NULL);
+  g_autofree char *compact = NULL, *expected = NULL, *link = NULL;
+  g_autoptr(DossierShl) shl = NULL;
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize expected_length = 0;
+
+  if (key == NULL || g_bytes_get_size (key) != DOSSIER_JWE_KEY_SIZE || !g_file_get_contents (jwe_path, &compact, NULL, &error))
+    return 2;
+  /* through a link, as a SMART Health Link's file is opened */
+  link = dossier_shl_encode ("https://files.example/m", g_bytes_get_data (key, NULL), 0, 0, NULL);
+  shl = dossier_shl_parse (link, strlen (link), &error);
+  plain = shl != NULL ? dossier_shl_decrypt (shl, compact, strlen (compact), NULL, &error) : NULL;
+  if (plain == NULL)
+    {
+      g_print ("%s: refused: %s\n", file, error->message);
+      return 1;
+    }
+  if (!g_file_get_contents (text_path, &expected, &expected_length, NULL) ||
+      g_bytes_get_size (plain) != expected_length || memcmp (g_bytes_get_data (plain, NULL), expected, expected_length) != 0)
+    {
+      g_print ("%s: decrypted to something else than %s\n", file, text_path);
+      return 3;
+    }
+  g_print ("%s: decrypted\n", file);
+  return 0;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -244,6 +347,13 @@ main (int    argc,
     return sign_sd_jwt (argv[2], argv[3], argv[4]);
   if (argc == 3 && g_str_equal (argv[1], "hcert"))
     return sign_hcert (argv[2]);
-  g_printerr ("usage: dossier-sign jws DIR | sd-jwt DIR AUD NONCE | hcert DIR\n");
+  if (argc == 4 && g_str_equal (argv[1], "jws-verify"))
+    return verify_jws (argv[2], argv[3]);
+  if (argc == 3 && g_str_equal (argv[1], "jwe-encrypt"))
+    return encrypt_jwe (argv[2]);
+  if (argc == 4 && g_str_equal (argv[1], "jwe-decrypt"))
+    return decrypt_jwe (argv[2], argv[3]);
+  g_printerr ("usage: dossier-sign jws DIR | sd-jwt DIR AUD NONCE | hcert DIR | jws-verify JWK TOKEN |"
+              " jwe-encrypt DIR | jwe-decrypt DIR FILE\n");
   return 2;
 }
