@@ -193,6 +193,8 @@ dossier_shl_parse (const char  *text,
       return NULL;
     }
   root = dossier_json_parse (g_bytes_get_data (decoded, NULL), g_bytes_get_size (decoded));
+  /* the payload holds the key in text form */
+  OPENSSL_cleanse ((gpointer) g_bytes_get_data (decoded, NULL), g_bytes_get_size (decoded));
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error_literal (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_DECODE,
