@@ -231,6 +231,24 @@ test_issue_present (void)
 
   g_assert_no_error (error);
   g_assert_cmpuint (count_parts (issued), ==, 8);
+  {
+    /* 4 digests and 3 decoys at the top, 1 and 3 in "degree", 2 of 3 list elements concealed */
+    g_autofree char *jwt = g_strndup (issued, (gsize) (strchr (issued, '~') - issued));
+    g_auto(GStrv) parts = g_strsplit (jwt, ".", -1);
+    g_autoptr(GBytes) payload = dossier_base64url_decode (parts[1], -1, NULL);
+    g_autoptr(JsonNode) root = dossier_json_parse (g_bytes_get_data (payload, NULL), g_bytes_get_size (payload));
+    JsonObject *top = json_node_get_object (root);
+    JsonArray *languages = dossier_json_get_array (top, "languages");
+
+    g_assert_cmpuint (json_array_get_length (dossier_json_get_array (top, "_sd")), ==, 7);
+    g_assert_false (json_object_has_member (top, "given_name"));
+    g_assert_false (json_object_has_member (top, "degree"));
+    g_assert_cmpstr (dossier_json_get_string (top, "_sd_alg"), ==, "sha-256");
+    g_assert_nonnull (dossier_json_get_object (dossier_json_get_object (top, "cnf"), "jwk"));
+    g_assert_cmpuint (json_array_get_length (languages), ==, 3);
+    g_assert_cmpstr (json_array_get_string_element (languages, 0), ==, "vi");
+    g_assert_nonnull (dossier_json_get_string (json_array_get_object_element (languages, 1), "..."));
+  }
   all = verify_with (issued, keys, NULL, NULL);
   g_assert_null (dossier_verification_get_first_failure (all));
   fields = dossier_record_get_fields (g_ptr_array_index (dossier_verification_get_records (all), 0));
@@ -261,6 +279,15 @@ test_issue_present (void)
     g_assert_cmpstr (dossier_verification_get_first_failure (other), ==, "key-binding");
     g_assert_cmpstr (dossier_verification_get_first_failure (replayed), ==, "key-binding");
     g_assert_cmpstr (dossier_verification_get_first_failure (unbound), ==, "key-binding");
+    {
+      /* a key binding made after the time of checking */
+      g_autoptr(DossierVerification) early = dossier_verification_new ("test");
+      g_autoptr(GDateTime) before = g_date_time_new_from_unix_utc (1700000000);
+      DossierVerifyOptions at_options = { DOSSIER_KEY_SOURCE (keys), before, "https://verifier.example", "n-0S6_WzA2Mj" };
+
+      dossier_sd_jwt_verify (presented, strlen (presented), &at_options, early);
+      g_assert_cmpstr (dossier_verification_get_first_failure (early), ==, "key-binding");
+    }
     /* drop the last disclosure (the parent "degree"): the nested one it
      * held dangles, and sd_hash no longer covers the presentation */
     {
