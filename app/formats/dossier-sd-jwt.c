@@ -755,6 +755,7 @@ typedef struct
   GHashTable *by_digest;   /* digest -> Disclosure */
   GHashTable *wanted;      /* JSON Pointer -> whether it was seen */
   GPtrArray  *chosen;      /* Disclosure, borrowed */
+  GHashTable *visited;     /* Disclosure: each is walked once, however often it is referenced */
 } Selection;
 
 static gboolean select_node (Selection *selection, JsonNode *node, const char *path, guint depth);
@@ -768,8 +769,12 @@ select_disclosed (Selection  *selection,
                   guint       depth)
 {
   JsonNode *value = json_array_get_element (disclosure->array, json_array_get_length (disclosure->array) - 1);
-  gboolean below = select_node (selection, value, path, depth + 1);
-  gboolean wanted = g_hash_table_contains (selection->wanted, path);
+  gboolean below, wanted;
+
+  if (!g_hash_table_add (selection->visited, disclosure))
+    return disclosure->used;
+  below = select_node (selection, value, path, depth + 1);
+  wanted = g_hash_table_contains (selection->wanted, path);
 
   if (wanted)
     g_hash_table_insert (selection->wanted, g_strdup (path), GINT_TO_POINTER (TRUE));
@@ -922,9 +927,10 @@ dossier_sd_jwt_present (const char          *issued,
   g_autoptr(GHashTable) by_digest = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) wanted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GPtrArray) chosen = g_ptr_array_new ();
+  g_autoptr(GHashTable) visited = g_hash_table_new (NULL, NULL);
   g_autoptr(GString) out = NULL;
   g_autofree char *kb = NULL;
-  Selection selection = { by_digest, wanted, chosen };
+  Selection selection = { by_digest, wanted, chosen, visited };
   GHashTableIter iter;
   gpointer path, seen;
   guint n;

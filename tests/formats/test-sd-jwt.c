@@ -335,6 +335,47 @@ test_issue_refusals (void)
   EVP_PKEY_free (issuer);
 }
 
+static char *
+digest_of (const char *text)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize length = sizeof digest;
+
+  g_checksum_update (checksum, (const guchar *) text, -1);
+  g_checksum_get_digest (checksum, digest, &length);
+  return dossier_base64url_encode (digest, length);
+}
+
+/* A credential whose every disclosure is referenced twice, 30 levels
+ * deep: choosing from it must take linear time, not 2^30 steps. */
+static void
+test_present_repeated (void)
+{
+  g_autoptr(GString) tail = g_string_new ("");
+  g_autofree char *inner = g_strdup ("\"leaf\"");
+  g_autofree char *payload = NULL, *payload_b64 = NULL, *issued = NULL, *presented = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint level = 0; level < 30; level++)
+    {
+      g_autofree char *json = g_strdup_printf ("[\"c2FsdA\",\"n\",%s]", inner);
+      g_autofree char *encoded = dossier_base64url_encode (json, strlen (json));
+      g_autofree char *digest = digest_of (encoded);
+
+      g_string_prepend_c (tail, '~');
+      g_string_prepend (tail, encoded);
+      g_free (inner);
+      inner = g_strdup_printf ("{\"_sd\":[\"%s\",\"%s\"]}", digest, digest);
+    }
+  payload = g_strdup_printf ("{\"iss\":\"https://x.example\",\"a\":%s}", inner);
+  payload_b64 = dossier_base64url_encode (payload, strlen (payload));
+  issued = g_strdup_printf ("eyJhbGciOiJFUzI1NiJ9.%s.AAAA~%s", payload_b64, tail->str);
+  presented = dossier_sd_jwt_present (issued, (const char * const[]) { "/a/n", NULL }, NULL, NULL, 0, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (presented);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -344,5 +385,6 @@ main (int    argc,
   g_test_add_func ("/sd-jwt/mutations", test_mutations);
   g_test_add_func ("/sd-jwt/issue-present", test_issue_present);
   g_test_add_func ("/sd-jwt/issue-refusals", test_issue_refusals);
+  g_test_add_func ("/sd-jwt/present-repeated", test_present_repeated);
   return g_test_run ();
 }
