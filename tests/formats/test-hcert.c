@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "dossier-cbor.h"
 #include "dossier-cose.h"
 #include "dossier-format-error.h"
 #include "dossier-hcert.h"
@@ -245,12 +246,37 @@ test_base45 (void)
     }
 }
 
+/* JSON to CBOR and back, with integers in their shortest encoding. */
+static void
+test_cbor (void)
+{
+  const char *text = "{\"a\":[-1,-25,-300,23,24,255,256,65536,5000000000,-5000000000],\"b\":{\"c\":true,\"d\":null,\"e\":1.5},"
+                     "\"f\":\"Nguyễn\"}";
+  g_autoptr(JsonNode) node = dossier_json_parse (text, strlen (text));
+  cbor_item_t *item = dossier_cbor_from_json (node, 0);
+  cbor_item_t *small = dossier_cbor_build_int (-7);
+  g_autoptr(JsonNode) back = NULL;
+  guint8 *buffer = NULL;
+  size_t size = 0;
+  gsize length;
+
+  g_assert_nonnull (item);
+  back = dossier_cbor_to_json (item, 0);
+  g_assert_true (json_node_equal (back, node));
+  length = cbor_serialize_alloc (small, &buffer, &size);
+  g_assert_cmpmem (buffer, length, "\x26", 1);
+  free (buffer);
+  cbor_decref (&small);
+  cbor_decref (&item);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/hcert/base45", test_base45);
+  g_test_add_func ("/hcert/cbor", test_cbor);
   g_test_add_func ("/hcert/es256", test_es256);
   g_test_add_func ("/hcert/ps256", test_ps256);
   g_test_add_func ("/hcert/refusals", test_refusals);
