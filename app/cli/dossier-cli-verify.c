@@ -2,6 +2,9 @@
 #include "config.h"
 
 #include "dossier-cli-private.h"
+#include "dossier-format-error.h"
+#include "dossier-shl-client.h"
+#include "dossier-shl.h"
 #include "dossier-verifier.h"
 
 #include <gio/gunixinputstream.h>
@@ -76,6 +79,54 @@ print_verification (DossierVerification *result,
     }
 }
 
+/* A SMART Health Link: its files are fetched from the sender's server,
+ * decrypted, and what they hold is verified. */
+static DossierVerification *
+verify_link (Cli                  *cli,
+             GBytes               *bytes,
+             const char           *name,
+             DossierTrustRegistry *registry,
+             GDateTime            *at,
+             const char           *passcode,
+             gboolean              offline)
+{
+  gsize length;
+  const char *data = g_bytes_get_data (bytes, &length);
+  DossierNetSession *net = dossier_wallet_get_net (cli->wallet);
+  g_autoptr(DossierVerification) result = NULL;
+  g_autoptr(GPtrArray) contents = NULL;
+  g_autoptr(GError) error = NULL;
+
+  while (length > 0 && g_ascii_isspace (data[length - 1]))
+    length--;
+  if (!offline)
+    contents = dossier_shl_open_finish (net, CALL (cli, dossier_shl_open_async (net, data, length, _("Dossier verifier"),
+                                                                                  passcode, at, NULL,
+                                                                                  dossier_cli_on_result, cli)),
+                                        &error);
+  if (contents != NULL)
+    return dossier_shl_verify_contents (name, contents, registry, at);
+
+  result = dossier_verification_new (name);
+  dossier_verification_set_format (result, "shlink");
+  dossier_verification_note_time_checks (result, at == NULL);
+  if (offline)
+    dossier_verification_fail (result, "decode", "shl-offline",
+                               _("A SMART Health Link’s files are on its sender’s server, which --offline does not reach"));
+  else if (g_error_matches (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_EXPIRED))
+    dossier_verification_fail (result, "expired", "shl-expired", "%s", error->message);
+  else if (g_error_matches (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_PASSCODE_REQUIRED))
+    dossier_verification_fail (result, "decode", "shl-passcode", "%s", error->message);
+  else if (error->domain == DOSSIER_FORMAT_ERROR)
+    dossier_verification_fail (result, "decode", "shl-malformed", "%s", error->message);
+  else if (error->domain == DOSSIER_NET_ERROR || error->domain == G_IO_ERROR || error->domain == G_RESOLVER_ERROR ||
+           error->domain == G_TLS_ERROR)
+    dossier_verification_fail (result, "decode", "shl-unreachable", "%s", error->message);
+  else
+    dossier_verification_fail (result, "decode", "shl-decrypt", "%s", error->message);
+  return g_steal_pointer (&result);
+}
+
 int
 dossier_cli_command_verify (Cli   *cli,
                 int    argc,
@@ -85,6 +136,7 @@ dossier_cli_command_verify (Cli   *cli,
   g_autofree char *at_text = NULL;
   g_autofree char *aud = NULL;
   g_autofree char *nonce = NULL;
+  g_autofree char *passcode = NULL;
   gboolean no_time_check = FALSE, offline = FALSE, as_json = FALSE;
   GOptionEntry entries[] = {
     { "trust", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &trust, N_("Trust the keys in PATH (a JWK or JWKS file, or a folder of them) for this run"), N_("PATH") },
@@ -92,6 +144,7 @@ dossier_cli_command_verify (Cli   *cli,
     { "no-time-check", 0, 0, G_OPTION_ARG_NONE, &no_time_check, N_("Check signatures and trust but no validity period"), NULL },
     { "aud", 0, 0, G_OPTION_ARG_STRING, &aud, N_("The audience a presentation’s key binding must name"), N_("A") },
     { "nonce", 0, 0, G_OPTION_ARG_STRING, &nonce, N_("The nonce a presentation’s key binding must carry"), N_("N") },
+    { "passcode", 0, 0, G_OPTION_ARG_STRING, &passcode, N_("The passcode a SMART Health Link asks for"), N_("P") },
     { "offline", 0, 0, G_OPTION_ARG_NONE, &offline, N_("Use no network: keys and status only from --trust"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print one JSON object per input"), NULL },
     { NULL }
@@ -136,7 +189,10 @@ dossier_cli_command_verify (Cli   *cli,
           exit_code = DOSSIER_CLI_EXIT_USAGE;
           continue;
         }
-      result = dossier_verify_bytes (bytes, argv[i], registry, at);
+      if (dossier_shl_detect (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes)))
+        result = verify_link (cli, bytes, argv[i], registry, at, passcode, offline);
+      else
+        result = dossier_verify_presentation (bytes, argv[i], registry, at, aud, nonce);
       print_verification (result, as_json);
       if (!g_str_equal (dossier_verification_get_summary (result), "valid") && exit_code == DOSSIER_CLI_EXIT_OK)
         exit_code = DOSSIER_CLI_EXIT_FAILED;

@@ -14,6 +14,7 @@ typedef enum
   DOSSIER_CRYPTO_ERROR_KEY,           /* a key that is unusable or does not fit */
   DOSSIER_CRYPTO_ERROR_SIGNATURE,     /* the signature does not match */
   DOSSIER_CRYPTO_ERROR_TOO_LARGE,
+  DOSSIER_CRYPTO_ERROR_DECRYPT,       /* a wrong key, or encrypted content that was changed */
 } DossierCryptoError;
 
 GQuark dossier_crypto_error_quark (void);

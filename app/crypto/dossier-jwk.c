@@ -260,7 +260,7 @@ dossier_jwk_parse_set (const char  *data,
       return NULL;
     }
   if (!json_parser_load_from_data (parser, data, (gssize) length, &local_error) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+      json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       g_set_error (error, DOSSIER_CRYPTO_ERROR, DOSSIER_CRYPTO_ERROR_MALFORMED,
                    _("The key set is not a JSON object%s%s"),
@@ -384,4 +384,95 @@ dossier_jwk_belongs_to (DossierJwk *self,
     if (g_strcmp0 (g_ptr_array_index (self->issuers, i), issuer) == 0)
       return TRUE;
   return FALSE;
+}
+
+static void
+set_b64 (JsonObject   *object,
+         const char   *name,
+         const guint8 *data,
+         gsize         length)
+{
+  g_autofree char *text = dossier_base64url_encode (data, length);
+
+  json_object_set_string_member (object, name, text);
+}
+
+static gboolean
+set_bignum (JsonObject *object,
+            const char *name,
+            EVP_PKEY   *pkey,
+            const char *param)
+{
+  BIGNUM *bn = NULL;
+  g_autofree guint8 *buffer = NULL;
+  int length;
+
+  if (EVP_PKEY_get_bn_param (pkey, param, &bn) != 1)
+    return FALSE;
+  buffer = g_malloc ((gsize) BN_num_bytes (bn) + 1);
+  length = BN_bn2bin (bn, buffer);
+  BN_free (bn);
+  set_b64 (object, name, buffer, (gsize) length);
+  return TRUE;
+}
+
+/* The public half of @pkey as a JWK (EC P-256 or P-384, Ed25519, RSA),
+ * for publishing an issuer's key or binding a holder's. */
+JsonObject *
+dossier_jwk_public_json_for_pkey (EVP_PKEY  *pkey,
+                                  GError   **error)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+
+  g_return_val_if_fail (pkey != NULL, NULL);
+
+  if (EVP_PKEY_is_a (pkey, "EC") && (EVP_PKEY_get_bits (pkey) == 256 || EVP_PKEY_get_bits (pkey) == 384))
+    {
+      guint8 point[97];
+      gsize length = 0, half = EVP_PKEY_get_bits (pkey) == 256 ? 32 : 48;
+
+      if (EVP_PKEY_get_octet_string_param (pkey, OSSL_PKEY_PARAM_PUB_KEY, point, sizeof point, &length) != 1 ||
+          length != 1 + 2 * half || point[0] != 0x04)
+        {
+          g_set_error_literal (error, DOSSIER_CRYPTO_ERROR, DOSSIER_CRYPTO_ERROR_KEY,
+                               _("The key’s public point cannot be read"));
+          return NULL;
+        }
+      json_object_set_string_member (object, "kty", "EC");
+      json_object_set_string_member (object, "crv", half == 32 ? "P-256" : "P-384");
+      set_b64 (object, "x", point + 1, half);
+      set_b64 (object, "y", point + 1 + half, half);
+    }
+  else if (EVP_PKEY_is_a (pkey, "ED25519"))
+    {
+      guint8 raw[32];
+      gsize length = sizeof raw;
+
+      if (EVP_PKEY_get_raw_public_key (pkey, raw, &length) != 1)
+        {
+          g_set_error_literal (error, DOSSIER_CRYPTO_ERROR, DOSSIER_CRYPTO_ERROR_KEY,
+                               _("The key’s public point cannot be read"));
+          return NULL;
+        }
+      json_object_set_string_member (object, "kty", "OKP");
+      json_object_set_string_member (object, "crv", "Ed25519");
+      set_b64 (object, "x", raw, length);
+    }
+  else if (EVP_PKEY_is_a (pkey, "RSA"))
+    {
+      json_object_set_string_member (object, "kty", "RSA");
+      if (!set_bignum (object, "n", pkey, OSSL_PKEY_PARAM_RSA_N) || !set_bignum (object, "e", pkey, OSSL_PKEY_PARAM_RSA_E))
+        {
+          g_set_error_literal (error, DOSSIER_CRYPTO_ERROR, DOSSIER_CRYPTO_ERROR_KEY,
+                               _("The RSA key cannot be read"));
+          return NULL;
+        }
+    }
+  else
+    {
+      g_set_error_literal (error, DOSSIER_CRYPTO_ERROR, DOSSIER_CRYPTO_ERROR_UNSUPPORTED,
+                           _("This kind of key cannot be written as a JWK"));
+      return NULL;
+    }
+  return g_steal_pointer (&object);
 }

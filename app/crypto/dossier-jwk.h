@@ -28,5 +28,7 @@ void        dossier_jwk_add_issuer      (DossierJwk   *self,
                                          const char   *issuer);
 gboolean    dossier_jwk_belongs_to      (DossierJwk   *self,
                                          const char   *issuer);
+JsonObject *dossier_jwk_public_json_for_pkey (EVP_PKEY  *pkey,
+                                              GError   **error);
 
 G_END_DECLS

@@ -95,7 +95,7 @@ dossier_jws_parse (const char  *compact,
     }
   if (!json_parser_load_from_data (parser, g_bytes_get_data (header_bytes, NULL),
                                    (gssize) g_bytes_get_size (header_bytes), &local_error) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+      json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       g_set_error_literal (error, DOSSIER_CRYPTO_ERROR, DOSSIER_CRYPTO_ERROR_MALFORMED,
                            _("The JWS header is not a JSON object"));

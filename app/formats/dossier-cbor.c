@@ -133,3 +133,89 @@ dossier_cbor_to_json (cbor_item_t *item,
       return json_node_init_null (json_node_alloc ());
     }
 }
+
+/* JSON to CBOR for what CWT payloads carry: whole numbers stay integers,
+ * other numbers become floats, objects become maps with text keys.  NULL
+ * when @node nests deeper than the decoder would accept back. */
+cbor_item_t *
+dossier_cbor_from_json (JsonNode *node,
+                        guint     depth)
+{
+  if (node == NULL || depth > MAX_DEPTH)
+    return NULL;
+  if (JSON_NODE_HOLDS_NULL (node))
+    return cbor_build_ctrl (CBOR_CTRL_NULL);
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *object = json_node_get_object (node);
+      cbor_item_t *map = cbor_new_definite_map (json_object_get_size (object));
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *member;
+
+      json_object_iter_init (&iter, object);
+      while (json_object_iter_next (&iter, &name, &member))
+        {
+          cbor_item_t *value = dossier_cbor_from_json (member, depth + 1);
+
+          if (value == NULL)
+            {
+              cbor_decref (&map);
+              return NULL;
+            }
+          (void) cbor_map_add (map, (struct cbor_pair) { .key = cbor_move (cbor_build_string (name)),
+                                                         .value = cbor_move (value) });
+        }
+      return map;
+    }
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+      cbor_item_t *out = cbor_new_definite_array (json_array_get_length (array));
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          cbor_item_t *value = dossier_cbor_from_json (json_array_get_element (array, i), depth + 1);
+
+          if (value == NULL)
+            {
+              cbor_decref (&out);
+              return NULL;
+            }
+          (void) cbor_array_push (out, cbor_move (value));
+        }
+      return out;
+    }
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_STRING:
+      return cbor_build_string (json_node_get_string (node));
+    case G_TYPE_BOOLEAN:
+      return cbor_build_bool (json_node_get_boolean (node));
+    case G_TYPE_INT64:
+      return dossier_cbor_build_int (json_node_get_int (node));
+    case G_TYPE_DOUBLE:
+      return cbor_build_float8 (json_node_get_double (node));
+    default:
+      return NULL;
+    }
+}
+
+/* An integer in its shortest encoding, as deterministic CBOR (RFC 8949,
+ * section 4.2.1) and COSE want; libcbor's build_uint64 always takes 9 bytes. */
+cbor_item_t *
+dossier_cbor_build_int (gint64 value)
+{
+  guint64 magnitude = value < 0 ? (guint64) (-1 - value) : (guint64) value;
+  cbor_item_t *item;
+
+  if (magnitude <= G_MAXUINT8)
+    item = value < 0 ? cbor_build_negint8 ((guint8) magnitude) : cbor_build_uint8 ((guint8) magnitude);
+  else if (magnitude <= G_MAXUINT16)
+    item = value < 0 ? cbor_build_negint16 ((guint16) magnitude) : cbor_build_uint16 ((guint16) magnitude);
+  else if (magnitude <= G_MAXUINT32)
+    item = value < 0 ? cbor_build_negint32 ((guint32) magnitude) : cbor_build_uint32 ((guint32) magnitude);
+  else
+    item = value < 0 ? cbor_build_negint64 (magnitude) : cbor_build_uint64 (magnitude);
+  return item;
+}

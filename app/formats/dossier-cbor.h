@@ -14,5 +14,8 @@ gboolean    dossier_cbor_get_int      (cbor_item_t *item,
                                        gint64      *value);
 GBytes     *dossier_cbor_get_bytes    (cbor_item_t *item);
 char       *dossier_cbor_get_string   (cbor_item_t *item);
+cbor_item_t *dossier_cbor_from_json   (JsonNode    *node,
+                                       guint        depth);
+cbor_item_t *dossier_cbor_build_int   (gint64       value);
 
 G_END_DECLS

@@ -13,6 +13,11 @@ typedef enum
   DOSSIER_FORMAT_ERROR_DECOMPRESS,
   DOSSIER_FORMAT_ERROR_TOO_LARGE,
   DOSSIER_FORMAT_ERROR_UNKNOWN_FORMAT,
+  DOSSIER_FORMAT_ERROR_UNSUPPORTED,      /* well formed, but a feature or algorithm Dossier refuses */
+  DOSSIER_FORMAT_ERROR_ENCODE,           /* what was asked for cannot be encoded */
+  DOSSIER_FORMAT_ERROR_EXPIRED,          /* a link or document past its expiry */
+  DOSSIER_FORMAT_ERROR_PASSCODE_REQUIRED,
+  DOSSIER_FORMAT_ERROR_NOT_FOUND,        /* a selected claim or a referenced file is not there */
 } DossierFormatError;
 
 GQuark dossier_format_error_quark (void);

@@ -61,3 +61,32 @@ dossier_inflate (gconstpointer        data,
     }
   return g_byte_array_free_to_bytes (out);
 }
+
+/* Compresses @data with DEFLATE in @mode's framing, at the best ratio. */
+GBytes *
+dossier_deflate (gconstpointer       data,
+                 gsize               length,
+                 DossierInflateMode  mode)
+{
+  z_stream stream = { 0 };
+  gsize bound;
+  guint8 *out;
+  int rc;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+  g_return_val_if_fail (length <= G_MAXUINT32 / 2, NULL);
+
+  if (deflateInit2 (&stream, Z_BEST_COMPRESSION, Z_DEFLATED, mode == DOSSIER_INFLATE_RAW ? -15 : 15, 8,
+                    Z_DEFAULT_STRATEGY) != Z_OK)
+    g_error ("zlib cannot start compression");
+  bound = deflateBound (&stream, (uLong) length);
+  out = g_malloc (bound);
+  stream.next_in = (Bytef *) data;
+  stream.avail_in = (uInt) length;
+  stream.next_out = out;
+  stream.avail_out = (uInt) bound;
+  rc = deflate (&stream, Z_FINISH);
+  g_assert (rc == Z_STREAM_END);
+  deflateEnd (&stream);
+  return g_bytes_new_take (out, stream.total_out);
+}

@@ -18,5 +18,8 @@ GBytes *dossier_inflate (gconstpointer        data,
                          DossierInflateMode   mode,
                          gsize                max_output,
                          GError             **error);
+GBytes *dossier_deflate (gconstpointer        data,
+                         gsize                length,
+                         DossierInflateMode   mode);
 
 G_END_DECLS

@@ -26,7 +26,7 @@ payload_object (DossierJws *jws,
 
   *root = NULL;
   if (!json_parser_load_from_data (parser, g_bytes_get_data (payload, NULL), (gssize) g_bytes_get_size (payload), NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+      json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return NULL;
   *root = json_node_ref (json_parser_get_root (parser));
   return json_node_get_object (*root);

@@ -47,6 +47,8 @@ typedef struct
 {
   DossierKeySource *keys;      /* may be NULL: no trusted keys at all */
   GDateTime        *at;        /* validation time; NULL skips all time checks */
+  const char       *audience;  /* what a presentation's key binding must name, or NULL */
+  const char       *nonce;     /* the nonce it must carry, or NULL */
 } DossierVerifyOptions;
 
 #define DOSSIER_TYPE_VERIFICATION (dossier_verification_get_type ())

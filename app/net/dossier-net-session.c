@@ -138,6 +138,13 @@ on_sent (GObject      *source,
       return;
     }
   status = soup_message_get_status (message);
+  if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
+    {
+      g_task_return_new_error (task, DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_UNAUTHORIZED,
+                               _("The server refused access (%u %s)"), status,
+                               soup_message_get_reason_phrase (message) ?: "");
+      return;
+    }
   if (status < 200 || status >= 300)
     {
       g_task_return_new_error (task, DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_HTTP,
@@ -155,26 +162,24 @@ on_sent (GObject      *source,
   read_next (g_steal_pointer (&task));
 }
 
-/* Fetches @uri and returns its body, refusing more than @max_size bytes:
- * the limit is checked against the announced length and while reading. */
-void
-dossier_net_session_get_bytes_async (DossierNetSession   *self,
-                                     const char          *uri,
-                                     gsize                max_size,
-                                     GCancellable        *cancellable,
-                                     GAsyncReadyCallback  callback,
-                                     gpointer             user_data)
+static void
+send_request (DossierNetSession   *self,
+              const char          *method,
+              const char          *uri,
+              const char          *json_body,
+              gsize                max_size,
+              GCancellable        *cancellable,
+              gpointer             source_tag,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GUri) parsed = NULL;
   g_autoptr(SoupMessage) message = NULL;
   Fetch *fetch;
 
-  g_return_if_fail (DOSSIER_IS_NET_SESSION (self));
-  g_return_if_fail (uri != NULL);
-
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, dossier_net_session_get_bytes_async);
+  g_task_set_source_tag (task, source_tag);
   fetch = g_new0 (Fetch, 1);
   fetch->max_size = max_size;
   fetch->body = g_byte_array_new ();
@@ -194,8 +199,50 @@ dossier_net_session_get_bytes_async (DossierNetSession   *self,
                                _("Dossier talks to services only over https, not “%s”"), uri);
       return;
     }
-  message = soup_message_new_from_uri (SOUP_METHOD_GET, parsed);
+  message = soup_message_new_from_uri (method, parsed);
+  if (json_body != NULL)
+    {
+      g_autoptr(GBytes) body = g_bytes_new (json_body, strlen (json_body));
+
+      soup_message_set_request_body_from_bytes (message, "application/json", body);
+    }
   soup_session_send_async (self->session, message, G_PRIORITY_DEFAULT, cancellable, on_sent, g_steal_pointer (&task));
+}
+
+/* Fetches @uri and returns its body, refusing more than @max_size bytes:
+ * the limit is checked against the announced length and while reading. */
+void
+dossier_net_session_get_bytes_async (DossierNetSession   *self,
+                                     const char          *uri,
+                                     gsize                max_size,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_return_if_fail (DOSSIER_IS_NET_SESSION (self));
+  g_return_if_fail (uri != NULL);
+
+  send_request (self, SOUP_METHOD_GET, uri, NULL, max_size, cancellable,
+                dossier_net_session_get_bytes_async, callback, user_data);
+}
+
+/* Posts the JSON text @json_body to @uri; the answer is read as by
+ * dossier_net_session_get_bytes_async() and finished with
+ * dossier_net_session_get_bytes_finish(). */
+void
+dossier_net_session_post_json_async (DossierNetSession   *self,
+                                     const char          *uri,
+                                     const char          *json_body,
+                                     gsize                max_size,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_return_if_fail (DOSSIER_IS_NET_SESSION (self));
+  g_return_if_fail (uri != NULL && json_body != NULL);
+
+  send_request (self, SOUP_METHOD_POST, uri, json_body, max_size, cancellable,
+                dossier_net_session_post_json_async, callback, user_data);
 }
 
 GBytes *

@@ -13,6 +13,7 @@ typedef enum
   DOSSIER_NET_ERROR_TOO_LARGE,   /* the answer is larger than the caller allows */
   DOSSIER_NET_ERROR_INVALID_URI,
   DOSSIER_NET_ERROR_NOT_HTTPS,
+  DOSSIER_NET_ERROR_UNAUTHORIZED, /* 401 or 403: a passcode or a grant is missing or wrong */
 } DossierNetError;
 
 GQuark dossier_net_error_quark (void);
@@ -27,6 +28,13 @@ void               dossier_net_session_set_allow_http   (DossierNetSession    *s
                                                          gboolean              allow);
 void               dossier_net_session_get_bytes_async  (DossierNetSession    *self,
                                                          const char           *uri,
+                                                         gsize                 max_size,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+void               dossier_net_session_post_json_async  (DossierNetSession    *self,
+                                                         const char           *uri,
+                                                         const char           *json_body,
                                                          gsize                 max_size,
                                                          GCancellable         *cancellable,
                                                          GAsyncReadyCallback   callback,

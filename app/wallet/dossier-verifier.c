@@ -71,8 +71,21 @@ dossier_verify_bytes (GBytes               *bytes,
                       DossierTrustRegistry *trust,
                       GDateTime            *at)
 {
+  return dossier_verify_presentation (bytes, name, trust, at, NULL, NULL);
+}
+
+/* As dossier_verify_bytes(), for a presentation that must be bound to
+ * @audience and @nonce (either may be NULL: not checked). */
+DossierVerification *
+dossier_verify_presentation (GBytes               *bytes,
+                             const char           *name,
+                             DossierTrustRegistry *trust,
+                             GDateTime            *at,
+                             const char           *audience,
+                             const char           *nonce)
+{
   DossierVerification *result = dossier_verification_new (name);
-  DossierVerifyOptions options = { trust != NULL ? DOSSIER_KEY_SOURCE (trust) : NULL, at };
+  DossierVerifyOptions options = { trust != NULL ? DOSSIER_KEY_SOURCE (trust) : NULL, at, audience, nonce };
   gsize length;
   const char *data = g_bytes_get_data (bytes, &length);
 

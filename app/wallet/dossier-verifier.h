@@ -13,5 +13,11 @@ DossierVerification *dossier_verify_bytes (GBytes               *bytes,
                                            const char           *name,
                                            DossierTrustRegistry *trust,
                                            GDateTime            *at);
+DossierVerification *dossier_verify_presentation (GBytes               *bytes,
+                                                  const char           *name,
+                                                  DossierTrustRegistry *trust,
+                                                  GDateTime            *at,
+                                                  const char           *audience,
+                                                  const char           *nonce);
 
 G_END_DECLS

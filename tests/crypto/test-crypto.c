@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "dossier-base64.h"
 #include "dossier-crypto-error.h"
+#include "dossier-jwe.h"
 #include "dossier-jwk.h"
 #include "dossier-jws.h"
 
@@ -269,6 +270,158 @@ test_thumbprint (void)
     }
 }
 
+static const guint8 jwe_key[32] = {
+  0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f,
+  0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f,
+};
+
+static GBytes *
+jwe_open (const char  *compact,
+          const guint8 *key,
+          gsize        key_length,
+          GError     **error)
+{
+  g_autoptr(DossierJwe) jwe = dossier_jwe_parse (compact, strlen (compact), error);
+
+  return jwe != NULL ? dossier_jwe_decrypt (jwe, key, key_length, error) : NULL;
+}
+
+/* Replaces part @index (0-4) of a compact JWE. */
+static char *
+jwe_replace_part (const char *compact,
+                  guint       index,
+                  const char *part)
+{
+  g_auto(GStrv) parts = g_strsplit (compact, ".", -1);
+
+  g_assert_cmpuint (g_strv_length (parts), ==, 5);
+  g_free (parts[index]);
+  parts[index] = g_strdup (part);
+  return g_strjoinv (".", parts);
+}
+
+static char *
+jwe_with_header (const char *compact,
+                 const char *header_json)
+{
+  g_autofree char *header = dossier_base64url_encode (header_json, strlen (header_json));
+
+  return jwe_replace_part (compact, 0, header);
+}
+
+static void
+test_jwe_round_trip (void)
+{
+  const char *text = "{\"resourceType\":\"Bundle\",\"note\":\"Sổ sức khỏe\"}";
+  g_autoptr(GError) error = NULL;
+  g_autofree char *compact = dossier_jwe_encrypt (text, strlen (text), jwe_key, sizeof jwe_key, "application/fhir+json", FALSE, &error);
+  g_autofree char *again = dossier_jwe_encrypt (text, strlen (text), jwe_key, sizeof jwe_key, NULL, FALSE, &error);
+  g_autoptr(DossierJwe) jwe = NULL;
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(GBytes) empty = NULL;
+  g_autofree char *nothing = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (compact, !=, again);   /* a fresh IV each time */
+  jwe = dossier_jwe_parse (compact, strlen (compact), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (dossier_jwe_get_content_type (jwe), ==, "application/fhir+json");
+  g_assert_false (dossier_jwe_is_deflated (jwe));
+  plain = dossier_jwe_decrypt (jwe, jwe_key, sizeof jwe_key, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (plain, NULL), g_bytes_get_size (plain), text, strlen (text));
+
+  nothing = dossier_jwe_encrypt ("", 0, jwe_key, sizeof jwe_key, NULL, FALSE, &error);
+  g_assert_no_error (error);
+  empty = jwe_open (nothing, jwe_key, sizeof jwe_key, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (empty), ==, 0);
+}
+
+static void
+test_jwe_refused (void)
+{
+  const char *text = "plaintext";
+  g_autofree char *compact = dossier_jwe_encrypt (text, strlen (text), jwe_key, sizeof jwe_key, NULL, FALSE, NULL);
+  g_auto(GStrv) parts = g_strsplit (compact, ".", -1);
+  guint8 wrong_key[32];
+  g_autofree char *short_tag = g_strndup (parts[4], strlen (parts[4]) - 2);
+  g_autofree char *other_iv = dossier_base64url_encode ("\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c", 12);
+  g_autofree char *long_iv = dossier_base64url_encode ("\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10", 16);
+  g_autofree char *flipped = g_strdup (parts[3]);
+  struct { char *compact; int code; } cases[] = {
+    { jwe_replace_part (compact, 4, short_tag), DOSSIER_CRYPTO_ERROR_MALFORMED },
+    { jwe_replace_part (compact, 4, ""), DOSSIER_CRYPTO_ERROR_MALFORMED },
+    { jwe_replace_part (compact, 2, long_iv), DOSSIER_CRYPTO_ERROR_MALFORMED },
+    { jwe_replace_part (compact, 2, other_iv), DOSSIER_CRYPTO_ERROR_DECRYPT },
+    { jwe_replace_part (compact, 1, "AAAA"), DOSSIER_CRYPTO_ERROR_MALFORMED },
+    { jwe_replace_part (compact, 3, (flipped[0] = flipped[0] == 'A' ? 'B' : 'A', flipped)), DOSSIER_CRYPTO_ERROR_DECRYPT },
+    { jwe_with_header (compact, "{\"alg\":\"dir\",\"enc\":\"A256GCM\",\"cty\":\"x\"}"), DOSSIER_CRYPTO_ERROR_DECRYPT },
+    { jwe_with_header (compact, "{\"alg\":\"RSA-OAEP\",\"enc\":\"A256GCM\"}"), DOSSIER_CRYPTO_ERROR_UNSUPPORTED },
+    { jwe_with_header (compact, "{\"alg\":\"dir\",\"enc\":\"A128GCM\"}"), DOSSIER_CRYPTO_ERROR_UNSUPPORTED },
+    { jwe_with_header (compact, "{\"alg\":\"dir\",\"enc\":\"A256CBC-HS512\"}"), DOSSIER_CRYPTO_ERROR_UNSUPPORTED },
+    { jwe_with_header (compact, "{\"alg\":\"dir\",\"enc\":\"A256GCM\",\"zip\":\"GZ\"}"), DOSSIER_CRYPTO_ERROR_UNSUPPORTED },
+    { jwe_with_header (compact, "{\"alg\":\"dir\",\"enc\":\"A256GCM\",\"crit\":[\"exp\"],\"exp\":1}"), DOSSIER_CRYPTO_ERROR_UNSUPPORTED },
+    { jwe_with_header (compact, "{\"alg\":\"none\"}"), DOSSIER_CRYPTO_ERROR_UNSUPPORTED },
+    { jwe_with_header (compact, "[1]"), DOSSIER_CRYPTO_ERROR_MALFORMED },
+    { g_strconcat (compact, ".", NULL), DOSSIER_CRYPTO_ERROR_MALFORMED },
+    { g_strndup (compact, (gsize) (strrchr (compact, '.') - compact)), DOSSIER_CRYPTO_ERROR_MALFORMED },
+    { g_strdup (""), DOSSIER_CRYPTO_ERROR_MALFORMED },
+    { g_strdup ("...."), DOSSIER_CRYPTO_ERROR_MALFORMED },
+  };
+
+  memcpy (wrong_key, jwe_key, sizeof wrong_key);
+  wrong_key[31] ^= 0x80;
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) plain = jwe_open (compact, wrong_key, sizeof wrong_key, &error);
+
+    g_assert_error (error, DOSSIER_CRYPTO_ERROR, DOSSIER_CRYPTO_ERROR_DECRYPT);
+    g_assert_null (plain);
+  }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) plain = jwe_open (compact, jwe_key, 16, &error);
+
+    g_assert_error (error, DOSSIER_CRYPTO_ERROR, DOSSIER_CRYPTO_ERROR_KEY);
+    g_assert_null (plain);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) plain = jwe_open (cases[i].compact, jwe_key, sizeof jwe_key, &error);
+
+      if (error == NULL || error->code != cases[i].code)
+        g_test_message ("case %u: %s", i, error != NULL ? error->message : "accepted");
+      g_assert_error (error, DOSSIER_CRYPTO_ERROR, cases[i].code);
+      g_assert_null (plain);
+      g_free (cases[i].compact);
+    }
+}
+
+/* A third party's JWE: the SMART Health Link example of the IPS
+ * implementation guide, whose key is in its link, decrypts to exactly the
+ * bundle it was made from. */
+static void
+test_jwe_known_answer (void)
+{
+  g_autofree char *dir = g_build_filename (g_getenv ("DOSSIER_VECTORS"), "shc-spec", "shl", NULL);
+  g_autofree char *enc_path = g_build_filename (dir, "IPS_IG-bundle-01-enc.txt", NULL);
+  g_autofree char *json_path = g_build_filename (dir, "IPS_IG-bundle-01.json", NULL);
+  g_autofree char *compact = NULL, *expected = NULL;
+  g_autoptr(GBytes) key = dossier_base64url_decode ("rxTgYlOaKJPFtcEd0qcceN8wEU4p94SqAwIWQe6uX7Q", -1, NULL);
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize expected_length;
+
+  g_assert_true (g_file_get_contents (enc_path, &compact, NULL, NULL));
+  g_assert_true (g_file_get_contents (json_path, &expected, &expected_length, NULL));
+  g_strstrip (compact);
+  plain = jwe_open (compact, g_bytes_get_data (key, NULL), g_bytes_get_size (key), &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (plain, NULL), g_bytes_get_size (plain), expected, expected_length);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -279,5 +432,8 @@ main (int    argc,
   g_test_add_func ("/crypto/jws-refused", test_jws_refused);
   g_test_add_func ("/crypto/jwk-refused", test_jwk_refused);
   g_test_add_func ("/crypto/thumbprint", test_thumbprint);
+  g_test_add_func ("/crypto/jwe-round-trip", test_jwe_round_trip);
+  g_test_add_func ("/crypto/jwe-refused", test_jwe_refused);
+  g_test_add_func ("/crypto/jwe-known-answer", test_jwe_known_answer);
   return g_test_run ();
 }

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "dossier-base64.h"
+#include "dossier-format-error.h"
+#include "dossier-json.h"
 #include "dossier-sd-jwt.h"
 
+#include <openssl/ec.h>
+#include <openssl/evp.h>
 #include <string.h>
 
 /* A key source holding one key: the issuer key of the SD-JWT drafts. */
@@ -157,6 +161,221 @@ test_mutations (void)
     }
 }
 
+static TestKeys *
+keys_for (EVP_PKEY *pkey)
+{
+  g_autoptr(JsonObject) json = dossier_jwk_public_json_for_pkey (pkey, NULL);
+  TestKeys *self = g_object_new (TEST_TYPE_KEYS, NULL);
+
+  self->keys = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (self->keys, dossier_jwk_new_from_json (json, NULL));
+  g_assert_nonnull (g_ptr_array_index (self->keys, 0));
+  return self;
+}
+
+static JsonObject *
+parse_object (const char *text)
+{
+  g_autoptr(JsonNode) node = dossier_json_parse (text, strlen (text));
+
+  g_assert_true (node != NULL && JSON_NODE_HOLDS_OBJECT (node));
+  return json_object_ref (json_node_get_object (node));
+}
+
+static DossierVerification *
+verify_with (const char *text,
+             TestKeys   *keys,
+             const char *audience,
+             const char *nonce)
+{
+  DossierVerification *result = dossier_verification_new ("test");
+  DossierVerifyOptions options = { DOSSIER_KEY_SOURCE (keys), NULL, audience, nonce };
+
+  dossier_sd_jwt_verify (text, strlen (text), &options, result);
+  return result;
+}
+
+static guint
+count_parts (const char *text)
+{
+  guint n = 0;
+
+  for (const char *p = text; *p != '\0'; p++)
+    n += *p == '~';
+  return n;
+}
+
+/* Issue with nested and array disclosures and decoys, present a subset
+ * with key binding, and check what the verifier sees. */
+static void
+test_issue_present (void)
+{
+  EVP_PKEY *issuer = EVP_EC_gen ("P-256");
+  EVP_PKEY *holder = EVP_PKEY_Q_keygen (NULL, NULL, "ED25519");
+  g_autoptr(TestKeys) keys = keys_for (issuer);
+  g_autoptr(JsonObject) holder_jwk = dossier_jwk_public_json_for_pkey (holder, NULL);
+  g_autoptr(JsonObject) claims = parse_object (
+    "{\"iss\":\"https://registrar.example\",\"vct\":\"https://example.edu/diploma\",\"iat\":1700000000,"
+    "\"given_name\":\"An\",\"family_name\":\"Nguyễn\",\"degree\":{\"name\":\"Cử nhân\",\"field\":\"Toán\"},"
+    "\"languages\":[\"vi\",\"en\",\"fr\"],\"grade\":8.5}");
+  const char * const disclosable[] = {
+    "/given_name", "/family_name", "/degree", "/degree/field", "/languages/1", "/languages/2", "/grade", NULL
+  };
+  DossierSdJwtIssueOptions options = { "ES256", issuer, "k1", disclosable, 3, holder_jwk };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *issued = dossier_sd_jwt_issue (claims, &options, &error);
+  g_autofree char *presented = NULL;
+  g_autoptr(DossierVerification) all = NULL;
+  g_autoptr(DossierVerification) some = NULL;
+  JsonObject *fields;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_parts (issued), ==, 8);
+  {
+    /* 4 digests and 3 decoys at the top, 1 and 3 in "degree", 2 of 3 list elements concealed */
+    g_autofree char *jwt = g_strndup (issued, (gsize) (strchr (issued, '~') - issued));
+    g_auto(GStrv) parts = g_strsplit (jwt, ".", -1);
+    g_autoptr(GBytes) payload = dossier_base64url_decode (parts[1], -1, NULL);
+    g_autoptr(JsonNode) root = dossier_json_parse (g_bytes_get_data (payload, NULL), g_bytes_get_size (payload));
+    JsonObject *top = json_node_get_object (root);
+    JsonArray *languages = dossier_json_get_array (top, "languages");
+
+    g_assert_cmpuint (json_array_get_length (dossier_json_get_array (top, "_sd")), ==, 7);
+    g_assert_false (json_object_has_member (top, "given_name"));
+    g_assert_false (json_object_has_member (top, "degree"));
+    g_assert_cmpstr (dossier_json_get_string (top, "_sd_alg"), ==, "sha-256");
+    g_assert_nonnull (dossier_json_get_object (dossier_json_get_object (top, "cnf"), "jwk"));
+    g_assert_cmpuint (json_array_get_length (languages), ==, 3);
+    g_assert_cmpstr (json_array_get_string_element (languages, 0), ==, "vi");
+    g_assert_nonnull (dossier_json_get_string (json_array_get_object_element (languages, 1), "..."));
+  }
+  all = verify_with (issued, keys, NULL, NULL);
+  g_assert_null (dossier_verification_get_first_failure (all));
+  fields = dossier_record_get_fields (g_ptr_array_index (dossier_verification_get_records (all), 0));
+  g_assert_cmpstr (dossier_json_get_string (dossier_json_get_object (fields, "degree"), "field"), ==, "Toán");
+  g_assert_cmpuint (json_array_get_length (dossier_json_get_array (fields, "languages")), ==, 3);
+
+  /* "/degree/field" brings "/degree" along; "/languages/2" shows only that element */
+  presented = dossier_sd_jwt_present (issued, (const char * const[]) { "/degree/field", "/languages/2", NULL },
+                                      "https://verifier.example", "n-0S6_WzA2Mj", 1700000100, "EdDSA", holder, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_parts (presented), ==, 4);
+  some = verify_with (presented, keys, "https://verifier.example", "n-0S6_WzA2Mj");
+  g_assert_null (dossier_verification_get_first_failure (some));
+  fields = dossier_record_get_fields (g_ptr_array_index (dossier_verification_get_records (some), 0));
+  g_assert_false (json_object_has_member (fields, "given_name"));
+  g_assert_cmpstr (dossier_json_get_string (dossier_json_get_object (fields, "degree"), "field"), ==, "Toán");
+  g_assert_cmpstr (dossier_json_get_string (dossier_json_get_object (fields, "degree"), "name"), ==, "Cử nhân");
+  g_assert_cmpuint (json_array_get_length (dossier_json_get_array (fields, "languages")), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (dossier_json_get_array (fields, "languages"), 1), ==, "fr");
+
+  {
+    g_autoptr(DossierVerification) other = verify_with (presented, keys, "https://other.example", "n-0S6_WzA2Mj");
+    g_autoptr(DossierVerification) replayed = verify_with (presented, keys, "https://verifier.example", "other");
+    g_autoptr(DossierVerification) unbound = verify_with (issued, keys, "https://verifier.example", NULL);
+    g_autofree char *dropped = g_strdup (presented);
+    g_autoptr(DossierVerification) shortened = NULL;
+
+    g_assert_cmpstr (dossier_verification_get_first_failure (other), ==, "key-binding");
+    g_assert_cmpstr (dossier_verification_get_first_failure (replayed), ==, "key-binding");
+    g_assert_cmpstr (dossier_verification_get_first_failure (unbound), ==, "key-binding");
+    {
+      /* a key binding made after the time of checking */
+      g_autoptr(DossierVerification) early = dossier_verification_new ("test");
+      g_autoptr(GDateTime) before = g_date_time_new_from_unix_utc (1700000000);
+      DossierVerifyOptions at_options = { DOSSIER_KEY_SOURCE (keys), before, "https://verifier.example", "n-0S6_WzA2Mj" };
+
+      dossier_sd_jwt_verify (presented, strlen (presented), &at_options, early);
+      g_assert_cmpstr (dossier_verification_get_first_failure (early), ==, "key-binding");
+    }
+    /* drop the last disclosure (the parent "degree"): the nested one it
+     * held dangles, and sd_hash no longer covers the presentation */
+    {
+      char *kb = strrchr (dropped, '~');
+      char *before = kb - 1;
+
+      while (*before != '~')
+        before--;
+      memmove (before + 1, kb + 1, strlen (kb + 1) + 1);
+    }
+    shortened = verify_with (dropped, keys, "https://verifier.example", "n-0S6_WzA2Mj");
+    g_assert_cmpstr (dossier_verification_get_first_failure (shortened), ==, "disclosure");
+  }
+
+  EVP_PKEY_free (issuer);
+  EVP_PKEY_free (holder);
+}
+
+static void
+test_issue_refusals (void)
+{
+  EVP_PKEY *issuer = EVP_EC_gen ("P-256");
+  g_autoptr(JsonObject) claims = parse_object ("{\"iss\":\"https://registrar.example\",\"name\":\"An\"}");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *missing = NULL, *visible = NULL, *issued = NULL, *presented = NULL;
+  DossierSdJwtIssueOptions options = { "ES256", issuer, NULL, (const char * const[]) { "/nickname", NULL }, 0, NULL };
+
+  missing = dossier_sd_jwt_issue (claims, &options, &error);
+  g_assert_error (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_NOT_FOUND);
+  g_assert_null (missing);
+  g_clear_error (&error);
+
+  options.disclosable = (const char * const[]) { "/iss", NULL };
+  visible = dossier_sd_jwt_issue (claims, &options, &error);
+  g_assert_error (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_UNSUPPORTED);
+  g_assert_null (visible);
+  g_clear_error (&error);
+
+  options.disclosable = (const char * const[]) { "/name", NULL };
+  issued = dossier_sd_jwt_issue (claims, &options, &error);
+  g_assert_no_error (error);
+  presented = dossier_sd_jwt_present (issued, (const char * const[]) { "/age", NULL }, NULL, NULL, 0, NULL, NULL, &error);
+  g_assert_error (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_NOT_FOUND);
+  g_assert_null (presented);
+  EVP_PKEY_free (issuer);
+}
+
+static char *
+digest_of (const char *text)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize length = sizeof digest;
+
+  g_checksum_update (checksum, (const guchar *) text, -1);
+  g_checksum_get_digest (checksum, digest, &length);
+  return dossier_base64url_encode (digest, length);
+}
+
+/* A credential whose every disclosure is referenced twice, 30 levels
+ * deep: choosing from it must take linear time, not 2^30 steps. */
+static void
+test_present_repeated (void)
+{
+  g_autoptr(GString) tail = g_string_new ("");
+  g_autofree char *inner = g_strdup ("\"leaf\"");
+  g_autofree char *payload = NULL, *payload_b64 = NULL, *issued = NULL, *presented = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint level = 0; level < 30; level++)
+    {
+      g_autofree char *json = g_strdup_printf ("[\"c2FsdA\",\"n\",%s]", inner);
+      g_autofree char *encoded = dossier_base64url_encode (json, strlen (json));
+      g_autofree char *digest = digest_of (encoded);
+
+      g_string_prepend_c (tail, '~');
+      g_string_prepend (tail, encoded);
+      g_free (inner);
+      inner = g_strdup_printf ("{\"_sd\":[\"%s\",\"%s\"]}", digest, digest);
+    }
+  payload = g_strdup_printf ("{\"iss\":\"https://x.example\",\"a\":%s}", inner);
+  payload_b64 = dossier_base64url_encode (payload, strlen (payload));
+  issued = g_strdup_printf ("eyJhbGciOiJFUzI1NiJ9.%s.AAAA~%s", payload_b64, tail->str);
+  presented = dossier_sd_jwt_present (issued, (const char * const[]) { "/a/n", NULL }, NULL, NULL, 0, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (presented);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -164,5 +383,8 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/sd-jwt/tampering", test_tampering);
   g_test_add_func ("/sd-jwt/mutations", test_mutations);
+  g_test_add_func ("/sd-jwt/issue-present", test_issue_present);
+  g_test_add_func ("/sd-jwt/issue-refusals", test_issue_refusals);
+  g_test_add_func ("/sd-jwt/present-repeated", test_present_repeated);
   return g_test_run ();
 }

@@ -31,7 +31,14 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   else if (g_strcmp0 (format, "hcert") == 0)
     dossier_hcert_verify ((const char *) data, size, &options, result);
   else if (g_strcmp0 (format, "sd-jwt") == 0)
-    dossier_sd_jwt_verify ((const char *) data, size, &options, result);
+    {
+      /* and the holder's side: choosing disclosures from an issued SD-JWT */
+      static const char * const chosen[] = { "/given_name", "/address/street_address", "/nationalities/1", NULL };
+      g_autofree char *text = g_strndup ((const char *) data, size);
+
+      g_free (dossier_sd_jwt_present (text, chosen, NULL, NULL, 0, NULL, NULL, NULL));
+      dossier_sd_jwt_verify ((const char *) data, size, &options, result);
+    }
   else
     {
       g_autoptr(GBytes) bytes = g_bytes_new (data, size);

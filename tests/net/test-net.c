@@ -45,6 +45,17 @@ handle (SoupServer        *server,
         soup_message_body_append (response, SOUP_MEMORY_TAKE, g_strnfill (4096, 'y'), 4096);
       soup_message_body_complete (response);
     }
+  else if (g_str_equal (path, "/echo") && g_strcmp0 (soup_server_message_get_method (message), "POST") == 0)
+    {
+      g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (message));
+      const char *type = soup_message_headers_get_content_type (soup_server_message_get_request_headers (message), NULL);
+
+      soup_server_message_set_status (message, g_strcmp0 (type, "application/json") == 0 ? 200 : 415, NULL);
+      soup_server_message_set_response (message, "application/json", SOUP_MEMORY_COPY,
+                                        g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+    }
+  else if (g_str_equal (path, "/private"))
+    soup_server_message_set_status (message, 401, NULL);
   else
     soup_server_message_set_status (message, 404, NULL);
 }
@@ -150,6 +161,33 @@ test_errors (Fixture       *f,
   g_assert_error (error, DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_INVALID_URI);
 }
 
+static void
+test_post (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autofree char *echo = g_strconcat (f->base, "echo", NULL);
+  g_autofree char *private = g_strconcat (f->base, "private", NULL);
+  const char *body = "{\"recipient\":\"Bác sĩ\"}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GBytes) refused = NULL;
+
+  dossier_net_session_post_json_async (f->net, echo, body, 1024, NULL, store_result, f);
+  while (f->result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  answer = dossier_net_session_get_bytes_finish (f->net, f->result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), body, strlen (body));
+
+  g_clear_object (&f->result);
+  dossier_net_session_post_json_async (f->net, private, body, 1024, NULL, store_result, f);
+  while (f->result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  refused = dossier_net_session_get_bytes_finish (f->net, f->result, &error);
+  g_assert_error (error, DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_UNAUTHORIZED);
+  g_assert_null (refused);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -157,5 +195,6 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/net/fetch", Fixture, NULL, fixture_set_up, test_fetch, fixture_tear_down);
   g_test_add ("/net/errors", Fixture, NULL, fixture_set_up, test_errors, fixture_tear_down);
+  g_test_add ("/net/post", Fixture, NULL, fixture_set_up, test_post, fixture_tear_down);
   return g_test_run ();
 }

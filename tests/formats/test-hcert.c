@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "dossier-cbor.h"
+#include "dossier-cose.h"
+#include "dossier-format-error.h"
+#include "dossier-hcert.h"
+#include "dossier-inflate.h"
+#include "dossier-json.h"
+
+#include <openssl/ec.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+#include <string.h>
+
+/* A key source holding trusted signer certificates. */
+#define TEST_TYPE_CERTIFICATES (test_certificates_get_type ())
+G_DECLARE_FINAL_TYPE (TestCertificates, test_certificates, TEST, CERTIFICATES, GObject)
+
+struct _TestCertificates
+{
+  GObject    parent_instance;
+  GPtrArray *certificates;
+};
+
+static GPtrArray *
+find_keys (DossierKeySource *source,
+           const char       *issuer,
+           const char       *kid)
+{
+  return g_ptr_array_new ();
+}
+
+static GPtrArray *
+find_certificates (DossierKeySource *source,
+                   GBytes           *kid)
+{
+  GPtrArray *all = TEST_CERTIFICATES (source)->certificates;
+  GPtrArray *found = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < all->len; i++)
+    if (kid == NULL || g_bytes_equal (kid, dossier_certificate_get_kid (g_ptr_array_index (all, i))))
+      g_ptr_array_add (found, g_object_ref (g_ptr_array_index (all, i)));
+  return found;
+}
+
+static void
+test_certificates_iface_init (DossierKeySourceInterface *iface)
+{
+  iface->find_keys = find_keys;
+  iface->find_certificates = find_certificates;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestCertificates, test_certificates, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (DOSSIER_TYPE_KEY_SOURCE, test_certificates_iface_init))
+
+static void
+test_certificates_finalize (GObject *object)
+{
+  g_ptr_array_unref (TEST_CERTIFICATES (object)->certificates);
+  G_OBJECT_CLASS (test_certificates_parent_class)->finalize (object);
+}
+
+static void
+test_certificates_class_init (TestCertificatesClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = test_certificates_finalize;
+}
+
+static void
+test_certificates_init (TestCertificates *self)
+{
+  self->certificates = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+static DossierCertificate *
+self_signed (EVP_PKEY *pkey)
+{
+  X509 *x509 = X509_new ();
+  BIO *bio = BIO_new (BIO_s_mem ());
+  char *data = NULL;
+  long length;
+  g_autoptr(GPtrArray) parsed = NULL;
+
+  X509_set_version (x509, 2);
+  ASN1_INTEGER_set (X509_get_serialNumber (x509), 7);
+  X509_gmtime_adj (X509_getm_notBefore (x509), -86400);
+  X509_gmtime_adj (X509_getm_notAfter (x509), 86400);
+  X509_set_pubkey (x509, pkey);
+  X509_NAME_add_entry_by_txt (X509_get_subject_name (x509), "CN", MBSTRING_UTF8, (const guchar *) "Test DSC", -1, -1, 0);
+  X509_set_issuer_name (x509, X509_get_subject_name (x509));
+  g_assert_cmpint (X509_sign (x509, pkey, EVP_sha256 ()), >, 0);
+  PEM_write_bio_X509 (bio, x509);
+  length = BIO_get_mem_data (bio, &data);
+  parsed = dossier_certificate_parse_pem (data, (gsize) length, NULL);
+  BIO_free (bio);
+  X509_free (x509);
+  g_assert_nonnull (parsed);
+  g_assert_cmpuint (parsed->len, ==, 1);
+  return g_object_ref (g_ptr_array_index (parsed, 0));
+}
+
+static JsonObject *
+vaccination (void)
+{
+  const char *text =
+    "{\"ver\":\"1.3.0\",\"nam\":{\"fn\":\"Phạm\",\"fnt\":\"PHAM\",\"gn\":\"Thu\",\"gnt\":\"THU\"},\"dob\":\"1979-11-30\","
+    "\"v\":[{\"tg\":\"840539006\",\"vp\":\"1119349007\",\"mp\":\"EU/1/20/1528\",\"ma\":\"ORG-100030215\",\"dn\":1,"
+    "\"sd\":2,\"dt\":\"2021-05-02\",\"co\":\"VN\",\"is\":\"Bộ Y tế\",\"ci\":\"URN:UVCI:01:VN:TEST#1\"}]}";
+  g_autoptr(JsonNode) node = dossier_json_parse (text, strlen (text));
+
+  return json_object_ref (json_node_get_object (node));
+}
+
+static char *
+first_failure (const char       *text,
+               TestCertificates *trust)
+{
+  g_autoptr(DossierVerification) result = dossier_verification_new ("test");
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  DossierVerifyOptions options = { DOSSIER_KEY_SOURCE (trust), now, NULL, NULL };
+
+  dossier_hcert_verify (text, strlen (text), &options, result);
+  return g_strdup (dossier_verification_get_first_failure (result));
+}
+
+static void
+round_trip (gint64    alg,
+            EVP_PKEY *pkey)
+{
+  g_autoptr(TestCertificates) trust = g_object_new (TEST_TYPE_CERTIFICATES, NULL);
+  g_autoptr(TestCertificates) others = g_object_new (TEST_TYPE_CERTIFICATES, NULL);
+  g_autoptr(DossierCertificate) dsc = self_signed (pkey);
+  g_autoptr(JsonObject) dcc = vaccination ();
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autofree char *hcert = dossier_hcert_encode (dcc, "VN", now - 10, now + 3600, alg, pkey,
+                                                 dossier_certificate_get_kid (dsc), &error);
+  g_autofree char *ok = NULL, *untrusted = NULL, *expired_failure = NULL;
+  g_autofree char *expired = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (hcert, "HC1:"));
+  g_ptr_array_add (trust->certificates, g_object_ref (dsc));
+  ok = first_failure (hcert, trust);
+  g_assert_null (ok);
+  untrusted = first_failure (hcert, others);
+  g_assert_cmpstr (untrusted, ==, "key");
+
+  expired = dossier_hcert_encode (dcc, "VN", now - 7200, now - 3600, alg, pkey, dossier_certificate_get_kid (dsc), &error);
+  g_assert_no_error (error);
+  expired_failure = first_failure (expired, trust);
+  g_assert_cmpstr (expired_failure, ==, "expired");
+
+  /* change one byte of the COSE message (payload or signature) and
+   * encode it again: the signature must no longer match */
+  {
+    g_autoptr(GBytes) packed = dossier_base45_decode (hcert + 4, strlen (hcert) - 4, NULL);
+    g_autoptr(GBytes) cose = dossier_inflate (g_bytes_get_data (packed, NULL), g_bytes_get_size (packed),
+                                              DOSSIER_INFLATE_ZLIB, 1 << 20, NULL);
+    gsize size = g_bytes_get_size (cose);
+    g_autofree guint8 *changed = g_memdup2 (g_bytes_get_data (cose, NULL), size);
+    g_autofree char *verdict = NULL;
+    g_autofree char *encoded = NULL, *forged = NULL;
+    g_autoptr(GString) copy = NULL;
+
+    changed[size - 5] ^= 0x01;
+    {
+      /* stored (uncompressed) zlib: 0x78 0x01, one final stored block, Adler-32 */
+      guint32 a = 1, b = 0;
+
+      copy = g_string_new_len ("\x78\x01\x01", 3);
+      g_string_append_c (copy, (char) (size & 0xff));
+      g_string_append_c (copy, (char) (size >> 8));
+      g_string_append_c (copy, (char) (~size & 0xff));
+      g_string_append_c (copy, (char) ((~size >> 8) & 0xff));
+      g_string_append_len (copy, (const char *) changed, (gssize) size);
+      for (gsize i = 0; i < size; i++)
+        {
+          a = (a + changed[i]) % 65521;
+          b = (b + a) % 65521;
+        }
+      for (int shift = 24; shift >= 0; shift -= 8)
+        g_string_append_c (copy, (char) ((((b << 16) | a) >> shift) & 0xff));
+    }
+    encoded = dossier_base45_encode (copy->str, copy->len);
+    forged = g_strconcat ("HC1:", encoded, NULL);
+    verdict = first_failure (forged, trust);
+    g_assert_cmpstr (verdict, ==, "signature");
+  }
+}
+
+static void
+test_es256 (void)
+{
+  EVP_PKEY *pkey = EVP_EC_gen ("P-256");
+
+  round_trip (DOSSIER_COSE_ALG_ES256, pkey);
+  EVP_PKEY_free (pkey);
+}
+
+static void
+test_ps256 (void)
+{
+  EVP_PKEY *pkey = EVP_RSA_gen (2048);
+
+  round_trip (DOSSIER_COSE_ALG_PS256, pkey);
+  EVP_PKEY_free (pkey);
+}
+
+static void
+test_refusals (void)
+{
+  EVP_PKEY *p384 = EVP_EC_gen ("P-384");
+  g_autoptr(GBytes) payload = g_bytes_new_static ("\xa0", 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) none = dossier_cose_sign1 (-8, p384, NULL, payload, &error);
+
+  g_assert_error (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_UNSUPPORTED);
+  g_assert_null (none);
+  g_clear_error (&error);
+  /* ES256 is P-256 only */
+  none = dossier_cose_sign1 (DOSSIER_COSE_ALG_ES256, p384, NULL, payload, &error);
+  g_assert_nonnull (error);
+  g_assert_null (none);
+  EVP_PKEY_free (p384);
+}
+
+/* RFC 9285, section 4.3, and the edges of the groups. */
+static void
+test_base45 (void)
+{
+  static const struct { const char *plain; const char *encoded; } examples[] = {
+    { "AB", "BB8" }, { "Hello!!", "%69 VD92EX0" }, { "base-45", "UJCLQE7W581" }, { "ietf!", "QED8WEX0" },
+    { "", "" }, { "\xff\xff", "FGW" }, { "\xff", "U5" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (examples); i++)
+    {
+      gsize length = strlen (examples[i].plain);
+      g_autofree char *encoded = dossier_base45_encode (examples[i].plain, length);
+      g_autoptr(GBytes) decoded = dossier_base45_decode (encoded, strlen (encoded), NULL);
+
+      g_assert_cmpstr (encoded, ==, examples[i].encoded);
+      g_assert_nonnull (decoded);
+      g_assert_cmpmem (g_bytes_get_data (decoded, NULL), g_bytes_get_size (decoded), examples[i].plain, length);
+    }
+}
+
+/* JSON to CBOR and back, with integers in their shortest encoding. */
+static void
+test_cbor (void)
+{
+  const char *text = "{\"a\":[-1,-25,-300,23,24,255,256,65536,5000000000,-5000000000],\"b\":{\"c\":true,\"d\":null,\"e\":1.5},"
+                     "\"f\":\"Nguyễn\"}";
+  g_autoptr(JsonNode) node = dossier_json_parse (text, strlen (text));
+  cbor_item_t *item = dossier_cbor_from_json (node, 0);
+  cbor_item_t *small = dossier_cbor_build_int (-7);
+  g_autoptr(JsonNode) back = NULL;
+  guint8 *buffer = NULL;
+  size_t size = 0;
+  gsize length;
+
+  g_assert_nonnull (item);
+  back = dossier_cbor_to_json (item, 0);
+  g_assert_true (json_node_equal (back, node));
+  length = cbor_serialize_alloc (small, &buffer, &size);
+  g_assert_cmpmem (buffer, length, "\x26", 1);
+  free (buffer);
+  cbor_decref (&small);
+  cbor_decref (&item);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/hcert/base45", test_base45);
+  g_test_add_func ("/hcert/cbor", test_cbor);
+  g_test_add_func ("/hcert/es256", test_es256);
+  g_test_add_func ("/hcert/ps256", test_ps256);
+  g_test_add_func ("/hcert/refusals", test_refusals);
+  return g_test_run ();
+}
