@@ -46,13 +46,13 @@ WORDS = {
         'no_results': 'No Results Found', 'vault_created': 'Vault created',
     },
     'vi': {
-        'welcome': 'Chào mừng đến với Dossier', 'new': 'Cụm mật khẩu mới', 'repeat': 'Nhập lại cụm mật khẩu',
-        'create': 'Tạo kho', 'lock': 'Khóa kho', 'unlock_page': 'Mở khóa kho của bạn',
-        'passphrase': 'Cụm mật khẩu', 'unlock': 'Mở khóa', 'wrong': 'Sai cụm mật khẩu', 'unlocked': 'Đã mở khóa kho',
+        'welcome': 'Chào mừng bạn đến với Dossier', 'new': 'Cụm mật khẩu mới', 'repeat': 'Nhập lại cụm mật khẩu',
+        'create': 'Tạo kho hồ sơ', 'lock': 'Khóa kho hồ sơ', 'unlock_page': 'Mở khóa kho hồ sơ của bạn',
+        'passphrase': 'Cụm mật khẩu', 'unlock': 'Mở khóa', 'wrong': 'Sai cụm mật khẩu', 'unlocked': 'Đã mở khóa kho hồ sơ',
         'no_learning': 'Chưa có hồ sơ học tập', 'learning': 'Học tập', 'health': 'Sức khỏe',
         'verify': 'Kiểm tra', 'activity': 'Hoạt động', 'search': 'Tìm kiếm', 'search_records': 'Tìm hồ sơ',
         'record_menu': 'Trình đơn hồ sơ', 'delete': 'Xóa', 'undo': 'Hoàn tác', 'authentic': 'Xác thực',
-        'no_results': 'Không tìm thấy kết quả', 'vault_created': 'Đã tạo kho',
+        'no_results': 'Không tìm thấy kết quả', 'vault_created': 'Đã tạo kho hồ sơ',
     },
 }[args.language]
 
