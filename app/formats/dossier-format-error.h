@@ -13,6 +13,10 @@ typedef enum
   DOSSIER_FORMAT_ERROR_DECOMPRESS,
   DOSSIER_FORMAT_ERROR_TOO_LARGE,
   DOSSIER_FORMAT_ERROR_UNKNOWN_FORMAT,
+  DOSSIER_FORMAT_ERROR_UNAVAILABLE,     /* a document that cannot be had here, offline or unreachable */
+  DOSSIER_FORMAT_ERROR_UNSUPPORTED,     /* well-formed but of a kind Dossier does not handle */
+  DOSSIER_FORMAT_ERROR_MISMATCH,        /* parts that must agree do not (key and issuer, list and entry) */
+  DOSSIER_FORMAT_ERROR_OUT_OF_RANGE,    /* an index past the end of a list */
 } DossierFormatError;
 
 GQuark dossier_format_error_quark (void);
