@@ -87,7 +87,7 @@ dossier_cli_command_verify (Cli   *cli,
   g_autofree char *nonce = NULL;
   gboolean no_time_check = FALSE, offline = FALSE, as_json = FALSE;
   GOptionEntry entries[] = {
-    { "trust", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &trust, N_("Trust the keys in PATH (a JWK or JWKS file, or a folder of them) for this run"), N_("PATH") },
+    { "trust", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &trust, N_("Trust the keys in PATH for this run: a JWK or JWKS file, PEM certificates, a DID document, a Multikey, a status list, or a folder of them"), N_("PATH") },
     { "at", 0, 0, G_OPTION_ARG_STRING, &at_text, N_("Check validity as of this RFC 3339 time instead of now"), N_("TIME") },
     { "no-time-check", 0, 0, G_OPTION_ARG_NONE, &no_time_check, N_("Check signatures and trust but no validity period"), NULL },
     { "aud", 0, 0, G_OPTION_ARG_STRING, &aud, N_("The audience a presentation’s key binding must name"), N_("A") },
@@ -120,6 +120,13 @@ dossier_cli_command_verify (Cli   *cli,
           g_printerr ("dossier-cli: --trust %s: %s\n", trust[i], error->message);
           return DOSSIER_CLI_EXIT_USAGE;
         }
+    }
+  /* status lists and did:web documents no anchor holds come from the network */
+  if (!offline)
+    {
+      g_autoptr(DossierNetSession) net = dossier_net_session_new ();
+
+      dossier_trust_registry_set_net (registry, net);
     }
 
   for (int i = 1; i < argc; i++)
