@@ -122,12 +122,7 @@ dossier_cli_command_verify (Cli   *cli,
         }
     }
   /* status lists and did:web documents no anchor holds come from the network */
-  if (!offline)
-    {
-      g_autoptr(DossierNetSession) net = dossier_net_session_new ();
-
-      dossier_trust_registry_set_net (registry, net);
-    }
+  dossier_trust_registry_set_online (registry, !offline, FALSE);
 
   for (int i = 1; i < argc; i++)
     {

@@ -8,6 +8,7 @@
 #include "dossier-json.h"
 #include "dossier-jws.h"
 #include "dossier-multikey.h"
+#include "dossier-net-session.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
@@ -147,7 +148,7 @@ fetch (DossierTrustRegistry  *self,
        gsize                  max_size,
        GError               **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
+  GAsyncResult *result = NULL;
   g_autoptr(GError) local_error = NULL;
   GBytes *bytes;
 
@@ -155,8 +156,10 @@ fetch (DossierTrustRegistry  *self,
   dossier_net_session_get_bytes_async (self->net, uri, max_size, NULL, store_result, &result);
   while (result == NULL)
     g_main_context_iteration (self->context, TRUE);
-  g_main_context_pop_thread_default (self->context);
+  /* the response stream closes with the result, in the context it was read in */
   bytes = dossier_net_session_get_bytes_finish (self->net, result, &local_error);
+  g_object_unref (result);
+  g_main_context_pop_thread_default (self->context);
   if (bytes != NULL)
     return bytes;
   if (g_error_matches (local_error, DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_TOO_LARGE))
@@ -219,7 +222,12 @@ dossier_trust_registry_finalize (GObject *object)
   g_ptr_array_unref (self->anchors);
   g_hash_table_unref (self->documents);
   g_hash_table_unref (self->fetched);
-  g_clear_object (&self->net);
+  if (self->net != NULL)
+    {
+      g_main_context_push_thread_default (self->context);
+      g_clear_object (&self->net);
+      g_main_context_pop_thread_default (self->context);
+    }
   g_main_context_unref (self->context);
   G_OBJECT_CLASS (dossier_trust_registry_parent_class)->finalize (object);
 }
@@ -246,15 +254,25 @@ dossier_trust_registry_new (void)
 }
 
 /* Lets the registry fetch the documents no anchor holds (status lists,
- * did:web documents) through @net; NULL keeps it offline. */
+ * did:web documents); offline it never does.  Verification waits for these
+ * fetches, so the registry keeps its own HTTP session in a private main
+ * context rather than re-entering the application's main loop.
+ * @allow_http is for services on this machine (tests, demo services). */
 void
-dossier_trust_registry_set_net (DossierTrustRegistry *self,
-                                DossierNetSession    *net)
+dossier_trust_registry_set_online (DossierTrustRegistry *self,
+                                   gboolean              online,
+                                   gboolean              allow_http)
 {
   g_return_if_fail (DOSSIER_IS_TRUST_REGISTRY (self));
-  g_return_if_fail (net == NULL || DOSSIER_IS_NET_SESSION (net));
 
-  g_set_object (&self->net, net);
+  g_clear_object (&self->net);
+  if (!online)
+    return;
+  /* the session's sources belong to the context it is made in */
+  g_main_context_push_thread_default (self->context);
+  self->net = dossier_net_session_new ();
+  g_main_context_pop_thread_default (self->context);
+  dossier_net_session_set_allow_http (self->net, allow_http);
 }
 
 guint

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "dossier-net-session.h"
 #include "dossier-trust-anchor.h"
 #include "dossier-verification.h"
 
@@ -16,8 +15,9 @@ gboolean              dossier_trust_registry_add_path  (DossierTrustRegistry  *s
                                                         GError               **error);
 void                  dossier_trust_registry_add_anchor (DossierTrustRegistry *self,
                                                          DossierTrustAnchor   *anchor);
-void                  dossier_trust_registry_set_net   (DossierTrustRegistry  *self,
-                                                        DossierNetSession     *net);
+void                  dossier_trust_registry_set_online (DossierTrustRegistry *self,
+                                                         gboolean              online,
+                                                         gboolean              allow_http);
 guint                 dossier_trust_registry_get_n_anchors (DossierTrustRegistry *self);
 
 G_END_DECLS
