@@ -154,6 +154,47 @@ test_read_order (void)
   g_assert_error (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_UNSUPPORTED);
 }
 
+static char *
+vector_encoded_list (const char *relative)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("DOSSIER_VECTORS"), "status-list", relative, NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  root = json_from_string (contents, NULL);
+  g_assert_nonnull (root);
+  return g_strdup (json_object_get_string_member (json_object_get_object_member (json_node_get_object (root), "credentialSubject"),
+                                                  "encodedList"));
+}
+
+/* The lists of the status-list vector set: the W3C example is 131072 zero
+ * bits; 1EdTech's test list has only bit 23 set. */
+static void
+test_vector_lists (void)
+{
+  g_autofree char *w3c = vector_encoded_list ("w3c/status-list-credential-3.json");
+  g_autofree char *edtech = vector_encoded_list ("1edtech/testlist.json");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) w3c_list = dossier_status_list_decode_bitstring (w3c, strlen (w3c), &error);
+  g_autoptr(GBytes) edtech_list = dossier_status_list_decode_bitstring (edtech, strlen (edtech), &error);
+  guint value;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (w3c_list), ==, 16384);
+  g_assert_true (dossier_status_list_read (w3c_list, 94567, 1, DOSSIER_STATUS_LIST_MSB_FIRST, &value, &error));
+  g_assert_cmpuint (value, ==, 0);
+  for (guint64 i = 0; i < 131072; i++)
+    {
+      g_assert_true (dossier_status_list_read (edtech_list, i, 1, DOSSIER_STATUS_LIST_MSB_FIRST, &value, &error));
+      if (value != 0)
+        g_assert_cmpuint (i, ==, 23);
+    }
+  g_assert_true (dossier_status_list_read (edtech_list, 23, 1, DOSSIER_STATUS_LIST_MSB_FIRST, &value, &error));
+  g_assert_cmpuint (value, ==, 1);
+}
+
 static void
 test_bitstring_revocation (void)
 {
@@ -499,6 +540,7 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/status-list/read-order", test_read_order);
+  g_test_add_func ("/status-list/vector-lists", test_vector_lists);
   g_test_add_func ("/status-list/bitstring-revocation", test_bitstring_revocation);
   g_test_add_func ("/status-list/bitstring-suspension", test_bitstring_suspension);
   g_test_add_func ("/status-list/issuer-and-signature", test_list_issuer_and_signature);

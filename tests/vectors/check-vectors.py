@@ -46,7 +46,8 @@ if not cases:
 
 def run(case):
     folder = os.path.join(args.vectors, case['set'])
-    command = [args.cli, 'verify', '--json']
+    # the manifests give every key and status list a case needs: no network
+    command = [args.cli, 'verify', '--json', '--offline']
     if case['trust']:
         command += ['--trust', os.path.join(folder, case['trust'])]
     command += ['--at', case['at']] if case['at'] else ['--no-time-check']
