@@ -68,6 +68,14 @@ print_verification (DossierVerification *result,
     }
   if (!json_object_get_boolean_member (object, "time_checked"))
     g_print (_("  Validity period not checked (--no-time-check)\n"));
+  if (!json_object_get_boolean_member (object, "status_checked"))
+    {
+      g_autoptr(DossierVerdict) verdict = dossier_verification_to_verdict (result);
+
+      /* why the status list could not be read, unless a failure says more */
+      if (g_strcmp0 (dossier_verdict_get_reason_code (verdict, DOSSIER_VERDICT_PART_CURRENT), "status-not-checked") == 0)
+        g_print ("  %s\n", dossier_verdict_get_reason (verdict, DOSSIER_VERDICT_PART_CURRENT));
+    }
   for (guint i = 0; i < dossier_verification_get_records (result)->len; i++)
     {
       DossierRecord *record = g_ptr_array_index (dossier_verification_get_records (result), i);

@@ -495,6 +495,15 @@ check_token_reference (JsonObject                 *reference,
                                       _("The credential’s status reference needs an index (idx) and a list (uri)"));
   if ((bytes = fetch_list (uri, options, &origin, result)) == NULL)
     return !dossier_verification_has_failed (result);
+  if (g_bytes_get_size (bytes) > 0 && (((const guint8 *) g_bytes_get_data (bytes, NULL))[0] == 0xd2 ||
+                                       ((const guint8 *) g_bytes_get_data (bytes, NULL))[0] == 0x84))
+    {
+      /* a COSE_Sign1 (tagged or not): the CWT form of the same list */
+      g_autofree char *reason = g_strdup_printf (_("The status list %s is a CWT, which Dossier does not read yet"), uri);
+
+      dossier_verification_note_status_unchecked (result, reason);
+      return TRUE;
+    }
   if (!parse_document (bytes, &document, &error))
     return dossier_verification_fail (result, "revocation", "status-list-malformed", "%s", error->message);
   if (document.jws == NULL || g_strcmp0 (dossier_jws_get_header_string (document.jws, "typ"), "statuslist+jwt") != 0)

@@ -625,6 +625,9 @@ test_verify_status_and_did (void)
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "\"status_checked\":false"));
   run_clear (&run);
+  CLI (&run, NULL, "verify", "--offline", "--trust", jwks_path, revoked_path);
+  g_assert_nonnull (strstr (run.out, "Status not checked: https://truong.example.edu.vn/status/1 is not available offline"));
+  run_clear (&run);
 
   CLI (&run, NULL, "verify", "--json", "--offline", did_path);
   g_assert_cmpint (run.status, ==, 1);

@@ -438,7 +438,8 @@ serve (SoupServer        *soup,
 {
   Server *server = user_data;
   const char *body = g_str_equal (path, "/signed") ? server->signed_list
-                     : g_str_equal (path, "/unsigned") ? server->unsigned_list : NULL;
+                     : g_str_equal (path, "/unsigned") ? server->unsigned_list
+                     : g_str_equal (path, "/cwt") ? "\xd2\x84\x43\xa1\x01\x26" : NULL;
 
   server->hits++;
   if (body == NULL)
@@ -527,6 +528,19 @@ test_fetched (void)
     g_assert_false (json_object_get_boolean_member (json_node_get_object (c_json), "status_checked"));
     test_assert_outcome (d, "valid", NULL, NULL);
     g_assert_false (json_object_get_boolean_member (json_node_get_object (d_json), "status_checked"));
+  }
+  {
+    /* a Token Status List served in its CWT form is not read, and says so */
+    g_autofree char *cwt_url = g_strconcat (base, "cwt", NULL);
+    g_autofree char *payload = g_strdup_printf ("{\"iss\":\"" ISSUER "\",\"vct\":\"https://credentials.example/the\","
+                                                "\"status\":{\"status_list\":{\"idx\":0,\"uri\":\"%s\"}}}", cwt_url);
+    g_autofree char *jwt = test_key_sign (issuer.key, "\"kid\":\"k1\"", payload);
+    g_autofree char *credential = g_strconcat (jwt, "~", NULL);
+    g_autoptr(DossierVerification) result = test_verify (credential, registry);
+    g_autoptr(DossierVerdict) verdict = dossier_verification_to_verdict (result);
+
+    test_assert_outcome (result, "valid", NULL, NULL);
+    g_assert_nonnull (strstr (dossier_verdict_get_reason (verdict, DOSSIER_VERDICT_PART_CURRENT), "CWT"));
   }
   g_main_loop_quit (server_loop);
   g_thread_join (thread);
