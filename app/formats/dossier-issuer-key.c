@@ -15,16 +15,13 @@
  * trust anchor holds that same key. */
 
 static DossierJwk *
-verify_with (DossierJws                 *jws,
-             GPtrArray                  *keys,
-             DossierVerification        *result)
+first_verifying (DossierJws  *jws,
+                 GPtrArray   *keys,
+                 GError     **error)
 {
-  g_autoptr(GError) error = NULL;
-
   for (guint i = 0; i < keys->len; i++)
-    if (dossier_jws_verify (jws, g_ptr_array_index (keys, i), i + 1 == keys->len ? &error : NULL))
+    if (dossier_jws_verify (jws, g_ptr_array_index (keys, i), i + 1 == keys->len ? error : NULL))
       return g_object_ref (g_ptr_array_index (keys, i));
-  dossier_verification_fail (result, "signature", "signature-mismatch", "%s", error->message);
   return NULL;
 }
 
@@ -95,17 +92,30 @@ dossier_issuer_key_verify (DossierJws                 *jws,
         }
     }
 
+  subject = kid_did != NULL ? absolute : dossier_did_is_did (issuer) ? issuer : NULL;
   if (options->keys != NULL)
     keys = dossier_key_source_find_keys (options->keys, issuer, absolute);
   if (keys != NULL && keys->len > 0)
     {
-      dossier_verification_check (result, "key", TRUE, "%s",
-                                  (const char *) g_object_get_data (g_ptr_array_index (keys, 0), "dossier-anchor"));
-      *trusted = TRUE;
-      return verify_with (jws, keys, result);
+      const char *first_anchor = g_object_get_data (g_ptr_array_index (keys, 0), "dossier-anchor");
+
+      key = first_verifying (jws, keys, &error);
+      if (key != NULL)
+        {
+          *trusted = TRUE;
+          dossier_verification_check (result, "key", TRUE, "%s", (const char *) g_object_get_data (G_OBJECT (key), "dossier-anchor"));
+          return key;
+        }
+      /* trusted keys without an id answer to any; a DID may still name its own */
+      if (subject == NULL)
+        {
+          dossier_verification_check (result, "key", TRUE, "%s", first_anchor);
+          dossier_verification_fail (result, "signature", "signature-mismatch", "%s", error->message);
+          return NULL;
+        }
+      g_clear_error (&error);
     }
 
-  subject = kid_did != NULL ? absolute : dossier_did_is_did (issuer) ? issuer : NULL;
   if (subject == NULL)
     {
       dossier_verification_fail (result, "key", "key-not-trusted", _("No trusted key for issuer %s"),
@@ -119,9 +129,12 @@ dossier_issuer_key_verify (DossierJws                 *jws,
       dossier_verification_fail (result, "key", code_of (error), "%s", error->message);
       return NULL;
     }
-  key = verify_with (jws, keys, result);
+  key = first_verifying (jws, keys, &error);
   if (key == NULL)
-    return NULL;
+    {
+      dossier_verification_fail (result, "signature", "signature-mismatch", "%s", error->message);
+      return NULL;
+    }
   anchor = anchor_of (key, issuer, options);
   if (anchor != NULL)
     {

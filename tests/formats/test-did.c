@@ -255,6 +255,20 @@ test_did_key_issuer (void)
       test_assert_outcome (anchored, "valid", NULL, NULL);
       test_assert_outcome (anchored_key, "valid", NULL, NULL);
       g_assert_cmpstr (test_check_detail (anchored_key, "key"), ==, "anchor 1");
+      {
+        /* a trusted key without an id answers to any kid, but does not
+         * stand in the way of the DID's own key */
+        g_autoptr(TestKey) unrelated = test_key_new ("P-256");
+        g_autofree char *unrelated_jwk = test_key_jwk (unrelated, NULL);
+        g_autoptr(DossierTrustRegistry) other = test_registry_new (unrelated_jwk, NULL);
+        g_autoptr(DossierTrustRegistry) both = test_registry_new (unrelated_jwk, document, NULL);
+        g_autoptr(DossierVerification) beside_other = test_verify (token, other);
+        g_autoptr(DossierVerification) beside_both = test_verify (token, both);
+
+        test_assert_outcome (beside_other, "unverified", NULL, NULL);
+        test_assert_outcome (beside_both, "valid", NULL, NULL);
+        g_assert_cmpstr (test_check_detail (beside_both, "key"), ==, "anchor 2");
+      }
     }
 }
 
