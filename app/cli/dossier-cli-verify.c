@@ -195,8 +195,10 @@ dossier_cli_command_reverify (Cli   *cli,
                   char **argv)
 {
   g_auto(GStrv) trust = NULL;
+  gboolean offline = FALSE;
   GOptionEntry entries[] = {
     { "trust", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &trust, N_("Also trust the keys in PATH for this run"), N_("PATH") },
+    { "offline", 0, 0, G_OPTION_ARG_NONE, &offline, N_("Use no network: keys and status only from the trust anchors"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = dossier_cli_command_context (N_("[ID…]"), _("Check the kept records again (all when no number is given) and store the new verdicts."), entries);
@@ -227,6 +229,7 @@ dossier_cli_command_reverify (Cli   *cli,
     }
   if ((status = dossier_cli_unlock (cli)) >= 0 || (status = dossier_cli_load_vault_trust (cli)) >= 0)
     return status;
+  dossier_trust_registry_set_online (dossier_wallet_get_trust (cli->wallet), !offline, FALSE);
   if (ids->len == 0)
     {
       g_autoptr(GPtrArray) all = NULL;

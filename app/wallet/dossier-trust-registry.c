@@ -40,6 +40,7 @@ struct _DossierTrustRegistry
   GHashTable        *fetched;     /* URL -> GBytes, fetched by this registry */
   DossierNetSession *net;         /* NULL when offline */
   GMainContext      *context;     /* where fetches run while verification waits */
+  GMutex             lock;        /* one document look-up at a time, from any thread */
 };
 
 static void dossier_trust_registry_key_source_init (DossierKeySourceInterface *iface);
@@ -178,6 +179,7 @@ get_document (DossierKeySource       *source,
               GError                **error)
 {
   DossierTrustRegistry *self = DOSSIER_TRUST_REGISTRY (source);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
   GBytes *bytes;
 
   if ((bytes = g_hash_table_lookup (self->documents, uri)) != NULL)
@@ -229,6 +231,7 @@ dossier_trust_registry_finalize (GObject *object)
       g_main_context_pop_thread_default (self->context);
     }
   g_main_context_unref (self->context);
+  g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (dossier_trust_registry_parent_class)->finalize (object);
 }
 
@@ -245,6 +248,7 @@ dossier_trust_registry_init (DossierTrustRegistry *self)
   self->documents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
   self->fetched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
   self->context = g_main_context_new ();
+  g_mutex_init (&self->lock);
 }
 
 DossierTrustRegistry *

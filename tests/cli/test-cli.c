@@ -562,6 +562,7 @@ test_verify_status_and_did (void)
 {
   g_autofree char *dir = dossier_test_make_tmpdir ();
   g_autofree char *anchors = g_build_filename (dir, "anchors", NULL);
+  g_autofree char *vault = g_build_filename (dir, "vault", NULL);
   g_autoptr(TestKey) key = test_key_new ("P-256");
   g_autoptr(TestKey) did_key = test_key_new ("Ed25519");
   g_autofree char *jwk = test_key_jwk (key, "k1");
@@ -641,6 +642,18 @@ test_verify_status_and_did (void)
   CLI (&run, NULL, "verify", "--offline", "--trust", anchors, revoked_path);
   g_assert_cmpint (run.status, ==, 1);
   g_assert_nonnull (strstr (run.out, "Revoked by the issuer"));
+  run_clear (&run);
+
+  /* kept records are checked against the same lists */
+  init_vault (vault);
+  CLI (&run, PASSPHRASE, "--vault", vault, "import", current_path, revoked_path);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  CLI (&run, PASSPHRASE, "--vault", vault, "reverify", "--offline", "--trust", anchors);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.out, "  valid "));
+  g_assert_nonnull (strstr (run.out, "  invalid "));
+  run_clear (&run);
   dossier_test_rm_rf (dir);
 }
 
