@@ -38,6 +38,7 @@ struct _DossierTrustRegistry
   GPtrArray         *anchors;
   GHashTable        *documents;   /* id or URL -> GBytes, from the anchors */
   GHashTable        *fetched;     /* URL -> GBytes, fetched by this registry */
+  GHashTable        *unreachable; /* URL -> why it could not be fetched */
   DossierNetSession *net;         /* NULL when offline */
   GMainContext      *context;     /* where fetches run while verification waits */
   GMutex             lock;        /* one document look-up at a time, from any thread */
@@ -180,6 +181,7 @@ get_document (DossierKeySource       *source,
 {
   DossierTrustRegistry *self = DOSSIER_TRUST_REGISTRY (source);
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  g_autoptr(GError) local_error = NULL;
   GBytes *bytes;
 
   if ((bytes = g_hash_table_lookup (self->documents, uri)) != NULL)
@@ -200,8 +202,20 @@ get_document (DossierKeySource       *source,
                    _("%s is not available offline"), uri);
       return NULL;
     }
-  if ((bytes = fetch (self, uri, max_size, error)) == NULL)
-    return NULL;
+  /* a document that could not be fetched is not tried again in this run */
+  if (g_hash_table_contains (self->unreachable, uri))
+    {
+      g_set_error_literal (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_UNAVAILABLE,
+                           g_hash_table_lookup (self->unreachable, uri));
+      return NULL;
+    }
+  if ((bytes = fetch (self, uri, max_size, &local_error)) == NULL)
+    {
+      if (g_error_matches (local_error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_UNAVAILABLE))
+        g_hash_table_insert (self->unreachable, g_strdup (uri), g_strdup (local_error->message));
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
   g_hash_table_insert (self->fetched, g_strdup (uri), g_bytes_ref (bytes));
   *origin = DOSSIER_DOCUMENT_FETCHED;
   return bytes;
@@ -216,6 +230,17 @@ dossier_trust_registry_key_source_init (DossierKeySourceInterface *iface)
   iface->get_document = get_document;
 }
 
+/* The session's sources belong to the registry's context: it goes there. */
+static void
+drop_net (DossierTrustRegistry *self)
+{
+  if (self->net == NULL)
+    return;
+  g_main_context_push_thread_default (self->context);
+  g_clear_object (&self->net);
+  g_main_context_pop_thread_default (self->context);
+}
+
 static void
 dossier_trust_registry_finalize (GObject *object)
 {
@@ -224,12 +249,8 @@ dossier_trust_registry_finalize (GObject *object)
   g_ptr_array_unref (self->anchors);
   g_hash_table_unref (self->documents);
   g_hash_table_unref (self->fetched);
-  if (self->net != NULL)
-    {
-      g_main_context_push_thread_default (self->context);
-      g_clear_object (&self->net);
-      g_main_context_pop_thread_default (self->context);
-    }
+  g_hash_table_unref (self->unreachable);
+  drop_net (self);
   g_main_context_unref (self->context);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (dossier_trust_registry_parent_class)->finalize (object);
@@ -247,6 +268,7 @@ dossier_trust_registry_init (DossierTrustRegistry *self)
   self->anchors = g_ptr_array_new_with_free_func ((GDestroyNotify) anchor_free);
   self->documents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
   self->fetched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
+  self->unreachable = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->context = g_main_context_new ();
   g_mutex_init (&self->lock);
 }
@@ -267,9 +289,12 @@ dossier_trust_registry_set_online (DossierTrustRegistry *self,
                                    gboolean              online,
                                    gboolean              allow_http)
 {
+  g_autoptr(GMutexLocker) locker = NULL;
+
   g_return_if_fail (DOSSIER_IS_TRUST_REGISTRY (self));
 
-  g_clear_object (&self->net);
+  locker = g_mutex_locker_new (&self->lock);
+  drop_net (self);
   if (!online)
     return;
   /* the session's sources belong to the context it is made in */

@@ -530,6 +530,14 @@ test_fetched (void)
     g_assert_false (json_object_get_boolean_member (json_node_get_object (d_json), "status_checked"));
   }
   {
+    /* nor is a list that could not be had asked for again */
+    g_autoptr(DossierVerification) again = test_verify (from_missing, registry);
+    g_autoptr(DossierVerdict) verdict = dossier_verification_to_verdict (again);
+
+    g_assert_cmpuint (server.hits, ==, 3);
+    g_assert_nonnull (strstr (dossier_verdict_get_reason (verdict, DOSSIER_VERDICT_PART_CURRENT), "404"));
+  }
+  {
     /* a Token Status List served in its CWT form is not read, and says so */
     g_autofree char *cwt_url = g_strconcat (base, "cwt", NULL);
     g_autofree char *payload = g_strdup_printf ("{\"iss\":\"" ISSUER "\",\"vct\":\"https://credentials.example/the\","
