@@ -266,7 +266,10 @@ resolve_did_web (const char        *did,
     }
   bytes = dossier_key_source_get_document (source, url, DOSSIER_DID_MAX_DOCUMENT, NULL, error);
   if (bytes == NULL)
-    return NULL;
+    {
+      g_prefix_error (error, _("The key of %s is not available: "), did);
+      return NULL;
+    }
   root = dossier_json_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
   document = root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
   if (document == NULL)

@@ -262,8 +262,8 @@ fetch_list (const char                 *uri,
 
 /* Whether the list is the issuer's own: a JWT must be signed by the
  * issuer; an unsigned list counts only when the user gave it as a trust
- * anchor.  Sets @how to say which, or returns FALSE with the status noted
- * as unchecked (@failed FALSE) or a failure recorded (@failed TRUE). */
+ * anchor.  Sets @how to say which, or returns FALSE with either the status
+ * noted as unchecked or a failure recorded on @result. */
 static gboolean
 check_list_origin (ListDocument               *document,
                    const char                 *uri,

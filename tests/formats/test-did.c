@@ -351,6 +351,7 @@ test_did_web (void)
 
   test_assert_outcome (unknown, "invalid", "key", "key-not-available");
   g_assert_nonnull (strstr (test_check_detail (unknown, "key"), "https://truong.example.edu.vn/khoa/cntt/did.json"));
+  g_assert_true (g_str_has_prefix (test_check_detail (unknown, "key"), "The key of did:web:truong.example.edu.vn:khoa:cntt is not available"));
   test_assert_outcome (known, "valid", NULL, NULL);
   g_assert_no_error (error);
   g_assert_cmpuint (keys->len, ==, 1);
