@@ -293,6 +293,18 @@ test_did_jwk_issuer (void)
   test_assert_outcome (alone, "unverified", NULL, NULL);
   /* the same key in a plain JWK file makes the DID's issuer trusted */
   test_assert_outcome (anchored, "valid", NULL, NULL);
+  {
+    /* an SD-JWT VC from the same DID */
+    g_autofree char *claims = g_strdup_printf ("{\"iss\":\"%s\",\"vct\":\"https://credentials.example/the\",\"iat\":1717200000}", did);
+    g_autofree char *jwt = test_key_sign (key, header, claims);
+    g_autofree char *sd_jwt = g_strconcat (jwt, "~", NULL);
+    g_autoptr(DossierVerification) sd_alone = test_verify (sd_jwt, none);
+    g_autoptr(DossierVerification) sd_anchored = test_verify (sd_jwt, trusted);
+
+    g_assert_cmpstr (dossier_verification_get_format (sd_alone), ==, "sd-jwt");
+    test_assert_outcome (sd_alone, "unverified", NULL, NULL);
+    test_assert_outcome (sd_anchored, "valid", NULL, NULL);
+  }
   g_assert_null (wrong_fragment);
   g_assert_error (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_MISMATCH);
 }
