@@ -71,6 +71,14 @@ print_verification (DossierVerification *result,
     }
   if (!json_object_get_boolean_member (object, "time_checked"))
     g_print (_("  Validity period not checked (--no-time-check)\n"));
+  if (!json_object_get_boolean_member (object, "status_checked"))
+    {
+      g_autoptr(DossierVerdict) verdict = dossier_verification_to_verdict (result);
+
+      /* why the status list could not be read, unless a failure says more */
+      if (g_strcmp0 (dossier_verdict_get_reason_code (verdict, DOSSIER_VERDICT_PART_CURRENT), "status-not-checked") == 0)
+        g_print ("  %s\n", dossier_verdict_get_reason (verdict, DOSSIER_VERDICT_PART_CURRENT));
+    }
   for (guint i = 0; i < dossier_verification_get_records (result)->len; i++)
     {
       DossierRecord *record = g_ptr_array_index (dossier_verification_get_records (result), i);
@@ -139,7 +147,7 @@ dossier_cli_command_verify (Cli   *cli,
   g_autofree char *passcode = NULL;
   gboolean no_time_check = FALSE, offline = FALSE, as_json = FALSE;
   GOptionEntry entries[] = {
-    { "trust", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &trust, N_("Trust the keys in PATH (a JWK or JWKS file, or a folder of them) for this run"), N_("PATH") },
+    { "trust", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &trust, N_("Trust the keys in PATH for this run: a JWK or JWKS file, PEM certificates, a DID document, a Multikey, a status list, or a folder of them"), N_("PATH") },
     { "at", 0, 0, G_OPTION_ARG_STRING, &at_text, N_("Check validity as of this RFC 3339 time instead of now"), N_("TIME") },
     { "no-time-check", 0, 0, G_OPTION_ARG_NONE, &no_time_check, N_("Check signatures and trust but no validity period"), NULL },
     { "aud", 0, 0, G_OPTION_ARG_STRING, &aud, N_("The audience a presentation’s key binding must name"), N_("A") },
@@ -174,6 +182,8 @@ dossier_cli_command_verify (Cli   *cli,
           return DOSSIER_CLI_EXIT_USAGE;
         }
     }
+  /* status lists and did:web documents no anchor holds come from the network */
+  dossier_trust_registry_set_online (registry, !offline, FALSE);
 
   for (int i = 1; i < argc; i++)
     {
@@ -241,8 +251,10 @@ dossier_cli_command_reverify (Cli   *cli,
                   char **argv)
 {
   g_auto(GStrv) trust = NULL;
+  gboolean offline = FALSE;
   GOptionEntry entries[] = {
     { "trust", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &trust, N_("Also trust the keys in PATH for this run"), N_("PATH") },
+    { "offline", 0, 0, G_OPTION_ARG_NONE, &offline, N_("Use no network: keys and status only from the trust anchors"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = dossier_cli_command_context (N_("[ID…]"), _("Check the kept records again (all when no number is given) and store the new verdicts."), entries);
@@ -273,6 +285,7 @@ dossier_cli_command_reverify (Cli   *cli,
     }
   if ((status = dossier_cli_unlock (cli)) >= 0 || (status = dossier_cli_load_vault_trust (cli)) >= 0)
     return status;
+  dossier_trust_registry_set_online (dossier_wallet_get_trust (cli->wallet), !offline, FALSE);
   if (ids->len == 0)
     {
       g_autoptr(GPtrArray) all = NULL;

@@ -18,6 +18,9 @@ typedef enum
   DOSSIER_FORMAT_ERROR_EXPIRED,          /* a link or document past its expiry */
   DOSSIER_FORMAT_ERROR_PASSCODE_REQUIRED,
   DOSSIER_FORMAT_ERROR_NOT_FOUND,        /* a selected claim or a referenced file is not there */
+  DOSSIER_FORMAT_ERROR_UNAVAILABLE,      /* a document that cannot be had here, offline or unreachable */
+  DOSSIER_FORMAT_ERROR_MISMATCH,         /* parts that must agree do not (key and issuer, list and entry) */
+  DOSSIER_FORMAT_ERROR_OUT_OF_RANGE,     /* an index past the end of a list */
 } DossierFormatError;
 
 GQuark dossier_format_error_quark (void);

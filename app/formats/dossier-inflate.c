@@ -22,7 +22,8 @@ dossier_inflate (gconstpointer        data,
   guint8 chunk[16384];
   int rc;
 
-  if (inflateInit2 (&stream, mode == DOSSIER_INFLATE_RAW ? -15 : 15) != Z_OK)
+  /* window bits: negative for raw DEFLATE, +16 for the gzip wrapper only */
+  if (inflateInit2 (&stream, mode == DOSSIER_INFLATE_RAW ? -15 : mode == DOSSIER_INFLATE_GZIP ? 15 + 16 : 15) != Z_OK)
     {
       g_set_error_literal (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_DECOMPRESS,
                            _("Cannot start decompression"));

@@ -5,8 +5,10 @@
 
 #include "dossier-base64.h"
 #include "dossier-format-error.h"
+#include "dossier-issuer-key.h"
 #include "dossier-json.h"
 #include "dossier-jws.h"
+#include "dossier-status-list.h"
 
 #include <glib/gi18n-lib.h>
 #include <openssl/rand.h>
@@ -241,32 +243,6 @@ check_times (JsonObject                 *claims,
   return dossier_verification_check (result, "expired", TRUE, _("Not expired"));
 }
 
-static DossierJwk *
-issuer_key (DossierJws                 *jws,
-            const char                 *issuer,
-            const DossierVerifyOptions *options,
-            DossierVerification        *result)
-{
-  g_autoptr(GPtrArray) keys = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (options->keys != NULL)
-    keys = dossier_key_source_find_keys (options->keys, issuer, dossier_jws_get_header_string (jws, "kid"));
-  if (keys == NULL || keys->len == 0)
-    {
-      dossier_verification_fail (result, "key", "key-not-trusted", _("No trusted key for issuer %s"),
-                                 issuer != NULL ? issuer : _("(not named)"));
-      return NULL;
-    }
-  dossier_verification_check (result, "key", TRUE, "%s",
-                              (const char *) g_object_get_data (g_ptr_array_index (keys, 0), "dossier-anchor"));
-  for (guint i = 0; i < keys->len; i++)
-    if (dossier_jws_verify (jws, g_ptr_array_index (keys, i), i + 1 == keys->len ? &error : NULL))
-      return g_object_ref (g_ptr_array_index (keys, i));
-  dossier_verification_fail (result, "signature", "signature-mismatch", "%s", error->message);
-  return NULL;
-}
-
 /* The holder's key-binding JWT: signed with the key the issuer bound
  * ("cnf"), over exactly this presentation ("sd_hash"). */
 static gboolean
@@ -334,6 +310,7 @@ dossier_sd_jwt_verify (const char                 *text,
   g_autoptr(GError) error = NULL;
   const char *kb, *issuer, *last_tilde;
   JsonObject *claims;
+  gboolean trusted;
   guint n;
 
   dossier_verification_set_format (result, "sd-jwt");
@@ -401,19 +378,24 @@ dossier_sd_jwt_verify (const char                 *text,
   dossier_verification_check (result, "schema", TRUE, "%s",
                               json_object_get_string_member_with_default (claims, "vct", _("SD-JWT")));
   dossier_verification_set_issuer (result, issuer, issuer, FALSE);
-  if ((key = issuer_key (jws, issuer, options, result)) == NULL)
+  if ((key = dossier_issuer_key_verify (jws, issuer, options, result, &trusted)) == NULL)
     return;
-  dossier_verification_check (result, "signature", TRUE, _("Signed by the issuer"));
+  if (trusted)
+    dossier_verification_check (result, "signature", TRUE, _("Signed by the issuer"));
+  else
+    dossier_verification_check (result, "signature", TRUE, _("Signed by %s, whose key no trust anchor holds"),
+                                dossier_jwk_get_kid (key) ?: issuer);
   if (!dossier_jwk_belongs_to (key, issuer))
     {
       dossier_verification_fail (result, "issuer", "key-issuer-mismatch", _("The key does not belong to issuer %s"), issuer);
       return;
     }
-  dossier_verification_set_issuer (result, issuer, g_object_get_data (G_OBJECT (key), "dossier-anchor"), TRUE);
+  if (trusted)
+    dossier_verification_set_issuer (result, issuer, g_object_get_data (G_OBJECT (key), "dossier-anchor"), TRUE);
   if (!check_times (claims, options, result))
     return;
-  if (json_object_has_member (claims, "status"))
-    dossier_verification_note_status_unchecked (result, _("The credential’s status list was not checked"));
+  if (!dossier_status_list_check (NULL, claims, issuer, options, result))
+    return;
 
   unfolded = unfold_node (root, disclosures, 0, &error);
   if (unfolded == NULL)

@@ -3,8 +3,10 @@
 
 #include "dossier-vc-jwt.h"
 
+#include "dossier-issuer-key.h"
 #include "dossier-json.h"
 #include "dossier-jws.h"
+#include "dossier-status-list.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
@@ -202,12 +204,11 @@ dossier_vc_jwt_verify (const char                 *text,
 {
   g_autoptr(DossierJws) jws = NULL;
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(DossierJwk) key = NULL;
   g_autoptr(GError) error = NULL;
-  DossierJwk *key = NULL;
   JsonObject *claims, *vc;
   const char *alg, *issuer;
-  gint64 now, from, until;
+  gboolean trusted;
 
   dossier_verification_set_format (result, "vc-jwt");
   if (!dossier_jws_looks_compact (text, length) || (jws = dossier_jws_parse (text, length, &error)) == NULL ||
@@ -238,50 +239,26 @@ dossier_vc_jwt_verify (const char                 *text,
   add_record (vc, issuer, result);
   dossier_verification_set_issuer (result, issuer, issuer, FALSE);
 
-  if (options->keys != NULL)
-    keys = dossier_key_source_find_keys (options->keys, issuer, dossier_jws_get_header_string (jws, "kid"));
-  if (keys == NULL || keys->len == 0)
-    {
-      dossier_verification_fail (result, "key", "key-not-trusted", _("No trusted key for issuer %s"), issuer);
-      return;
-    }
-  dossier_verification_check (result, "key", TRUE, "%s", (const char *) g_object_get_data (g_ptr_array_index (keys, 0), "dossier-anchor"));
-  for (guint i = 0; i < keys->len && key == NULL; i++)
-    if (dossier_jws_verify (jws, g_ptr_array_index (keys, i), i + 1 == keys->len ? &error : NULL))
-      key = g_ptr_array_index (keys, i);
-  if (key == NULL)
-    {
-      dossier_verification_fail (result, "signature", "signature-mismatch", "%s", error->message);
-      return;
-    }
-  dossier_verification_check (result, "signature", TRUE, _("%s signature"), alg);
+  if ((key = dossier_issuer_key_verify (jws, issuer, options, result, &trusted)) == NULL)
+    return;
+  if (trusted)
+    dossier_verification_check (result, "signature", TRUE, _("%s signature"), alg);
+  else
+    dossier_verification_check (result, "signature", TRUE, _("%s signature by %s, whose key no trust anchor holds"),
+                                alg, dossier_jwk_get_kid (key) ?: issuer);
   if (!dossier_jwk_belongs_to (key, issuer))
     {
       dossier_verification_fail (result, "issuer", "key-issuer-mismatch", _("The key does not belong to issuer %s"), issuer);
       return;
     }
-  dossier_verification_check (result, "issuer", TRUE, "%s", issuer);
-  if (json_object_has_member (vc, "credentialStatus"))
-    dossier_verification_note_status_unchecked (result, _("The credential’s status list was not checked"));
-  dossier_verification_set_issuer (result, issuer, dossier_record_get_issuer_name (g_ptr_array_index (dossier_verification_get_records (result), 0)), TRUE);
-
-  if (options->at == NULL)
+  if (trusted)
+    {
+      dossier_verification_check (result, "issuer", TRUE, "%s", issuer);
+      dossier_verification_set_issuer (result, issuer, dossier_record_get_issuer_name (g_ptr_array_index (dossier_verification_get_records (result), 0)), TRUE);
+    }
+  if (!check_times (claims, vc, options, result))
     return;
-  now = g_date_time_to_unix (options->at);
-  from = time_of (claims, "nbf", vc, "issuanceDate", "validFrom");
-  until = time_of (claims, "exp", vc, "expirationDate", "validUntil");
-  if (from != G_MININT64 && from > now + CLOCK_SKEW_SECONDS)
-    {
-      dossier_verification_fail (result, "not-yet-valid", "not-yet-valid", _("Not valid yet"));
-      return;
-    }
-  dossier_verification_check (result, "not-yet-valid", TRUE, _("Valid from before the time of checking"));
-  if (until != G_MININT64 && until < now - CLOCK_SKEW_SECONDS)
-    {
-      dossier_verification_fail (result, "expired", "expired", _("Expired"));
-      return;
-    }
-  dossier_verification_check (result, "expired", TRUE, _("Not expired"));
+  dossier_status_list_check (vc, claims, issuer, options, result);
 }
 
 /* A credential as plain JSON without a proof: nothing vouches for it, but

@@ -3,6 +3,7 @@
 
 #include "dossier-verification.h"
 
+#include "dossier-format-error.h"
 #include "dossier-json.h"
 #include "dossier-utils.h"
 
@@ -46,6 +47,29 @@ dossier_key_source_get_issuer_document (DossierKeySource *self,
   g_return_val_if_fail (DOSSIER_IS_KEY_SOURCE (self), NULL);
   iface = DOSSIER_KEY_SOURCE_GET_IFACE (self);
   return iface->get_issuer_document != NULL ? iface->get_issuer_document (self, issuer, key, path) : NULL;
+}
+
+GBytes *
+dossier_key_source_get_document (DossierKeySource       *self,
+                                 const char             *uri,
+                                 gsize                   max_size,
+                                 DossierDocumentOrigin  *origin,
+                                 GError                **error)
+{
+  DossierKeySourceInterface *iface;
+  DossierDocumentOrigin ignored;
+
+  g_return_val_if_fail (DOSSIER_IS_KEY_SOURCE (self), NULL);
+  g_return_val_if_fail (uri != NULL, NULL);
+
+  iface = DOSSIER_KEY_SOURCE_GET_IFACE (self);
+  if (iface->get_document == NULL)
+    {
+      g_set_error (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_UNAVAILABLE,
+                   _("%s is not available"), uri);
+      return NULL;
+    }
+  return iface->get_document (self, uri, max_size, origin != NULL ? origin : &ignored, error);
 }
 
 /* The outcome of verifying one input: the ordered checks (named after the
@@ -202,6 +226,14 @@ dossier_verification_fail (DossierVerification *self,
       self->error_message = g_strdup (detail);
     }
   return FALSE;
+}
+
+/* The message of the first failure (or of the error set), or NULL. */
+const char *
+dossier_verification_get_error_message (DossierVerification *self)
+{
+  g_return_val_if_fail (DOSSIER_IS_VERIFICATION (self), NULL);
+  return self->error_message;
 }
 
 gboolean

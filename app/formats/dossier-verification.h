@@ -11,6 +11,14 @@ G_BEGIN_DECLS
 
 /* Where verification finds keys and issuer documents (key sets, revocation
  * lists).  The wallet's trust registry implements it. */
+/* Where a document handed out by a key source came from: a file the user
+ * chose to trust, or the network. */
+typedef enum
+{
+  DOSSIER_DOCUMENT_TRUSTED,
+  DOSSIER_DOCUMENT_FETCHED,
+} DossierDocumentOrigin;
+
 #define DOSSIER_TYPE_KEY_SOURCE (dossier_key_source_get_type ())
 G_DECLARE_INTERFACE (DossierKeySource, dossier_key_source, DOSSIER, KEY_SOURCE, GObject)
 
@@ -31,6 +39,13 @@ struct _DossierKeySourceInterface
                                      const char       *issuer,
                                      DossierJwk       *key,
                                      const char       *path);
+  /* The document at @uri (a status list, a DID document), from the trust
+   * anchors or fetched; DOSSIER_FORMAT_ERROR_UNAVAILABLE when neither can be. */
+  GBytes    *(*get_document)      (DossierKeySource       *self,
+                                   const char             *uri,
+                                   gsize                   max_size,
+                                   DossierDocumentOrigin  *origin,
+                                   GError                **error);
 };
 
 GPtrArray *dossier_key_source_find_keys           (DossierKeySource *self,
@@ -42,6 +57,11 @@ GBytes    *dossier_key_source_get_issuer_document (DossierKeySource *self,
                                                    const char       *issuer,
                                                    DossierJwk       *key,
                                                    const char       *path);
+GBytes    *dossier_key_source_get_document        (DossierKeySource       *self,
+                                                   const char             *uri,
+                                                   gsize                   max_size,
+                                                   DossierDocumentOrigin  *origin,
+                                                   GError                **error);
 
 typedef struct
 {
@@ -68,6 +88,7 @@ gboolean             dossier_verification_fail              (DossierVerification
                                                              const char          *code,
                                                              const char          *detail_format,
                                                              ...) G_GNUC_PRINTF (4, 5);
+const char          *dossier_verification_get_error_message (DossierVerification *self);
 gboolean             dossier_verification_has_failed        (DossierVerification *self);
 const char          *dossier_verification_get_first_failure (DossierVerification *self);
 void                 dossier_verification_set_issuer        (DossierVerification *self,

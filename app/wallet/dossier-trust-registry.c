@@ -3,13 +3,22 @@
 
 #include "dossier-trust-registry.h"
 
+#include "dossier-did.h"
+#include "dossier-format-error.h"
+#include "dossier-json.h"
+#include "dossier-jws.h"
+#include "dossier-multikey.h"
+#include "dossier-net-session.h"
+
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
 /* The keys the user trusts, each from an anchor with a name and a source.
  * An anchor read from a folder laid out as an issuer publishes it
  * (".../.well-known/jwks.json") also answers for that issuer's other
- * documents there, such as revocation lists. */
+ * documents there, such as revocation lists.  Status list credentials and
+ * DID documents given as anchors answer for their own ids; with a network
+ * session, other documents are fetched once per registry and kept. */
 
 #define MAX_ANCHOR_FILE (1024 * 1024)
 #define MAX_FOLDER_ENTRIES 1000
@@ -25,8 +34,14 @@ typedef struct
 
 struct _DossierTrustRegistry
 {
-  GObject    parent_instance;
-  GPtrArray *anchors;
+  GObject            parent_instance;
+  GPtrArray         *anchors;
+  GHashTable        *documents;   /* id or URL -> GBytes, from the anchors */
+  GHashTable        *fetched;     /* URL -> GBytes, fetched by this registry */
+  GHashTable        *unreachable; /* URL -> why it could not be fetched */
+  DossierNetSession *net;         /* NULL when offline */
+  GMainContext      *context;     /* where fetches run while verification waits */
+  GMutex             lock;        /* one document look-up at a time, from any thread */
 };
 
 static void dossier_trust_registry_key_source_init (DossierKeySourceInterface *iface);
@@ -118,11 +133,112 @@ get_issuer_document (DossierKeySource *source,
 }
 
 static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  *slot = g_object_ref (result);
+}
+
+/* Verification is synchronous: the fetch runs in a private main context
+ * that this call iterates until the answer is in. */
+static GBytes *
+fetch (DossierTrustRegistry  *self,
+       const char            *uri,
+       gsize                  max_size,
+       GError               **error)
+{
+  GAsyncResult *result = NULL;
+  g_autoptr(GError) local_error = NULL;
+  GBytes *bytes;
+
+  g_main_context_push_thread_default (self->context);
+  dossier_net_session_get_bytes_async (self->net, uri, max_size, NULL, store_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (self->context, TRUE);
+  /* the response stream closes with the result, in the context it was read in */
+  bytes = dossier_net_session_get_bytes_finish (self->net, result, &local_error);
+  g_object_unref (result);
+  g_main_context_pop_thread_default (self->context);
+  if (bytes != NULL)
+    return bytes;
+  if (g_error_matches (local_error, DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_TOO_LARGE))
+    g_set_error (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_TOO_LARGE, "%s", local_error->message);
+  else
+    g_set_error (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_UNAVAILABLE,
+                 _("%s cannot be fetched: %s"), uri, local_error->message);
+  return NULL;
+}
+
+static GBytes *
+get_document (DossierKeySource       *source,
+              const char             *uri,
+              gsize                   max_size,
+              DossierDocumentOrigin  *origin,
+              GError                **error)
+{
+  DossierTrustRegistry *self = DOSSIER_TRUST_REGISTRY (source);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  g_autoptr(GError) local_error = NULL;
+  GBytes *bytes;
+
+  if ((bytes = g_hash_table_lookup (self->documents, uri)) != NULL)
+    *origin = DOSSIER_DOCUMENT_TRUSTED;
+  else if ((bytes = g_hash_table_lookup (self->fetched, uri)) != NULL)
+    *origin = DOSSIER_DOCUMENT_FETCHED;
+  if (bytes != NULL && g_bytes_get_size (bytes) > max_size)
+    {
+      g_set_error (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_TOO_LARGE,
+                   _("%s is larger than %zu bytes"), uri, max_size);
+      return NULL;
+    }
+  if (bytes != NULL)
+    return g_bytes_ref (bytes);
+  if (self->net == NULL)
+    {
+      g_set_error (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_UNAVAILABLE,
+                   _("%s is not available offline"), uri);
+      return NULL;
+    }
+  /* a document that could not be fetched is not tried again in this run */
+  if (g_hash_table_contains (self->unreachable, uri))
+    {
+      g_set_error_literal (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_UNAVAILABLE,
+                           g_hash_table_lookup (self->unreachable, uri));
+      return NULL;
+    }
+  if ((bytes = fetch (self, uri, max_size, &local_error)) == NULL)
+    {
+      if (g_error_matches (local_error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_UNAVAILABLE))
+        g_hash_table_insert (self->unreachable, g_strdup (uri), g_strdup (local_error->message));
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  g_hash_table_insert (self->fetched, g_strdup (uri), g_bytes_ref (bytes));
+  *origin = DOSSIER_DOCUMENT_FETCHED;
+  return bytes;
+}
+
+static void
 dossier_trust_registry_key_source_init (DossierKeySourceInterface *iface)
 {
   iface->find_keys = find_keys;
   iface->find_certificates = find_certificates;
   iface->get_issuer_document = get_issuer_document;
+  iface->get_document = get_document;
+}
+
+/* The session's sources belong to the registry's context: it goes there. */
+static void
+drop_net (DossierTrustRegistry *self)
+{
+  if (self->net == NULL)
+    return;
+  g_main_context_push_thread_default (self->context);
+  g_clear_object (&self->net);
+  g_main_context_pop_thread_default (self->context);
 }
 
 static void
@@ -131,6 +247,12 @@ dossier_trust_registry_finalize (GObject *object)
   DossierTrustRegistry *self = DOSSIER_TRUST_REGISTRY (object);
 
   g_ptr_array_unref (self->anchors);
+  g_hash_table_unref (self->documents);
+  g_hash_table_unref (self->fetched);
+  g_hash_table_unref (self->unreachable);
+  drop_net (self);
+  g_main_context_unref (self->context);
+  g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (dossier_trust_registry_parent_class)->finalize (object);
 }
 
@@ -144,12 +266,42 @@ static void
 dossier_trust_registry_init (DossierTrustRegistry *self)
 {
   self->anchors = g_ptr_array_new_with_free_func ((GDestroyNotify) anchor_free);
+  self->documents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
+  self->fetched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
+  self->unreachable = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->context = g_main_context_new ();
+  g_mutex_init (&self->lock);
 }
 
 DossierTrustRegistry *
 dossier_trust_registry_new (void)
 {
   return g_object_new (DOSSIER_TYPE_TRUST_REGISTRY, NULL);
+}
+
+/* Lets the registry fetch the documents no anchor holds (status lists,
+ * did:web documents); offline it never does.  Verification waits for these
+ * fetches, so the registry keeps its own HTTP session in a private main
+ * context rather than re-entering the application's main loop.
+ * @allow_http is for services on this machine (tests, demo services). */
+void
+dossier_trust_registry_set_online (DossierTrustRegistry *self,
+                                   gboolean              online,
+                                   gboolean              allow_http)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_if_fail (DOSSIER_IS_TRUST_REGISTRY (self));
+
+  locker = g_mutex_locker_new (&self->lock);
+  drop_net (self);
+  if (!online)
+    return;
+  /* the session's sources belong to the context it is made in */
+  g_main_context_push_thread_default (self->context);
+  self->net = dossier_net_session_new ();
+  g_main_context_pop_thread_default (self->context);
+  dossier_net_session_set_allow_http (self->net, allow_http);
 }
 
 guint
@@ -211,6 +363,117 @@ bind_issuers (GPtrArray  *keys,
     }
 }
 
+static gboolean
+has_type (JsonObject *object,
+          const char *type)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, "type") : NULL;
+  JsonArray *types;
+
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
+    return g_strcmp0 (json_node_get_string (node), type) == 0;
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return FALSE;
+  types = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (types); i++)
+    {
+      JsonNode *item = json_array_get_element (types, i);
+
+      if (JSON_NODE_HOLDS_VALUE (item) && g_strcmp0 (json_node_get_string (item), type) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+remember (DossierTrustRegistry *self,
+          const char           *id,
+          const char           *contents,
+          gsize                 length)
+{
+  if (id != NULL)
+    g_hash_table_insert (self->documents, g_strdup (id), g_bytes_new (contents, length));
+}
+
+/* A status list as a JWT: a statuslist+jwt token answers for its "sub",
+ * a Bitstring Status List credential for its id. */
+static void
+remember_jwt (DossierTrustRegistry *self,
+              const char           *contents,
+              gsize                 length)
+{
+  g_autoptr(DossierJws) jws = dossier_jws_parse (contents, length, NULL);
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *claims, *credential;
+  GBytes *payload;
+
+  if (jws == NULL)
+    return;
+  payload = dossier_jws_get_payload (jws);
+  root = dossier_json_parse (g_bytes_get_data (payload, NULL), g_bytes_get_size (payload));
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return;
+  claims = json_node_get_object (root);
+  credential = dossier_json_get_object (claims, "vc") ?: claims;
+  if (g_strcmp0 (dossier_jws_get_header_string (jws, "typ"), "statuslist+jwt") == 0)
+    remember (self, dossier_json_get_string (claims, "sub"), contents, length);
+  else if (has_type (credential, "BitstringStatusListCredential"))
+    remember (self, dossier_json_get_string (credential, "id") ?: dossier_json_get_string (claims, "jti"), contents, length);
+}
+
+/* The keys of a trust file: a JWK or JWK Set, a DID document, or a
+ * Multikey (or key pair) with publicKeyMultibase.  A status list given
+ * here holds no key; it is kept to answer for its id. */
+static GPtrArray *
+keys_of_document (DossierTrustRegistry *self,
+                  const char           *contents,
+                  gsize                 length)
+{
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+  const char *multibase, *id;
+  gsize trimmed = length;
+
+  while (trimmed > 0 && g_ascii_isspace (contents[trimmed - 1]))
+    trimmed--;
+  if (dossier_jws_looks_compact (contents, trimmed))
+    {
+      remember_jwt (self, contents, trimmed);
+      return NULL;
+    }
+  root = dossier_json_parse (contents, length);
+  object = root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  id = dossier_json_get_string (object, "id");
+  multibase = dossier_json_get_string (object, "publicKeyMultibase");
+  if (object != NULL && json_object_has_member (object, "verificationMethod"))
+    {
+      if (id != NULL && g_str_has_prefix (id, "did:web:"))
+        {
+          g_autofree char *url = dossier_did_web_url (id, NULL);
+
+          remember (self, url, contents, length);
+        }
+      return dossier_did_document_keys (object, NULL);
+    }
+  if (multibase != NULL)
+    {
+      DossierJwk *key = dossier_multikey_to_jwk (multibase, id, NULL);
+      GPtrArray *keys = g_ptr_array_new_with_free_func (g_object_unref);
+
+      if (key != NULL && dossier_json_get_string (object, "controller") != NULL)
+        dossier_jwk_add_issuer (key, dossier_json_get_string (object, "controller"));
+      if (key != NULL)
+        g_ptr_array_add (keys, key);
+      return keys;
+    }
+  if (has_type (object, "BitstringStatusListCredential"))
+    {
+      remember (self, id, contents, length);
+      return NULL;
+    }
+  return dossier_jwk_parse_set (contents, length, NULL);
+}
+
 /* A file that cannot be read is an error; one that can be read but holds no
  * usable key still becomes an anchor, with no keys, so that what it was
  * meant to vouch for reports "no trusted key" rather than vanishing. */
@@ -228,7 +491,7 @@ add_data (DossierTrustRegistry *self,
   if (length <= MAX_ANCHOR_FILE && g_strstr_len (contents, (gssize) length, "-----BEGIN CERTIFICATE-----") != NULL)
     certificates = dossier_certificate_parse_pem (contents, length, NULL);
   else if (length <= MAX_ANCHOR_FILE)
-    keys = dossier_jwk_parse_set (contents, length, NULL);
+    keys = keys_of_document (self, contents, length);
 
   anchor = g_new0 (Anchor, 1);
   anchor->name = g_strdup (name);

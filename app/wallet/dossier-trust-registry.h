@@ -15,6 +15,9 @@ gboolean              dossier_trust_registry_add_path  (DossierTrustRegistry  *s
                                                         GError               **error);
 void                  dossier_trust_registry_add_anchor (DossierTrustRegistry *self,
                                                          DossierTrustAnchor   *anchor);
+void                  dossier_trust_registry_set_online (DossierTrustRegistry *self,
+                                                         gboolean              online,
+                                                         gboolean              allow_http);
 guint                 dossier_trust_registry_get_n_anchors (DossierTrustRegistry *self);
 
 G_END_DECLS

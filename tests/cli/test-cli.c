@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "dossier-test-utils.h"
 #include "dossier-vault.h"
+#include "issuer-fixture.h"
 
 #include <glib/gstdio.h>
 #include <signal.h>
@@ -543,6 +544,119 @@ test_crash_safety (void)
   g_free (f.vault);
 }
 
+static char *
+output_line (const char *out,
+             guint       n)
+{
+  g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+
+  g_assert_cmpuint (g_strv_length (lines), >, n);
+  return g_strdup (lines[n]);
+}
+
+/* Status lists and DID documents given with --trust, offline: a revoked
+ * entry fails, a list no one gave leaves the status unchecked, and a
+ * did:key issuer is trusted only when its document is given. */
+static void
+test_verify_status_and_did (void)
+{
+  g_autofree char *dir = dossier_test_make_tmpdir ();
+  g_autofree char *anchors = g_build_filename (dir, "anchors", NULL);
+  g_autofree char *vault = g_build_filename (dir, "vault", NULL);
+  g_autoptr(TestKey) key = test_key_new ("P-256");
+  g_autoptr(TestKey) did_key = test_key_new ("Ed25519");
+  g_autofree char *jwk = test_key_jwk (key, "k1");
+  g_autofree char *jwks = g_strdup_printf ("{\"keys\":[%s]}", jwk);
+  g_autofree guint8 *bits = g_malloc0 (16384);
+  g_autofree char *encoded = NULL, *list = NULL, *multikey = test_key_multikey (did_key), *did = NULL;
+  g_autofree char *jwks_path = NULL, *list_path = NULL, *document_path = NULL, *revoked_path = NULL, *current_path = NULL, *did_path = NULL;
+  g_auto(Run) run = { 0 };
+
+  g_assert_cmpint (g_mkdir (anchors, 0700), ==, 0);
+  bits[0] = 0x04;   /* entry 5 */
+  encoded = test_compress_base64url (bits, 16384, TRUE);
+  list = g_strdup_printf ("{\"id\":\"https://truong.example.edu.vn/status/1\",\"type\":[\"VerifiableCredential\",\"BitstringStatusListCredential\"],"
+                          "\"issuer\":\"https://truong.example.edu.vn\",\"credentialSubject\":{\"type\":\"BitstringStatusList\","
+                          "\"statusPurpose\":\"revocation\",\"encodedList\":\"u%s\"}}", encoded);
+  jwks_path = write_file (anchors, "truong.jwks", jwks, -1);
+  list_path = write_file (anchors, "status-1.json", list, -1);
+  for (guint index = 5; index <= 6; index++)
+    {
+      g_autofree char *payload = g_strdup_printf ("{\"type\":[\"VerifiableCredential\"],\"issuer\":\"https://truong.example.edu.vn\","
+                                                  "\"credentialSubject\":{\"id\":\"did:example:an\"},\"credentialStatus\":{"
+                                                  "\"type\":\"BitstringStatusListEntry\",\"statusPurpose\":\"revocation\",\"statusListIndex\":\"%u\","
+                                                  "\"statusListCredential\":\"https://truong.example.edu.vn/status/1\"}}", index);
+      g_autofree char *token = test_key_sign (key, "\"kid\":\"k1\"", payload);
+      g_autofree char *name = g_strdup_printf ("credential-%u.jwt", index);
+      char *path = write_file (dir, name, token, -1);
+
+      if (index == 5)
+        revoked_path = path;
+      else
+        current_path = path;
+    }
+  did = g_strconcat ("did:key:", multikey, NULL);
+  {
+    g_autofree char *payload = g_strdup_printf ("{\"type\":[\"VerifiableCredential\"],\"issuer\":\"%s\","
+                                                "\"credentialSubject\":{\"id\":\"did:example:an\"}}", did);
+    g_autofree char *header = g_strdup_printf ("\"kid\":\"%s#%s\"", did, multikey);
+    g_autofree char *token = test_key_sign (did_key, header, payload);
+    g_autofree char *document = g_strdup_printf ("{\"id\":\"%s\",\"verificationMethod\":[{\"id\":\"%s#%s\",\"type\":\"Multikey\","
+                                                 "\"controller\":\"%s\",\"publicKeyMultibase\":\"%s\"}]}", did, did, multikey, did, multikey);
+
+    did_path = write_file (dir, "did-credential.jwt", token, -1);
+    document_path = write_file (anchors, "did.json", document, -1);
+  }
+
+  CLI (&run, NULL, "verify", "--json", "--offline", "--trust", jwks_path, "--trust", list_path, revoked_path, current_path);
+  g_assert_cmpint (run.status, ==, 1);
+  {
+    g_autofree char *first = output_line (run.out, 0);
+    g_autofree char *second = output_line (run.out, 1);
+
+    g_assert_nonnull (strstr (first, "\"verdict\":\"invalid\""));
+    g_assert_nonnull (strstr (first, "\"name\":\"revoked\",\"ok\":false"));
+    g_assert_nonnull (strstr (second, "\"verdict\":\"valid\""));
+    g_assert_nonnull (strstr (second, "\"status_checked\":true"));
+  }
+  run_clear (&run);
+
+  /* no one gave the list and the network is off */
+  CLI (&run, NULL, "verify", "--json", "--offline", "--trust", jwks_path, revoked_path);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "\"status_checked\":false"));
+  run_clear (&run);
+  CLI (&run, NULL, "verify", "--offline", "--trust", jwks_path, revoked_path);
+  g_assert_nonnull (strstr (run.out, "Status not checked: https://truong.example.edu.vn/status/1 is not available offline"));
+  run_clear (&run);
+
+  CLI (&run, NULL, "verify", "--json", "--offline", did_path);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.out, "\"verdict\":\"unverified\""));
+  run_clear (&run);
+
+  /* a folder of anchors: the key set, the list and the DID document */
+  CLI (&run, NULL, "verify", "--json", "--offline", "--trust", anchors, did_path, current_path);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  CLI (&run, NULL, "verify", "--offline", "--trust", anchors, revoked_path);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.out, "Revoked by the issuer"));
+  run_clear (&run);
+
+  /* kept records are checked against the same lists */
+  init_vault (vault);
+  CLI (&run, PASSPHRASE, "--vault", vault, "import", current_path, revoked_path);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  CLI (&run, PASSPHRASE, "--vault", vault, "reverify", "--offline", "--trust", anchors);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.out, "  valid "));
+  g_assert_nonnull (strstr (run.out, "  invalid "));
+  run_clear (&run);
+  dossier_test_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -555,5 +669,6 @@ main (int    argc,
   g_test_add_func ("/cli/errors", test_errors);
   g_test_add_func ("/cli/verify-and-reverify", test_verify_and_reverify);
   g_test_add_func ("/cli/crash-safety", test_crash_safety);
+  g_test_add_func ("/cli/verify-status-and-did", test_verify_status_and_did);
   return g_test_run ();
 }

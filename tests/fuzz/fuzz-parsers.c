@@ -1,20 +1,54 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 /* libFuzzer target for the small parsers under the formats: JWK sets,
  * compact JWS and JWE, PEM certificates, base45, vault.json, raw DEFLATE,
- * SMART Health Links and their manifests. */
+ * SMART Health Links and their manifests, base58 and multikeys, DIDs and
+ * DID documents, and status lists. */
 #include "dossier-certificate.h"
+#include "dossier-did.h"
 #include "dossier-hcert.h"
 #include "dossier-inflate.h"
+#include "dossier-json.h"
 #include "dossier-jwe.h"
 #include "dossier-jwk.h"
 #include "dossier-jws.h"
+#include "dossier-multikey.h"
 #include "dossier-shl.h"
+#include "dossier-status-list.h"
 #include "dossier-vault-config.h"
 
 #include <stdint.h>
+#include <string.h>
 
 int LLVMFuzzerTestOneInput (const uint8_t *data,
                             size_t         size);
+
+/* The bytes as a multikey, a DID, a DID document, and the encoded lists of
+ * both kinds of status list, which are then read at a few indices. */
+static void
+fuzz_did_and_status (const uint8_t *data,
+                     size_t         size)
+{
+  g_autofree char *text = g_strndup ((const char *) data, size);
+  g_autoptr(GBytes) base58 = dossier_base58btc_decode (text, strlen (text), NULL);
+  g_autoptr(DossierJwk) multikey = dossier_multikey_to_jwk (text, "fuzz", NULL);
+  g_autoptr(GPtrArray) resolved = dossier_did_resolve_keys (text, NULL, NULL);
+  g_autofree char *url = dossier_did_web_url (text, NULL);
+  g_autoptr(JsonNode) root = dossier_json_parse ((const char *) data, size);
+  g_autoptr(GBytes) bitstring = dossier_status_list_decode_bitstring (text, strlen (text), NULL);
+  g_autoptr(GBytes) token = dossier_status_list_decode_token (text, strlen (text), NULL);
+  g_autoptr(GPtrArray) document_keys = NULL;
+  guint value;
+
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    document_keys = dossier_did_document_keys (json_node_get_object (root), NULL);
+  for (guint bits = 1; bits <= 8; bits *= 2)
+    {
+      if (bitstring != NULL)
+        dossier_status_list_read (bitstring, size * 8 / bits, bits, DOSSIER_STATUS_LIST_MSB_FIRST, &value, NULL);
+      if (token != NULL)
+        dossier_status_list_read (token, size, bits, DOSSIER_STATUS_LIST_LSB_FIRST, &value, NULL);
+    }
+}
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
@@ -56,5 +90,6 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       g_free (request);
       g_free (direct);
     }
+  fuzz_did_and_status (data, size);
   return 0;
 }

@@ -46,7 +46,7 @@ if not cases:
 
 def run(case):
     folder = os.path.join(args.vectors, case['set'])
-    # the vectors carry everything they need: nothing is fetched
+    # the manifests give every key and status list a case needs: no network
     command = [args.cli, 'verify', '--json', '--offline']
     if case['trust']:
         command += ['--trust', os.path.join(folder, case['trust'])]

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include "dossier-issuer-key.h"
+
+#include "dossier-did.h"
+#include "dossier-format-error.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+/* Finding the key that signed an issuer's JWT and checking the signature:
+ * first among the trusted keys, then, for a DID, the key the DID itself
+ * names.  The second proves who signed but vouches for nobody, unless a
+ * trust anchor holds that same key. */
+
+static DossierJwk *
+first_verifying (DossierJws  *jws,
+                 GPtrArray   *keys,
+                 GError     **error)
+{
+  for (guint i = 0; i < keys->len; i++)
+    if (dossier_jws_verify (jws, g_ptr_array_index (keys, i), i + 1 == keys->len ? error : NULL))
+      return g_object_ref (g_ptr_array_index (keys, i));
+  return NULL;
+}
+
+/* The trust anchor holding the same public key as @key, if any. */
+static const char *
+anchor_of (DossierJwk                 *key,
+           const char                 *issuer,
+           const DossierVerifyOptions *options)
+{
+  g_autoptr(GPtrArray) anchored = NULL;
+  g_autofree char *thumbprint = dossier_jwk_dup_thumbprint (key);
+
+  if (options->keys == NULL)
+    return NULL;
+  anchored = dossier_key_source_find_keys (options->keys, issuer, NULL);
+  for (guint i = 0; anchored != NULL && i < anchored->len; i++)
+    {
+      DossierJwk *candidate = g_ptr_array_index (anchored, i);
+      g_autofree char *other = dossier_jwk_dup_thumbprint (candidate);
+
+      if (g_str_equal (thumbprint, other) && dossier_jwk_belongs_to (candidate, issuer))
+        return g_object_get_data (G_OBJECT (candidate), "dossier-anchor");
+    }
+  return NULL;
+}
+
+static const char *
+code_of (GError *error)
+{
+  if (g_error_matches (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_UNAVAILABLE))
+    return "key-not-available";
+  if (g_error_matches (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_UNSUPPORTED))
+    return "did-unsupported";
+  return "did-unresolvable";
+}
+
+/* Verifies @jws as signed by @issuer.  Records the "key" check (when a
+ * trusted key is found) and the "signature" check on @result; returns the
+ * key that verified, or NULL after recording the failure.  @trusted says
+ * whether a trust anchor holds that key. */
+DossierJwk *
+dossier_issuer_key_verify (DossierJws                 *jws,
+                           const char                 *issuer,
+                           const DossierVerifyOptions *options,
+                           DossierVerification        *result,
+                           gboolean                   *trusted)
+{
+  const char *kid = dossier_jws_get_header_string (jws, "kid");
+  g_autofree char *absolute = NULL;
+  g_autofree char *kid_did = NULL;
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *subject, *anchor;
+  DossierJwk *key;
+
+  *trusted = FALSE;
+  /* "#key-1" is relative to the issuer's DID */
+  absolute = kid != NULL && kid[0] == '#' && dossier_did_is_did (issuer) ? g_strconcat (issuer, kid, NULL) : g_strdup (kid);
+  if (dossier_did_is_did (absolute))
+    {
+      /* a DID key id names its controller, who must be the issuer */
+      kid_did = dossier_did_without_fragment (absolute);
+      if (g_strcmp0 (kid_did, issuer) != 0)
+        {
+          dossier_verification_fail (result, "key", "kid-not-issuer", _("The signing key %s belongs to %s, not to the issuer %s"),
+                                     absolute, kid_did, issuer != NULL ? issuer : _("(not named)"));
+          return NULL;
+        }
+    }
+
+  subject = kid_did != NULL ? absolute : dossier_did_is_did (issuer) ? issuer : NULL;
+  if (options->keys != NULL)
+    keys = dossier_key_source_find_keys (options->keys, issuer, absolute);
+  if (keys != NULL && keys->len > 0)
+    {
+      const char *first_anchor = g_object_get_data (g_ptr_array_index (keys, 0), "dossier-anchor");
+
+      key = first_verifying (jws, keys, &error);
+      if (key != NULL)
+        {
+          *trusted = TRUE;
+          dossier_verification_check (result, "key", TRUE, "%s", (const char *) g_object_get_data (G_OBJECT (key), "dossier-anchor"));
+          return key;
+        }
+      /* trusted keys without an id answer to any; a DID may still name its own */
+      if (subject == NULL)
+        {
+          dossier_verification_check (result, "key", TRUE, "%s", first_anchor);
+          dossier_verification_fail (result, "signature", "signature-mismatch", "%s", error->message);
+          return NULL;
+        }
+      g_clear_error (&error);
+    }
+
+  if (subject == NULL)
+    {
+      dossier_verification_fail (result, "key", "key-not-trusted", _("No trusted key for issuer %s"),
+                                 issuer != NULL ? issuer : _("(not named)"));
+      return NULL;
+    }
+  g_clear_pointer (&keys, g_ptr_array_unref);
+  keys = dossier_did_resolve_keys (subject, options->keys, &error);
+  if (keys == NULL)
+    {
+      dossier_verification_fail (result, "key", code_of (error), "%s", error->message);
+      return NULL;
+    }
+  key = first_verifying (jws, keys, &error);
+  if (key == NULL)
+    {
+      dossier_verification_fail (result, "signature", "signature-mismatch", "%s", error->message);
+      return NULL;
+    }
+  anchor = anchor_of (key, issuer, options);
+  if (anchor != NULL)
+    {
+      *trusted = TRUE;
+      g_object_set_data_full (G_OBJECT (key), "dossier-anchor", g_strdup (anchor), g_free);
+      dossier_verification_check (result, "key", TRUE, "%s", anchor);
+    }
+  return key;
+}
