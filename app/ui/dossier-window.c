@@ -880,6 +880,7 @@ create_entry_changed (DossierWindow *self)
 
   gtk_level_bar_set_value (self->strength_bar, strength);
   gtk_label_set_text (self->strength_label, strength > 0 ? _(words[strength]) : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->strength_label), strength > 0);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->strength_bar), GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT,
                                   strength > 0 ? _(words[strength]) : "", -1);
 }
