@@ -139,3 +139,38 @@ dossier_test_assert_finalize (gpointer object)
     }
   g_assert_null (weak);
 }
+
+static const char * const bench_family[] = { "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Đặng", "Bùi", "Đỗ" };
+static const char * const bench_given[] = { "An", "Bình", "Chi", "Dũng", "Hà", "Khang", "Lan", "Minh", "Ngọc", "Thảo" };
+static const char * const bench_titles[] = {
+  "Bằng tốt nghiệp trung học phổ thông", "Bằng cử nhân", "Chứng chỉ tiếng Anh B1",
+  "Giấy chứng nhận tiêm chủng", "Kết quả xét nghiệm đường huyết", "Đơn thuốc", "Huy hiệu khóa học",
+};
+
+/* A made-up record, different for each @i, as the benchmarks fill vaults
+ * with: a learning or health record with a 1.5 KB original. */
+DossierRecord *
+dossier_test_bench_record (guint i)
+{
+  DossierRecord *record = dossier_record_new (i % 2 ? DOSSIER_RECORD_KIND_IMMUNIZATION : DOSSIER_RECORD_KIND_DIPLOMA,
+                                              bench_titles[i % G_N_ELEMENTS (bench_titles)]);
+  g_autoptr(JsonObject) fields = json_object_new ();
+  g_autofree char *holder = g_strdup_printf ("%s Văn %s", bench_family[i % G_N_ELEMENTS (bench_family)],
+                                             bench_given[(i / 8) % G_N_ELEMENTS (bench_given)]);
+  g_autofree char *issued = g_strdup_printf ("%04u-%02u-%02u", 1990 + i % 35, 1 + i % 12, 1 + i % 28);
+  g_autofree char *serial = g_strdup_printf ("SO-%08u", i);
+  g_autoptr(GBytes) original = NULL;
+  g_autoptr(GString) body = g_string_new (NULL);
+
+  json_object_set_string_member (fields, "holder", holder);
+  json_object_set_string_member (fields, "serial", serial);
+  dossier_record_set_fields (record, fields);
+  dossier_record_set_issuer_name (record, "Sở Giáo dục và Đào tạo Hà Nội");
+  dossier_record_set_issued (record, issued);
+  dossier_record_set_format (record, "bench");
+  while (body->len < 1500)
+    g_string_append_printf (body, "{\"holder\":\"%s\",\"serial\":\"%s\"}", holder, serial);
+  original = g_bytes_new (body->str, body->len);
+  dossier_record_set_original (record, original);
+  return record;
+}

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "dossier-record.h"
 #include "dossier-vault-config.h"
 
 G_BEGIN_DECLS
@@ -16,6 +17,7 @@ void          dossier_test_store_result (GObject      *source,
                                          GAsyncResult *result,
                                          gpointer      user_data);
 char         *dossier_test_make_tmpdir  (void);
+DossierRecord *dossier_test_bench_record (guint       i);
 void          dossier_test_rm_rf        (const char   *path);
 guint         dossier_test_count_in_dir (const char   *dir,
                                          const char   *needle,

@@ -9,39 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char * const family[] = { "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Đặng", "Bùi", "Đỗ" };
-static const char * const given[] = { "An", "Bình", "Chi", "Dũng", "Hà", "Khang", "Lan", "Minh", "Ngọc", "Thảo" };
-static const char * const titles[] = {
-  "Bằng tốt nghiệp trung học phổ thông", "Bằng cử nhân", "Chứng chỉ tiếng Anh B1",
-  "Giấy chứng nhận tiêm chủng", "Kết quả xét nghiệm đường huyết", "Đơn thuốc", "Huy hiệu khóa học",
-};
-
-static DossierRecord *
-bench_record (guint i)
-{
-  DossierRecord *record = dossier_record_new (i % 2 ? DOSSIER_RECORD_KIND_IMMUNIZATION : DOSSIER_RECORD_KIND_DIPLOMA,
-                                              titles[i % G_N_ELEMENTS (titles)]);
-  g_autoptr(JsonObject) fields = json_object_new ();
-  g_autofree char *holder = g_strdup_printf ("%s Văn %s", family[i % G_N_ELEMENTS (family)],
-                                             given[(i / 8) % G_N_ELEMENTS (given)]);
-  g_autofree char *issued = g_strdup_printf ("%04u-%02u-%02u", 1990 + i % 35, 1 + i % 12, 1 + i % 28);
-  g_autofree char *serial = g_strdup_printf ("SO-%08u", i);
-  g_autoptr(GBytes) original = NULL;
-  g_autoptr(GString) body = g_string_new (NULL);
-
-  json_object_set_string_member (fields, "holder", holder);
-  json_object_set_string_member (fields, "serial", serial);
-  dossier_record_set_fields (record, fields);
-  dossier_record_set_issuer_name (record, "Sở Giáo dục và Đào tạo Hà Nội");
-  dossier_record_set_issued (record, issued);
-  dossier_record_set_format (record, "bench");
-  while (body->len < 1500)
-    g_string_append_printf (body, "{\"holder\":\"%s\",\"serial\":\"%s\"}", holder, serial);
-  original = g_bytes_new (body->str, body->len);
-  dossier_record_set_original (record, original);
-  return record;
-}
-
 static DossierVaultDb *
 new_db (const char   *dir,
         const char   *name,
@@ -76,7 +43,7 @@ import_records (DossierVaultDb *db,
       g_assert_true (dossier_vault_db_begin (db, &error));
       for (guint j = i; j < MIN (i + batch, first + count); j++)
         {
-          g_autoptr(DossierRecord) record = bench_record (j);
+          g_autoptr(DossierRecord) record = dossier_test_bench_record (j);
           g_assert_true (dossier_vault_rows_insert_record (db, record, &error));
         }
       g_assert_true (dossier_vault_db_commit (db, &error));
