@@ -120,6 +120,27 @@ is_drawn (GtkWidget     *window,
   return gtk_widget_get_mapped (window) && gtk_widget_get_width (window) > 0;
 }
 
+static gboolean
+is_narrow (GtkWidget     *window,
+           gconstpointer  data)
+{
+  return gtk_widget_get_width (window) <= 400;
+}
+
+static gboolean
+is_wide (GtkWidget     *window,
+         gconstpointer  data)
+{
+  return gtk_widget_get_width (window) >= 900 && !adw_leaflet_get_folded (child (window, "leaflet"));
+}
+
+static gboolean
+is_folded (GtkWidget     *window,
+           gconstpointer  data)
+{
+  return adw_leaflet_get_folded (child (window, "leaflet"));
+}
+
 static void
 screenshot (GtkWidget  *window,
             const char *name)
@@ -312,6 +333,20 @@ test_demo (void)
                    first_title);
   g_assert_nonnull (dossier_record_get_original (dossier_record_view_get_record (child (window, "record_view"))));
   screenshot (window, "record");
+
+  /* At phone width the list and the record fold into one pane: the record
+   * is in front, and going back shows the list. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 700);
+  wait_until (window, is_narrow, NULL, "the window is narrow");
+  wait_until (window, is_folded, NULL, "the panes fold");
+  g_assert_true (adw_leaflet_get_visible_child (child (window, "leaflet")) == child (window, "detail_pane"));
+  screenshot (window, "narrow-record");
+  g_assert_true (gtk_widget_activate_action (window, "win.back", NULL));
+  settle (window);
+  g_assert_true (adw_leaflet_get_visible_child (child (window, "leaflet")) == child (window, "browse_pane"));
+  screenshot (window, "narrow-list");
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  wait_until (window, is_wide, NULL, "the window is wide again");
 
   /* Delete it, then undo. */
   count = g_list_model_get_n_items (list_model (window, "learning_list"));
