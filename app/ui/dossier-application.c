@@ -83,6 +83,11 @@ about_activated (GSimpleAction *action,
                          "developers", developers,
                          "comments", _("Your diplomas, certificates and health book, in one encrypted place of your own"),
                          "license-type", GTK_LICENSE_GPL_3_0,
+                         "website", "https://github.com/dossierapp/dossier",
+                         "issue-url", "https://github.com/dossierapp/dossier/issues",
+                         /* Translators: your names, one per line */
+                         "translator-credits", _("translator-credits"),
+                         "copyright", "© 2026 The Dossier developers",
                          NULL);
 }
 
