@@ -21,6 +21,7 @@ typedef enum
   DOSSIER_VAULT_ERROR_INVALID,
   DOSSIER_VAULT_ERROR_IO,
   DOSSIER_VAULT_ERROR_FAILED,
+  DOSSIER_VAULT_ERROR_TOO_MANY_ATTEMPTS,
 } DossierVaultError;
 
 GQuark dossier_vault_error_quark (void);

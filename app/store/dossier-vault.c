@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
+#include <stdio.h>
 #include <glib/gstdio.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -401,10 +402,98 @@ open_with_pending (DossierVault  *self,
   return NULL;
 }
 
+/* Failed unlocks are counted in a small file beside the database, so that
+ * the delay they earn survives a restart: “FAILURES LAST-FAILURE-TIME”.
+ * It holds nothing of the records.  Removing it resets the delay, which
+ * only someone who could copy the vault file (and guess offline) can do. */
+#define ATTEMPTS_FILE "unlock-attempts"
+#define FREE_ATTEMPTS 3
+#define FIRST_DELAY_SECONDS 5
+#define MAX_DELAY_SECONDS 300
+
+/* Seconds to wait after @failures wrong passphrases in a row: none for the
+ * first few, then doubling from five seconds up to five minutes. */
+guint
+dossier_vault_unlock_delay (guint failures)
+{
+  guint steps;
+
+  if (failures < FREE_ATTEMPTS)
+    return 0;
+  steps = MIN (failures - FREE_ATTEMPTS, 16);
+  return MIN ((guint) FIRST_DELAY_SECONDS << steps, MAX_DELAY_SECONDS);
+}
+
+static void
+read_attempts (DossierVault *self,
+               guint        *failures,
+               gint64       *last)
+{
+  g_autofree char *path = vault_path (self, ATTEMPTS_FILE);
+  g_autofree char *text = NULL;
+  guint64 count = 0;
+  gint64 when = 0;
+
+  *failures = 0;
+  *last = 0;
+  if (!g_file_get_contents (path, &text, NULL, NULL) ||
+      sscanf (text, "%" G_GUINT64_FORMAT " %" G_GINT64_FORMAT, &count, &when) != 2)
+    return;
+  *failures = (guint) MIN (count, G_MAXUINT);
+  *last = when;
+}
+
+static void
+write_attempts (DossierVault *self,
+                guint         failures,
+                gint64        last)
+{
+  g_autofree char *path = vault_path (self, ATTEMPTS_FILE);
+  g_autofree char *text = g_strdup_printf ("%u %" G_GINT64_FORMAT "\n", failures, last);
+
+  if (failures == 0)
+    g_unlink (path);
+  else
+    g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL);
+}
+
+/* Refuses an attempt made before the delay earned by earlier failures. */
+static gboolean
+check_attempt_allowed (DossierVault  *self,
+                       GError       **error)
+{
+  guint failures;
+  gint64 last, wait;
+
+  read_attempts (self, &failures, &last);
+  wait = last + dossier_vault_unlock_delay (failures) - g_get_real_time () / G_USEC_PER_SEC;
+  if (dossier_vault_unlock_delay (failures) == 0 || wait <= 0)
+    return TRUE;
+  wait = MIN (wait, MAX_DELAY_SECONDS);
+  g_set_error (error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_TOO_MANY_ATTEMPTS,
+               g_dngettext (GETTEXT_PACKAGE, "Too many wrong passphrases: try again in %u second",
+                            "Too many wrong passphrases: try again in %u seconds", (gulong) wait),
+               (guint) wait);
+  return FALSE;
+}
+
+static void
+count_failed_attempt (DossierVault *self)
+{
+  guint failures;
+  gint64 last;
+
+  read_attempts (self, &failures, &last);
+  write_attempts (self, failures + 1, g_get_real_time () / G_USEC_PER_SEC);
+}
+
 static gboolean
 log_failed_unlocks (DossierVault  *self,
                     GError       **error)
 {
+  gint64 last;
+
+  read_attempts (self, &self->failed_unlocks, &last);
   if (self->failed_unlocks == 0)
     return TRUE;
   if (!dossier_vault_db_begin (self->db, error))
@@ -415,7 +504,10 @@ log_failed_unlocks (DossierVault  *self,
         dossier_vault_db_rollback (self->db);
         return FALSE;
       }
-  return dossier_vault_db_commit (self->db, error);
+  if (!dossier_vault_db_commit (self->db, error))
+    return FALSE;
+  write_attempts (self, 0, 0);
+  return TRUE;
 }
 
 static void
@@ -440,12 +532,13 @@ open_job (DossierVault *self,
       return;
     }
   if (!take_lock (self, &error) ||
+      !check_attempt_allowed (self, &error) ||
       (self->config = dossier_vault_config_load (json_path, &error)) == NULL ||
       !finish_interrupted_create (self, &error) ||
       (self->db = open_with_pending (self, call->passphrase, &error)) == NULL)
     {
       if (g_error_matches (error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_WRONG_PASSPHRASE))
-        self->failed_unlocks++;
+        count_failed_attempt (self);
       close_all (self);
       g_task_return_error (task, error);
       return;

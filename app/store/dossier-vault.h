@@ -20,6 +20,7 @@ DossierVault  *dossier_vault_new                      (const char              *
 const char    *dossier_vault_get_directory            (DossierVault            *self);
 gboolean       dossier_vault_exists                   (DossierVault            *self);
 gboolean       dossier_vault_get_is_open              (DossierVault            *self);
+guint          dossier_vault_unlock_delay             (guint                    failures);
 
 void           dossier_vault_create_async             (DossierVault            *self,
                                                        const char              *passphrase,

@@ -254,6 +254,8 @@ test_wrong_passphrase (Fixture       *f,
   g_clear_error (&error);
   g_assert_false (dossier_vault_get_is_open (f->vault));
   after = dossier_test_snapshot_dir (f->dir);
+  /* Only the count of failed attempts is new; the vault's files are as they were. */
+  g_assert_true (g_hash_table_remove (after, "unlock-attempts"));
   g_assert_true (dossier_test_snapshots_equal (before, after));
 
   /* The failure is written to the audit log once the right passphrase is in. */
@@ -268,6 +270,70 @@ test_wrong_passphrase (Fixture       *f,
     g_assert_no_error (error);
     g_assert_cmpint (dossier_audit_entry_get_action (g_ptr_array_index (audit, 0)), ==, DOSSIER_AUDIT_UNLOCK_FAILED);
   }
+}
+
+/* After a few wrong passphrases each attempt must wait longer, also for a
+ * new process, and the right passphrase then logs every failure. */
+static void
+test_unlock_delay (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *attempts = g_build_filename (f->dir, "unlock-attempts", NULL);
+  g_autofree char *text = NULL;
+  DossierVault *restarted;
+
+  g_assert_cmpuint (dossier_vault_unlock_delay (0), ==, 0);
+  g_assert_cmpuint (dossier_vault_unlock_delay (2), ==, 0);
+  g_assert_cmpuint (dossier_vault_unlock_delay (3), ==, 5);
+  g_assert_cmpuint (dossier_vault_unlock_delay (4), ==, 10);
+  g_assert_cmpuint (dossier_vault_unlock_delay (8), ==, 160);
+  g_assert_cmpuint (dossier_vault_unlock_delay (9), ==, 300);
+  g_assert_cmpuint (dossier_vault_unlock_delay (G_MAXUINT), ==, 300);
+
+  g_assert_true (create_vault (f, PASSPHRASE, &error));
+  lock_vault (f, f->vault);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_false (open_vault (f, f->vault, "not the passphrase", &error));
+      g_assert_error (error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_WRONG_PASSPHRASE);
+      g_clear_error (&error);
+    }
+
+  /* Now even the right passphrase waits, and a restart changes nothing. */
+  g_assert_false (open_vault (f, f->vault, PASSPHRASE, &error));
+  g_assert_error (error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_TOO_MANY_ATTEMPTS);
+  g_clear_error (&error);
+  restarted = dossier_vault_new (f->dir);
+  g_assert_false (open_vault (f, restarted, PASSPHRASE, &error));
+  g_assert_error (error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_TOO_MANY_ATTEMPTS);
+  g_clear_error (&error);
+  g_assert_true (g_file_get_contents (attempts, &text, NULL, NULL));
+  g_assert_true (g_str_has_prefix (text, "3 "));
+
+  /* Once the wait is over (the last failure moved into the past), the right
+   * passphrase opens the vault, logs the three failures and clears the count. */
+  {
+    g_autofree char *past = g_strdup_printf ("3 %" G_GINT64_FORMAT "\n", g_get_real_time () / G_USEC_PER_SEC - 6);
+    g_autoptr(GPtrArray) audit = NULL;
+
+    g_assert_true (g_file_set_contents (attempts, past, -1, NULL));
+    g_assert_true (open_vault (f, restarted, PASSPHRASE, &error));
+    g_assert_no_error (error);
+    g_assert_false (g_file_test (attempts, G_FILE_TEST_EXISTS));
+    next (f);
+    dossier_vault_list_audit_async (restarted, 0, 10, NULL, dossier_test_store_result, &f->result);
+    audit = dossier_vault_list_audit_finish (restarted, WAIT (f), &error);
+    g_assert_no_error (error);
+    guint failed = 0;
+
+    for (guint i = 0; i < audit->len; i++)
+      failed += dossier_audit_entry_get_action (g_ptr_array_index (audit, i)) == DOSSIER_AUDIT_UNLOCK_FAILED;
+    g_assert_cmpuint (failed, ==, 3);
+  }
+  lock_vault (f, restarted);
+  next (f);
+  dossier_test_assert_finalize (restarted);
 }
 
 static void
@@ -841,6 +907,7 @@ main (int    argc,
   ADD ("/vault/round-trip", test_round_trip);
   ADD ("/vault/default-kdf", test_default_kdf);
   ADD ("/vault/wrong-passphrase", test_wrong_passphrase);
+  ADD ("/vault/unlock-delay", test_unlock_delay);
   ADD ("/vault/damaged-database", test_damaged_database);
   ADD ("/vault/damaged-settings", test_damaged_settings);
   ADD ("/vault/newer-format", test_newer_format);
