@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <stdio.h>
+#include <sys/prctl.h>
 #include <glib/gstdio.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -103,6 +104,19 @@ notify_is_open_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* While any vault is open, the process may not dump core or be traced by
+ * other processes of the user: a core file would hold the key and records. */
+static int open_vaults;
+
+static void
+note_open_vault (gboolean open)
+{
+  if (open && g_atomic_int_add (&open_vaults, 1) == 0)
+    prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+  else if (!open && g_atomic_int_dec_and_test (&open_vaults))
+    prctl (PR_SET_DUMPABLE, 1, 0, 0, 0);
+}
+
 static void
 set_open (DossierVault *self,
           GTask        *task,
@@ -110,6 +124,7 @@ set_open (DossierVault *self,
 {
   if (g_atomic_int_exchange (&self->is_open, open) == open)
     return;
+  note_open_vault (open);
   g_main_context_invoke_full (g_task_get_context (task), G_PRIORITY_DEFAULT,
                               notify_is_open_cb, g_object_ref (self), g_object_unref);
 }

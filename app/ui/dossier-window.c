@@ -3,6 +3,7 @@
 
 #include "dossier-window.h"
 
+#include "dossier-lock-monitor.h"
 #include "dossier-preferences-window.h"
 #include "dossier-record-model.h"
 #include "dossier-record-view.h"
@@ -22,6 +23,7 @@ struct _DossierWindow
 
   DossierWallet        *wallet;
   GSettings            *settings;
+  DossierLockMonitor   *lock_monitor;
   gboolean              demo;
   GCancellable         *cancellable;
 
@@ -804,6 +806,15 @@ lock_activated (GtkWidget  *widget,
   lock_vault (DOSSIER_WINDOW (widget));
 }
 
+static void
+on_lock_requested (DossierLockMonitor *monitor,
+                   const char         *why,
+                   DossierWindow      *self)
+{
+  g_debug ("Locking the vault: %s", why);
+  lock_vault (self);
+}
+
 static gboolean
 idle_check (gpointer user_data)
 {
@@ -1503,6 +1514,7 @@ dossier_window_finalize (GObject *object)
   g_clear_object (&self->health_model);
   g_clear_object (&self->deleted);
   g_clear_object (&self->settings);
+  g_clear_object (&self->lock_monitor);
   g_clear_object (&self->wallet);
   g_clear_pointer (&self->persons, g_ptr_array_unref);
   g_string_free (self->import_errors, TRUE);
@@ -1655,6 +1667,8 @@ dossier_window_init (DossierWindow *self)
   g_signal_connect_swapped (controller, "pressed", G_CALLBACK (note_activity), self);
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
   self->idle_source = g_timeout_add_seconds (IDLE_CHECK_SECONDS, idle_check, self);
+  self->lock_monitor = dossier_lock_monitor_new ();
+  g_signal_connect_object (self->lock_monitor, "lock-requested", G_CALLBACK (on_lock_requested), self, 0);
 
   drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);

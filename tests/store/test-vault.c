@@ -7,6 +7,7 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #define PASSPHRASE "correct horse battery"
 
@@ -244,9 +245,12 @@ test_wrong_passphrase (Fixture       *f,
   g_autoptr(GHashTable) after = NULL;
 
   g_assert_true (create_vault (f, PASSPHRASE, &error));
+  /* No core dump while the vault is open. */
+  g_assert_cmpint (prctl (PR_GET_DUMPABLE, 0, 0, 0, 0), ==, 0);
   g_ptr_array_add (records, make_record ("Chứng chỉ tiếng Anh", "British Council", "x", "payload"));
   g_assert_true (add_records (f, records, &error));
   lock_vault (f, f->vault);
+  g_assert_cmpint (prctl (PR_GET_DUMPABLE, 0, 0, 0, 0), ==, 1);
 
   before = dossier_test_snapshot_dir (f->dir);
   g_assert_false (open_vault (f, f->vault, "not the passphrase", &error));

@@ -31,12 +31,13 @@ child (GtkWidget  *window,
 typedef gboolean (*Condition) (GtkWidget *window, gconstpointer data);
 
 static void
-wait_until (GtkWidget     *window,
-            Condition      condition,
-            gconstpointer  data,
-            const char    *what)
+wait_seconds_until (GtkWidget     *window,
+                    guint          seconds,
+                    Condition      condition,
+                    gconstpointer  data,
+                    const char    *what)
 {
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
 
   while (!condition (window, data))
     {
@@ -45,6 +46,15 @@ wait_until (GtkWidget     *window,
       g_main_context_iteration (NULL, FALSE);
       g_usleep (1000);
     }
+}
+
+static void
+wait_until (GtkWidget     *window,
+            Condition      condition,
+            gconstpointer  data,
+            const char    *what)
+{
+  wait_seconds_until (window, 60, condition, data, what);
 }
 
 static gboolean
@@ -379,14 +389,121 @@ test_demo (void)
   dossier_test_rm_rf (dir);
 }
 
+static void
+emit (GBusType    bus,
+      const char *path,
+      const char *interface,
+      const char *member,
+      GVariant   *parameters)
+{
+  g_autoptr(GDBusConnection) connection = g_bus_get_sync (bus, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (connection);
+  g_assert_true (g_dbus_connection_emit_signal (connection, NULL, path, interface, member, parameters, &error));
+  g_assert_no_error (error);
+  g_dbus_connection_flush_sync (connection, NULL, NULL);
+}
+
+static void
+unlock (GtkWidget *window)
+{
+  gtk_editable_set_text (child (window, "unlock_entry"), PASSPHRASE);
+  g_signal_emit_by_name (child (window, "unlock_button"), "clicked");
+  wait_until (window, page_is, "main", "the vault opens");
+  settle (window);
+}
+
+/* The session locking its screen, logind asking it to lock, the computer
+ * going to sleep, and a while without input: each locks the vault.  The
+ * buses are the private ones main() starts. */
+static void
+test_session_locks (void)
+{
+  g_autofree char *dir = dossier_test_make_tmpdir ();
+  g_autofree char *vault_dir = g_build_filename (dir, "vault", NULL);
+  g_autoptr(DossierApplication) app = make_application ();
+  g_autoptr(DossierWallet) wallet = dossier_wallet_new (vault_dir);
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  GtkWidget *window = GTK_WIDGET (dossier_window_new (app, wallet, FALSE));
+  DossierVault *vault = dossier_wallet_get_vault (wallet);
+  gint64 idle_start;
+
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_editable_set_text (child (window, "create_entry"), PASSPHRASE);
+  gtk_editable_set_text (child (window, "confirm_entry"), PASSPHRASE);
+  g_signal_emit_by_name (child (window, "create_button"), "clicked");
+  wait_until (window, page_is, "main", "the new vault opens");
+  settle (window);
+
+  /* The screen saver turning off changes nothing; turning on locks. */
+  emit (G_BUS_TYPE_SESSION, "/org/gnome/ScreenSaver", "org.gnome.ScreenSaver", "ActiveChanged",
+        g_variant_new ("(b)", FALSE));
+  settle (window);
+  g_assert_true (page_is (window, "main"));
+  emit (G_BUS_TYPE_SESSION, "/org/gnome/ScreenSaver", "org.gnome.ScreenSaver", "ActiveChanged",
+        g_variant_new ("(b)", TRUE));
+  wait_until (window, page_is, "unlock", "the screen saver locks the vault");
+  settle (window);
+  g_assert_false (dossier_vault_get_is_open (vault));
+
+  unlock (window);
+  emit (G_BUS_TYPE_SYSTEM, "/org/freedesktop/login1/session/_31", "org.freedesktop.login1.Session", "Lock", NULL);
+  wait_until (window, page_is, "unlock", "logind's Lock locks the vault");
+  settle (window);
+  g_assert_false (dossier_vault_get_is_open (vault));
+
+  unlock (window);
+  emit (G_BUS_TYPE_SYSTEM, "/org/freedesktop/login1", "org.freedesktop.login1.Manager", "PrepareForSleep",
+        g_variant_new ("(b)", TRUE));
+  wait_until (window, page_is, "unlock", "going to sleep locks the vault");
+  settle (window);
+  g_assert_false (dossier_vault_get_is_open (vault));
+
+  /* A minute without input (the shortest setting) locks it too. */
+  unlock (window);
+  g_settings_set_uint (settings, "auto-lock-minutes", 1);
+  idle_start = g_get_monotonic_time ();
+  wait_seconds_until (window, 120, page_is, "unlock", "a minute without input locks the vault");
+  g_assert_cmpint (g_get_monotonic_time () - idle_start, >=, 55 * G_USEC_PER_SEC);
+  settle (window);
+  g_assert_false (dossier_vault_get_is_open (vault));
+  g_settings_reset (settings, "auto-lock-minutes");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle (window);
+  dossier_test_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
 {
+  GTestDBus *bus;
+  g_autofree char *display = g_strdup (g_getenv ("DISPLAY"));
+  int status;
+
+  /* A private bus, standing for both the session and the system bus, so
+   * that the test can play the screen saver and logind. */
+  bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_test_dbus_up (bus);
+  g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", g_test_dbus_get_bus_address (bus), TRUE);
+  /* Starting the bus clears DISPLAY, which the window needs. */
+  if (display != NULL)
+    g_setenv ("DISPLAY", display, TRUE);
+  /* The private bus has no accessibility bus; the AT-SPI walk is
+   * test-window.py's. */
+  g_setenv ("GTK_A11Y", "none", TRUE);
+
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   shots_dir = g_getenv ("DOSSIER_SCREENSHOTS") ?: ".";
   g_test_add_func ("/window/create-lock-unlock", test_create_lock_unlock);
   g_test_add_func ("/window/demo", test_demo);
-  return g_test_run ();
+  g_test_add_func ("/window/session-locks", test_session_locks);
+  status = g_test_run ();
+  /* The application, alive to the end, still holds the connection, which
+   * g_test_dbus_down() and the bus object's disposal would wait for. */
+  g_test_dbus_stop (bus);
+  return status;
 }
