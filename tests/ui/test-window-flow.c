@@ -13,9 +13,13 @@
 #include "dossier-test-utils.h"
 #include "dossier-window.h"
 
+#include <glib/gstdio.h>
+#include <string.h>
+
 #define PASSPHRASE "correct horse battery staple"
 
 static const char *shots_dir;
+static char *private_tmp;
 static guint shots;
 
 static gpointer
@@ -281,6 +285,60 @@ detail_shows_record (GtkWidget     *window,
   return g_strcmp0 (gtk_stack_get_visible_child_name (child (window, "detail_stack")), "record") == 0;
 }
 
+static gboolean
+holds (const char *data,
+       gsize       length,
+       const char *marker)
+{
+  gsize size = strlen (marker);
+
+  for (gsize i = 0; i + size <= length; i++)
+    if (data[i] == marker[0] && memcmp (data + i, marker, size) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Adds to @found every file under @path (changed since @since, in µs of
+ * real time) that holds one of @markers. */
+static void
+scan_for_markers (const char         *path,
+                  const char * const *markers,
+                  gint64              since,
+                  GPtrArray          *found)
+{
+  GStatBuf info;
+
+  if (g_lstat (path, &info) != 0)
+    return;
+  if (S_ISDIR (info.st_mode))
+    {
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child_path = g_build_filename (path, name, NULL);
+
+          scan_for_markers (child_path, markers, since, found);
+        }
+    }
+  else if (S_ISREG (info.st_mode) && info.st_size < 256 * 1024 * 1024 &&
+           (gint64) info.st_mtime * G_USEC_PER_SEC >= since - G_USEC_PER_SEC)
+    {
+      g_autofree char *contents = NULL;
+      gsize length;
+
+      if (!g_file_get_contents (path, &contents, &length, NULL))
+        return;
+      for (guint i = 0; markers[i] != NULL; i++)
+        if (holds (contents, length, markers[i]))
+          {
+            g_ptr_array_add (found, g_strdup (path));
+            break;
+          }
+    }
+}
+
 static void
 test_demo (void)
 {
@@ -384,6 +442,22 @@ test_demo (void)
   g_assert_null (gtk_widget_get_first_child (child (window, "activity_list")));
   g_assert_null (dossier_record_view_get_record (child (window, "record_view")));
 
+  /* Nothing of the records was written in the clear: not in the vault's
+   * folder, nor in the cache, runtime and temporary folders (private to
+   * this run, see main()). */
+  {
+    const char *markers[] = { "Amlodipin", "Nguyễn Minh Đức", "Chu Văn An", NULL };
+    g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+
+    scan_for_markers (vault_dir, markers, 0, found);
+    scan_for_markers (g_get_user_cache_dir (), markers, 0, found);
+    scan_for_markers (g_get_user_runtime_dir (), markers, 0, found);
+    scan_for_markers (private_tmp, markers, 0, found);
+    for (guint i = 0; i < found->len; i++)
+      g_printerr ("record text in the clear: %s\n", (char *) g_ptr_array_index (found, i));
+    g_assert_cmpuint (found->len, ==, 0);
+  }
+
   gtk_window_destroy (GTK_WINDOW (window));
   settle (window);
   dossier_test_rm_rf (dir);
@@ -485,6 +559,21 @@ main (int    argc,
 
   /* A private bus, standing for both the session and the system bus, so
    * that the test can play the screen saver and logind. */
+  /* Cache, runtime and temporary folders of the run's own, to search for
+   * leaks (GLib and SQLite take TMPDIR). */
+  {
+    g_autofree char *home = dossier_test_make_tmpdir ();
+    g_autofree char *cache = g_build_filename (home, "cache", NULL);
+    g_autofree char *runtime = g_build_filename (home, "runtime", NULL);
+
+    g_mkdir_with_parents (cache, 0700);
+    g_mkdir_with_parents (runtime, 0700);
+    private_tmp = g_build_filename (home, "tmp", NULL);
+    g_mkdir_with_parents (private_tmp, 0700);
+    g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+    g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
+    g_setenv ("TMPDIR", private_tmp, TRUE);
+  }
   bus = g_test_dbus_new (G_TEST_DBUS_NONE);
   g_test_dbus_up (bus);
   g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", g_test_dbus_get_bus_address (bus), TRUE);
