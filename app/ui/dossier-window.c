@@ -690,9 +690,19 @@ on_activity_listed (GObject      *source,
     }
 }
 
+/* The log is read when its section is shown, not before: building its rows
+ * would only delay the first records on screen. */
 static void
 load_activity (DossierWindow *self)
 {
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "activity") != 0)
+    {
+      GtkWidget *row;
+
+      while ((row = gtk_widget_get_first_child (GTK_WIDGET (self->activity_list))) != NULL)
+        gtk_list_box_remove (self->activity_list, row);
+      return;
+    }
   dossier_vault_list_audit_async (dossier_wallet_get_vault (self->wallet), 0, ACTIVITY_PAGE_SIZE,
                                   self->cancellable, on_activity_listed, g_object_ref (self));
 }

@@ -104,6 +104,7 @@ bench_queries (const char *dir)
   guint8 key[DOSSIER_VAULT_KEY_SIZE];
   g_autoptr(DossierVaultQuery) first_page = dossier_vault_query_new ();
   g_autoptr(DossierVaultQuery) health_page = dossier_vault_query_new ();
+  g_autoptr(DossierVaultQuery) learning_page = dossier_vault_query_new ();
   g_autoptr(DossierVaultQuery) common = dossier_vault_query_new ();
   g_autoptr(DossierVaultQuery) rare = dossier_vault_query_new ();
   g_autoptr(DossierVaultQuery) deep = dossier_vault_query_new ();
@@ -121,6 +122,11 @@ bench_queries (const char *dir)
   first_page->limit = 50;
   health_page->limit = 50;
   health_page->category = DOSSIER_RECORD_CATEGORY_HEALTH;
+  /* What the window's Learning section lists: learning records and kept
+   * documents. */
+  learning_page->limit = 100;
+  learning_page->category = DOSSIER_RECORD_CATEGORY_LEARNING;
+  learning_page->or_category = DOSSIER_RECORD_CATEGORY_OTHER;
   common->limit = 50;
   common->text = g_strdup ("nguyen");
   rare->limit = 50;
@@ -134,6 +140,15 @@ bench_queries (const char *dir)
   printf ("first page of the list at %u records: %.2f ms (%u rows; goal < 16 ms)\n", n, t, found);
   t = median_ms (db, health_page, &found);
   printf ("first page of health records: %.2f ms (%u rows)\n", t, found);
+  t = median_ms (db, learning_page, &found);
+  printf ("first page of learning records and documents: %.2f ms (%u rows)\n", t, found);
+  {
+    gint64 start = g_get_monotonic_time ();
+    gint64 count = dossier_vault_rows_count_records (db, learning_page, NULL);
+
+    printf ("count of learning records and documents: %.2f ms (%" G_GINT64_FORMAT ")\n",
+            (g_get_monotonic_time () - start) / 1e3, count);
+  }
   t = median_ms (db, deep, &found);
   printf ("page at offset 90000: %.2f ms (%u rows)\n", t, found);
   t = median_ms (db, common, &found);
