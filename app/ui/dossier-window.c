@@ -722,6 +722,22 @@ show_main (DossierWindow *self)
   load_activity (self);
 }
 
+/* A vault call from a page failed: back to the page, with the error. */
+static void
+back_to_page (DossierWindow    *self,
+              const char       *page,
+              GtkLabel         *error_label,
+              GtkPasswordEntry *entry,
+              const GError     *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  gtk_spinner_stop (self->busy_spinner);
+  show_error (error_label, error->message);
+  gtk_stack_set_visible_child_name (self->stack, page);
+  gtk_widget_grab_focus (GTK_WIDGET (entry));
+}
+
 static void
 on_opened (GObject      *source,
            GAsyncResult *result,
@@ -736,12 +752,7 @@ on_opened (GObject      *source,
   gtk_widget_set_sensitive (self->unlock_button, TRUE);
   if (!dossier_vault_open_finish (DOSSIER_VAULT (source), result, &error))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      gtk_spinner_stop (self->busy_spinner);
-      show_error (self->unlock_error, error->message);
-      gtk_stack_set_visible_child_name (self->stack, "unlock");
-      gtk_widget_grab_focus (GTK_WIDGET (self->unlock_entry));
+      back_to_page (self, "unlock", self->unlock_error, self->unlock_entry, error);
       return;
     }
   gtk_editable_set_text (GTK_EDITABLE (self->unlock_entry), "");
@@ -1157,11 +1168,7 @@ on_created (GObject      *source,
   gtk_widget_set_sensitive (self->create_button, TRUE);
   if (!dossier_vault_create_finish (DOSSIER_VAULT (source), result, &error))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      gtk_spinner_stop (self->busy_spinner);
-      show_error (self->create_error, error->message);
-      gtk_stack_set_visible_child_name (self->stack, "create");
+      back_to_page (self, "create", self->create_error, self->create_entry, error);
       return;
     }
   gtk_editable_set_text (GTK_EDITABLE (self->create_entry), "");
