@@ -18,6 +18,9 @@ struct _DossierPreferencesWindow
   GPtrArray            *family_rows;
 
   GtkSpinButton        *auto_lock_spin;
+  GtkSwitch            *remember_switch;
+  GtkSwitch            *start_locked_switch;
+  GtkWidget            *start_locked_row;
   AdwComboRow          *style_row;
   AdwComboRow          *language_row;
   AdwPreferencesGroup  *family_group;
@@ -249,6 +252,9 @@ dossier_preferences_window_class_init (DossierPreferencesWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/dossierapp/Dossier/ui/dossier-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, DossierPreferencesWindow, auto_lock_spin);
+  gtk_widget_class_bind_template_child (widget_class, DossierPreferencesWindow, remember_switch);
+  gtk_widget_class_bind_template_child (widget_class, DossierPreferencesWindow, start_locked_switch);
+  gtk_widget_class_bind_template_child (widget_class, DossierPreferencesWindow, start_locked_row);
   gtk_widget_class_bind_template_child (widget_class, DossierPreferencesWindow, style_row);
   gtk_widget_class_bind_template_child (widget_class, DossierPreferencesWindow, language_row);
   gtk_widget_class_bind_template_child (widget_class, DossierPreferencesWindow, family_group);
@@ -281,6 +287,9 @@ dossier_preferences_window_new (DossierWallet *wallet,
 
   g_settings_bind (settings, "auto-lock-minutes", gtk_spin_button_get_adjustment (self->auto_lock_spin), "value",
                    G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "remember-passphrase", self->remember_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "start-locked", self->start_locked_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_object_bind_property (self->remember_switch, "active", self->start_locked_row, "sensitive", G_BINDING_SYNC_CREATE);
   style = g_settings_get_string (settings, "style");
   language = g_settings_get_string (settings, "language");
   adw_combo_row_set_selected (self->style_row, index_of (styles, G_N_ELEMENTS (styles), style));

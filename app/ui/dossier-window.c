@@ -9,6 +9,7 @@
 #include "dossier-record-view.h"
 
 #include "dossier-json.h"
+#include "dossier-keyring.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
@@ -738,6 +739,81 @@ back_to_page (DossierWindow    *self,
   gtk_widget_grab_focus (GTK_WIDGET (entry));
 }
 
+/* --- the keyring ------------------------------------------------------------- */
+
+static void
+on_keyring_stored (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!dossier_keyring_store_finish (result, &error) && error != NULL)
+    g_message ("The keyring did not keep the passphrase: %s", error->message);
+}
+
+static void
+on_keyring_cleared (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!dossier_keyring_clear_finish (result, &error) && error != NULL)
+    g_message ("The keyring did not forget the passphrase: %s", error->message);
+}
+
+/* After an unlock with a typed passphrase, when the user asked for it. */
+static void
+remember_passphrase (DossierWindow *self,
+                     const char    *passphrase)
+{
+  if (passphrase == NULL || *passphrase == '\0' || !g_settings_get_boolean (self->settings, "remember-passphrase"))
+    return;
+  dossier_keyring_store_async (dossier_vault_get_directory (dossier_wallet_get_vault (self->wallet)), passphrase,
+                               NULL, on_keyring_stored, NULL);
+}
+
+static void
+remember_changed (DossierWindow *self)
+{
+  if (!g_settings_get_boolean (self->settings, "remember-passphrase"))
+    dossier_keyring_clear_async (dossier_vault_get_directory (dossier_wallet_get_vault (self->wallet)),
+                                 NULL, on_keyring_cleared, NULL);
+}
+
+static void on_opened (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data);
+
+static void
+on_remembered (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(DossierWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  char *passphrase = dossier_keyring_lookup_finish (result, &error);
+
+  if (window_gone (self))
+    {
+      dossier_keyring_free_passphrase (passphrase);
+      return;
+    }
+  if (passphrase == NULL)
+    {
+      if (error != NULL)
+        g_message ("No passphrase from the keyring: %s", error->message);
+      gtk_spinner_stop (self->busy_spinner);
+      gtk_stack_set_visible_child_name (self->stack, "unlock");
+      gtk_widget_grab_focus (GTK_WIDGET (self->unlock_entry));
+      return;
+    }
+  dossier_vault_open_async (dossier_wallet_get_vault (self->wallet), passphrase, self->cancellable,
+                            on_opened, g_object_ref (self));
+  dossier_keyring_free_passphrase (passphrase);
+}
+
 static void
 on_opened (GObject      *source,
            GAsyncResult *result,
@@ -755,6 +831,7 @@ on_opened (GObject      *source,
       back_to_page (self, "unlock", self->unlock_error, self->unlock_entry, error);
       return;
     }
+  remember_passphrase (self, gtk_editable_get_text (GTK_EDITABLE (self->unlock_entry)));
   gtk_editable_set_text (GTK_EDITABLE (self->unlock_entry), "");
   show_error (self->unlock_error, NULL);
   show_main (self);
@@ -1684,6 +1761,8 @@ dossier_window_init (DossierWindow *self)
   g_signal_connect_swapped (controller, "pressed", G_CALLBACK (note_activity), self);
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
   self->idle_source = g_timeout_add_seconds (IDLE_CHECK_SECONDS, idle_check, self);
+  g_signal_connect_object (self->settings, "changed::remember-passphrase", G_CALLBACK (remember_changed), self,
+                           G_CONNECT_SWAPPED);
   self->lock_monitor = dossier_lock_monitor_new ();
   g_signal_connect_object (self->lock_monitor, "lock-requested", G_CALLBACK (on_lock_requested), self, 0);
 
@@ -1716,7 +1795,14 @@ start (DossierWindow *self)
       adw_view_switcher_title_set_title (self->switcher_title, _("Dossier Demo"));
     }
 
-  if (dossier_vault_exists (vault))
+  if (dossier_vault_exists (vault) && g_settings_get_boolean (self->settings, "remember-passphrase") &&
+      !g_settings_get_boolean (self->settings, "start-locked"))
+    {
+      show_busy (self, _("Opening the Vault…"));
+      dossier_keyring_lookup_async (dossier_vault_get_directory (vault), self->cancellable,
+                                    on_remembered, g_object_ref (self));
+    }
+  else if (dossier_vault_exists (vault))
     {
       gtk_stack_set_visible_child_name (self->stack, "unlock");
       gtk_widget_grab_focus (GTK_WIDGET (self->unlock_entry));

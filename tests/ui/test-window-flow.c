@@ -8,6 +8,7 @@
  * picture of the window in the build directory. */
 
 #include "dossier-application.h"
+#include "dossier-keyring.h"
 #include "dossier-record-model.h"
 #include "dossier-record-view.h"
 #include "dossier-test-utils.h"
@@ -549,11 +550,146 @@ test_session_locks (void)
   dossier_test_rm_rf (dir);
 }
 
+static gboolean keyring_running;
+
+/* A keyring daemon on the test's bus, its login keyring in the run's own
+ * folder, created and unlocked with a password as a login would. */
+static void
+start_keyring (const char *home)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                                                        G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr(GSubprocess) daemon = NULL;
+  g_autofree char *data = g_build_filename (home, "data", NULL);
+
+  g_subprocess_launcher_setenv (launcher, "HOME", home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data, TRUE);
+  daemon = g_subprocess_launcher_spawn (launcher, NULL, "gnome-keyring-daemon", "--unlock", "--components=secrets", NULL);
+  if (daemon == NULL)
+    return;
+  g_output_stream_write_all (g_subprocess_get_stdin_pipe (daemon), "keyring", 7, NULL, NULL, NULL);
+  g_output_stream_close (g_subprocess_get_stdin_pipe (daemon), NULL, NULL);
+  keyring_running = g_subprocess_wait_check (daemon, NULL, NULL);
+}
+
+static void
+on_lookup (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  char **passphrase = user_data;
+
+  *passphrase = dossier_keyring_lookup_finish (result, NULL);
+  if (*passphrase == NULL)
+    *passphrase = g_strdup ("");
+}
+
+static char *
+remembered (const char *vault_dir)
+{
+  char *passphrase = NULL;
+
+  dossier_keyring_lookup_async (vault_dir, NULL, on_lookup, &passphrase);
+  while (passphrase == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return passphrase;
+}
+
+static gboolean
+keyring_holds (GtkWidget     *window,
+               gconstpointer  vault_dir)
+{
+  g_autofree char *passphrase = remembered (vault_dir);
+
+  return g_strcmp0 (passphrase, PASSPHRASE) == 0;
+}
+
+static gboolean
+keyring_empty (GtkWidget     *window,
+               gconstpointer  vault_dir)
+{
+  g_autofree char *passphrase = remembered (vault_dir);
+
+  return *passphrase == '\0';
+}
+
+/* With "remember" on, an unlock puts the passphrase in the keyring; a new
+ * window then opens the vault without asking, unless "start locked" is on;
+ * turning "remember" off takes it out of the keyring. */
+static void
+test_remembered (void)
+{
+  g_autofree char *dir = dossier_test_make_tmpdir ();
+  g_autofree char *vault_dir = g_build_filename (dir, "vault", NULL);
+  g_autoptr(DossierApplication) app = make_application ();
+  g_autoptr(DossierWallet) wallet = dossier_wallet_new (vault_dir);
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  GtkWidget *window;
+
+  if (!keyring_running)
+    {
+      g_test_skip ("gnome-keyring-daemon is not installed");
+      return;
+    }
+  window = GTK_WIDGET (dossier_window_new (app, wallet, FALSE));
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_editable_set_text (child (window, "create_entry"), PASSPHRASE);
+  gtk_editable_set_text (child (window, "confirm_entry"), PASSPHRASE);
+  g_signal_emit_by_name (child (window, "create_button"), "clicked");
+  wait_until (window, page_is, "main", "the new vault opens");
+
+  /* Off by default: an unlock leaves the keyring alone. */
+  g_assert_true (gtk_widget_activate_action (window, "win.lock", NULL));
+  wait_until (window, page_is, "unlock", "the vault locks");
+  unlock (window);
+  g_assert_true (keyring_empty (window, vault_dir));
+
+  g_settings_set_boolean (settings, "remember-passphrase", TRUE);
+  g_settings_set_boolean (settings, "start-locked", FALSE);
+  g_assert_true (gtk_widget_activate_action (window, "win.lock", NULL));
+  wait_until (window, page_is, "unlock", "the vault locks");
+  unlock (window);
+  wait_until (window, keyring_holds, vault_dir, "the keyring holds the passphrase");
+  g_assert_true (gtk_widget_activate_action (window, "win.lock", NULL));
+  wait_until (window, page_is, "unlock", "the vault locks");
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle (window);
+
+  /* Dossier starting again opens the vault by itself. */
+  window = GTK_WIDGET (dossier_window_new (app, wallet, FALSE));
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until (window, page_is, "main", "the remembered passphrase opens the vault");
+  screenshot (window, "remembered");
+  g_assert_true (gtk_widget_activate_action (window, "win.lock", NULL));
+  wait_until (window, page_is, "unlock", "the vault locks");
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle (window);
+
+  /* Start locked: the passphrase is asked for all the same. */
+  g_settings_set_boolean (settings, "start-locked", TRUE);
+  window = GTK_WIDGET (dossier_window_new (app, wallet, FALSE));
+  gtk_window_present (GTK_WINDOW (window));
+  settle (window);
+  g_assert_true (page_is (window, "unlock"));
+  g_assert_false (dossier_vault_get_is_open (dossier_wallet_get_vault (wallet)));
+
+  /* Forgetting takes it out of the keyring. */
+  g_settings_set_boolean (settings, "remember-passphrase", FALSE);
+  wait_until (window, keyring_empty, vault_dir, "the keyring forgets the passphrase");
+  g_settings_reset (settings, "start-locked");
+  g_settings_reset (settings, "remember-passphrase");
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle (window);
+  dossier_test_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   GTestDBus *bus;
+  g_autofree char *keyring_home = NULL;
   g_autofree char *display = g_strdup (g_getenv ("DISPLAY"));
   int status;
 
@@ -573,6 +709,8 @@ main (int    argc,
     g_setenv ("XDG_CACHE_HOME", cache, TRUE);
     g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
     g_setenv ("TMPDIR", private_tmp, TRUE);
+    keyring_home = g_build_filename (home, "keyring", NULL);
+    g_mkdir_with_parents (keyring_home, 0700);
   }
   bus = g_test_dbus_new (G_TEST_DBUS_NONE);
   g_test_dbus_up (bus);
@@ -583,6 +721,7 @@ main (int    argc,
   /* The private bus has no accessibility bus; the AT-SPI walk is
    * test-window.py's. */
   g_setenv ("GTK_A11Y", "none", TRUE);
+  start_keyring (keyring_home);
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
@@ -590,6 +729,7 @@ main (int    argc,
   g_test_add_func ("/window/create-lock-unlock", test_create_lock_unlock);
   g_test_add_func ("/window/demo", test_demo);
   g_test_add_func ("/window/session-locks", test_session_locks);
+  g_test_add_func ("/window/remembered", test_remembered);
   status = g_test_run ();
   /* The application, alive to the end, still holds the connection, which
    * g_test_dbus_down() and the bus object's disposal would wait for. */
