@@ -121,6 +121,9 @@ read_escape (Parser  *parser,
   parser->at++;
   if (!read_unicode_escape (parser, &c))
     return FALSE;
+  /* strings are kept NUL-terminated: "a\u0000b" must not read as "a" */
+  if (c == 0)
+    return parse_failed (parser, _("a string holds the character U+0000"));
   g_string_append_unichar (out, c);
   return TRUE;
 }
@@ -368,35 +371,78 @@ dossier_jcs_parse (const char  *text,
   return g_steal_pointer (&root);
 }
 
-/* The shortest decimal digits that read back as @value (positive and
- * finite), and the exponent n such that @value = 0.DIGITS × 10^n. */
-static int
-shortest_digits (double value,
-                 char   digits[32])
+/* @value rounded to @precision significant decimal digits: the digits as
+ * an integer, and the decimal exponent of the first one. */
+static guint64
+rounded_digits (double  value,
+                int     precision,
+                int    *exponent)
 {
   char buffer[G_ASCII_DTOSTR_BUF_SIZE];
   char format[8];
   char *mantissa_end;
-  int exponent = 0;
-  gsize count = 0;
+  guint64 digits = 0;
 
-  for (int precision = 1; precision <= 17; precision++)
-    {
-      /* in the C locale: the digits are all that is kept */
-      g_snprintf (format, sizeof format, "%%.%de", precision - 1);
-      g_ascii_formatd (buffer, sizeof buffer, format, value);
-      if (g_ascii_strtod (buffer, NULL) == value)
-        break;
-    }
+  /* in the C locale: the digits are all that is kept */
+  g_snprintf (format, sizeof format, "%%.%de", precision - 1);
+  g_ascii_formatd (buffer, sizeof buffer, format, value);
   mantissa_end = strchr (buffer, 'e');
-  exponent = atoi (mantissa_end + 1);
+  *exponent = atoi (mantissa_end + 1);
   for (const char *c = buffer; c < mantissa_end; c++)
     if (g_ascii_isdigit (*c))
-      digits[count++] = *c;
+      digits = digits * 10 + (guint64) (*c - '0');
+  return digits;
+}
+
+/* The double nearest to @digits × 10^@scale. */
+static double
+value_of (guint64 digits,
+          int     scale)
+{
+  char buffer[48];
+
+  g_snprintf (buffer, sizeof buffer, "%" G_GUINT64_FORMAT "e%d", digits, scale);
+  return g_ascii_strtod (buffer, NULL);
+}
+
+/* The fewest decimal digits that read back as @value (positive and finite),
+ * the nearest to it when several do, and the exponent n such that @value is
+ * 0.DIGITS × 10^n. */
+static int
+shortest_digits (double value,
+                 char   digits[32])
+{
+  guint64 found = 0;
+  int exponent = 0, scale = 0;
+  gsize count;
+
+  for (int precision = 1; precision <= 17 && found == 0; precision++)
+    {
+      guint64 rounded = rounded_digits (value, precision, &exponent);
+      guint64 neighbour;
+      double back;
+
+      scale = exponent - precision + 1;
+      back = value_of (rounded, scale);
+      if (back == value)
+        {
+          found = rounded;
+          break;
+        }
+      /* next to a power of two the gap below a double is half the gap
+       * above: the nearest decimal may miss while its neighbour on the
+       * other side of the value reads back */
+      neighbour = back < value ? rounded + 1 : rounded - 1;
+      if (neighbour > 0 && value_of (neighbour, scale) == value)
+        found = neighbour;
+    }
+  g_snprintf (digits, 32, "%" G_GUINT64_FORMAT, found);
+  count = strlen (digits);
+  exponent = (int) count + scale;
   while (count > 1 && digits[count - 1] == '0')
     count--;
   digits[count] = '\0';
-  return exponent + 1;
+  return exponent;
 }
 
 /* Appends @value as ECMAScript's Number.prototype.toString() writes it;
