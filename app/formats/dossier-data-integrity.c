@@ -79,7 +79,12 @@ parse_secured (const char  *text,
       text++;
       length--;
     }
-  if (length == 0 || *text != '{' || (root = dossier_jcs_parse (text, length, error)) == NULL)
+  if (length == 0 || *text != '{')
+    {
+      g_set_error_literal (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_DECODE, _("Not a JSON object"));
+      return NULL;
+    }
+  if ((root = dossier_jcs_parse (text, length, error)) == NULL)
     return NULL;
   vc = json_node_get_object (root);
   if (!dossier_credential_has_type (vc, "VerifiableCredential") || !json_object_has_member (vc, "proof"))
@@ -236,6 +241,33 @@ code_of (GError *error)
   return "did-unresolvable";
 }
 
+/* A method of another DID is the issuer's when the issuer's own DID
+ * document lists it among its verification methods. */
+static void
+add_listed_by_issuer (GPtrArray                  *keys,
+                      const char                 *method,
+                      const char                 *issuer,
+                      const DossierVerifyOptions *options)
+{
+  g_autoptr(GPtrArray) listed = NULL;
+
+  if (!dossier_did_is_did (issuer) || strchr (issuer, '#') != NULL)
+    return;
+  listed = dossier_did_resolve_keys (issuer, options->keys, NULL);
+  for (guint i = 0; listed != NULL && i < listed->len; i++)
+    {
+      DossierJwk *key = g_ptr_array_index (listed, i);
+      const char *anchor = dossier_issuer_key_anchor (key, issuer, options);
+
+      if (g_strcmp0 (dossier_jwk_get_kid (key), method) != 0)
+        continue;
+      if (anchor != NULL)
+        g_object_set_data_full (G_OBJECT (key), "dossier-anchor", g_strdup (anchor), g_free);
+      dossier_jwk_add_issuer (key, issuer);
+      g_ptr_array_add (keys, g_object_ref (key));
+    }
+}
+
 /* The keys that may have made a proof by @method for @issuer: trusted keys
  * of that id first, then the keys a DID names.  A DID's key stands for the
  * issuer only when the DID is the issuer's, or when a trust anchor holds the
@@ -252,12 +284,16 @@ method_keys (const char                 *method,
   g_autoptr(GPtrArray) resolved = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *did = NULL;
+  guint named = 0;
 
   if (options->keys != NULL)
     trusted = dossier_key_source_find_keys (options->keys, issuer, method);
   for (guint i = 0; trusted != NULL && i < trusted->len; i++)
     if (dossier_jwk_belongs_to (g_ptr_array_index (trusted, i), issuer))
-      g_ptr_array_add (keys, g_object_ref (g_ptr_array_index (trusted, i)));
+      {
+        g_ptr_array_add (keys, g_object_ref (g_ptr_array_index (trusted, i)));
+        named += g_strcmp0 (dossier_jwk_get_kid (g_ptr_array_index (trusted, i)), method) == 0;
+      }
   if (!dossier_did_is_did (method))
     {
       if (keys->len == 0)
@@ -269,8 +305,9 @@ method_keys (const char                 *method,
     }
 
   did = dossier_did_without_fragment (method);
+  /* a DID URL naming no key is refused, unless a trust anchor names it */
   resolved = dossier_did_resolve_keys (method, options->keys, &error);
-  if (resolved == NULL && keys->len == 0)
+  if (resolved == NULL && named == 0)
     {
       dossier_verification_fail (result, "key", code_of (error), "%s", error->message);
       return NULL;
@@ -285,6 +322,8 @@ method_keys (const char                 *method,
       if (anchor != NULL || (g_strcmp0 (did, issuer) == 0 && dossier_jwk_belongs_to (key, issuer)))
         g_ptr_array_add (keys, g_object_ref (key));
     }
+  if (keys->len == 0 && g_strcmp0 (did, issuer) != 0)
+    add_listed_by_issuer (keys, method, issuer, options);
   if (keys->len == 0)
     {
       dossier_verification_fail (result, "key", "kid-not-issuer", _("The verification method %s belongs to %s, not to the issuer %s"),
