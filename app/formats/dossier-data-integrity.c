@@ -18,13 +18,15 @@
 
 /* W3C Verifiable Credentials secured with Data Integrity proofs (VC Data
  * Integrity 1.0): the credential as JSON with a "proof" member, or a set
- * of them, or a chain.  Each proof names a cryptosuite, which says how the
+ * of them, or a chain; and presentations of such credentials, proved by
+ * their holder for the verifier's challenge and domain.  Each proof names a cryptosuite, which says how the
  * document and the proof's options are turned into the bytes that are
  * signed.  The JCS suites hash the JSON canonical forms; the RDF ones need
  * JSON-LD expansion and RDF canonicalization, which are not here yet, and
  * are reported as unsupported rather than guessed at. */
 
 #define CLOCK_SKEW_SECONDS 60
+#define MAX_CREDENTIALS    16
 
 typedef enum
 {
@@ -64,7 +66,15 @@ cryptosuite_named (const char *name)
   return NULL;
 }
 
-/* The credential, if @text is a JSON object of type VerifiableCredential
+static gboolean
+secured_type (JsonObject *document)
+{
+  return (dossier_credential_has_type (document, "VerifiableCredential") ||
+          dossier_credential_has_type (document, "VerifiablePresentation")) &&
+         json_object_has_member (document, "proof");
+}
+
+/* The credential or presentation, if @text is a JSON object of either type
  * with a proof member. */
 static JsonNode *
 parse_secured (const char  *text,
@@ -87,7 +97,7 @@ parse_secured (const char  *text,
   if ((root = dossier_jcs_parse (text, length, error)) == NULL)
     return NULL;
   vc = json_node_get_object (root);
-  if (!dossier_credential_has_type (vc, "VerifiableCredential") || !json_object_has_member (vc, "proof"))
+  if (!secured_type (vc))
     {
       g_set_error_literal (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_UNKNOWN_FORMAT,
                            _("Not a credential with a Data Integrity proof"));
@@ -112,7 +122,7 @@ dossier_data_integrity_detect (const char *text,
   if (length == 0 || *text != '{' || (root = dossier_json_parse (text, length)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return FALSE;
   vc = json_node_get_object (root);
-  return dossier_credential_has_type (vc, "VerifiableCredential") && json_object_has_member (vc, "proof");
+  return secured_type (vc);
 }
 
 static JsonObject *
@@ -430,6 +440,7 @@ previous_proofs (JsonObject *proof,
  * recording what is wrong. */
 static gboolean
 check_proof_options (JsonObject          *proof,
+                     const char          *expected_purpose,
                      GBytes             **signature,
                      DossierVerification *result)
 {
@@ -438,9 +449,9 @@ check_proof_options (JsonObject          *proof,
   const char *created = dossier_json_get_string (proof, "created");
   g_autoptr(GDateTime) parsed = NULL;
 
-  if (g_strcmp0 (purpose, "assertionMethod") != 0)
+  if (g_strcmp0 (purpose, expected_purpose) != 0)
     return dossier_verification_fail (result, "signature", "proof-purpose",
-                                      _("A credential’s proof must be for assertionMethod, not “%s”"), purpose != NULL ? purpose : "");
+                                      _("The proof must be for %s, not “%s”"), expected_purpose, purpose != NULL ? purpose : "");
   if (created != NULL && (parsed = g_date_time_new_from_iso8601 (created, NULL)) == NULL)
     return dossier_verification_fail (result, "signature", "proof-malformed", _("The proof’s creation time “%s” is not a date and time"), created);
   if (value == NULL || value[0] != 'z' ||
@@ -456,6 +467,7 @@ verify_proof (JsonObject                 *document,
               JsonObject                 *proof,
               JsonArray                  *all,
               const char                 *issuer,
+              const char                 *purpose,
               const DossierVerifyOptions *options,
               DossierVerification        *result)
 {
@@ -472,7 +484,7 @@ verify_proof (JsonObject                 *document,
       return NULL;
     }
   if ((keys = method_keys (method, issuer, options, result)) == NULL ||
-      !check_suite (proof, &suite, result) || !check_proof_options (proof, &signature, result))
+      !check_suite (proof, &suite, result) || !check_proof_options (proof, purpose, &signature, result))
     return NULL;
   previous = previous_proofs (proof, all);
   if (previous == NULL)
@@ -565,6 +577,7 @@ static gboolean
 verify_proofs (JsonObject                 *vc,
                JsonArray                  *proofs,
                const char                 *issuer,
+               const char                 *purpose,
                const DossierVerifyOptions *options,
                DossierVerification        *result,
                gboolean                   *trusted)
@@ -574,7 +587,7 @@ verify_proofs (JsonObject                 *vc,
   for (guint i = 0; i < json_array_get_length (proofs); i++)
     {
       JsonObject *proof = json_array_get_object_element (proofs, i);
-      g_autoptr(DossierJwk) key = verify_proof (vc, proof, proofs, issuer, options, result);
+      g_autoptr(DossierJwk) key = verify_proof (vc, proof, proofs, issuer, purpose, options, result);
 
       if (key == NULL)
         return FALSE;
@@ -592,6 +605,131 @@ verify_proofs (JsonObject                 *vc,
   return TRUE;
 }
 
+/* One credential with its proofs, alone or inside a presentation. */
+static gboolean
+verify_credential (JsonObject                 *vc,
+                   const DossierVerifyOptions *options,
+                   DossierVerification        *result)
+{
+  g_autoptr(JsonArray) proofs = NULL;
+  const char *issuer = dossier_credential_get_issuer (vc, vc);
+  DossierRecord *record;
+  gboolean trusted = FALSE;
+
+  if (!dossier_credential_has_type (vc, "VerifiableCredential") ||
+      dossier_json_get_object (vc, "credentialSubject") == NULL || issuer == NULL)
+    return dossier_verification_fail (result, "schema", "vc-schema",
+                                      _("A credential needs a VerifiableCredential type, a subject and an issuer"));
+  dossier_verification_check (result, "schema", TRUE, "%s",
+                              dossier_credential_has_type (vc, "AchievementCredential") ? "AchievementCredential" : "VerifiableCredential");
+  record = dossier_credential_add_record (vc, issuer, "vc-di", result);
+  dossier_verification_set_issuer (result, issuer, issuer, FALSE);
+
+  if (!json_object_has_member (vc, "proof"))
+    return dossier_verification_fail (result, "signature", "no-proof", _("The credential has no proof"));
+  if ((proofs = proofs_of (vc, result)) == NULL || !verify_proofs (vc, proofs, issuer, "assertionMethod", options, result, &trusted))
+    return FALSE;
+  if (trusted)
+    {
+      dossier_verification_check (result, "issuer", TRUE, "%s", issuer);
+      dossier_verification_set_issuer (result, issuer, dossier_record_get_issuer_name (record), TRUE);
+    }
+  if (!dossier_credential_check_times (vc, vc, options, result) || !check_proof_times (proofs, options, result))
+    return FALSE;
+  dossier_status_list_check (vc, vc, issuer, options, result);
+  return !dossier_verification_has_failed (result);
+}
+
+/* Whether @node is the string @expected or a list holding it. */
+static gboolean
+names (JsonNode   *node,
+       const char *expected)
+{
+  JsonArray *array;
+
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return g_str_equal (json_node_get_string (node), expected);
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return FALSE;
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *item = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_VALUE (item) && json_node_get_value_type (item) == G_TYPE_STRING &&
+          g_str_equal (json_node_get_string (item), expected))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A presentation's proofs must answer the verifier's challenge and name
+ * its domain, when the verifier gives them. */
+static gboolean
+check_binding (JsonArray                  *proofs,
+               const DossierVerifyOptions *options,
+               DossierVerification        *result)
+{
+  for (guint i = 0; i < json_array_get_length (proofs); i++)
+    {
+      JsonObject *proof = json_array_get_object_element (proofs, i);
+
+      if (options->nonce != NULL && g_strcmp0 (dossier_json_get_string (proof, "challenge"), options->nonce) != 0)
+        return dossier_verification_fail (result, "key-binding", "challenge-mismatch",
+                                          _("The presentation does not answer the challenge “%s”"), options->nonce);
+      if (options->audience != NULL && !names (json_object_get_member (proof, "domain"), options->audience))
+        return dossier_verification_fail (result, "key-binding", "domain-mismatch",
+                                          _("The presentation is not meant for %s"), options->audience);
+    }
+  if (options->nonce != NULL || options->audience != NULL)
+    dossier_verification_check (result, "key-binding", TRUE, _("Presented for this verifier"));
+  return TRUE;
+}
+
+/* A presentation proved by its holder (proof purpose authentication), then
+ * each credential embedded in it. */
+static void
+verify_presentation (JsonObject                 *vp,
+                     const DossierVerifyOptions *options,
+                     DossierVerification        *result)
+{
+  JsonObject *holder_object = dossier_json_get_object (vp, "holder");
+  const char *holder = holder_object != NULL ? dossier_json_get_string (holder_object, "id") : dossier_json_get_string (vp, "holder");
+  JsonNode *embedded = json_object_get_member (vp, "verifiableCredential");
+  g_autoptr(JsonArray) proofs = NULL;
+  g_autoptr(JsonArray) credentials = json_array_new ();
+  gboolean trusted = FALSE;
+
+  if (embedded != NULL && JSON_NODE_HOLDS_ARRAY (embedded))
+    for (guint i = 0; i < json_array_get_length (json_node_get_array (embedded)); i++)
+      json_array_add_element (credentials, json_node_copy (json_array_get_element (json_node_get_array (embedded), i)));
+  else if (embedded != NULL)
+    json_array_add_element (credentials, json_node_copy (embedded));
+  if (holder == NULL || json_array_get_length (credentials) == 0 || json_array_get_length (credentials) > MAX_CREDENTIALS)
+    {
+      dossier_verification_fail (result, "schema", "vp-schema",
+                                 _("A presentation needs a holder and from one to %d credentials"), MAX_CREDENTIALS);
+      return;
+    }
+  dossier_verification_set_subject (result, holder);
+  if ((proofs = proofs_of (vp, result)) == NULL ||
+      !verify_proofs (vp, proofs, holder, "authentication", options, result, &trusted) ||
+      !check_proof_times (proofs, options, result) || !check_binding (proofs, options, result))
+    return;
+  for (guint i = 0; i < json_array_get_length (credentials); i++)
+    {
+      JsonNode *credential = json_array_get_element (credentials, i);
+
+      if (!JSON_NODE_HOLDS_OBJECT (credential))
+        {
+          dossier_verification_fail (result, "schema", "vp-schema", _("Only credentials embedded as JSON are read in a presentation"));
+          return;
+        }
+      if (!verify_credential (json_node_get_object (credential), options, result))
+        return;
+    }
+}
+
 void
 dossier_data_integrity_verify (const char                 *text,
                                gsize                       length,
@@ -600,10 +738,7 @@ dossier_data_integrity_verify (const char                 *text,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) root = parse_secured (text, length, &error);
-  g_autoptr(JsonArray) proofs = NULL;
-  JsonObject *vc;
-  const char *issuer;
-  gboolean trusted = FALSE;
+  JsonObject *document;
 
   dossier_verification_set_format (result, "vc-di");
   if (root == NULL)
@@ -611,30 +746,13 @@ dossier_data_integrity_verify (const char                 *text,
       dossier_verification_fail (result, "decode", "vc-malformed", "%s", error->message);
       return;
     }
-  dossier_verification_check (result, "decode", TRUE, _("Credential in JSON with a Data Integrity proof"));
-  vc = json_node_get_object (root);
-  issuer = dossier_credential_get_issuer (vc, vc);
-  if (dossier_json_get_object (vc, "credentialSubject") == NULL || issuer == NULL)
+  document = json_node_get_object (root);
+  if (dossier_credential_has_type (document, "VerifiablePresentation"))
     {
-      dossier_verification_fail (result, "schema", "vc-schema",
-                                 _("A credential needs a VerifiableCredential type, a subject and an issuer"));
+      dossier_verification_check (result, "decode", TRUE, _("Presentation in JSON with a Data Integrity proof"));
+      verify_presentation (document, options, result);
       return;
     }
-  dossier_verification_check (result, "schema", TRUE, "%s",
-                              dossier_credential_has_type (vc, "AchievementCredential") ? "AchievementCredential" : "VerifiableCredential");
-  dossier_credential_add_record (vc, issuer, "vc-di", result);
-  dossier_verification_set_issuer (result, issuer, issuer, FALSE);
-
-  if ((proofs = proofs_of (vc, result)) == NULL || !verify_proofs (vc, proofs, issuer, options, result, &trusted))
-    return;
-  if (trusted)
-    {
-      GPtrArray *records = dossier_verification_get_records (result);
-
-      dossier_verification_check (result, "issuer", TRUE, "%s", issuer);
-      dossier_verification_set_issuer (result, issuer, dossier_record_get_issuer_name (g_ptr_array_index (records, 0)), TRUE);
-    }
-  if (!dossier_credential_check_times (vc, vc, options, result) || !check_proof_times (proofs, options, result))
-    return;
-  dossier_status_list_check (vc, vc, issuer, options, result);
+  dossier_verification_check (result, "decode", TRUE, _("Credential in JSON with a Data Integrity proof"));
+  verify_credential (document, options, result);
 }

@@ -168,40 +168,23 @@ test_detect (void)
   g_assert_false (dossier_data_integrity_detect ("", 0));
 }
 
-/* A credential signed here with @key by its own did:key, and the same
- * verified: the issuer is bound by its DID, but no anchor vouches for it. */
+/* @document_text secured with a proof made here with @key: @proof_text
+ * are the proof's options, to which the proof value is added. */
 static char *
-sign_credential (TestKey    *key,
-                 const char *suite,
-                 const char *issuer_override,
-                 const char *created,
-                 const char *extra_proof_members)
+sign_document (TestKey    *key,
+               const char *document_text,
+               const char *proof_text)
 {
-  g_autofree char *multikey = test_key_multikey (key);
-  g_autofree char *did = g_strconcat ("did:key:", multikey, NULL);
-  g_autofree char *unsigned_text = NULL;
   g_autoptr(JsonNode) document = NULL;
   g_autoptr(JsonNode) proof = NULL;
   g_autoptr(GBytes) data = NULL;
   g_autoptr(GBytes) signature = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *value = NULL;
-  g_autofree char *proof_text = NULL;
   g_autofree char *base58 = NULL;
   gboolean p384 = g_str_equal (key->alg, "ES384");
 
-  unsigned_text = g_strdup_printf ("{\"@context\":[\"https://www.w3.org/ns/credentials/v2\"],"
-                                   "\"type\":[\"VerifiableCredential\",\"AchievementCredential\"],"
-                                   "\"issuer\":{\"id\":\"%s\",\"name\":\"Trường Đại học Bách khoa\"},"
-                                   "\"validFrom\":\"2024-09-01T00:00:00Z\",\"score\":95.50,\"count\":1e2,"
-                                   "\"credentialSubject\":{\"id\":\"did:example:learner\",\"achievement\":"
-                                   "{\"name\":\"Kỹ sư Điện\",\"achievementType\":\"BachelorDegree\"}}}",
-                                   issuer_override != NULL ? issuer_override : did);
-  proof_text = g_strdup_printf ("{\"type\":\"DataIntegrityProof\",\"cryptosuite\":\"%s\","
-                                "\"created\":\"%s\",\"verificationMethod\":\"%s#%s\","
-                                "\"proofPurpose\":\"assertionMethod\"%s}",
-                                suite, created, did, multikey, extra_proof_members);
-  document = dossier_jcs_parse (unsigned_text, strlen (unsigned_text), &error);
+  document = dossier_jcs_parse (document_text, strlen (document_text), &error);
   g_assert_no_error (error);
   proof = dossier_jcs_parse (proof_text, strlen (proof_text), &error);
   g_assert_no_error (error);
@@ -215,6 +198,42 @@ sign_credential (TestKey    *key,
   json_object_set_string_member (json_node_get_object (proof), "proofValue", value);
   json_object_set_member (json_node_get_object (document), "proof", g_steal_pointer (&proof));
   return json_to_string (document, TRUE);
+}
+
+static char *
+did_key_of (TestKey *key)
+{
+  g_autofree char *multikey = test_key_multikey (key);
+
+  return g_strconcat ("did:key:", multikey, NULL);
+}
+
+/* A credential signed here with @key by its own did:key (or naming
+ * another issuer). */
+static char *
+sign_credential (TestKey    *key,
+                 const char *suite,
+                 const char *issuer_override,
+                 const char *created,
+                 const char *extra_proof_members)
+{
+  g_autofree char *multikey = test_key_multikey (key);
+  g_autofree char *did = did_key_of (key);
+  g_autofree char *unsigned_text = NULL;
+  g_autofree char *proof_text = NULL;
+
+  unsigned_text = g_strdup_printf ("{\"@context\":[\"https://www.w3.org/ns/credentials/v2\"],"
+                                   "\"type\":[\"VerifiableCredential\",\"AchievementCredential\"],"
+                                   "\"issuer\":{\"id\":\"%s\",\"name\":\"Trường Đại học Bách khoa\"},"
+                                   "\"validFrom\":\"2024-09-01T00:00:00Z\",\"score\":95.50,\"count\":1e2,"
+                                   "\"credentialSubject\":{\"id\":\"did:example:learner\",\"achievement\":"
+                                   "{\"name\":\"Kỹ sư Điện\",\"achievementType\":\"BachelorDegree\"}}}",
+                                   issuer_override != NULL ? issuer_override : did);
+  proof_text = g_strdup_printf ("{\"type\":\"DataIntegrityProof\",\"cryptosuite\":\"%s\","
+                                "\"created\":\"%s\",\"verificationMethod\":\"%s#%s\","
+                                "\"proofPurpose\":\"assertionMethod\"%s}",
+                                suite, created, did, multikey, extra_proof_members);
+  return sign_document (key, unsigned_text, proof_text);
 }
 
 static void
@@ -308,6 +327,108 @@ test_listed_by_issuer (void)
   g_assert_finalize_object (g_steal_pointer (&result));
 }
 
+/* A presentation signed by its holder for a verifier's challenge and
+ * domain, holding a credential of a trusted issuer. */
+static char *
+sign_presentation (TestKey    *holder,
+                   const char *credential,
+                   const char *purpose)
+{
+  g_autofree char *multikey = test_key_multikey (holder);
+  g_autofree char *did = did_key_of (holder);
+  g_autofree char *unsigned_text = NULL;
+  g_autofree char *proof_text = NULL;
+
+  unsigned_text = g_strdup_printf ("{\"@context\":[\"https://www.w3.org/ns/credentials/v2\"],"
+                                   "\"type\":[\"VerifiablePresentation\"],\"holder\":\"%s\","
+                                   "\"verifiableCredential\":[%s]}", did, credential);
+  proof_text = g_strdup_printf ("{\"type\":\"DataIntegrityProof\",\"cryptosuite\":\"eddsa-jcs-2022\","
+                                "\"created\":\"2025-05-01T00:00:00Z\",\"verificationMethod\":\"%s#%s\","
+                                "\"proofPurpose\":\"%s\",\"challenge\":\"n-0S6_WzA2Mj\","
+                                "\"domain\":[\"https://verifier.example\"]}", did, multikey, purpose);
+  return sign_document (holder, unsigned_text, proof_text);
+}
+
+static DossierVerification *
+verify_presented (const char           *input,
+                  DossierTrustRegistry *registry,
+                  const char           *audience,
+                  const char           *nonce)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (input, strlen (input));
+  g_autoptr(GDateTime) at = g_date_time_new_utc (2025, 6, 1, 0, 0, 0);
+
+  return dossier_verify_presentation (bytes, "test", registry, at, audience, nonce);
+}
+
+static void
+test_presentation (void)
+{
+  g_autoptr(TestKey) issuer = test_key_new ("P-256");
+  g_autoptr(TestKey) holder = test_key_new ("Ed25519");
+  g_autofree char *issuer_multikey = test_key_multikey (issuer);
+  g_autofree char *anchor = g_strdup_printf ("{\"publicKeyMultibase\":\"%s\"}", issuer_multikey);
+  g_autofree char *credential = sign_credential (issuer, "ecdsa-jcs-2019", NULL, "2024-09-01T00:00:00Z", "");
+  g_autofree char *presentation = sign_presentation (holder, credential, "authentication");
+  g_autofree char *asserted = sign_presentation (holder, credential, "assertionMethod");
+  g_autofree char *changed_credential = replaced (credential, "Kỹ sư Điện", "Tiến sĩ");
+  g_autofree char *with_changed = sign_presentation (holder, changed_credential, "authentication");
+  g_autoptr(DossierTrustRegistry) registry = test_registry_new (anchor, NULL);
+  g_autoptr(DossierVerification) result = NULL;
+
+  g_assert_true (dossier_data_integrity_detect (presentation, strlen (presentation)));
+  result = verify_presented (presentation, registry, "https://verifier.example", "n-0S6_WzA2Mj");
+  test_assert_outcome (result, "valid", NULL, NULL);
+  g_assert_cmpuint (dossier_verification_get_records (result)->len, ==, 1);
+  g_assert_cmpstr (test_check_detail (result, "key-binding"), ==, "Presented for this verifier");
+  g_assert_finalize_object (g_steal_pointer (&result));
+
+  result = verify_presented (presentation, NULL, NULL, NULL);
+  test_assert_outcome (result, "unverified", NULL, NULL);
+  g_assert_finalize_object (g_steal_pointer (&result));
+
+  result = verify_presented (presentation, registry, "https://verifier.example", "another-nonce");
+  test_assert_outcome (result, "invalid", "key-binding", "challenge-mismatch");
+  g_assert_finalize_object (g_steal_pointer (&result));
+  result = verify_presented (presentation, registry, "https://elsewhere.example", "n-0S6_WzA2Mj");
+  test_assert_outcome (result, "invalid", "key-binding", "domain-mismatch");
+  g_assert_finalize_object (g_steal_pointer (&result));
+
+  result = verify_presented (asserted, registry, NULL, NULL);
+  test_assert_outcome (result, "invalid", "signature", "proof-purpose");
+  g_assert_finalize_object (g_steal_pointer (&result));
+
+  /* the holder signed over a credential changed after it was issued */
+  result = verify_presented (with_changed, registry, NULL, NULL);
+  test_assert_outcome (result, "invalid", "signature", "signature-mismatch");
+  g_assert_finalize_object (g_steal_pointer (&result));
+}
+
+/* Hostile shapes are refused with a reason, never a crash. */
+static void
+test_malformed (void)
+{
+  static const char *cases[] = {
+    "",
+    "   ",
+    "[1]",
+    "{\"type\":\"VerifiableCredential\"}",
+    "{\"type\":\"VerifiableCredential\",\"proof\":{}",
+    "{\"type\":\"VerifiablePresentation\",\"proof\":{},\"holder\":\"did:example:1\"}",
+    "{\"type\":\"VerifiablePresentation\",\"proof\":{},\"holder\":\"did:example:1\",\"verifiableCredential\":\"eyJ\"}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      DossierVerifyOptions options = { NULL, NULL, NULL, NULL };
+      g_autoptr(DossierVerification) result = dossier_verification_new ("test");
+
+      dossier_data_integrity_verify (cases[i], strlen (cases[i]), &options, result);
+      g_assert_cmpstr (dossier_verification_get_summary (result), ==, "invalid");
+      g_assert_finalize_object (g_steal_pointer (&result));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -320,5 +441,7 @@ main (int   argc,
   g_test_add_func ("/data-integrity/detect", test_detect);
   g_test_add_func ("/data-integrity/signed-here", test_signed_here);
   g_test_add_func ("/data-integrity/listed-by-issuer", test_listed_by_issuer);
+  g_test_add_func ("/data-integrity/presentation", test_presentation);
+  g_test_add_func ("/data-integrity/malformed", test_malformed);
   return g_test_run ();
 }
