@@ -25,11 +25,12 @@ first_verifying (DossierJws  *jws,
   return NULL;
 }
 
-/* The trust anchor holding the same public key as @key, if any. */
-static const char *
-anchor_of (DossierJwk                 *key,
-           const char                 *issuer,
-           const DossierVerifyOptions *options)
+/* The name of the trust anchor holding the same public key as @key for
+ * @issuer, or NULL when none does. */
+const char *
+dossier_issuer_key_anchor (DossierJwk                 *key,
+                           const char                 *issuer,
+                           const DossierVerifyOptions *options)
 {
   g_autoptr(GPtrArray) anchored = NULL;
   g_autofree char *thumbprint = dossier_jwk_dup_thumbprint (key);
@@ -135,7 +136,7 @@ dossier_issuer_key_verify (DossierJws                 *jws,
       dossier_verification_fail (result, "signature", "signature-mismatch", "%s", error->message);
       return NULL;
     }
-  anchor = anchor_of (key, issuer, options);
+  anchor = dossier_issuer_key_anchor (key, issuer, options);
   if (anchor != NULL)
     {
       *trusted = TRUE;

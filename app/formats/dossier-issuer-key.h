@@ -11,5 +11,8 @@ DossierJwk *dossier_issuer_key_verify (DossierJws                 *jws,
                                        const DossierVerifyOptions *options,
                                        DossierVerification        *result,
                                        gboolean                   *trusted);
+const char *dossier_issuer_key_anchor (DossierJwk                 *key,
+                                       const char                 *issuer,
+                                       const DossierVerifyOptions *options);
 
 G_END_DECLS

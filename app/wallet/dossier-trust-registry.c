@@ -22,6 +22,7 @@
 
 #define MAX_ANCHOR_FILE (1024 * 1024)
 #define MAX_FOLDER_ENTRIES 1000
+#define MAX_KEY_PAIRS 64
 
 typedef struct
 {
@@ -421,8 +422,31 @@ remember_jwt (DossierTrustRegistry *self,
     remember (self, dossier_json_get_string (credential, "id") ?: dossier_json_get_string (claims, "jti"), contents, length);
 }
 
-/* The keys of a trust file: a JWK or JWK Set, a DID document, or a
- * Multikey (or key pair) with publicKeyMultibase.  A status list given
+/* A file naming several key pairs, each an object with publicKeyMultibase
+ * (as the Data Integrity test vectors give them); NULL when it holds none. */
+static GPtrArray *
+key_pairs_of (JsonObject *object)
+{
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_object_unref);
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *member;
+
+  json_object_iter_init (&iter, object);
+  while (json_object_iter_next (&iter, &name, &member) && keys->len < MAX_KEY_PAIRS)
+    {
+      const char *multibase = JSON_NODE_HOLDS_OBJECT (member)
+                              ? dossier_json_get_string (json_node_get_object (member), "publicKeyMultibase") : NULL;
+      DossierJwk *key = multibase != NULL ? dossier_multikey_to_jwk (multibase, NULL, NULL) : NULL;
+
+      if (key != NULL)
+        g_ptr_array_add (keys, key);
+    }
+  return keys->len > 0 ? g_steal_pointer (&keys) : NULL;
+}
+
+/* The keys of a trust file: a JWK or JWK Set, a DID document, a Multikey
+ * (or key pair) with publicKeyMultibase, or an object of named key pairs.  A status list given
  * here holds no key; it is kept to answer for its id. */
 static GPtrArray *
 keys_of_document (DossierTrustRegistry *self,
@@ -470,6 +494,13 @@ keys_of_document (DossierTrustRegistry *self,
     {
       remember (self, id, contents, length);
       return NULL;
+    }
+  if (object != NULL && !json_object_has_member (object, "keys") && !json_object_has_member (object, "kty"))
+    {
+      GPtrArray *pairs = key_pairs_of (object);
+
+      if (pairs != NULL)
+        return pairs;
     }
   return dossier_jwk_parse_set (contents, length, NULL);
 }

@@ -3,6 +3,7 @@
 
 #include "dossier-verifier.h"
 
+#include "dossier-data-integrity.h"
 #include "dossier-fhir.h"
 #include "dossier-hcert.h"
 #include "dossier-qr-image.h"
@@ -60,7 +61,8 @@ dossier_verify_can_check (GBytes *bytes)
     }
   return dossier_shc_detect (data, length) || dossier_hcert_detect (data, length) ||
          dossier_sd_jwt_detect (data, length) || dossier_vc_jwt_detect (data, length) ||
-         dossier_vc_json_detect (data, length) || dossier_fhir_detect (data, length);
+         dossier_data_integrity_detect (data, length) || dossier_vc_json_detect (data, length) ||
+         dossier_fhir_detect (data, length);
 }
 
 /* Detects the format of @bytes and verifies it.  @at is the time of
@@ -109,6 +111,8 @@ dossier_verify_presentation (GBytes               *bytes,
     dossier_sd_jwt_verify (data, length, &options, result);
   else if (dossier_vc_jwt_detect (data, length))
     dossier_vc_jwt_verify (data, length, &options, result);
+  else if (dossier_data_integrity_detect (data, length))
+    dossier_data_integrity_verify (data, length, &options, result);
   else if (dossier_vc_json_detect (data, length))
     dossier_vc_json_verify (data, length, &options, result);
   else if (dossier_fhir_detect (data, length))

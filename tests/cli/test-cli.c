@@ -657,6 +657,51 @@ test_verify_status_and_did (void)
   dossier_test_rm_rf (dir);
 }
 
+/* A credential secured with a Data Integrity proof: verified, imported as
+ * a record, and verified again when kept. */
+static void
+test_data_integrity (void)
+{
+  g_autofree char *dir = dossier_test_make_tmpdir ();
+  g_autofree char *vault = g_build_filename (dir, "vault", NULL);
+  g_autofree char *credential = vector ("vc-di/ecdsa/ecdsa-jcs-2019-p256/signedJCSECDSAP256.json");
+  g_autofree char *key = vector ("vc-di/keys/ecdsa/p256KeyPair.json");
+  g_autofree char *other_key = vector ("vc-di/keys/eddsa/keyPair.json");
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) list = NULL;
+  JsonObject *object, *record;
+
+  CLI (&run, NULL, "verify", "--json", "--trust", key, "--at", "2025-06-01T00:00:00Z", credential);
+  g_assert_cmpint (run.status, ==, 0);
+  node = parse_json (run.out);
+  object = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (object, "verdict"), ==, "valid");
+  g_assert_cmpstr (json_object_get_string_member (object, "format"), ==, "vc-di");
+  record = json_array_get_object_element (json_object_get_array_member (object, "records"), 0);
+  g_assert_cmpstr (json_object_get_string_member (record, "title"), ==, "Alumni Credential");
+  g_assert_cmpstr (json_object_get_string_member (record, "date"), ==, "2023-01-01");
+  run_clear (&run);
+
+  CLI (&run, NULL, "verify", "--json", "--trust", other_key, "--no-time-check", credential);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.out, "\"name\":\"signature\",\"ok\":false"));
+  run_clear (&run);
+
+  init_vault (vault);
+  CLI (&run, PASSPHRASE, "--vault", vault, "import", credential);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  CLI (&run, PASSPHRASE, "--vault", vault, "reverify", "--trust", key);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  CLI (&run, PASSPHRASE, "--vault", vault, "list", "--json");
+  list = parse_json (run.out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (list)), ==, 1);
+  record = json_array_get_object_element (json_node_get_array (list), 0);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (record, "verdict"), "summary"), ==, "valid");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -670,5 +715,6 @@ main (int    argc,
   g_test_add_func ("/cli/verify-and-reverify", test_verify_and_reverify);
   g_test_add_func ("/cli/crash-safety", test_crash_safety);
   g_test_add_func ("/cli/verify-status-and-did", test_verify_status_and_did);
+  g_test_add_func ("/cli/data-integrity", test_data_integrity);
   return g_test_run ();
 }

@@ -2,11 +2,14 @@
 /* libFuzzer target for the small parsers under the formats: JWK sets,
  * compact JWS and JWE, PEM certificates, base45, vault.json, raw DEFLATE,
  * SMART Health Links and their manifests, base58 and multikeys, DIDs and
- * DID documents, and status lists. */
+ * DID documents, status lists, JSON canonicalization and Data Integrity
+ * proofs. */
 #include "dossier-certificate.h"
+#include "dossier-data-integrity.h"
 #include "dossier-did.h"
 #include "dossier-hcert.h"
 #include "dossier-inflate.h"
+#include "dossier-jcs.h"
 #include "dossier-json.h"
 #include "dossier-jwe.h"
 #include "dossier-jwk.h"
@@ -50,6 +53,46 @@ fuzz_did_and_status (const uint8_t *data,
     }
 }
 
+/* The bytes canonicalized, the canonical form read back (it must give
+ * itself again), and, for a credential, each proof's signed bytes. */
+static void
+fuzz_canonical (const uint8_t *data,
+                size_t         size)
+{
+  g_autoptr(JsonNode) root = dossier_jcs_parse ((const char *) data, size, NULL);
+  g_autofree char *canonical = NULL;
+  g_autofree char *again = NULL;
+  JsonObject *document;
+  JsonNode *proof;
+  gsize length = 0;
+
+  if (root == NULL)
+    return;
+  canonical = dossier_jcs_serialize (root, &length, NULL);
+  g_assert (canonical != NULL);
+  again = dossier_jcs_canonicalize (canonical, length, NULL, NULL);
+  g_assert (again != NULL && g_str_equal (canonical, again));
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    return;
+  document = json_node_get_object (root);
+  proof = json_object_get_member (document, "proof");
+  if (proof != NULL && JSON_NODE_HOLDS_OBJECT (proof))
+    {
+      g_autoptr(GBytes) hashed = dossier_data_integrity_hash_data (document, json_node_get_object (proof), NULL,
+                                                                   G_CHECKSUM_SHA384, NULL);
+    }
+  else if (proof != NULL && JSON_NODE_HOLDS_ARRAY (proof))
+    for (guint i = 0; i < json_array_get_length (json_node_get_array (proof)) && i < 4; i++)
+      {
+        JsonNode *item = json_array_get_element (json_node_get_array (proof), i);
+        g_autoptr(GBytes) hashed = NULL;
+
+        if (JSON_NODE_HOLDS_OBJECT (item))
+          hashed = dossier_data_integrity_hash_data (document, json_node_get_object (item), json_node_get_array (proof),
+                                                     G_CHECKSUM_SHA256, NULL);
+      }
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
@@ -91,5 +134,6 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       g_free (direct);
     }
   fuzz_did_and_status (data, size);
+  fuzz_canonical (data, size);
   return 0;
 }
