@@ -646,6 +646,8 @@ dossier_vault_finalize (GObject *object)
   /* Pending jobs hold a reference, so the queue is empty by now. */
   g_thread_pool_free (self->worker, FALSE, !on_worker_thread);
   close_all (self);
+  if (g_atomic_int_get (&self->is_open))
+    note_open_vault (FALSE);
   g_free (self->directory);
   G_OBJECT_CLASS (dossier_vault_parent_class)->finalize (object);
 }
