@@ -4,6 +4,7 @@
 #include "dossier-vault.h"
 #include "dossier-vault-private.h"
 
+#include "dossier-recovery-key.h"
 #include "dossier-secret.h"
 #include "dossier-vault-db.h"
 #include "dossier-vault-rows.h"
@@ -36,6 +37,8 @@ dossier_vault_call_free (Call *call)
 {
   dossier_secure_strfree (call->passphrase);
   dossier_secure_strfree (call->new_passphrase);
+  if (call->key != NULL)
+    dossier_secure_free (call->key, DOSSIER_RECOVERY_KEY_SIZE);
   g_free (call->text);
   g_free (call->detail);
   g_clear_pointer (&call->objects, g_ptr_array_unref);
@@ -44,9 +47,9 @@ dossier_vault_call_free (Call *call)
   g_free (call);
 }
 
-static char *
-vault_path (DossierVault *self,
-            const char   *name)
+char *
+dossier_vault_build_path (DossierVault *self,
+                          const char   *name)
 {
   return g_build_filename (self->directory, name, NULL);
 }
@@ -102,10 +105,10 @@ notify_is_open_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-set_open (DossierVault *self,
-          GTask        *task,
-          gboolean      open)
+void
+dossier_vault_set_open (DossierVault *self,
+                        GTask        *task,
+                        gboolean      open)
 {
   if (g_atomic_int_exchange (&self->is_open, open) == open)
     return;
@@ -137,11 +140,11 @@ dossier_vault_return_result (GTask    *task,
 
 /* --- files and locking ------------------------------------------------ */
 
-static gboolean
-take_lock (DossierVault  *self,
-           GError       **error)
+gboolean
+dossier_vault_take_lock (DossierVault  *self,
+                         GError       **error)
 {
-  g_autofree char *path = vault_path (self, "vault.lock");
+  g_autofree char *path = dossier_vault_build_path (self, "vault.lock");
   int fd;
 
   if (self->lock_fd >= 0)
@@ -165,8 +168,8 @@ take_lock (DossierVault  *self,
   return TRUE;
 }
 
-static void
-release_lock (DossierVault *self)
+void
+dossier_vault_release_lock (DossierVault *self)
 {
   if (self->lock_fd < 0)
     return;
@@ -175,12 +178,12 @@ release_lock (DossierVault *self)
   self->lock_fd = -1;
 }
 
-static void
-close_all (DossierVault *self)
+void
+dossier_vault_close_all (DossierVault *self)
 {
   g_clear_pointer (&self->db, dossier_vault_db_close);
   g_clear_pointer (&self->config, dossier_vault_config_free);
-  release_lock (self);
+  dossier_vault_release_lock (self);
 }
 
 static void
@@ -195,11 +198,11 @@ sync_directory (DossierVault *self)
     }
 }
 
-static gboolean
-rename_durably (DossierVault  *self,
-                const char    *from,
-                const char    *to,
-                GError       **error)
+gboolean
+dossier_vault_rename_durably (DossierVault  *self,
+                              const char    *from,
+                              const char    *to,
+                              GError       **error)
 {
   if (g_rename (from, to) != 0)
     {
@@ -212,8 +215,8 @@ rename_durably (DossierVault  *self,
   return TRUE;
 }
 
-static void
-remove_database_files (const char *path)
+void
+dossier_vault_remove_database_files (const char *path)
 {
   const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
 
@@ -226,13 +229,13 @@ remove_database_files (const char *path)
 
 /* Opens the database with a key derived from @passphrase under @config,
  * bringing its schema up to date. */
-static DossierVaultDb *
-open_database (DossierVault        *self,
-               DossierVaultConfig  *config,
-               const char          *passphrase,
-               GError             **error)
+DossierVaultDb *
+dossier_vault_open_database (DossierVault        *self,
+                             DossierVaultConfig  *config,
+                             const char          *passphrase,
+                             GError             **error)
 {
-  g_autofree char *path = vault_path (self, "vault.db");
+  g_autofree char *path = dossier_vault_build_path (self, "vault.db");
   guint8 *key = dossier_secure_alloc (DOSSIER_VAULT_KEY_SIZE);
   g_autoptr(DossierVaultDb) db = NULL;
 
@@ -260,7 +263,7 @@ build_new_database (DossierVault        *self,
   g_autoptr(DossierVaultDb) db = NULL;
   g_autoptr(DossierPerson) owner = dossier_person_new (owner_name, "owner");
 
-  remove_database_files (path);
+  dossier_vault_remove_database_files (path);
   if (dossier_vault_config_derive_key (config, passphrase, key, error))
     db = dossier_vault_db_open (path, key, TRUE, error);
   dossier_secure_free (key, DOSSIER_VAULT_KEY_SIZE);
@@ -286,14 +289,14 @@ create_job (DossierVault *self,
             gpointer      data)
 {
   Call *call = data;
-  g_autofree char *json_path = vault_path (self, "vault.json");
-  g_autofree char *db_path = vault_path (self, "vault.db");
-  g_autofree char *tmp_path = vault_path (self, "vault.db.tmp");
+  g_autofree char *json_path = dossier_vault_build_path (self, "vault.json");
+  g_autofree char *db_path = dossier_vault_build_path (self, "vault.db");
+  g_autofree char *tmp_path = dossier_vault_build_path (self, "vault.db.tmp");
   g_autoptr(DossierVaultConfig) config = NULL;
   GError *error = NULL;
 
   if (self->db != NULL)
-    close_all (self);
+    dossier_vault_close_all (self);
 
   if (g_mkdir_with_parents (self->directory, 0700) != 0)
     {
@@ -308,7 +311,7 @@ create_job (DossierVault *self,
                                _("A vault already exists in %s"), self->directory);
       return;
     }
-  if (!take_lock (self, &error))
+  if (!dossier_vault_take_lock (self, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -320,15 +323,15 @@ create_job (DossierVault *self,
   if (config == NULL ||
       !build_new_database (self, config, call->passphrase, call->text, tmp_path, &error) ||
       !dossier_vault_config_save (config, json_path, &error) ||
-      !rename_durably (self, tmp_path, db_path, &error) ||
-      (self->db = open_database (self, config, call->passphrase, &error)) == NULL)
+      !dossier_vault_rename_durably (self, tmp_path, db_path, &error) ||
+      (self->db = dossier_vault_open_database (self, config, call->passphrase, &error)) == NULL)
     {
-      release_lock (self);
+      dossier_vault_release_lock (self);
       g_task_return_error (task, error);
       return;
     }
   self->config = g_steal_pointer (&config);
-  set_open (self, task, TRUE);
+  dossier_vault_set_open (self, task, TRUE);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -338,13 +341,13 @@ static gboolean
 finish_interrupted_create (DossierVault  *self,
                            GError       **error)
 {
-  g_autofree char *db_path = vault_path (self, "vault.db");
-  g_autofree char *tmp_path = vault_path (self, "vault.db.tmp");
+  g_autofree char *db_path = dossier_vault_build_path (self, "vault.db");
+  g_autofree char *tmp_path = dossier_vault_build_path (self, "vault.db.tmp");
 
   if (g_file_test (db_path, G_FILE_TEST_EXISTS))
     return TRUE;
   if (g_file_test (tmp_path, G_FILE_TEST_EXISTS))
-    return rename_durably (self, tmp_path, db_path, error);
+    return dossier_vault_rename_durably (self, tmp_path, db_path, error);
   g_set_error (error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_DAMAGED,
                _("The vault database %s is missing. Restore it from a backup."), db_path);
   return FALSE;
@@ -358,13 +361,13 @@ open_with_pending (DossierVault  *self,
                    const char    *passphrase,
                    GError       **error)
 {
-  g_autofree char *json_path = vault_path (self, "vault.json");
-  g_autofree char *pending_path = vault_path (self, "vault.json.pending");
+  g_autofree char *json_path = dossier_vault_build_path (self, "vault.json");
+  g_autofree char *pending_path = dossier_vault_build_path (self, "vault.json.pending");
   g_autoptr(DossierVaultConfig) pending = NULL;
   g_autoptr(GError) first_error = NULL;
   DossierVaultDb *db;
 
-  db = open_database (self, self->config, passphrase, &first_error);
+  db = dossier_vault_open_database (self, self->config, passphrase, &first_error);
   if (!g_file_test (pending_path, G_FILE_TEST_EXISTS))
     {
       if (db == NULL)
@@ -380,9 +383,9 @@ open_with_pending (DossierVault  *self,
     }
 
   pending = dossier_vault_config_load (pending_path, NULL);
-  if (pending != NULL && (db = open_database (self, pending, passphrase, NULL)) != NULL)
+  if (pending != NULL && (db = dossier_vault_open_database (self, pending, passphrase, NULL)) != NULL)
     {
-      if (!rename_durably (self, pending_path, json_path, error))
+      if (!dossier_vault_rename_durably (self, pending_path, json_path, error))
         {
           dossier_vault_db_close (db);
           return NULL;
@@ -424,7 +427,7 @@ open_job (DossierVault *self,
           gpointer      data)
 {
   Call *call = data;
-  g_autofree char *json_path = vault_path (self, "vault.json");
+  g_autofree char *json_path = dossier_vault_build_path (self, "vault.json");
   GError *error = NULL;
 
   if (self->db != NULL)
@@ -439,24 +442,24 @@ open_job (DossierVault *self,
                                _("There is no vault in %s"), self->directory);
       return;
     }
-  if (!take_lock (self, &error) ||
+  if (!dossier_vault_take_lock (self, &error) ||
       (self->config = dossier_vault_config_load (json_path, &error)) == NULL ||
       !finish_interrupted_create (self, &error) ||
       (self->db = open_with_pending (self, call->passphrase, &error)) == NULL)
     {
       if (g_error_matches (error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_WRONG_PASSPHRASE))
         self->failed_unlocks++;
-      close_all (self);
+      dossier_vault_close_all (self);
       g_task_return_error (task, error);
       return;
     }
   if (!log_failed_unlocks (self, &error))
     {
-      close_all (self);
+      dossier_vault_close_all (self);
       g_task_return_error (task, error);
       return;
     }
-  set_open (self, task, TRUE);
+  dossier_vault_set_open (self, task, TRUE);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -467,8 +470,8 @@ lock_job (DossierVault *self,
           GTask        *task,
           gpointer      data)
 {
-  close_all (self);
-  set_open (self, task, FALSE);
+  dossier_vault_close_all (self);
+  dossier_vault_set_open (self, task, FALSE);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -478,8 +481,8 @@ change_passphrase_job (DossierVault *self,
                        gpointer      data)
 {
   Call *call = data;
-  g_autofree char *json_path = vault_path (self, "vault.json");
-  g_autofree char *pending_path = vault_path (self, "vault.json.pending");
+  g_autofree char *json_path = dossier_vault_build_path (self, "vault.json");
+  g_autofree char *pending_path = dossier_vault_build_path (self, "vault.json.pending");
   g_autoptr(DossierVaultConfig) config = NULL;
   DossierKdfParams params;
   guint8 *key = NULL;
@@ -499,7 +502,7 @@ change_passphrase_job (DossierVault *self,
        dossier_vault_config_derive_key (config, call->new_passphrase, key, &error) &&
        dossier_vault_config_save (config, pending_path, &error) &&
        dossier_vault_db_rekey (self->db, key, &error) &&
-       rename_durably (self, pending_path, json_path, &error) &&
+       dossier_vault_rename_durably (self, pending_path, json_path, &error) &&
        dossier_vault_rows_append_audit (self->db, DOSSIER_AUDIT_CHANGE_PASSPHRASE, NULL, NULL, &error);
   dossier_secure_free (key, DOSSIER_VAULT_KEY_SIZE);
 
@@ -511,8 +514,8 @@ change_passphrase_job (DossierVault *self,
   else if (!g_error_matches (error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_WRONG_PASSPHRASE))
     {
       /* Whether the rekey went through is settled at the next open. */
-      close_all (self);
-      set_open (self, task, FALSE);
+      dossier_vault_close_all (self);
+      dossier_vault_set_open (self, task, FALSE);
     }
   dossier_vault_return_result (task, ok, error);
 }
@@ -537,7 +540,7 @@ dossier_vault_finalize (GObject *object)
 
   /* Pending jobs hold a reference, so the queue is empty by now. */
   g_thread_pool_free (self->worker, FALSE, !on_worker_thread);
-  close_all (self);
+  dossier_vault_close_all (self);
   g_free (self->directory);
   G_OBJECT_CLASS (dossier_vault_parent_class)->finalize (object);
 }
@@ -627,7 +630,7 @@ dossier_vault_exists (DossierVault *self)
   g_autofree char *path = NULL;
 
   g_return_val_if_fail (DOSSIER_IS_VAULT (self), FALSE);
-  path = vault_path (self, "vault.json");
+  path = dossier_vault_build_path (self, "vault.json");
   return g_file_test (path, G_FILE_TEST_IS_REGULAR);
 }
 
