@@ -603,8 +603,9 @@ test_tampered_chunks (Fixture       *f,
     g_byte_array_set_size (file, file->len - 1);
   }
   {
-    gsize cuts[] = { 0, 4, 9, 40, 63, 64, 66, 69, 5000, DOSSIER_BACKUP_HEADER_SIZE + chunk,
-                     DOSSIER_BACKUP_HEADER_SIZE + 3 * chunk, file->len - 17, file->len - 1 };
+    gsize after_one = DOSSIER_BACKUP_HEADER_SIZE + chunk;
+    gsize after_three = DOSSIER_BACKUP_HEADER_SIZE + 3 * chunk;
+    gsize cuts[] = { 0, 4, 9, 40, 63, 64, 66, 69, 5000, after_one, after_three, file->len - 17, file->len - 1 };
 
     for (guint i = 0; i < G_N_ELEMENTS (cuts); i++)
       {
