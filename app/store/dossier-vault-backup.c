@@ -413,6 +413,7 @@ read_and_check (const char    *path,
   GStatBuf info;
   gsize length = 0;
   Filler checker = { NULL, NULL };
+  g_autoptr(GError) read_error = NULL;
 
   if (g_stat (path, &info) != 0)
     {
@@ -425,9 +426,9 @@ read_and_check (const char    *path,
                    _("The backup file %s is too large for this version of Dossier"), path);
       return NULL;
     }
-  if (!g_file_get_contents (path, &data, &length, NULL))
+  if (!g_file_get_contents (path, &data, &length, &read_error))
     {
-      set_io_error (error, _("Cannot read the backup file %s: %s"), path, g_strerror (errno));
+      set_io_error (error, _("Cannot read the backup file %s: %s"), path, read_error->message);
       return NULL;
     }
   content = dossier_backup_decrypt ((const guint8 *) data, length, passphrase, recovery_key, error);
