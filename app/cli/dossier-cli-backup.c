@@ -223,7 +223,7 @@ dossier_cli_command_restore (Cli   *cli,
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
     {
       g_printerr (_("dossier-cli: cannot read the backup file %s\n"), path);
-      return DOSSIER_CLI_EXIT_FAILED;
+      return DOSSIER_CLI_EXIT_USAGE;
     }
 
   if (use_recovery_key && (secrets.key = read_recovery_key (recovery_key_file, &error)) == NULL)

@@ -725,6 +725,7 @@ test_backup_restore (void)
   g_autofree char *refused = g_build_filename (other, "refused", NULL);
   g_autofree char *words = NULL;
   g_autofree char *words_file = NULL;
+  g_autofree char *words_file_missing = g_build_filename (other, "no-such-backup", NULL);
   g_autofree char *mistyped = NULL;
   g_auto(Run) run = { 0 };
 
@@ -748,7 +749,11 @@ test_backup_restore (void)
   run_clear (&run);
   assert_restored (restored, PASSPHRASE, digest);
 
-  /* Never into a vault that exists. */
+  /* Never from a file that is not there, nor into a vault that exists. */
+  CLI (&run, PASSPHRASE, "--vault", refused, "restore", words_file_missing, FAST_KDF);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_false (g_file_test (refused, G_FILE_TEST_EXISTS));
+  run_clear (&run);
   CLI (&run, PASSPHRASE, "--vault", restored, "restore", with_pass, FAST_KDF);
   g_assert_cmpint (run.status, ==, 1);
   g_assert_nonnull (strstr (run.err, "already exists"));
