@@ -812,6 +812,90 @@ test_backup_restore (void)
   dossier_test_rm_rf (other);
 }
 
+/* Starts `restore BACKUP` into @target and kills it after @delay_ms; TRUE
+ * when it finished first. */
+static gboolean
+restore_and_kill (const char *backup,
+                  const char *target,
+                  guint       delay_ms)
+{
+  g_autoptr(GSubprocessLauncher) launcher = launcher_new (PASSPHRASE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean exited = FALSE, timed_out = FALSE, finished;
+
+  process = g_subprocess_launcher_spawn (launcher, &error, cli_path, "--vault", target, "restore", backup,
+                                         "--kdf-iterations", "1", "--kdf-memory", "8192", NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_async (process, NULL, on_wait_done, &exited);
+  g_timeout_add (delay_ms, on_timeout, &timed_out);
+  while (!exited && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  finished = exited;
+  if (!exited)
+    g_subprocess_send_signal (process, SIGKILL);
+  while (!exited)
+    g_main_context_iteration (NULL, TRUE);
+  while (!timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  return finished && g_subprocess_get_if_exited (process) && g_subprocess_get_exit_status (process) == 0;
+}
+
+/* A restore killed at any moment leaves either no vault (and a second
+ * restore into the same folder works) or the whole one. */
+static void
+test_restore_crash (void)
+{
+  g_autofree char *dir = dossier_test_make_tmpdir ();
+  g_autofree char *vault = g_build_filename (dir, "vault", NULL);
+  g_autofree char *backup = g_build_filename (dir, "vault.backup", NULL);
+  g_autoptr(GRand) rand = g_rand_new ();
+  g_auto(Run) run = { 0 };
+  guint kills = 0, left_whole = 0;
+
+  init_vault (vault);
+  for (guint i = 0; i < 8; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("hồ sơ %u.pdf", i);
+      g_autoptr(GString) big = g_string_new ("%PDF-1.4\n");
+      g_autofree char *path = NULL;
+
+      for (guint k = 0; k < 4000; k++)
+        g_string_append_printf (big, "%u/%u;", i, k);
+      path = write_file (dir, name, big->str, (gssize) big->len);
+      CLI (&run, PASSPHRASE, "--vault", vault, "import", path);
+      g_assert_cmpint (run.status, ==, 0);
+      run_clear (&run);
+    }
+  CLI (&run, PASSPHRASE, "--vault", vault, "backup", "--out", backup, "--kdf-iterations", "1", "--kdf-memory", "8192");
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+
+  for (guint round = 0; round < 20; round++)
+    {
+      g_autofree char *name = g_strdup_printf ("restored-%u", round);
+      g_autofree char *target = g_build_filename (dir, name, NULL);
+      g_autofree char *json = g_build_filename (target, "vault.json", NULL);
+      guint delay = (guint) g_rand_int_range (rand, 1, 1000);
+
+      if (!restore_and_kill (backup, target, delay))
+        {
+          kills++;
+          left_whole += g_file_test (json, G_FILE_TEST_EXISTS);
+          if (!g_file_test (json, G_FILE_TEST_EXISTS))
+            {
+              CLI (&run, PASSPHRASE, "--vault", target, "restore", backup, "--kdf-iterations", "1", "--kdf-memory", "8192");
+              if (run.status != 0)
+                g_error ("round %u (kill after %u ms): restoring again failed: %s", round, delay, run.err);
+              run_clear (&run);
+            }
+        }
+      g_assert_cmpint (count_records (target), ==, 8);
+    }
+  g_test_message ("%u of 20 restores killed part way, %u of them after the vault was whole", kills, left_whole);
+  dossier_test_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -825,6 +909,7 @@ main (int    argc,
   g_test_add_func ("/cli/verify-and-reverify", test_verify_and_reverify);
   g_test_add_func ("/cli/crash-safety", test_crash_safety);
   g_test_add_func ("/cli/backup-restore", test_backup_restore);
+  g_test_add_func ("/cli/restore-crash", test_restore_crash);
   g_test_add_func ("/cli/verify-status-and-did", test_verify_status_and_did);
   return g_test_run ();
 }
