@@ -34,6 +34,8 @@ int             dossier_cli_parse_command    (GOptionContext  *context,
                                               int             *argc,
                                               char          ***argv);
 int             dossier_cli_unlock           (Cli             *cli);
+int             dossier_cli_unlock_keep      (Cli             *cli,
+                                              char           **kept);
 int             dossier_cli_load_vault_trust (Cli             *cli);
 gboolean        dossier_cli_parse_id         (const char      *text,
                                               gint64          *id);
@@ -46,6 +48,12 @@ int             dossier_cli_command_reverify (Cli             *cli,
                                               int              argc,
                                               char           **argv);
 int             dossier_cli_command_trust    (Cli             *cli,
+                                              int              argc,
+                                              char           **argv);
+int             dossier_cli_command_backup   (Cli             *cli,
+                                              int              argc,
+                                              char           **argv);
+int             dossier_cli_command_restore  (Cli             *cli,
                                               int              argc,
                                               char           **argv);
 

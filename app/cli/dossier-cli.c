@@ -92,8 +92,11 @@ dossier_cli_parse_command (GOptionContext  *context,
   return -1;
 }
 
+/* Opens the vault; the passphrase is handed back in @kept when it is not
+ * NULL (free it with dossier_secure_strfree()). */
 int
-dossier_cli_unlock (Cli *cli)
+dossier_cli_unlock_keep (Cli   *cli,
+                         char **kept)
 {
   DossierVault *vault = dossier_wallet_get_vault (cli->wallet);
   g_autoptr(GError) error = NULL;
@@ -115,8 +118,17 @@ dossier_cli_unlock (Cli *cli)
     }
   ok = dossier_vault_open_finish (vault, CALL (cli, dossier_vault_open_async (vault, passphrase, NULL, dossier_cli_on_result, cli)),
                                   &error);
-  dossier_secure_strfree (passphrase);
+  if (ok && kept != NULL)
+    *kept = passphrase;
+  else
+    dossier_secure_strfree (passphrase);
   return ok ? -1 : dossier_cli_fail (error);
+}
+
+int
+dossier_cli_unlock (Cli *cli)
+{
+  return dossier_cli_unlock_keep (cli, NULL);
 }
 
 /* The trust anchors kept in the vault join those given on the command line. */
@@ -596,6 +608,8 @@ static const Command commands[] = {
   { "log", "", N_("Show the audit log"), command_log },
   { "passwd", "", N_("Change the passphrase"), command_passwd },
   { "reverify", N_("[ID…]"), N_("Check kept records again and store the new verdicts"), dossier_cli_command_reverify },
+  { "backup", N_("--out FILE"), N_("Write an encrypted backup of the vault"), dossier_cli_command_backup },
+  { "restore", N_("FILE"), N_("Create the vault from an encrypted backup"), dossier_cli_command_restore },
   { "trust", N_("add|list|remove"), N_("Manage the keys and certificates you trust"), dossier_cli_command_trust },
   { "verify", N_("INPUT…"), N_("Check health cards and credentials; nothing is stored"), dossier_cli_command_verify },
 };

@@ -31,7 +31,9 @@ G_DEFINE_ENUM_TYPE (DossierAuditAction, dossier_audit_action,
   G_DEFINE_ENUM_VALUE (DOSSIER_AUDIT_EXPORT, "export"),
   G_DEFINE_ENUM_VALUE (DOSSIER_AUDIT_DELETE, "delete"),
   G_DEFINE_ENUM_VALUE (DOSSIER_AUDIT_CHANGE_PASSPHRASE, "change-passphrase"),
-  G_DEFINE_ENUM_VALUE (DOSSIER_AUDIT_PERSON, "person"))
+  G_DEFINE_ENUM_VALUE (DOSSIER_AUDIT_PERSON, "person"),
+  G_DEFINE_ENUM_VALUE (DOSSIER_AUDIT_BACKUP, "backup"),
+  G_DEFINE_ENUM_VALUE (DOSSIER_AUDIT_RESTORE, "restore"))
 
 static void
 dossier_audit_entry_finalize (GObject *object)
@@ -128,6 +130,8 @@ dossier_audit_entry_get_description (DossierAuditEntry *self)
     case DOSSIER_AUDIT_DELETE: return _("Record deleted");
     case DOSSIER_AUDIT_CHANGE_PASSPHRASE: return _("Passphrase changed");
     case DOSSIER_AUDIT_PERSON: return _("Family member changed");
+    case DOSSIER_AUDIT_BACKUP: return _("Backup written");
+    case DOSSIER_AUDIT_RESTORE: return _("Vault restored from a backup");
     default: return _("Unknown event");
     }
 }

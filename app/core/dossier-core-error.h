@@ -11,6 +11,7 @@ typedef enum
 {
   DOSSIER_CORE_ERROR_INVALID_DATA,
   DOSSIER_CORE_ERROR_TOO_LARGE,
+  DOSSIER_CORE_ERROR_CHECKSUM,
 } DossierCoreError;
 
 GQuark dossier_core_error_quark (void);

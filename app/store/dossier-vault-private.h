@@ -37,6 +37,7 @@ typedef struct
 {
   char              *passphrase;      /* secure memory */
   char              *new_passphrase;  /* secure memory */
+  guint8            *key;             /* secure memory, DOSSIER_RECOVERY_KEY_SIZE bytes */
   DossierKdfParams   params;
   gboolean           has_params;
   char              *text;
@@ -74,5 +75,25 @@ gpointer  dossier_vault_finish_pointer  (DossierVault         *self,
                                          GAsyncResult         *result,
                                          gpointer              tag,
                                          GError              **error);
+
+/* Shared with the backup and restore jobs, which build vaults too. */
+char           *dossier_vault_build_path            (DossierVault         *self,
+                                                     const char           *name);
+void            dossier_vault_set_open              (DossierVault         *self,
+                                                     GTask                *task,
+                                                     gboolean              open);
+gboolean        dossier_vault_take_lock             (DossierVault         *self,
+                                                     GError              **error);
+void            dossier_vault_release_lock          (DossierVault         *self);
+void            dossier_vault_close_all             (DossierVault         *self);
+gboolean        dossier_vault_rename_durably        (DossierVault         *self,
+                                                     const char           *from,
+                                                     const char           *to,
+                                                     GError              **error);
+void            dossier_vault_remove_database_files (const char           *path);
+DossierVaultDb *dossier_vault_open_database         (DossierVault         *self,
+                                                     DossierVaultConfig   *config,
+                                                     const char           *passphrase,
+                                                     GError              **error);
 
 G_END_DECLS

@@ -4,6 +4,7 @@
 #include "dossier-vault.h"
 #include "dossier-vault-private.h"
 
+#include "dossier-recovery-key.h"
 #include "dossier-secret.h"
 #include "dossier-vault-db.h"
 #include "dossier-vault-rows.h"
@@ -38,6 +39,8 @@ dossier_vault_call_free (Call *call)
 {
   dossier_secure_strfree (call->passphrase);
   dossier_secure_strfree (call->new_passphrase);
+  if (call->key != NULL)
+    dossier_secure_free (call->key, DOSSIER_RECOVERY_KEY_SIZE);
   g_free (call->text);
   g_free (call->detail);
   g_clear_pointer (&call->objects, g_ptr_array_unref);
@@ -46,9 +49,9 @@ dossier_vault_call_free (Call *call)
   g_free (call);
 }
 
-static char *
-vault_path (DossierVault *self,
-            const char   *name)
+char *
+dossier_vault_build_path (DossierVault *self,
+                          const char   *name)
 {
   return g_build_filename (self->directory, name, NULL);
 }
@@ -117,10 +120,10 @@ note_open_vault (gboolean open)
     prctl (PR_SET_DUMPABLE, 1, 0, 0, 0);
 }
 
-static void
-set_open (DossierVault *self,
-          GTask        *task,
-          gboolean      open)
+void
+dossier_vault_set_open (DossierVault *self,
+                        GTask        *task,
+                        gboolean      open)
 {
   if (g_atomic_int_exchange (&self->is_open, open) == open)
     return;
@@ -153,11 +156,11 @@ dossier_vault_return_result (GTask    *task,
 
 /* --- files and locking ------------------------------------------------ */
 
-static gboolean
-take_lock (DossierVault  *self,
-           GError       **error)
+gboolean
+dossier_vault_take_lock (DossierVault  *self,
+                         GError       **error)
 {
-  g_autofree char *path = vault_path (self, "vault.lock");
+  g_autofree char *path = dossier_vault_build_path (self, "vault.lock");
   int fd;
 
   if (self->lock_fd >= 0)
@@ -181,8 +184,8 @@ take_lock (DossierVault  *self,
   return TRUE;
 }
 
-static void
-release_lock (DossierVault *self)
+void
+dossier_vault_release_lock (DossierVault *self)
 {
   if (self->lock_fd < 0)
     return;
@@ -191,12 +194,12 @@ release_lock (DossierVault *self)
   self->lock_fd = -1;
 }
 
-static void
-close_all (DossierVault *self)
+void
+dossier_vault_close_all (DossierVault *self)
 {
   g_clear_pointer (&self->db, dossier_vault_db_close);
   g_clear_pointer (&self->config, dossier_vault_config_free);
-  release_lock (self);
+  dossier_vault_release_lock (self);
 }
 
 static void
@@ -211,11 +214,11 @@ sync_directory (DossierVault *self)
     }
 }
 
-static gboolean
-rename_durably (DossierVault  *self,
-                const char    *from,
-                const char    *to,
-                GError       **error)
+gboolean
+dossier_vault_rename_durably (DossierVault  *self,
+                              const char    *from,
+                              const char    *to,
+                              GError       **error)
 {
   if (g_rename (from, to) != 0)
     {
@@ -228,8 +231,8 @@ rename_durably (DossierVault  *self,
   return TRUE;
 }
 
-static void
-remove_database_files (const char *path)
+void
+dossier_vault_remove_database_files (const char *path)
 {
   const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
 
@@ -242,13 +245,13 @@ remove_database_files (const char *path)
 
 /* Opens the database with a key derived from @passphrase under @config,
  * bringing its schema up to date. */
-static DossierVaultDb *
-open_database (DossierVault        *self,
-               DossierVaultConfig  *config,
-               const char          *passphrase,
-               GError             **error)
+DossierVaultDb *
+dossier_vault_open_database (DossierVault        *self,
+                             DossierVaultConfig  *config,
+                             const char          *passphrase,
+                             GError             **error)
 {
-  g_autofree char *path = vault_path (self, "vault.db");
+  g_autofree char *path = dossier_vault_build_path (self, "vault.db");
   guint8 *key = dossier_secure_alloc (DOSSIER_VAULT_KEY_SIZE);
   g_autoptr(DossierVaultDb) db = NULL;
 
@@ -276,7 +279,7 @@ build_new_database (DossierVault        *self,
   g_autoptr(DossierVaultDb) db = NULL;
   g_autoptr(DossierPerson) owner = dossier_person_new (owner_name, "owner");
 
-  remove_database_files (path);
+  dossier_vault_remove_database_files (path);
   if (dossier_vault_config_derive_key (config, passphrase, key, error))
     db = dossier_vault_db_open (path, key, TRUE, error);
   dossier_secure_free (key, DOSSIER_VAULT_KEY_SIZE);
@@ -302,14 +305,14 @@ create_job (DossierVault *self,
             gpointer      data)
 {
   Call *call = data;
-  g_autofree char *json_path = vault_path (self, "vault.json");
-  g_autofree char *db_path = vault_path (self, "vault.db");
-  g_autofree char *tmp_path = vault_path (self, "vault.db.tmp");
+  g_autofree char *json_path = dossier_vault_build_path (self, "vault.json");
+  g_autofree char *db_path = dossier_vault_build_path (self, "vault.db");
+  g_autofree char *tmp_path = dossier_vault_build_path (self, "vault.db.tmp");
   g_autoptr(DossierVaultConfig) config = NULL;
   GError *error = NULL;
 
   if (self->db != NULL)
-    close_all (self);
+    dossier_vault_close_all (self);
 
   if (g_mkdir_with_parents (self->directory, 0700) != 0)
     {
@@ -324,7 +327,7 @@ create_job (DossierVault *self,
                                _("A vault already exists in %s"), self->directory);
       return;
     }
-  if (!take_lock (self, &error))
+  if (!dossier_vault_take_lock (self, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -336,15 +339,15 @@ create_job (DossierVault *self,
   if (config == NULL ||
       !build_new_database (self, config, call->passphrase, call->text, tmp_path, &error) ||
       !dossier_vault_config_save (config, json_path, &error) ||
-      !rename_durably (self, tmp_path, db_path, &error) ||
-      (self->db = open_database (self, config, call->passphrase, &error)) == NULL)
+      !dossier_vault_rename_durably (self, tmp_path, db_path, &error) ||
+      (self->db = dossier_vault_open_database (self, config, call->passphrase, &error)) == NULL)
     {
-      release_lock (self);
+      dossier_vault_release_lock (self);
       g_task_return_error (task, error);
       return;
     }
   self->config = g_steal_pointer (&config);
-  set_open (self, task, TRUE);
+  dossier_vault_set_open (self, task, TRUE);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -354,13 +357,13 @@ static gboolean
 finish_interrupted_create (DossierVault  *self,
                            GError       **error)
 {
-  g_autofree char *db_path = vault_path (self, "vault.db");
-  g_autofree char *tmp_path = vault_path (self, "vault.db.tmp");
+  g_autofree char *db_path = dossier_vault_build_path (self, "vault.db");
+  g_autofree char *tmp_path = dossier_vault_build_path (self, "vault.db.tmp");
 
   if (g_file_test (db_path, G_FILE_TEST_EXISTS))
     return TRUE;
   if (g_file_test (tmp_path, G_FILE_TEST_EXISTS))
-    return rename_durably (self, tmp_path, db_path, error);
+    return dossier_vault_rename_durably (self, tmp_path, db_path, error);
   g_set_error (error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_DAMAGED,
                _("The vault database %s is missing. Restore it from a backup."), db_path);
   return FALSE;
@@ -374,13 +377,13 @@ open_with_pending (DossierVault  *self,
                    const char    *passphrase,
                    GError       **error)
 {
-  g_autofree char *json_path = vault_path (self, "vault.json");
-  g_autofree char *pending_path = vault_path (self, "vault.json.pending");
+  g_autofree char *json_path = dossier_vault_build_path (self, "vault.json");
+  g_autofree char *pending_path = dossier_vault_build_path (self, "vault.json.pending");
   g_autoptr(DossierVaultConfig) pending = NULL;
   g_autoptr(GError) first_error = NULL;
   DossierVaultDb *db;
 
-  db = open_database (self, self->config, passphrase, &first_error);
+  db = dossier_vault_open_database (self, self->config, passphrase, &first_error);
   if (!g_file_test (pending_path, G_FILE_TEST_EXISTS))
     {
       if (db == NULL)
@@ -396,9 +399,9 @@ open_with_pending (DossierVault  *self,
     }
 
   pending = dossier_vault_config_load (pending_path, NULL);
-  if (pending != NULL && (db = open_database (self, pending, passphrase, NULL)) != NULL)
+  if (pending != NULL && (db = dossier_vault_open_database (self, pending, passphrase, NULL)) != NULL)
     {
-      if (!rename_durably (self, pending_path, json_path, error))
+      if (!dossier_vault_rename_durably (self, pending_path, json_path, error))
         {
           dossier_vault_db_close (db);
           return NULL;
@@ -531,7 +534,7 @@ open_job (DossierVault *self,
           gpointer      data)
 {
   Call *call = data;
-  g_autofree char *json_path = vault_path (self, "vault.json");
+  g_autofree char *json_path = dossier_vault_build_path (self, "vault.json");
   GError *error = NULL;
 
   if (self->db != NULL)
@@ -546,7 +549,7 @@ open_job (DossierVault *self,
                                _("There is no vault in %s"), self->directory);
       return;
     }
-  if (!take_lock (self, &error) ||
+  if (!dossier_vault_take_lock (self, &error) ||
       !check_attempt_allowed (self, &error) ||
       (self->config = dossier_vault_config_load (json_path, &error)) == NULL ||
       !finish_interrupted_create (self, &error) ||
@@ -554,17 +557,17 @@ open_job (DossierVault *self,
     {
       if (g_error_matches (error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_WRONG_PASSPHRASE))
         count_failed_attempt (self);
-      close_all (self);
+      dossier_vault_close_all (self);
       g_task_return_error (task, error);
       return;
     }
   if (!log_failed_unlocks (self, &error))
     {
-      close_all (self);
+      dossier_vault_close_all (self);
       g_task_return_error (task, error);
       return;
     }
-  set_open (self, task, TRUE);
+  dossier_vault_set_open (self, task, TRUE);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -575,8 +578,8 @@ lock_job (DossierVault *self,
           GTask        *task,
           gpointer      data)
 {
-  close_all (self);
-  set_open (self, task, FALSE);
+  dossier_vault_close_all (self);
+  dossier_vault_set_open (self, task, FALSE);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -586,8 +589,8 @@ change_passphrase_job (DossierVault *self,
                        gpointer      data)
 {
   Call *call = data;
-  g_autofree char *json_path = vault_path (self, "vault.json");
-  g_autofree char *pending_path = vault_path (self, "vault.json.pending");
+  g_autofree char *json_path = dossier_vault_build_path (self, "vault.json");
+  g_autofree char *pending_path = dossier_vault_build_path (self, "vault.json.pending");
   g_autoptr(DossierVaultConfig) config = NULL;
   DossierKdfParams params;
   guint8 *key = NULL;
@@ -607,7 +610,7 @@ change_passphrase_job (DossierVault *self,
        dossier_vault_config_derive_key (config, call->new_passphrase, key, &error) &&
        dossier_vault_config_save (config, pending_path, &error) &&
        dossier_vault_db_rekey (self->db, key, &error) &&
-       rename_durably (self, pending_path, json_path, &error) &&
+       dossier_vault_rename_durably (self, pending_path, json_path, &error) &&
        dossier_vault_rows_append_audit (self->db, DOSSIER_AUDIT_CHANGE_PASSPHRASE, NULL, NULL, &error);
   dossier_secure_free (key, DOSSIER_VAULT_KEY_SIZE);
 
@@ -619,8 +622,8 @@ change_passphrase_job (DossierVault *self,
   else if (!g_error_matches (error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_WRONG_PASSPHRASE))
     {
       /* Whether the rekey went through is settled at the next open. */
-      close_all (self);
-      set_open (self, task, FALSE);
+      dossier_vault_close_all (self);
+      dossier_vault_set_open (self, task, FALSE);
     }
   dossier_vault_return_result (task, ok, error);
 }
@@ -645,7 +648,7 @@ dossier_vault_finalize (GObject *object)
 
   /* Pending jobs hold a reference, so the queue is empty by now. */
   g_thread_pool_free (self->worker, FALSE, !on_worker_thread);
-  close_all (self);
+  dossier_vault_close_all (self);
   if (g_atomic_int_get (&self->is_open))
     note_open_vault (FALSE);
   g_free (self->directory);
@@ -737,7 +740,7 @@ dossier_vault_exists (DossierVault *self)
   g_autofree char *path = NULL;
 
   g_return_val_if_fail (DOSSIER_IS_VAULT (self), FALSE);
-  path = vault_path (self, "vault.json");
+  path = dossier_vault_build_path (self, "vault.json");
   return g_file_test (path, G_FILE_TEST_IS_REGULAR);
 }
 

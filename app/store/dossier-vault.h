@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "dossier-audit-entry.h"
+#include "dossier-backup-file.h"
 #include "dossier-person.h"
 #include "dossier-record.h"
 #include "dossier-trust-anchor.h"
@@ -188,6 +189,31 @@ void           dossier_vault_append_audit_async       (DossierVault            *
                                                        GAsyncReadyCallback      callback,
                                                        gpointer                 user_data);
 gboolean       dossier_vault_append_audit_finish      (DossierVault            *self,
+                                                       GAsyncResult            *result,
+                                                       GError                 **error);
+
+
+void           dossier_vault_backup_async             (DossierVault            *self,
+                                                       const char              *path,
+                                                       const char              *passphrase,
+                                                       const guint8            *recovery_key,
+                                                       const DossierKdfParams  *params,
+                                                       GCancellable            *cancellable,
+                                                       GAsyncReadyCallback      callback,
+                                                       gpointer                 user_data);
+gboolean       dossier_vault_backup_finish            (DossierVault            *self,
+                                                       GAsyncResult            *result,
+                                                       GError                 **error);
+void           dossier_vault_restore_async            (DossierVault            *self,
+                                                       const char              *path,
+                                                       const char              *backup_passphrase,
+                                                       const guint8            *recovery_key,
+                                                       const char              *new_passphrase,
+                                                       const DossierKdfParams  *params,
+                                                       GCancellable            *cancellable,
+                                                       GAsyncReadyCallback      callback,
+                                                       gpointer                 user_data);
+gboolean       dossier_vault_restore_finish           (DossierVault            *self,
                                                        GAsyncResult            *result,
                                                        GError                 **error);
 

@@ -42,17 +42,22 @@ launcher_new (const char *passphrase)
   return launcher;
 }
 
-/* Runs dossier-cli with @argv (NULL-terminated, after the program name). */
+/* Runs dossier-cli with @argv (NULL-terminated, after the program name),
+ * with @variable set to @value in its environment when it is not NULL. */
 static void
-run_cli (Run                *run,
-         const char         *passphrase,
-         const char * const *args)
+run_cli_with (Run                *run,
+              const char         *passphrase,
+              const char         *variable,
+              const char         *value,
+              const char * const *args)
 {
   g_autoptr(GSubprocessLauncher) launcher = launcher_new (passphrase);
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
 
+  if (variable != NULL)
+    g_subprocess_launcher_setenv (launcher, variable, value, TRUE);
   g_ptr_array_add (argv, (gpointer) cli_path);
   for (guint i = 0; args[i] != NULL; i++)
     g_ptr_array_add (argv, (gpointer) args[i]);
@@ -65,7 +70,9 @@ run_cli (Run                *run,
   run->status = g_subprocess_get_exit_status (process);
 }
 
-#define CLI(run, pass, ...) run_cli (run, pass, (const char * const[]) { __VA_ARGS__, NULL })
+#define CLI(run, pass, ...) run_cli_with (run, pass, NULL, NULL, (const char * const[]) { __VA_ARGS__, NULL })
+#define CLI_ENV(run, pass, variable, value, ...) \
+  run_cli_with (run, pass, variable, value, (const char * const[]) { __VA_ARGS__, NULL })
 
 static char *
 write_file (const char *dir,
@@ -198,7 +205,9 @@ test_errors (void)
   g_autofree char *vault = g_build_filename (dir, "vault", NULL);
   g_autofree char *empty = write_file (dir, "empty.pdf", "", 0);
   g_autofree char *missing = g_build_filename (dir, "missing.pdf", NULL);
-  const char *commands[] = { "init", "import", "list", "show", "search", "delete", "log", "passwd", "verify", "reverify", "trust" };
+  const char *commands[] = {
+    "init", "import", "list", "show", "search", "delete", "log", "passwd", "verify", "reverify", "trust", "backup", "restore",
+  };
   g_auto(Run) run = { 0 };
 
   CLI (&run, PASSPHRASE, "frobnicate");
@@ -254,6 +263,14 @@ test_errors (void)
   CLI (&run, PASSPHRASE, "--help");
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "passwd"));
+  run_clear (&run);
+  CLI (&run, PASSPHRASE, "--vault", vault, "backup");
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "--out"));
+  run_clear (&run);
+  CLI (&run, PASSPHRASE, "--vault", vault, "restore", missing);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "already exists"));
 
   dossier_test_rm_rf (dir);
 }
@@ -700,6 +717,229 @@ test_data_integrity (void)
   g_assert_cmpuint (json_array_get_length (json_node_get_array (list)), ==, 1);
   record = json_array_get_object_element (json_node_get_array (list), 0);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (record, "verdict"), "summary"), ==, "valid");
+  dossier_test_rm_rf (dir);
+}
+
+#define FAST_KDF "--kdf-iterations", "1", "--kdf-memory", "8192"
+#define MARKER "MARKER-Nguyễn-Thị-Bình-42"
+
+/* The 24 words that `backup --recovery-key` printed. */
+static char *
+words_from_output (const char *out)
+{
+  g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+  g_autoptr(GString) words = g_string_new (NULL);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "  "))
+      g_string_append_printf (words, "%s%s", words->len > 0 ? " " : "", g_strstrip (lines[i]));
+  return g_string_free (g_steal_pointer (&words), FALSE);
+}
+
+static void
+assert_restored (const char *vault,
+                 const char *passphrase,
+                 const char *digest)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonNode) shown = NULL;
+
+  CLI (&run, passphrase, "--vault", vault, "show", "1", "--json");
+  g_assert_cmpint (run.status, ==, 0);
+  shown = parse_json (run.out);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (shown), "sha256"), ==, digest);
+  run_clear (&run);
+  CLI (&run, passphrase, "--vault", vault, "log", "--json");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "\"restore\""));
+  g_assert_nonnull (strstr (run.out, "\"import\""));
+}
+
+static void
+test_backup_restore (void)
+{
+  g_autofree char *dir = dossier_test_make_tmpdir ();
+  g_autofree char *other = dossier_test_make_tmpdir ();
+  g_autofree char *vault = g_build_filename (dir, "vault", NULL);
+  g_autofree char *record = write_file (dir, "giấy khám sức khỏe.json", "{\"benh_nhan\": \"" MARKER "\"}", -1);
+  g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "{\"benh_nhan\": \"" MARKER "\"}", -1);
+  g_autofree char *with_pass = g_build_filename (other, "backup-pass.dbk", NULL);
+  g_autofree char *with_words = g_build_filename (other, "backup-words.dbk", NULL);
+  g_autofree char *restored = g_build_filename (other, "restored", NULL);
+  g_autofree char *restored_words = g_build_filename (other, "restored-words", NULL);
+  g_autofree char *restored_file = g_build_filename (other, "restored-file", NULL);
+  g_autofree char *refused = g_build_filename (other, "refused", NULL);
+  g_autofree char *words = NULL;
+  g_autofree char *words_file = NULL;
+  g_autofree char *words_file_missing = g_build_filename (other, "no-such-backup", NULL);
+  g_autofree char *mistyped = NULL;
+  g_auto(Run) run = { 0 };
+
+  init_vault (vault);
+  CLI (&run, PASSPHRASE, "--vault", vault, "import", record);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+
+  /* With the vault's passphrase, restored on "another machine" with it. */
+  CLI (&run, PASSPHRASE, "--vault", vault, "backup", "--out", with_pass, FAST_KDF);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  g_assert_cmpuint (dossier_test_count_in_dir (other, MARKER, strlen (MARKER)), ==, 0);
+  CLI (&run, "sai mật khẩu", "--vault", restored, "restore", with_pass, FAST_KDF);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "Wrong passphrase for this backup"));
+  g_assert_false (g_file_test (restored, G_FILE_TEST_EXISTS));
+  run_clear (&run);
+  CLI (&run, PASSPHRASE, "--vault", restored, "restore", with_pass, FAST_KDF);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  assert_restored (restored, PASSPHRASE, digest);
+
+  /* Never from a file that is not there, nor into a vault that exists. */
+  CLI (&run, PASSPHRASE, "--vault", refused, "restore", words_file_missing, FAST_KDF);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_false (g_file_test (refused, G_FILE_TEST_EXISTS));
+  run_clear (&run);
+  CLI (&run, PASSPHRASE, "--vault", restored, "restore", with_pass, FAST_KDF);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "already exists"));
+  run_clear (&run);
+
+  /* With a recovery key: printed once on standard output, nowhere else. */
+  CLI (&run, PASSPHRASE, "--vault", vault, "backup", "--out", with_words, "--recovery-key");
+  g_assert_cmpint (run.status, ==, 0);
+  words = words_from_output (run.out);
+  {
+    g_auto(GStrv) list = g_strsplit (words, " ", -1);
+    g_autofree char *first_three = g_strdup_printf ("%s %s %s", list[0], list[1], list[2]);
+
+    g_assert_cmpuint (g_strv_length (list), ==, 24);
+    g_assert_null (strstr (run.err, list[0]));
+    g_assert_cmpuint (dossier_test_count_in_dir (dir, first_three, strlen (first_three)), ==, 0);
+    g_assert_cmpuint (dossier_test_count_in_dir (other, first_three, strlen (first_three)), ==, 0);
+
+    /* One word swapped for another is caught by the checksum (or, one time
+     * in 256, by the key check), and nothing is written. */
+    g_free (list[10]);
+    list[10] = g_strdup (g_strcmp0 (list[11], "abandon") == 0 ? "ability" : "abandon");
+    mistyped = g_strjoinv (" ", list);
+  }
+  run_clear (&run);
+  g_assert_cmpuint (dossier_test_count_in_dir (other, MARKER, strlen (MARKER)), ==, 0);
+
+  CLI_ENV (&run, PASSPHRASE, "DOSSIER_RECOVERY_KEY", mistyped,
+           "--vault", refused, "restore", "--recovery-key", with_words, FAST_KDF);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_true (strstr (run.err, "mistyped") != NULL || strstr (run.err, "do not belong") != NULL);
+  g_assert_false (g_file_test (refused, G_FILE_TEST_EXISTS));
+  run_clear (&run);
+  CLI (&run, PASSPHRASE, "--vault", refused, "restore", with_words, FAST_KDF);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "recovery key"));
+  g_assert_false (g_file_test (refused, G_FILE_TEST_EXISTS));
+  run_clear (&run);
+
+  CLI_ENV (&run, "mật khẩu mới", "DOSSIER_RECOVERY_KEY", words,
+           "--vault", restored_words, "restore", "--recovery-key", with_words, FAST_KDF);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  assert_restored (restored_words, "mật khẩu mới", digest);
+
+  words_file = write_file (dir, "words.txt", words, -1);
+  CLI (&run, PASSPHRASE, "--vault", restored_file, "restore", "--recovery-key-file", words_file, with_words, FAST_KDF);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  assert_restored (restored_file, PASSPHRASE, digest);
+
+  CLI (&run, PASSPHRASE, "--vault", vault, "log", "--json");
+  g_assert_nonnull (strstr (run.out, "\"backup\""));
+
+  dossier_test_rm_rf (dir);
+  dossier_test_rm_rf (other);
+}
+
+/* Starts `restore BACKUP` into @target and kills it after @delay_ms; TRUE
+ * when it finished first. */
+static gboolean
+restore_and_kill (const char *backup,
+                  const char *target,
+                  guint       delay_ms)
+{
+  g_autoptr(GSubprocessLauncher) launcher = launcher_new (PASSPHRASE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean exited = FALSE, timed_out = FALSE, finished;
+
+  process = g_subprocess_launcher_spawn (launcher, &error, cli_path, "--vault", target, "restore", backup,
+                                         "--kdf-iterations", "1", "--kdf-memory", "8192", NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_async (process, NULL, on_wait_done, &exited);
+  g_timeout_add (delay_ms, on_timeout, &timed_out);
+  while (!exited && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  finished = exited;
+  if (!exited)
+    g_subprocess_send_signal (process, SIGKILL);
+  while (!exited)
+    g_main_context_iteration (NULL, TRUE);
+  while (!timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  return finished && g_subprocess_get_if_exited (process) && g_subprocess_get_exit_status (process) == 0;
+}
+
+/* A restore killed at any moment leaves either no vault (and a second
+ * restore into the same folder works) or the whole one. */
+static void
+test_restore_crash (void)
+{
+  g_autofree char *dir = dossier_test_make_tmpdir ();
+  g_autofree char *vault = g_build_filename (dir, "vault", NULL);
+  g_autofree char *backup = g_build_filename (dir, "vault.backup", NULL);
+  g_autoptr(GRand) rand = g_rand_new ();
+  g_auto(Run) run = { 0 };
+  guint kills = 0, left_whole = 0;
+
+  init_vault (vault);
+  for (guint i = 0; i < 8; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("hồ sơ %u.pdf", i);
+      g_autoptr(GString) big = g_string_new ("%PDF-1.4\n");
+      g_autofree char *path = NULL;
+
+      for (guint k = 0; k < 4000; k++)
+        g_string_append_printf (big, "%u/%u;", i, k);
+      path = write_file (dir, name, big->str, (gssize) big->len);
+      CLI (&run, PASSPHRASE, "--vault", vault, "import", path);
+      g_assert_cmpint (run.status, ==, 0);
+      run_clear (&run);
+    }
+  CLI (&run, PASSPHRASE, "--vault", vault, "backup", "--out", backup, "--kdf-iterations", "1", "--kdf-memory", "8192");
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+
+  for (guint round = 0; round < 20; round++)
+    {
+      g_autofree char *name = g_strdup_printf ("restored-%u", round);
+      g_autofree char *target = g_build_filename (dir, name, NULL);
+      g_autofree char *json = g_build_filename (target, "vault.json", NULL);
+      guint delay = (guint) g_rand_int_range (rand, 1, 1000);
+
+      if (!restore_and_kill (backup, target, delay))
+        {
+          kills++;
+          left_whole += g_file_test (json, G_FILE_TEST_EXISTS);
+          if (!g_file_test (json, G_FILE_TEST_EXISTS))
+            {
+              CLI (&run, PASSPHRASE, "--vault", target, "restore", backup, "--kdf-iterations", "1", "--kdf-memory", "8192");
+              if (run.status != 0)
+                g_error ("round %u (kill after %u ms): restoring again failed: %s", round, delay, run.err);
+              run_clear (&run);
+            }
+        }
+      g_assert_cmpint (count_records (target), ==, 8);
+    }
+  g_test_message ("%u of 20 restores killed part way, %u of them after the vault was whole", kills, left_whole);
+  dossier_test_rm_rf (dir);
 }
 
 int
@@ -714,6 +954,8 @@ main (int    argc,
   g_test_add_func ("/cli/errors", test_errors);
   g_test_add_func ("/cli/verify-and-reverify", test_verify_and_reverify);
   g_test_add_func ("/cli/crash-safety", test_crash_safety);
+  g_test_add_func ("/cli/backup-restore", test_backup_restore);
+  g_test_add_func ("/cli/restore-crash", test_restore_crash);
   g_test_add_func ("/cli/verify-status-and-did", test_verify_status_and_did);
   g_test_add_func ("/cli/data-integrity", test_data_integrity);
   return g_test_run ();

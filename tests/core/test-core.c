@@ -2,6 +2,7 @@
 #include "dossier-audit-entry.h"
 #include "dossier-core-error.h"
 #include "dossier-record.h"
+#include "dossier-recovery-key.h"
 #include "dossier-secret.h"
 #include "dossier-text.h"
 
@@ -161,6 +162,106 @@ test_secure (void)
     g_assert_cmpuint (a[i], ==, 0);
 }
 
+static void
+test_recovery_words (void)
+{
+  struct { guint8 byte; const char *words; } vectors[] = {
+    { 0x00, "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon "
+            "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon art" },
+    { 0x7f, "legal winner thank year wave sausage worth useful legal winner thank year wave sausage worth useful "
+            "legal winner thank year wave sausage worth title" },
+    { 0xff, "zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo vote" },
+  };
+  guint8 key[DOSSIER_RECOVERY_KEY_SIZE], back[DOSSIER_RECOVERY_KEY_SIZE];
+
+  for (guint i = 0; i < G_N_ELEMENTS (vectors); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *shouted = g_ascii_strup (vectors[i].words, -1);
+      char *words;
+
+      memset (key, vectors[i].byte, sizeof key);
+      words = dossier_recovery_key_to_words (key);
+      g_assert_cmpstr (words, ==, vectors[i].words);
+      dossier_secure_strfree (words);
+      g_strdelimit (shouted, " ", '\n');
+      g_assert_true (dossier_recovery_key_from_words (shouted, back, &error));
+      g_assert_no_error (error);
+      g_assert_cmpmem (back, sizeof back, key, sizeof key);
+    }
+
+  for (guint round = 0; round < 20; round++)
+    {
+      g_autoptr(GError) error = NULL;
+      char *words;
+
+      g_assert_true (dossier_recovery_key_generate (key));
+      words = dossier_recovery_key_to_words (key);
+      g_assert_true (dossier_recovery_key_from_words (words, back, &error));
+      g_assert_cmpmem (back, sizeof back, key, sizeof key);
+      dossier_secure_strfree (words);
+    }
+}
+
+/* A word that is not in the list, a missing word, and a real word in the
+ * wrong place are all caught before any decryption is tried. */
+static void
+test_mistyped_words (void)
+{
+  guint8 key[DOSSIER_RECOVERY_KEY_SIZE], back[DOSSIER_RECOVERY_KEY_SIZE];
+  char *words;
+  g_auto(GStrv) list = NULL;
+  guint caught = 0;
+
+  memset (key, 0x7f, sizeof key);
+  words = dossier_recovery_key_to_words (key);
+  list = g_strsplit (words, " ", -1);
+  dossier_secure_strfree (words);
+
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *misspelt = g_strdup ("legal winner thank year wave sausage worth useful legal winner thank year "
+                                          "wave sausage worth useful legal winnre thank year wave sausage worth title");
+
+    g_assert_false (dossier_recovery_key_from_words (misspelt, back, &error));
+    g_assert_error (error, DOSSIER_CORE_ERROR, DOSSIER_CORE_ERROR_INVALID_DATA);
+    g_assert_nonnull (strstr (error->message, "18"));
+  }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *short_list = g_strjoinv (" ", list + 1);
+
+    g_assert_false (dossier_recovery_key_from_words (short_list, back, &error));
+    g_assert_error (error, DOSSIER_CORE_ERROR, DOSSIER_CORE_ERROR_INVALID_DATA);
+  }
+
+  /* Each of 100 other words in place of the fifth: the checksum catches all
+   * but about one in 256. */
+  for (guint i = 0; i < 100; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_auto(GStrv) copy = g_strdupv (list);
+      g_autofree char *text = NULL;
+      guint8 other[DOSSIER_RECOVERY_KEY_SIZE];
+      char *other_words;
+
+      memset (other, (guint8) (i * 7 + 1), sizeof other);
+      other_words = dossier_recovery_key_to_words (other);
+      g_free (copy[4]);
+      copy[4] = g_strndup (other_words, strcspn (other_words, " "));
+      dossier_secure_strfree (other_words);
+      if (g_strcmp0 (copy[4], list[4]) == 0)
+        continue;
+      text = g_strjoinv (" ", copy);
+      if (!dossier_recovery_key_from_words (text, back, &error))
+        {
+          g_assert_error (error, DOSSIER_CORE_ERROR, DOSSIER_CORE_ERROR_CHECKSUM);
+          caught++;
+        }
+    }
+  g_assert_cmpuint (caught, >=, 95);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -173,5 +274,7 @@ main (int    argc,
   g_test_add_func ("/core/record", test_record);
   g_test_add_func ("/core/audit-actions", test_audit_actions);
   g_test_add_func ("/core/secure", test_secure);
+  g_test_add_func ("/core/recovery-words", test_recovery_words);
+  g_test_add_func ("/core/recovery-words/mistyped", test_mistyped_words);
   return g_test_run ();
 }
