@@ -447,7 +447,7 @@ read_attempts (DossierVault *self,
                guint        *failures,
                gint64       *last)
 {
-  g_autofree char *path = vault_path (self, ATTEMPTS_FILE);
+  g_autofree char *path = dossier_vault_build_path (self, ATTEMPTS_FILE);
   g_autofree char *text = NULL;
   guint64 count = 0;
   gint64 when = 0;
@@ -466,7 +466,7 @@ write_attempts (DossierVault *self,
                 guint         failures,
                 gint64        last)
 {
-  g_autofree char *path = vault_path (self, ATTEMPTS_FILE);
+  g_autofree char *path = dossier_vault_build_path (self, ATTEMPTS_FILE);
   g_autofree char *text = g_strdup_printf ("%u %" G_GINT64_FORMAT "\n", failures, last);
 
   if (failures == 0)
