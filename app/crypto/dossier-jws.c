@@ -5,6 +5,7 @@
 
 #include "dossier-base64.h"
 #include "dossier-crypto-error.h"
+#include "dossier-json.h"
 
 #include <glib/gi18n-lib.h>
 #include <openssl/ecdsa.h>
@@ -59,8 +60,7 @@ dossier_jws_parse (const char  *compact,
 {
   g_autoptr(DossierJws) jws = g_new0 (DossierJws, 1);
   g_autoptr(GBytes) header_bytes = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) header = NULL;
   const char *first_dot, *second_dot, *end = compact + length;
   gsize header_len;
 
@@ -93,15 +93,14 @@ dossier_jws_parse (const char  *compact,
       g_prefix_error (error, _("The JWS is not well formed: "));
       return NULL;
     }
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (header_bytes, NULL),
-                                   (gssize) g_bytes_get_size (header_bytes), &local_error) ||
-      json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  header = dossier_json_parse (g_bytes_get_data (header_bytes, NULL), g_bytes_get_size (header_bytes));
+  if (header == NULL || !JSON_NODE_HOLDS_OBJECT (header))
     {
       g_set_error_literal (error, DOSSIER_CRYPTO_ERROR, DOSSIER_CRYPTO_ERROR_MALFORMED,
                            _("The JWS header is not a JSON object"));
       return NULL;
     }
-  jws->header = json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+  jws->header = json_object_ref (json_node_get_object (header));
   jws->signing_input = g_strndup (compact, (gsize) (second_dot - compact));
   return g_steal_pointer (&jws);
 }

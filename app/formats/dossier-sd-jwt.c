@@ -65,13 +65,9 @@ sha256_b64 (const char *text,
 static JsonNode *
 parse_json_bytes (GBytes *bytes)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-
-  if (bytes == NULL || !json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
-                                                    (gssize) g_bytes_get_size (bytes), NULL) ||
-      json_parser_get_root (parser) == NULL)
+  if (bytes == NULL)
     return NULL;
-  return json_node_ref (json_parser_get_root (parser));
+  return dossier_json_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
 }
 
 static Disclosure *

@@ -23,14 +23,14 @@ static JsonObject *
 payload_object (DossierJws *jws,
                 JsonNode  **root)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   GBytes *payload = dossier_jws_get_payload (jws);
 
-  *root = NULL;
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (payload, NULL), (gssize) g_bytes_get_size (payload), NULL) ||
-      json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return NULL;
-  *root = json_node_ref (json_parser_get_root (parser));
+  *root = dossier_json_parse (g_bytes_get_data (payload, NULL), g_bytes_get_size (payload));
+  if (*root == NULL || !JSON_NODE_HOLDS_OBJECT (*root))
+    {
+      g_clear_pointer (root, json_node_unref);
+      return NULL;
+    }
   return json_node_get_object (*root);
 }
 
