@@ -20,6 +20,8 @@ struct _DossierJws
   GBytes     *payload;
   GBytes     *signature;
   char       *signing_input;   /* "<header>.<payload>" as received */
+  JsonNode   *payload_json;    /* parsed on first use, so detection and verification share it */
+  gboolean    payload_parsed;
 };
 
 void
@@ -31,6 +33,7 @@ dossier_jws_free (DossierJws *jws)
   g_clear_pointer (&jws->payload, g_bytes_unref);
   g_clear_pointer (&jws->signature, g_bytes_unref);
   g_free (jws->signing_input);
+  g_clear_pointer (&jws->payload_json, json_node_unref);
   g_free (jws);
 }
 
@@ -126,6 +129,18 @@ GBytes *
 dossier_jws_get_payload (DossierJws *jws)
 {
   return jws->payload;
+}
+
+/* The payload as JSON, or NULL when it is not JSON. */
+JsonNode *
+dossier_jws_get_payload_json (DossierJws *jws)
+{
+  if (!jws->payload_parsed)
+    {
+      jws->payload_json = dossier_json_parse (g_bytes_get_data (jws->payload, NULL), g_bytes_get_size (jws->payload));
+      jws->payload_parsed = TRUE;
+    }
+  return jws->payload_json;
 }
 
 /* Digests fetched from the provider once: EVP_sha256 () and friends make
