@@ -160,6 +160,32 @@ digest_named (const char *name)
   return g_str_equal (name, "SHA384") ? sha384 : sha256;
 }
 
+#define MAX_ECDSA_HALF 120   /* bytes of r or s: any curve up to 960 bits */
+
+/* Writes one DER INTEGER holding the unsigned big-endian @value and returns
+ * its size; 0 for zero, which no valid signature holds. */
+static gsize
+write_der_integer (guint8       *out,
+                   const guint8 *value,
+                   gsize         length)
+{
+  gsize n = 0;
+
+  while (length > 0 && value[0] == 0)
+    {
+      value++;
+      length--;
+    }
+  if (length == 0)
+    return 0;
+  out[n++] = 0x02;
+  out[n++] = (guint8) (length + (value[0] >= 0x80));
+  if (value[0] >= 0x80)
+    out[n++] = 0x00;
+  memcpy (out + n, value, length);
+  return n + length;
+}
+
 /* JOSE carries ECDSA signatures as r || s of fixed size; OpenSSL wants DER.
  * Only the exact size is accepted, so a DER signature in a JWS is refused. */
 static guchar *
@@ -168,25 +194,24 @@ ecdsa_raw_to_der (const guint8 *raw,
                   gsize         half,
                   int          *der_length)
 {
-  ECDSA_SIG *sig;
-  BIGNUM *r, *s;
-  guchar *der = NULL;
+  guint8 body[2 * (3 + MAX_ECDSA_HALF)];
+  gsize r_len, s_len, body_len, n = 0;
+  guchar *der;
 
-  if (raw_length != 2 * half)
+  if (raw_length != 2 * half || half > MAX_ECDSA_HALF)
     return NULL;
-  r = BN_bin2bn (raw, (int) half, NULL);
-  s = BN_bin2bn (raw + half, (int) half, NULL);
-  sig = ECDSA_SIG_new ();
-  if (sig == NULL || r == NULL || s == NULL || BN_is_zero (r) || BN_is_zero (s) || !ECDSA_SIG_set0 (sig, r, s))
-    {
-      BN_free (r);
-      BN_free (s);
-      ECDSA_SIG_free (sig);
-      return NULL;
-    }
-  *der_length = i2d_ECDSA_SIG (sig, &der);
-  ECDSA_SIG_free (sig);
-  return *der_length > 0 ? der : NULL;
+  if ((r_len = write_der_integer (body, raw, half)) == 0 ||
+      (s_len = write_der_integer (body + r_len, raw + half, half)) == 0)
+    return NULL;
+  body_len = r_len + s_len;
+  der = g_malloc (body_len + 3);
+  der[n++] = 0x30;
+  if (body_len >= 0x80)
+    der[n++] = 0x81;
+  der[n++] = (guint8) body_len;
+  memcpy (der + n, body, body_len);
+  *der_length = (int) (n + body_len);
+  return der;
 }
 
 static gboolean
