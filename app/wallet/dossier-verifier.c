@@ -53,7 +53,8 @@ verify_compact_jws (const char                 *data,
   g_autoptr(DossierJws) jws = NULL;
 
   /* an SD-JWT starts with a compact JWS; a tilde tells it apart quickly */
-  if (memchr (data, '~', length) != NULL || !dossier_jws_looks_compact (data, length) || (jws = dossier_jws_parse (data, length, NULL)) == NULL)
+  if (memchr (data, '~', length) != NULL || !dossier_jws_looks_compact (data, length) ||
+      (jws = dossier_jws_parse (data, length, NULL)) == NULL)
     return FALSE;
   if (dossier_shc_detect_jws (jws))
     dossier_shc_verify_jws (jws, options, result);
