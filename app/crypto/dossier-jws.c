@@ -214,6 +214,63 @@ ecdsa_raw_to_der (const guint8 *raw,
   return der;
 }
 
+/* ECDSA verification contexts, one per key and thread: setting one up
+ * (provider look-ups, key export) costs a tenth of the verification
+ * itself.  A context holds a reference on its key, so no other key can
+ * take a cached key's address; the cache is emptied when it grows large. */
+#define MAX_CACHED_CONTEXTS 32
+
+static void
+contexts_free (gpointer data)
+{
+  g_hash_table_unref (data);
+}
+
+static GPrivate thread_contexts = G_PRIVATE_INIT (contexts_free);
+
+static EVP_PKEY_CTX *
+ecdsa_context_for (EVP_PKEY *pkey)
+{
+  GHashTable *contexts = g_private_get (&thread_contexts);
+  EVP_PKEY_CTX *ctx;
+
+  if (contexts == NULL)
+    {
+      contexts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) EVP_PKEY_CTX_free);
+      g_private_set (&thread_contexts, contexts);
+    }
+  if ((ctx = g_hash_table_lookup (contexts, pkey)) != NULL)
+    return ctx;
+  ctx = EVP_PKEY_CTX_new_from_pkey (NULL, pkey, NULL);
+  if (ctx == NULL || EVP_PKEY_verify_init (ctx) != 1)
+    {
+      EVP_PKEY_CTX_free (ctx);
+      return NULL;
+    }
+  if (g_hash_table_size (contexts) >= MAX_CACHED_CONTEXTS)
+    g_hash_table_remove_all (contexts);
+  g_hash_table_insert (contexts, pkey, ctx);
+  return ctx;
+}
+
+/* ECDSA over the digest of @data, as EVP_DigestVerify() would do it. */
+static int
+ecdsa_verify (EVP_PKEY      *pkey,
+              const EVP_MD  *md,
+              gconstpointer  data,
+              gsize          data_length,
+              const guchar  *der,
+              gsize          der_length)
+{
+  EVP_PKEY_CTX *ctx = ecdsa_context_for (pkey);
+  guint8 digest[EVP_MAX_MD_SIZE];
+  unsigned int digest_length = 0;
+
+  if (ctx == NULL || EVP_Digest (data, data_length, digest, &digest_length, md, NULL) != 1)
+    return 0;
+  return EVP_PKEY_verify (ctx, der, der_length, digest, digest_length);
+}
+
 static gboolean
 key_fits (const char *alg,
           EVP_PKEY   *pkey)
@@ -285,17 +342,22 @@ dossier_crypto_verify (const char    *alg,
   else if (!g_str_equal (alg, "EdDSA"))
     md = digest_named ("SHA256");
 
-  ctx = EVP_MD_CTX_new ();
-  rc = EVP_DigestVerifyInit (ctx, &pctx, md, NULL, pkey);
-  if (rc == 1 && g_str_equal (alg, "PS256"))
-    rc = EVP_PKEY_CTX_set_rsa_padding (pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
-         EVP_PKEY_CTX_set_rsa_pss_saltlen (pctx, RSA_PSS_SALTLEN_DIGEST) == 1 &&
-         EVP_PKEY_CTX_set_rsa_mgf1_md (pctx, digest_named ("SHA256")) == 1;
-  else if (rc == 1 && g_str_equal (alg, "RS256"))
-    rc = EVP_PKEY_CTX_set_rsa_padding (pctx, RSA_PKCS1_PADDING) == 1;
-  if (rc == 1)
-    rc = EVP_DigestVerify (ctx, sig, sig_len, data, data_length);
-  EVP_MD_CTX_free (ctx);
+  if (der != NULL)
+    rc = ecdsa_verify (pkey, md, data, data_length, der, (gsize) der_len);
+  else
+    {
+      ctx = EVP_MD_CTX_new ();
+      rc = EVP_DigestVerifyInit (ctx, &pctx, md, NULL, pkey);
+      if (rc == 1 && g_str_equal (alg, "PS256"))
+        rc = EVP_PKEY_CTX_set_rsa_padding (pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
+             EVP_PKEY_CTX_set_rsa_pss_saltlen (pctx, RSA_PSS_SALTLEN_DIGEST) == 1 &&
+             EVP_PKEY_CTX_set_rsa_mgf1_md (pctx, digest_named ("SHA256")) == 1;
+      else if (rc == 1 && g_str_equal (alg, "RS256"))
+        rc = EVP_PKEY_CTX_set_rsa_padding (pctx, RSA_PKCS1_PADDING) == 1;
+      if (rc == 1)
+        rc = EVP_DigestVerify (ctx, sig, sig_len, data, data_length);
+      EVP_MD_CTX_free (ctx);
+    }
   if (rc != 1)
     {
       g_set_error_literal (error, DOSSIER_CRYPTO_ERROR, DOSSIER_CRYPTO_ERROR_SIGNATURE,
