@@ -126,6 +126,7 @@ fast_object (FastParser *parser,
              guint       depth)
 {
   g_autoptr(JsonObject) object = json_object_new ();
+  guint members = 0;
 
   parser->p++;
   fast_skip_space (parser);
@@ -141,8 +142,7 @@ fast_object (FastParser *parser,
       g_autofree char *long_name = NULL;
       char *name = short_name;
 
-      if (parser->p >= parser->end || *parser->p != '"' || !fast_string (parser) || parser->scratch->len == 0 ||
-          json_object_has_member (object, parser->scratch->str))
+      if (parser->p >= parser->end || *parser->p != '"' || !fast_string (parser) || parser->scratch->len == 0)
         return NULL;
       if (parser->scratch->len < sizeof short_name)
         memcpy (short_name, parser->scratch->str, parser->scratch->len + 1);
@@ -156,6 +156,7 @@ fast_object (FastParser *parser,
       if ((member = fast_value (parser, depth + 1)) == NULL)
         return NULL;
       json_object_set_member (object, name, member);
+      members++;
       fast_skip_space (parser);
       if (parser->p < parser->end && *parser->p == ',')
         {
@@ -167,6 +168,9 @@ fast_object (FastParser *parser,
         break;
       return NULL;
     }
+  /* a member named twice replaced the first: json-glib decides */
+  if (json_object_get_size (object) != members)
+    return NULL;
   parser->p++;
   return json_node_init_object (json_node_alloc (), object);
 }
