@@ -12,9 +12,9 @@ if [ ! -f "$work/corpus2000/manifest.jsonl" ]; then
   node "$work/peers/gen-bench.mjs" "$work/corpus2000" --count 2000 >/dev/null
 fi
 
-echo "== Dossier (one thread, in process)"
+echo "== Dossier (one thread, in process; per_second is wall-clock, per_user_second user CPU time)"
 "$bench" "$work/corpus2000" "$seconds"
-echo "== OpenSSL raw verify rate (one thread)"
+echo "== OpenSSL raw verify rate (one thread; per second of user CPU time, as openssl speed counts)"
 openssl speed -seconds "$seconds" ecdsap256 2>/dev/null | grep -E '^ *256 bits ecdsa' || true
 openssl speed -seconds "$seconds" ed25519 2>/dev/null | grep -E '^ *253 bits EdDSA' || true
 openssl speed -seconds "$seconds" rsa2048 2>/dev/null | grep -E '^rsa 2048' || true

@@ -10,20 +10,30 @@
 
 G_DEFINE_QUARK (dossier-crypto-error-quark, dossier_crypto_error)
 
+/* The value of each byte in the base64url alphabet, or -1. */
+static const gint8 base64url_values[256] = {
+  -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+  -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+  -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 62, -1, -1,
+  52, 53, 54, 55, 56, 57, 58, 59, 60, 61, -1, -1, -1, -1, -1, -1,
+  -1,  0,  1,  2,  3,  4,  5,  6,  7,  8,  9, 10, 11, 12, 13, 14,
+  15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, -1, -1, -1, -1, 63,
+  -1, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+  41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, -1, -1, -1, -1, -1,
+  -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+  -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+  -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+  -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+  -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+  -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+  -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+  -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+};
+
 static int
 value_of (char c)
 {
-  if (c >= 'A' && c <= 'Z')
-    return c - 'A';
-  if (c >= 'a' && c <= 'z')
-    return c - 'a' + 26;
-  if (c >= '0' && c <= '9')
-    return c - '0' + 52;
-  if (c == '-')
-    return 62;
-  if (c == '_')
-    return 63;
-  return -1;
+  return base64url_values[(guchar) c];
 }
 
 /* Strict base64url as JOSE uses it: the URL-safe alphabet, no padding, no
@@ -38,6 +48,7 @@ dossier_base64url_decode (const char  *text,
   gsize o = 0;
   guint32 acc = 0;
   int bits = 0;
+  gsize start = 0;
 
   if (len % 4 == 1)
     {
@@ -46,7 +57,20 @@ dossier_base64url_decode (const char  *text,
       return NULL;
     }
   out = g_malloc (len * 3 / 4 + 1);
-  for (gsize i = 0; i < len; i++)
+  for (gsize i = 0; i + 4 <= len; i += 4)
+    {
+      int a = value_of (text[i]), b = value_of (text[i + 1]), c = value_of (text[i + 2]), d = value_of (text[i + 3]);
+      guint32 quad;
+
+      if ((a | b | c | d) < 0)
+        break;
+      quad = (guint32) a << 18 | (guint32) b << 12 | (guint32) c << 6 | (guint32) d;
+      out[o++] = (guint8) (quad >> 16);
+      out[o++] = (guint8) (quad >> 8);
+      out[o++] = (guint8) quad;
+      start = i + 4;
+    }
+  for (gsize i = start; i < len; i++)
     {
       int v = value_of (text[i]);
 

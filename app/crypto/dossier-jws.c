@@ -5,6 +5,7 @@
 
 #include "dossier-base64.h"
 #include "dossier-crypto-error.h"
+#include "dossier-json.h"
 
 #include <glib/gi18n-lib.h>
 #include <openssl/ecdsa.h>
@@ -19,6 +20,8 @@ struct _DossierJws
   GBytes     *payload;
   GBytes     *signature;
   char       *signing_input;   /* "<header>.<payload>" as received */
+  JsonNode   *payload_json;    /* parsed on first use, so detection and verification share it */
+  gboolean    payload_parsed;
 };
 
 void
@@ -30,6 +33,7 @@ dossier_jws_free (DossierJws *jws)
   g_clear_pointer (&jws->payload, g_bytes_unref);
   g_clear_pointer (&jws->signature, g_bytes_unref);
   g_free (jws->signing_input);
+  g_clear_pointer (&jws->payload_json, json_node_unref);
   g_free (jws);
 }
 
@@ -59,8 +63,7 @@ dossier_jws_parse (const char  *compact,
 {
   g_autoptr(DossierJws) jws = g_new0 (DossierJws, 1);
   g_autoptr(GBytes) header_bytes = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) header = NULL;
   const char *first_dot, *second_dot, *end = compact + length;
   gsize header_len;
 
@@ -93,15 +96,14 @@ dossier_jws_parse (const char  *compact,
       g_prefix_error (error, _("The JWS is not well formed: "));
       return NULL;
     }
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (header_bytes, NULL),
-                                   (gssize) g_bytes_get_size (header_bytes), &local_error) ||
-      json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  header = dossier_json_parse (g_bytes_get_data (header_bytes, NULL), g_bytes_get_size (header_bytes));
+  if (header == NULL || !JSON_NODE_HOLDS_OBJECT (header))
     {
       g_set_error_literal (error, DOSSIER_CRYPTO_ERROR, DOSSIER_CRYPTO_ERROR_MALFORMED,
                            _("The JWS header is not a JSON object"));
       return NULL;
     }
-  jws->header = json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+  jws->header = json_object_ref (json_node_get_object (header));
   jws->signing_input = g_strndup (compact, (gsize) (second_dot - compact));
   return g_steal_pointer (&jws);
 }
@@ -129,6 +131,18 @@ dossier_jws_get_payload (DossierJws *jws)
   return jws->payload;
 }
 
+/* The payload as JSON, or NULL when it is not JSON. */
+JsonNode *
+dossier_jws_get_payload_json (DossierJws *jws)
+{
+  if (!jws->payload_parsed)
+    {
+      jws->payload_json = dossier_json_parse (g_bytes_get_data (jws->payload, NULL), g_bytes_get_size (jws->payload));
+      jws->payload_parsed = TRUE;
+    }
+  return jws->payload_json;
+}
+
 /* Digests fetched from the provider once: EVP_sha256 () and friends make
  * OpenSSL 3 look the implementation up again on every use. */
 static const EVP_MD *
@@ -146,6 +160,32 @@ digest_named (const char *name)
   return g_str_equal (name, "SHA384") ? sha384 : sha256;
 }
 
+#define MAX_ECDSA_HALF 120   /* bytes of r or s: any curve up to 960 bits */
+
+/* Writes one DER INTEGER holding the unsigned big-endian @value and returns
+ * its size; 0 for zero, which no valid signature holds. */
+static gsize
+write_der_integer (guint8       *out,
+                   const guint8 *value,
+                   gsize         length)
+{
+  gsize n = 0;
+
+  while (length > 0 && value[0] == 0)
+    {
+      value++;
+      length--;
+    }
+  if (length == 0)
+    return 0;
+  out[n++] = 0x02;
+  out[n++] = (guint8) (length + (value[0] >= 0x80));
+  if (value[0] >= 0x80)
+    out[n++] = 0x00;
+  memcpy (out + n, value, length);
+  return n + length;
+}
+
 /* JOSE carries ECDSA signatures as r || s of fixed size; OpenSSL wants DER.
  * Only the exact size is accepted, so a DER signature in a JWS is refused. */
 static guchar *
@@ -154,25 +194,81 @@ ecdsa_raw_to_der (const guint8 *raw,
                   gsize         half,
                   int          *der_length)
 {
-  ECDSA_SIG *sig;
-  BIGNUM *r, *s;
-  guchar *der = NULL;
+  guint8 body[2 * (3 + MAX_ECDSA_HALF)];
+  gsize r_len, s_len, body_len, n = 0;
+  guchar *der;
 
-  if (raw_length != 2 * half)
+  if (raw_length != 2 * half || half > MAX_ECDSA_HALF)
     return NULL;
-  r = BN_bin2bn (raw, (int) half, NULL);
-  s = BN_bin2bn (raw + half, (int) half, NULL);
-  sig = ECDSA_SIG_new ();
-  if (sig == NULL || r == NULL || s == NULL || BN_is_zero (r) || BN_is_zero (s) || !ECDSA_SIG_set0 (sig, r, s))
+  if ((r_len = write_der_integer (body, raw, half)) == 0 ||
+      (s_len = write_der_integer (body + r_len, raw + half, half)) == 0)
+    return NULL;
+  body_len = r_len + s_len;
+  der = g_malloc (body_len + 3);
+  der[n++] = 0x30;
+  if (body_len >= 0x80)
+    der[n++] = 0x81;
+  der[n++] = (guint8) body_len;
+  memcpy (der + n, body, body_len);
+  *der_length = (int) (n + body_len);
+  return der;
+}
+
+/* ECDSA verification contexts, one per key and thread: setting one up
+ * (provider look-ups, key export) costs a tenth of the verification
+ * itself.  A context holds a reference on its key, so no other key can
+ * take a cached key's address; the cache is emptied when it grows large. */
+#define MAX_CACHED_CONTEXTS 32
+
+static void
+contexts_free (gpointer data)
+{
+  g_hash_table_unref (data);
+}
+
+static GPrivate thread_contexts = G_PRIVATE_INIT (contexts_free);
+
+static EVP_PKEY_CTX *
+ecdsa_context_for (EVP_PKEY *pkey)
+{
+  GHashTable *contexts = g_private_get (&thread_contexts);
+  EVP_PKEY_CTX *ctx;
+
+  if (contexts == NULL)
     {
-      BN_free (r);
-      BN_free (s);
-      ECDSA_SIG_free (sig);
+      contexts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) EVP_PKEY_CTX_free);
+      g_private_set (&thread_contexts, contexts);
+    }
+  if ((ctx = g_hash_table_lookup (contexts, pkey)) != NULL)
+    return ctx;
+  ctx = EVP_PKEY_CTX_new_from_pkey (NULL, pkey, NULL);
+  if (ctx == NULL || EVP_PKEY_verify_init (ctx) != 1)
+    {
+      EVP_PKEY_CTX_free (ctx);
       return NULL;
     }
-  *der_length = i2d_ECDSA_SIG (sig, &der);
-  ECDSA_SIG_free (sig);
-  return *der_length > 0 ? der : NULL;
+  if (g_hash_table_size (contexts) >= MAX_CACHED_CONTEXTS)
+    g_hash_table_remove_all (contexts);
+  g_hash_table_insert (contexts, pkey, ctx);
+  return ctx;
+}
+
+/* ECDSA over the digest of @data, as EVP_DigestVerify() would do it. */
+static int
+ecdsa_verify (EVP_PKEY      *pkey,
+              const EVP_MD  *md,
+              gconstpointer  data,
+              gsize          data_length,
+              const guchar  *der,
+              gsize          der_length)
+{
+  EVP_PKEY_CTX *ctx = ecdsa_context_for (pkey);
+  guint8 digest[EVP_MAX_MD_SIZE];
+  unsigned int digest_length = 0;
+
+  if (ctx == NULL || EVP_Digest (data, data_length, digest, &digest_length, md, NULL) != 1)
+    return 0;
+  return EVP_PKEY_verify (ctx, der, der_length, digest, digest_length);
 }
 
 static gboolean
@@ -246,17 +342,22 @@ dossier_crypto_verify (const char    *alg,
   else if (!g_str_equal (alg, "EdDSA"))
     md = digest_named ("SHA256");
 
-  ctx = EVP_MD_CTX_new ();
-  rc = EVP_DigestVerifyInit (ctx, &pctx, md, NULL, pkey);
-  if (rc == 1 && g_str_equal (alg, "PS256"))
-    rc = EVP_PKEY_CTX_set_rsa_padding (pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
-         EVP_PKEY_CTX_set_rsa_pss_saltlen (pctx, RSA_PSS_SALTLEN_DIGEST) == 1 &&
-         EVP_PKEY_CTX_set_rsa_mgf1_md (pctx, digest_named ("SHA256")) == 1;
-  else if (rc == 1 && g_str_equal (alg, "RS256"))
-    rc = EVP_PKEY_CTX_set_rsa_padding (pctx, RSA_PKCS1_PADDING) == 1;
-  if (rc == 1)
-    rc = EVP_DigestVerify (ctx, sig, sig_len, data, data_length);
-  EVP_MD_CTX_free (ctx);
+  if (der != NULL)
+    rc = ecdsa_verify (pkey, md, data, data_length, der, (gsize) der_len);
+  else
+    {
+      ctx = EVP_MD_CTX_new ();
+      rc = EVP_DigestVerifyInit (ctx, &pctx, md, NULL, pkey);
+      if (rc == 1 && g_str_equal (alg, "PS256"))
+        rc = EVP_PKEY_CTX_set_rsa_padding (pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
+             EVP_PKEY_CTX_set_rsa_pss_saltlen (pctx, RSA_PSS_SALTLEN_DIGEST) == 1 &&
+             EVP_PKEY_CTX_set_rsa_mgf1_md (pctx, digest_named ("SHA256")) == 1;
+      else if (rc == 1 && g_str_equal (alg, "RS256"))
+        rc = EVP_PKEY_CTX_set_rsa_padding (pctx, RSA_PKCS1_PADDING) == 1;
+      if (rc == 1)
+        rc = EVP_DigestVerify (ctx, sig, sig_len, data, data_length);
+      EVP_MD_CTX_free (ctx);
+    }
   if (rc != 1)
     {
       g_set_error_literal (error, DOSSIER_CRYPTO_ERROR, DOSSIER_CRYPTO_ERROR_SIGNATURE,

@@ -22,6 +22,7 @@ JsonObject *dossier_jws_get_header         (DossierJws    *jws);
 const char *dossier_jws_get_header_string  (DossierJws    *jws,
                                             const char    *name);
 GBytes     *dossier_jws_get_payload        (DossierJws    *jws);
+JsonNode   *dossier_jws_get_payload_json   (DossierJws    *jws);
 gboolean    dossier_jws_verify             (DossierJws    *jws,
                                             DossierJwk    *key,
                                             GError       **error);

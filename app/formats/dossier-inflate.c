@@ -8,6 +8,36 @@
 #include <glib/gi18n-lib.h>
 #include <zlib.h>
 
+static void
+stream_free (gpointer data)
+{
+  z_stream *stream = data;
+
+  inflateEnd (stream);
+  g_free (stream);
+}
+
+/* One decompressor per thread, reset for each use: setting one up costs
+ * more than inflating a whole credential. */
+static GPrivate thread_stream = G_PRIVATE_INIT (stream_free);
+
+static z_stream *
+stream_for (int window_bits)
+{
+  z_stream *stream = g_private_get (&thread_stream);
+
+  if (stream != NULL)
+    return inflateReset2 (stream, window_bits) == Z_OK ? stream : NULL;
+  stream = g_new0 (z_stream, 1);
+  if (inflateInit2 (stream, window_bits) != Z_OK)
+    {
+      g_free (stream);
+      return NULL;
+    }
+  g_private_set (&thread_stream, stream);
+  return stream;
+}
+
 /* Decompresses with a hard cap on the output, so a small bomb cannot make
  * a large allocation; trailing bytes after the stream are an error. */
 GBytes *
@@ -17,42 +47,40 @@ dossier_inflate (gconstpointer        data,
                  gsize                max_output,
                  GError             **error)
 {
-  z_stream stream = { 0 };
+  z_stream *stream;
   GByteArray *out;
   guint8 chunk[16384];
   int rc;
 
   /* window bits: negative for raw DEFLATE, +16 for the gzip wrapper only */
-  if (inflateInit2 (&stream, mode == DOSSIER_INFLATE_RAW ? -15 : mode == DOSSIER_INFLATE_GZIP ? 15 + 16 : 15) != Z_OK)
+  if ((stream = stream_for (mode == DOSSIER_INFLATE_RAW ? -15 : mode == DOSSIER_INFLATE_GZIP ? 15 + 16 : 15)) == NULL)
     {
       g_set_error_literal (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_DECOMPRESS,
                            _("Cannot start decompression"));
       return NULL;
     }
   out = g_byte_array_new ();
-  stream.next_in = (Bytef *) data;
-  stream.avail_in = (uInt) length;
+  stream->next_in = (Bytef *) data;
+  stream->avail_in = (uInt) length;
   do
     {
-      stream.next_out = chunk;
-      stream.avail_out = sizeof chunk;
-      rc = inflate (&stream, Z_NO_FLUSH);
+      stream->next_out = chunk;
+      stream->avail_out = sizeof chunk;
+      rc = inflate (stream, Z_NO_FLUSH);
       if (rc != Z_OK && rc != Z_STREAM_END)
         break;
-      g_byte_array_append (out, chunk, (guint) (sizeof chunk - stream.avail_out));
+      g_byte_array_append (out, chunk, (guint) (sizeof chunk - stream->avail_out));
       if (out->len > max_output)
         {
-          inflateEnd (&stream);
           g_byte_array_unref (out);
           g_set_error (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_TOO_LARGE,
                        _("The compressed content expands beyond %zu bytes"), max_output);
           return NULL;
         }
     }
-  while (rc == Z_OK && (stream.avail_in > 0 || stream.avail_out == 0));
-  inflateEnd (&stream);
+  while (rc == Z_OK && (stream->avail_in > 0 || stream->avail_out == 0));
 
-  if (rc != Z_STREAM_END || stream.avail_in > 0)
+  if (rc != Z_STREAM_END || stream->avail_in > 0)
     {
       g_byte_array_unref (out);
       g_set_error_literal (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_DECOMPRESS,

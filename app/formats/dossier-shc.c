@@ -71,20 +71,27 @@ cards_from_json (JsonNode *root)
 
 /* Whether a compact JWS is a health card: compressed the SHC way, or a
  * payload that names the health-card type. */
-static gboolean
-jws_is_health_card (const char *text,
-                    gsize       length)
+gboolean
+dossier_shc_detect_jws (DossierJws *jws)
 {
-  g_autoptr(DossierJws) jws = NULL;
   GBytes *payload;
 
-  if (!dossier_jws_looks_compact (text, length) || (jws = dossier_jws_parse (text, length, NULL)) == NULL)
-    return FALSE;
   if (g_strcmp0 (dossier_jws_get_header_string (jws, "zip"), "DEF") == 0)
     return TRUE;
   payload = dossier_jws_get_payload (jws);
   return g_strstr_len (g_bytes_get_data (payload, NULL), (gssize) g_bytes_get_size (payload),
                        "smarthealth.cards#health-card") != NULL;
+}
+
+static gboolean
+jws_is_health_card (const char *text,
+                    gsize       length)
+{
+  g_autoptr(DossierJws) jws = NULL;
+
+  if (!dossier_jws_looks_compact (text, length) || (jws = dossier_jws_parse (text, length, NULL)) == NULL)
+    return FALSE;
+  return dossier_shc_detect_jws (jws);
 }
 
 gboolean
@@ -454,12 +461,10 @@ check_revocation (JsonObject                 *payload,
 }
 
 static void
-verify_card (const char                 *compact,
-             gsize                       length,
-             const DossierVerifyOptions *options,
-             DossierVerification        *result)
+verify_parsed_card (DossierJws                 *jws,
+                    const DossierVerifyOptions *options,
+                    DossierVerification        *result)
 {
-  g_autoptr(DossierJws) jws = NULL;
   g_autoptr(GBytes) inflated = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(DossierJwk) key = NULL;
@@ -471,12 +476,6 @@ verify_card (const char                 *compact,
   gsize size;
   const char *data;
 
-  if (!dossier_jws_looks_compact (compact, length) || (jws = dossier_jws_parse (compact, length, &error)) == NULL)
-    {
-      dossier_verification_fail (result, "decode", "jws-malformed", "%s",
-                                 error != NULL ? error->message : _("The card is not a compact JWS: it holds characters outside base64url"));
-      return;
-    }
   dossier_verification_check (result, "decode", TRUE, _("Compact JWS"));
   if (!check_header (jws, result))
     return;
@@ -539,7 +538,34 @@ verify_card (const char                 *compact,
   if (!check_issuer_url (iss, result) || !check_times (payload, options, result) ||
       !check_revocation (payload, key, options, result))
     return;
+}
 
+static void
+verify_card (const char                 *compact,
+             gsize                       length,
+             const DossierVerifyOptions *options,
+             DossierVerification        *result)
+{
+  g_autoptr(DossierJws) jws = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!dossier_jws_looks_compact (compact, length) || (jws = dossier_jws_parse (compact, length, &error)) == NULL)
+    {
+      dossier_verification_fail (result, "decode", "jws-malformed", "%s",
+                                 error != NULL ? error->message : _("The card is not a compact JWS: it holds characters outside base64url"));
+      return;
+    }
+  verify_parsed_card (jws, options, result);
+}
+
+/* As dossier_shc_verify(), for a compact JWS already parsed (and detected). */
+void
+dossier_shc_verify_jws (DossierJws                 *jws,
+                        const DossierVerifyOptions *options,
+                        DossierVerification        *result)
+{
+  dossier_verification_set_format (result, "shc");
+  verify_parsed_card (jws, options, result);
 }
 
 void

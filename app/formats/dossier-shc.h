@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "dossier-jws.h"
 #include "dossier-verification.h"
 
 G_BEGIN_DECLS
@@ -11,5 +12,10 @@ void     dossier_shc_verify (const char                 *text,
                              gsize                       length,
                              const DossierVerifyOptions *options,
                              DossierVerification        *result);
+
+gboolean dossier_shc_detect_jws (DossierJws                 *jws);
+void     dossier_shc_verify_jws (DossierJws                 *jws,
+                                 const DossierVerifyOptions *options,
+                                 DossierVerification        *result);
 
 G_END_DECLS

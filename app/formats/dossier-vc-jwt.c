@@ -19,18 +19,11 @@
  * JSON with no proof at all is read the same way and kept as unsigned. */
 
 static JsonObject *
-payload_object (DossierJws *jws,
-                JsonNode  **root)
+payload_object (DossierJws *jws)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  GBytes *payload = dossier_jws_get_payload (jws);
+  JsonNode *root = dossier_jws_get_payload_json (jws);
 
-  *root = NULL;
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (payload, NULL), (gssize) g_bytes_get_size (payload), NULL) ||
-      json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return NULL;
-  *root = json_node_ref (json_parser_get_root (parser));
-  return json_node_get_object (*root);
+  return root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
 }
 
 /* The credential inside the claims: "vc" (VC 1.1 JWT) or the claims themselves (VC 2.0). */
@@ -42,42 +35,37 @@ credential_of (JsonObject *claims)
   return vc != NULL ? vc : claims;
 }
 
+/* Whether a parsed JWS is a VC-JWT: its payload is a credential. */
+gboolean
+dossier_vc_jwt_detect_jws (DossierJws *jws)
+{
+  JsonObject *claims = payload_object (jws);
+
+  return claims != NULL && dossier_credential_has_type (credential_of (claims), "VerifiableCredential");
+}
+
 gboolean
 dossier_vc_jwt_detect (const char *text,
                        gsize       length)
 {
   g_autoptr(DossierJws) jws = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  JsonObject *claims;
 
   if (!dossier_jws_looks_compact (text, length) || (jws = dossier_jws_parse (text, length, NULL)) == NULL)
     return FALSE;
-  claims = payload_object (jws, &root);
-  return claims != NULL && dossier_credential_has_type (credential_of (claims), "VerifiableCredential");
+  return dossier_vc_jwt_detect_jws (jws);
 }
 
-void
-dossier_vc_jwt_verify (const char                 *text,
-                       gsize                       length,
-                       const DossierVerifyOptions *options,
-                       DossierVerification        *result)
+static void
+verify_claims (DossierJws                 *jws,
+               JsonObject                 *claims,
+               const DossierVerifyOptions *options,
+               DossierVerification        *result)
 {
-  g_autoptr(DossierJws) jws = NULL;
-  g_autoptr(JsonNode) root = NULL;
   g_autoptr(DossierJwk) key = NULL;
-  g_autoptr(GError) error = NULL;
-  JsonObject *claims, *vc;
+  JsonObject *vc;
   const char *alg, *issuer;
   gboolean trusted;
 
-  dossier_verification_set_format (result, "vc-jwt");
-  if (!dossier_jws_looks_compact (text, length) || (jws = dossier_jws_parse (text, length, &error)) == NULL ||
-      (claims = payload_object (jws, &root)) == NULL)
-    {
-      dossier_verification_fail (result, "decode", "jws-malformed", "%s",
-                                 error != NULL ? error->message : _("Not a JWT with a JSON payload"));
-      return;
-    }
   dossier_verification_check (result, "decode", TRUE, _("Compact JWS"));
   alg = dossier_jws_get_header_string (jws, "alg");
   if (alg == NULL || g_str_equal (alg, "none") || g_str_has_prefix (alg, "HS"))
@@ -119,6 +107,44 @@ dossier_vc_jwt_verify (const char                 *text,
   if (!dossier_credential_check_times (claims, vc, options, result))
     return;
   dossier_status_list_check (vc, claims, issuer, options, result);
+}
+
+void
+dossier_vc_jwt_verify (const char                 *text,
+                       gsize                       length,
+                       const DossierVerifyOptions *options,
+                       DossierVerification        *result)
+{
+  g_autoptr(DossierJws) jws = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *claims;
+
+  dossier_verification_set_format (result, "vc-jwt");
+  if (!dossier_jws_looks_compact (text, length) || (jws = dossier_jws_parse (text, length, &error)) == NULL ||
+      (claims = payload_object (jws)) == NULL)
+    {
+      dossier_verification_fail (result, "decode", "jws-malformed", "%s",
+                                 error != NULL ? error->message : _("Not a JWT with a JSON payload"));
+      return;
+    }
+  verify_claims (jws, claims, options, result);
+}
+
+/* As dossier_vc_jwt_verify(), for a JWS already parsed (and detected). */
+void
+dossier_vc_jwt_verify_jws (DossierJws                 *jws,
+                           const DossierVerifyOptions *options,
+                           DossierVerification        *result)
+{
+  JsonObject *claims;
+
+  dossier_verification_set_format (result, "vc-jwt");
+  if ((claims = payload_object (jws)) == NULL)
+    {
+      dossier_verification_fail (result, "decode", "jws-malformed", "%s", _("Not a JWT with a JSON payload"));
+      return;
+    }
+  verify_claims (jws, claims, options, result);
 }
 
 /* A credential as plain JSON without a proof: nothing vouches for it, but

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "dossier-jws.h"
 #include "dossier-verification.h"
 
 G_BEGIN_DECLS
@@ -12,6 +13,10 @@ void     dossier_vc_jwt_verify (const char                 *text,
                                 const DossierVerifyOptions *options,
                                 DossierVerification        *result);
 
+gboolean dossier_vc_jwt_detect_jws (DossierJws                 *jws);
+void     dossier_vc_jwt_verify_jws (DossierJws                 *jws,
+                                    const DossierVerifyOptions *options,
+                                    DossierVerification        *result);
 gboolean dossier_vc_json_detect (const char                 *text,
                                  gsize                       length);
 void     dossier_vc_json_verify (const char                 *text,

@@ -42,6 +42,30 @@ verify_image (GBytes                     *bytes,
                                _("The image’s QR code holds nothing Dossier can verify"));
 }
 
+/* A compact JWS is parsed once, for detection and verification alike.
+ * FALSE when it is neither a health card nor a VC-JWT, so that the other
+ * formats get their turn. */
+static gboolean
+verify_compact_jws (const char                 *data,
+                    gsize                       length,
+                    const DossierVerifyOptions *options,
+                    DossierVerification        *result)
+{
+  g_autoptr(DossierJws) jws = NULL;
+
+  /* an SD-JWT starts with a compact JWS; a tilde tells it apart quickly */
+  if (memchr (data, '~', length) != NULL || !dossier_jws_looks_compact (data, length) ||
+      (jws = dossier_jws_parse (data, length, NULL)) == NULL)
+    return FALSE;
+  if (dossier_shc_detect_jws (jws))
+    dossier_shc_verify_jws (jws, options, result);
+  else if (dossier_vc_jwt_detect_jws (jws))
+    dossier_vc_jwt_verify_jws (jws, options, result);
+  else
+    return FALSE;
+  return TRUE;
+}
+
 /* Whether @bytes are in a format Dossier verifies (an image counts when it
  * holds a QR code). */
 gboolean
@@ -103,6 +127,8 @@ dossier_verify_presentation (GBytes               *bytes,
     dossier_verification_fail (result, "decode", "empty", _("The input is empty"));
   else if (dossier_qr_image_detect (data, length))
     verify_image (bytes, &options, result);
+  else if (verify_compact_jws (data, length, &options, result))
+    return result;
   else if (dossier_shc_detect (data, length))
     dossier_shc_verify (data, length, &options, result);
   else if (dossier_hcert_detect (data, length))

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "dossier-audit-entry.h"
 #include "dossier-core-error.h"
+#include "dossier-json.h"
 #include "dossier-record.h"
 #include "dossier-recovery-key.h"
 #include "dossier-secret.h"
@@ -262,6 +263,43 @@ test_mistyped_words (void)
   g_assert_cmpuint (caught, >=, 95);
 }
 
+/* dossier_json_parse() gives json-glib's answer on every input: the same
+ * tree, or no tree where json-glib refuses. */
+static void
+test_json_parse_as_json_glib (void)
+{
+  const char *inputs[] = {
+    "{}", "[]", " {\"a\": 1 }\n", "{\"a\":{\"b\":[1,2,{\"c\":null}]},\"d\":true,\"e\":false}",
+    "{\"s\":\"caf\xc3\xa9 \\\"q\\\" \\\\ \\/ \\b\\f\\n\\r\\t\"}", "{\"n\":[0,-1,123456789012345,-123456789012345]}",
+    "{\"big\":1234567890123456789}", "{\"f\":1.5,\"g\":-0.25e3,\"h\":1E2}", "{\"z\":-0}", "{\"lead\":012}",
+    "{\"u\":\"\\u00e9\\ud83d\\ude00\"}", "{\"nul\":\"a\\u0000b\"}", "{\"dup\":1,\"dup\":2}", "{\"\":1}",
+    "{\"ctl\":\"a\tb\"}", "{\"bad\":\"\xff\xfe\"}", "{\"a\":1,}", "[1,]", "{\"a\" 1}", "{\"a\":tru}",
+    "{\"a\":1}x", "{\"a\":1}{}", "\"text\"", "42", "null", "{\"a\":nul}", "[\"\\x\"]", "{\"a\":\"unterminated}",
+    "\xef\xbb\xbf{}", "{\"a\":1}\f", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+    "{\"a\":-}", "{\"a\":+1}", "{\"a\":.5}", "[1 2]", "{'a':1}", "/* c */ {}", "{\"a\":1 // c\n}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (inputs); i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+      g_autoptr(JsonNode) ours = dossier_json_parse (inputs[i], strlen (inputs[i]));
+      gboolean loaded = json_parser_load_from_data (parser, inputs[i], (gssize) strlen (inputs[i]), NULL);
+      JsonNode *theirs = loaded ? json_parser_get_root (parser) : NULL;
+      g_autofree char *shown = g_strescape (inputs[i], NULL);
+
+      g_test_message ("%s", shown);
+      g_assert_true ((ours == NULL) == (theirs == NULL));
+      if (ours != NULL)
+        {
+          g_autofree char *ours_text = json_to_string (ours, FALSE);
+          g_autofree char *theirs_text = json_to_string (theirs, FALSE);
+
+          g_assert_true (json_node_equal (ours, theirs));
+          g_assert_cmpstr (ours_text, ==, theirs_text);
+        }
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -276,5 +314,6 @@ main (int    argc,
   g_test_add_func ("/core/secure", test_secure);
   g_test_add_func ("/core/recovery-words", test_recovery_words);
   g_test_add_func ("/core/recovery-words/mistyped", test_mistyped_words);
+  g_test_add_func ("/core/json-parse", test_json_parse_as_json_glib);
   return g_test_run ();
 }
