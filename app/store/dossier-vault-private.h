@@ -38,6 +38,8 @@ typedef struct
   char              *passphrase;      /* secure memory */
   char              *new_passphrase;  /* secure memory */
   guint8            *key;             /* secure memory, DOSSIER_RECOVERY_KEY_SIZE bytes */
+  guint8            *secret;          /* secure memory, secret_length bytes */
+  gsize              secret_length;
   DossierKdfParams   params;
   gboolean           has_params;
   char              *text;

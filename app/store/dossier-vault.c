@@ -41,6 +41,8 @@ dossier_vault_call_free (Call *call)
   dossier_secure_strfree (call->new_passphrase);
   if (call->key != NULL)
     dossier_secure_free (call->key, DOSSIER_RECOVERY_KEY_SIZE);
+  if (call->secret != NULL)
+    dossier_secure_free (call->secret, call->secret_length);
   g_free (call->text);
   g_free (call->detail);
   g_clear_pointer (&call->objects, g_ptr_array_unref);

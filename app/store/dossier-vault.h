@@ -217,4 +217,41 @@ gboolean       dossier_vault_restore_finish           (DossierVault            *
                                                        GAsyncResult            *result,
                                                        GError                 **error);
 
+void           dossier_vault_get_setting_async        (DossierVault            *self,
+                                                       const char              *key,
+                                                       GCancellable            *cancellable,
+                                                       GAsyncReadyCallback      callback,
+                                                       gpointer                 user_data);
+char          *dossier_vault_get_setting_finish       (DossierVault            *self,
+                                                       GAsyncResult            *result,
+                                                       GError                 **error);
+void           dossier_vault_set_setting_async        (DossierVault            *self,
+                                                       const char              *key,
+                                                       const char              *value,
+                                                       GCancellable            *cancellable,
+                                                       GAsyncReadyCallback      callback,
+                                                       gpointer                 user_data);
+gboolean       dossier_vault_set_setting_finish       (DossierVault            *self,
+                                                       GAsyncResult            *result,
+                                                       GError                 **error);
+void           dossier_vault_get_secret_async         (DossierVault            *self,
+                                                       const char              *key,
+                                                       GCancellable            *cancellable,
+                                                       GAsyncReadyCallback      callback,
+                                                       gpointer                 user_data);
+guint8        *dossier_vault_get_secret_finish        (DossierVault            *self,
+                                                       GAsyncResult            *result,
+                                                       gsize                   *length,
+                                                       GError                 **error);
+void           dossier_vault_set_secret_async         (DossierVault            *self,
+                                                       const char              *key,
+                                                       const guint8            *data,
+                                                       gsize                    length,
+                                                       GCancellable            *cancellable,
+                                                       GAsyncReadyCallback      callback,
+                                                       gpointer                 user_data);
+gboolean       dossier_vault_set_secret_finish        (DossierVault            *self,
+                                                       GAsyncResult            *result,
+                                                       GError                 **error);
+
 G_END_DECLS

@@ -3,6 +3,7 @@
 #include "dossier-vault-db.h"
 #include "dossier-vault-rows.h"
 #include "dossier-vault-schema.h"
+#include "dossier-secret.h"
 #include "dossier-vault.h"
 
 #include <glib/gstdio.h>
@@ -901,6 +902,71 @@ test_missing (Fixture       *f,
   g_assert_error (error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_NOT_FOUND);
 }
 
+/* Settings and secrets belong to the vault: they survive locking, stay
+ * encrypted on disk, and are refused while locked. */
+static void
+test_settings_and_secrets (Fixture       *f,
+                           gconstpointer  data)
+{
+  static const guint8 key[] = { 0x00, 0xde, 0xad, 0xbe, 0xef, 0x00, 0x42 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *value = NULL;
+  guint8 *secret;
+  gsize length = 99;
+
+  g_assert_true (create_vault (f, PASSPHRASE, &error));
+
+  next (f);
+  dossier_vault_get_setting_async (f->vault, "backup-last", NULL, dossier_test_store_result, &f->result);
+  g_assert_null (dossier_vault_get_setting_finish (f->vault, WAIT (f), &error));
+  g_assert_no_error (error);
+  next (f);
+  dossier_vault_set_setting_async (f->vault, "backup-last", "2026-11-30T08:00:00Z", NULL, dossier_test_store_result, &f->result);
+  g_assert_true (dossier_vault_set_setting_finish (f->vault, WAIT (f), &error));
+  next (f);
+  dossier_vault_set_secret_async (f->vault, "backup-key", key, sizeof key, NULL, dossier_test_store_result, &f->result);
+  g_assert_true (dossier_vault_set_secret_finish (f->vault, WAIT (f), &error));
+  g_assert_no_error (error);
+
+  lock_vault (f, f->vault);
+  g_assert_cmpuint (dossier_test_count_in_dir (f->dir, "2026-11-30T08", 13), ==, 0);
+
+  next (f);
+  dossier_vault_get_secret_async (f->vault, "backup-key", NULL, dossier_test_store_result, &f->result);
+  g_assert_null (dossier_vault_get_secret_finish (f->vault, WAIT (f), &length, &error));
+  g_assert_error (error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_LOCKED);
+  g_clear_error (&error);
+
+  g_assert_true (open_vault (f, f->vault, PASSPHRASE, &error));
+  next (f);
+  dossier_vault_get_setting_async (f->vault, "backup-last", NULL, dossier_test_store_result, &f->result);
+  value = dossier_vault_get_setting_finish (f->vault, WAIT (f), &error);
+  g_assert_cmpstr (value, ==, "2026-11-30T08:00:00Z");
+  next (f);
+  dossier_vault_get_secret_async (f->vault, "backup-key", NULL, dossier_test_store_result, &f->result);
+  secret = dossier_vault_get_secret_finish (f->vault, WAIT (f), &length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (secret, length, key, sizeof key);
+  dossier_secure_free (secret, length);
+
+  /* Removing leaves nothing to read. */
+  next (f);
+  dossier_vault_set_secret_async (f->vault, "backup-key", NULL, 0, NULL, dossier_test_store_result, &f->result);
+  g_assert_true (dossier_vault_set_secret_finish (f->vault, WAIT (f), &error));
+  next (f);
+  dossier_vault_set_setting_async (f->vault, "backup-last", NULL, NULL, dossier_test_store_result, &f->result);
+  g_assert_true (dossier_vault_set_setting_finish (f->vault, WAIT (f), &error));
+  next (f);
+  dossier_vault_get_secret_async (f->vault, "backup-key", NULL, dossier_test_store_result, &f->result);
+  g_assert_null (dossier_vault_get_secret_finish (f->vault, WAIT (f), &length, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (length, ==, 0);
+  next (f);
+  dossier_vault_get_setting_async (f->vault, "backup-last", NULL, dossier_test_store_result, &f->result);
+  g_assert_null (dossier_vault_get_setting_finish (f->vault, WAIT (f), &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -925,6 +991,7 @@ main (int    argc,
   ADD ("/vault/atomic-add", test_atomic_add);
   ADD ("/vault/locked", test_locked);
   ADD ("/vault/missing", test_missing);
+  ADD ("/vault/settings-and-secrets", test_settings_and_secrets);
 #undef ADD
 
   return g_test_run ();
