@@ -3,6 +3,9 @@
 
 #include "dossier-window.h"
 
+#include "dossier-backup-schedule.h"
+#include "dossier-backup-window.h"
+
 #include "dossier-lock-monitor.h"
 #include "dossier-preferences-window.h"
 #include "dossier-record-model.h"
@@ -17,6 +20,7 @@
 
 #define ACTIVITY_PAGE_SIZE 200
 #define IDLE_CHECK_SECONDS 15
+#define BACKUP_CHECK_SECONDS (60 * 60)
 
 struct _DossierWindow
 {
@@ -36,6 +40,8 @@ struct _DossierWindow
   gint64                last_activity;    /* monotonic µs */
   guint                 idle_source;
   guint                 search_source;
+  guint                 backup_source;
+  GtkWindow            *backup_window;    /* weak */
   GList                *import_queue;     /* GFile */
   guint                 import_total;
   guint                 import_done;
@@ -708,6 +714,76 @@ load_activity (DossierWindow *self)
                                   self->cancellable, on_activity_listed, g_object_ref (self));
 }
 
+/* --- backups ------------------------------------------------------------------- */
+
+static void
+on_automatic_backup (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(DossierWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = dossier_backup_schedule_run_finish (result, &error);
+
+  if (window_gone (self) || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (error != NULL)
+    {
+      g_autofree char *title = g_strdup_printf (_("Automatic backup failed: %s"), error->message);
+
+      toast (self, title);
+      return;
+    }
+  if (path != NULL)
+    {
+      load_activity (self);
+      toast (self, _("Backed up automatically"));
+    }
+}
+
+/* Writes an automatic backup when one is due; checked when the vault
+ * opens and every hour while it stays open. */
+static void
+back_up_if_due (DossierWindow *self)
+{
+  if (!dossier_backup_schedule_is_on (self->settings) ||
+      !dossier_vault_get_is_open (dossier_wallet_get_vault (self->wallet)))
+    return;
+  dossier_backup_schedule_run_async (dossier_wallet_get_vault (self->wallet), self->settings, FALSE,
+                                     self->cancellable, on_automatic_backup, g_object_ref (self));
+}
+
+static gboolean
+backup_check (gpointer user_data)
+{
+  back_up_if_due (DOSSIER_WINDOW (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+backup_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  DossierWindow *self = DOSSIER_WINDOW (widget);
+
+  if (!dossier_vault_get_is_open (dossier_wallet_get_vault (self->wallet)))
+    return;
+  if (self->backup_window == NULL)
+    {
+      self->backup_window = GTK_WINDOW (dossier_backup_window_new (GTK_WINDOW (self), self->wallet, self->settings));
+      g_object_add_weak_pointer (G_OBJECT (self->backup_window), (gpointer *) &self->backup_window);
+    }
+  gtk_window_present (self->backup_window);
+}
+
+static void
+close_backup_window (DossierWindow *self)
+{
+  if (self->backup_window != NULL)
+    gtk_window_destroy (self->backup_window);
+}
+
 /* --- opening, locking ------------------------------------------------------ */
 
 static void
@@ -721,6 +797,7 @@ show_main (DossierWindow *self)
   load_persons (self);
   reload_records (self);
   load_activity (self);
+  back_up_if_due (self);
 }
 
 /* A vault call from a page failed: back to the page, with the error. */
@@ -891,6 +968,7 @@ lock_vault (DossierWindow *self)
   if (!dossier_vault_get_is_open (dossier_wallet_get_vault (self->wallet)))
     return;
   /* Nothing of the vault stays in the widgets once it is locked. */
+  close_backup_window (self);
   clear_content (self);
   gtk_stack_set_visible_child_name (self->stack, "unlock");
   dossier_vault_lock_async (dossier_wallet_get_vault (self->wallet), NULL, on_locked, g_object_ref (self));
@@ -1593,6 +1671,8 @@ dossier_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->idle_source, g_source_remove);
   g_clear_handle_id (&self->search_source, g_source_remove);
+  g_clear_handle_id (&self->backup_source, g_source_remove);
+  close_backup_window (self);
   g_list_free_full (g_steal_pointer (&self->import_queue), g_object_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), DOSSIER_TYPE_WINDOW);
   G_OBJECT_CLASS (dossier_window_parent_class)->dispose (object);
@@ -1678,6 +1758,7 @@ dossier_window_class_init (DossierWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.delete-record", NULL, delete_record_activated);
   gtk_widget_class_install_action (widget_class, "win.move-record", "x", move_record_activated);
   gtk_widget_class_install_action (widget_class, "win.undo-delete", NULL, undo_delete_activated);
+  gtk_widget_class_install_action (widget_class, "win.backup", NULL, backup_activated);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.lock", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.add", NULL);
@@ -1761,6 +1842,7 @@ dossier_window_init (DossierWindow *self)
   g_signal_connect_swapped (controller, "pressed", G_CALLBACK (note_activity), self);
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
   self->idle_source = g_timeout_add_seconds (IDLE_CHECK_SECONDS, idle_check, self);
+  self->backup_source = g_timeout_add_seconds (BACKUP_CHECK_SECONDS, backup_check, self);
   g_signal_connect_object (self->settings, "changed::remember-passphrase", G_CALLBACK (remember_changed), self,
                            G_CONNECT_SWAPPED);
   self->lock_monitor = dossier_lock_monitor_new ();

@@ -3,6 +3,7 @@
 
 /* Builds every widget from its template: a template that names a missing
  * property, object or child fails here (warnings are fatal in tests). */
+#include "dossier-backup-window.h"
 #include "dossier-preferences-window.h"
 #include "dossier-record-view.h"
 #include "dossier-window.h"
@@ -65,6 +66,18 @@ test_preferences_template (void)
 }
 
 static void
+test_backup_template (void)
+{
+  g_autoptr(DossierWallet) wallet = dossier_wallet_new ("/nonexistent/dossier-test");
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  GtkWidget *window = GTK_WIDGET (dossier_backup_window_new (NULL, wallet, settings));
+
+  g_assert_true (DOSSIER_IS_BACKUP_WINDOW (window));
+  g_assert_nonnull (gtk_widget_get_template_child (window, DOSSIER_TYPE_BACKUP_WINDOW, "words_grid"));
+  destroy_and_wait (window);
+}
+
+static void
 test_help_overlay (void)
 {
   g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/io/github/dossierapp/Dossier/gtk/help-overlay.ui");
@@ -83,6 +96,7 @@ main (int    argc,
   g_test_add_func ("/ui/window-template", test_window_template);
   g_test_add_func ("/ui/record-view-template", test_record_view_template);
   g_test_add_func ("/ui/preferences-template", test_preferences_template);
+  g_test_add_func ("/ui/backup-template", test_backup_template);
   g_test_add_func ("/ui/help-overlay", test_help_overlay);
   return g_test_run ();
 }

@@ -8,7 +8,11 @@
  * picture of the window in the build directory. */
 
 #include "dossier-application.h"
+#include "dossier-backup-schedule.h"
+#include "dossier-backup-window.h"
 #include "dossier-keyring.h"
+#include "dossier-qr-image.h"
+#include "dossier-recovery-key.h"
 #include "dossier-record-model.h"
 #include "dossier-record-view.h"
 #include "dossier-test-utils.h"
@@ -340,6 +344,295 @@ scan_for_markers (const char         *path,
     }
 }
 
+/* --- backups ------------------------------------------------------------- */
+
+static GtkWidget *
+find_backup_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (DOSSIER_IS_BACKUP_WINDOW (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return GTK_WIDGET (window);
+    }
+  return NULL;
+}
+
+static gpointer
+backup_child (GtkWidget  *backup,
+              const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (backup, DOSSIER_TYPE_BACKUP_WINDOW, name);
+
+  g_assert_nonnull (object);
+  return object;
+}
+
+static gboolean
+backup_page_is (GtkWidget     *window,
+                gconstpointer  name)
+{
+  GtkWidget *backup = find_backup_window ();
+
+  return backup != NULL &&
+         g_strcmp0 (gtk_stack_get_visible_child_name (backup_child (backup, "stack")), name) == 0;
+}
+
+static GtkWidget *
+open_backup_window (GtkWidget *window)
+{
+  GtkWidget *backup;
+
+  g_assert_true (gtk_widget_activate_action (window, "win.backup", NULL));
+  backup = find_backup_window ();
+  g_assert_nonnull (backup);
+  wait_until (backup, is_drawn, NULL, "the backup window is on screen");
+  g_assert_true (backup_page_is (window, "choose"));
+  return backup;
+}
+
+/* The recovery key as the window shows it: 24 numbered words, down the
+ * columns. */
+static char *
+shown_words (GtkWidget *backup)
+{
+  GtkGrid *grid = backup_child (backup, "words_grid");
+  g_autoptr(GString) words = g_string_new (NULL);
+
+  for (int i = 0; i < DOSSIER_RECOVERY_KEY_WORDS; i++)
+    {
+      GtkWidget *label = gtk_grid_get_child_at (grid, i / 8, i % 8);
+      g_autofree char *number = g_strdup_printf ("%2d. ", i + 1);
+      const char *text;
+
+      g_assert_nonnull (label);
+      text = gtk_label_get_text (GTK_LABEL (label));
+      g_assert_true (g_str_has_prefix (text, number));
+      if (i > 0)
+        g_string_append_c (words, ' ');
+      g_string_append (words, text + strlen (number));
+    }
+  return g_string_free (g_steal_pointer (&words), FALSE);
+}
+
+static gint64
+count_records (DossierVault *vault)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 count;
+
+  dossier_vault_count_records_async (vault, NULL, NULL, dossier_test_store_result, &result);
+  count = dossier_vault_count_records_finish (vault, dossier_test_wait (&result), &error);
+  g_assert_no_error (error);
+  return count;
+}
+
+/* Restores @backup into a new vault beside it and counts its records. */
+static gint64
+count_restored (const char *backup,
+                const char *passphrase,
+                const char *words)
+{
+  g_autofree char *target = g_strconcat (backup, "-restored", NULL);
+  g_autoptr(DossierVault) vault = dossier_vault_new (target);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint8 key[DOSSIER_RECOVERY_KEY_SIZE];
+  gint64 count;
+
+  if (words != NULL)
+    {
+      g_assert_true (dossier_recovery_key_from_words (words, key, &error));
+      g_assert_no_error (error);
+    }
+  dossier_vault_restore_async (vault, backup, passphrase, words != NULL ? key : NULL, "mật khẩu mới của kho",
+                               &dossier_test_fast_kdf, NULL, dossier_test_store_result, &result);
+  g_assert_true (dossier_vault_restore_finish (vault, dossier_test_wait (&result), &error));
+  g_assert_no_error (error);
+  count = count_records (vault);
+  g_clear_object (&result);
+  dossier_vault_lock_async (vault, NULL, dossier_test_store_result, &result);
+  g_assert_true (dossier_vault_lock_finish (vault, dossier_test_wait (&result), NULL));
+  return count;
+}
+
+static guint
+count_automatic (const char *folder)
+{
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  const char *name;
+  guint count = 0;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    count += g_str_has_prefix (name, "dossier-automatic-") && g_str_has_suffix (name, ".backup");
+  return count;
+}
+
+static char *
+newest_automatic (const char *folder)
+{
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  g_autofree char *newest = NULL;
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, "dossier-automatic-") && g_str_has_suffix (name, ".backup") &&
+        g_strcmp0 (name, newest) > 0)
+      {
+        g_free (newest);
+        newest = g_strdup (name);
+      }
+  g_assert_nonnull (newest);
+  return g_build_filename (folder, newest, NULL);
+}
+
+static char *
+run_schedule (DossierVault *vault,
+              gboolean      force)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *path;
+
+  dossier_backup_schedule_run_async (vault, settings, force, NULL, dossier_test_store_result, &result);
+  path = dossier_backup_schedule_run_finish (dossier_test_wait (&result), &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+/* Backups from the window: with a passphrase (after two mistakes), with a
+ * recovery key shown once as words and a QR code, and automatic ones to a
+ * folder; each restores into a new vault with every record. */
+static void
+check_backups (GtkWidget     *window,
+               DossierWallet *wallet,
+               const char    *dir)
+{
+  DossierVault *vault = dossier_wallet_get_vault (wallet);
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autofree char *with_passphrase = g_build_filename (dir, "với mật khẩu.backup", NULL);
+  g_autofree char *with_key = g_build_filename (dir, "key.backup", NULL);
+  g_autofree char *folder = g_build_filename (dir, "automatic", NULL);
+  g_autoptr(GFile) passphrase_file = g_file_new_for_path (with_passphrase);
+  g_autoptr(GFile) key_file = g_file_new_for_path (with_key);
+  g_autoptr(GFile) folder_file = g_file_new_for_path (folder);
+  g_autofree char *words = NULL;
+  g_autofree char *automatic_words = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *path = NULL;
+  gint64 total = count_records (vault);
+  GtkWidget *backup;
+
+  g_assert_cmpint (total, >, 0);
+
+  /* A passphrase: too short, then two that differ, then right. */
+  backup = open_backup_window (window);
+  screenshot (backup, "backup");
+  gtk_editable_set_text (backup_child (backup, "passphrase_entry"), "ngắn");
+  gtk_editable_set_text (backup_child (backup, "confirm_entry"), "ngắn");
+  g_signal_emit_by_name (backup_child (backup, "save_button"), "clicked");
+  g_assert_true (gtk_widget_get_visible (backup_child (backup, "error_label")));
+  gtk_editable_set_text (backup_child (backup, "passphrase_entry"), "mật khẩu sao lưu");
+  gtk_editable_set_text (backup_child (backup, "confirm_entry"), "mật khẩu sao lưu!");
+  dossier_backup_window_save_to (DOSSIER_BACKUP_WINDOW (backup), passphrase_file);
+  g_assert_true (gtk_widget_get_visible (backup_child (backup, "error_label")));
+  g_assert_false (g_file_test (with_passphrase, G_FILE_TEST_EXISTS));
+  gtk_editable_set_text (backup_child (backup, "confirm_entry"), "mật khẩu sao lưu");
+  dossier_backup_window_save_to (DOSSIER_BACKUP_WINDOW (backup), passphrase_file);
+  wait_until (window, backup_page_is, "done", "the backup with a passphrase is saved");
+  screenshot (backup, "backup-saved");
+  gtk_window_destroy (GTK_WINDOW (backup));
+  settle (window);
+  g_assert_cmpint (count_restored (with_passphrase, "mật khẩu sao lưu", NULL), ==, total);
+
+  /* A recovery key: shown as words and a QR code; Continue waits for the
+   * promise that they are written down. */
+  backup = open_backup_window (window);
+  gtk_check_button_set_active (backup_child (backup, "key_check"), TRUE);
+  g_assert_false (gtk_widget_get_visible (backup_child (backup, "passphrase_entry")));
+  g_signal_emit_by_name (backup_child (backup, "save_button"), "clicked");
+  g_assert_true (backup_page_is (window, "key"));
+  g_assert_nonnull (gtk_picture_get_paintable (backup_child (backup, "qr_picture")));
+  g_assert_false (gtk_widget_get_sensitive (backup_child (backup, "key_button")));
+  words = shown_words (backup);
+  {
+    /* The QR code reads back as the same words. */
+    GdkTexture *texture = GDK_TEXTURE (gtk_picture_get_paintable (backup_child (backup, "qr_picture")));
+    g_autoptr(GBytes) png = gdk_texture_save_to_png_bytes (texture);
+    g_autoptr(GPtrArray) texts = NULL;
+    g_autoptr(GError) error = NULL;
+
+    texts = dossier_qr_image_decode (png, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (texts->len, ==, 1);
+    g_assert_cmpstr (g_ptr_array_index (texts, 0), ==, words);
+  }
+  screenshot (backup, "recovery-key");
+  gtk_check_button_set_active (backup_child (backup, "written_check"), TRUE);
+  g_assert_true (gtk_widget_get_sensitive (backup_child (backup, "key_button")));
+  dossier_backup_window_save_to (DOSSIER_BACKUP_WINDOW (backup), key_file);
+  wait_until (window, backup_page_is, "done", "the backup with a recovery key is saved");
+  /* The words are gone from the window once the backup is written. */
+  g_assert_null (gtk_widget_get_first_child (backup_child (backup, "words_grid")));
+  gtk_window_destroy (GTK_WINDOW (backup));
+  settle (window);
+  g_assert_cmpint (count_restored (with_key, NULL, words), ==, total);
+
+  /* Automatic backups: a folder, then their own recovery key, then the
+   * first backup at once. */
+  backup = open_backup_window (window);
+  dossier_backup_window_use_folder (DOSSIER_BACKUP_WINDOW (backup), folder_file);
+  g_assert_false (gtk_switch_get_active (backup_child (backup, "auto_switch")));
+  gtk_switch_set_active (backup_child (backup, "auto_switch"), TRUE);
+  g_assert_true (backup_page_is (window, "key"));
+  automatic_words = shown_words (backup);
+  g_assert_cmpstr (automatic_words, !=, words);
+  gtk_check_button_set_active (backup_child (backup, "written_check"), TRUE);
+  g_signal_emit_by_name (backup_child (backup, "key_button"), "clicked");
+  wait_until (window, backup_page_is, "done", "automatic backups are turned on");
+  g_assert_true (gtk_switch_get_state (backup_child (backup, "auto_switch")));
+  screenshot (backup, "automatic-on");
+  gtk_window_destroy (GTK_WINDOW (backup));
+  settle (window);
+  g_assert_true (dossier_backup_schedule_is_on (settings));
+  g_assert_cmpuint (count_automatic (folder), ==, 1);
+  first = newest_automatic (folder);
+  g_assert_cmpint (count_restored (first, NULL, automatic_words), ==, total);
+
+  /* Not due again within the interval; due once the last is old; only the
+   * newest five are kept. */
+  g_assert_null (run_schedule (vault, FALSE));
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    dossier_vault_set_setting_async (vault, DOSSIER_BACKUP_SCHEDULE_LAST, "2020-01-01T00:00:00Z", NULL,
+                                     dossier_test_store_result, &result);
+    g_assert_true (dossier_vault_set_setting_finish (vault, dossier_test_wait (&result), NULL));
+  }
+  path = run_schedule (vault, FALSE);
+  g_assert_nonnull (path);
+  g_assert_cmpuint (count_automatic (folder), ==, 2);
+  for (guint i = 0; i < DOSSIER_BACKUP_SCHEDULE_KEEP + 2; i++)
+    g_free (run_schedule (vault, TRUE));
+  g_assert_cmpuint (count_automatic (folder), ==, DOSSIER_BACKUP_SCHEDULE_KEEP);
+  g_assert_false (g_file_test (first, G_FILE_TEST_EXISTS));
+
+  /* Turned off, the folder is forgotten and nothing more is written. */
+  backup = open_backup_window (window);
+  g_assert_true (gtk_switch_get_active (backup_child (backup, "auto_switch")));
+  gtk_switch_set_active (backup_child (backup, "auto_switch"), FALSE);
+  settle (window);
+  g_assert_false (dossier_backup_schedule_is_on (settings));
+  g_assert_null (run_schedule (vault, TRUE));
+  gtk_window_destroy (GTK_WINDOW (backup));
+  settle (window);
+}
+
 static void
 test_demo (void)
 {
@@ -435,22 +728,35 @@ test_demo (void)
   }
   screenshot (window, "undone");
 
-  /* Locking leaves no record in the widgets. */
+  check_backups (window, wallet, dir);
+
+  /* Locking leaves no record in the widgets, and closes a backup window
+   * showing a recovery key. */
+  {
+    GtkWidget *backup = open_backup_window (window);
+
+    gtk_check_button_set_active (backup_child (backup, "key_check"), TRUE);
+    g_signal_emit_by_name (backup_child (backup, "save_button"), "clicked");
+    g_assert_true (backup_page_is (window, "key"));
+  }
   g_assert_true (gtk_widget_activate_action (window, "win.lock", NULL));
   wait_until (window, page_is, "unlock", "the demo vault locks");
   g_assert_cmpuint (g_list_model_get_n_items (list_model (window, "learning_list")), ==, 0);
   g_assert_cmpuint (g_list_model_get_n_items (list_model (window, "health_list")), ==, 0);
   g_assert_null (gtk_widget_get_first_child (child (window, "activity_list")));
   g_assert_null (dossier_record_view_get_record (child (window, "record_view")));
+  settle (window);
+  g_assert_null (find_backup_window ());
 
   /* Nothing of the records was written in the clear: not in the vault's
-   * folder, nor in the cache, runtime and temporary folders (private to
+   * folder nor the backups, nor in the cache, runtime and temporary folders (private to
    * this run, see main()). */
   {
     const char *markers[] = { "Amlodipin", "Nguyễn Minh Đức", "Chu Văn An", NULL };
     g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
 
-    scan_for_markers (vault_dir, markers, 0, found);
+    /* The vault, the backups and the vaults restored from them. */
+    scan_for_markers (dir, markers, 0, found);
     scan_for_markers (g_get_user_cache_dir (), markers, 0, found);
     scan_for_markers (g_get_user_runtime_dir (), markers, 0, found);
     scan_for_markers (private_tmp, markers, 0, found);
