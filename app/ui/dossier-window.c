@@ -5,6 +5,7 @@
 
 #include "dossier-backup-schedule.h"
 #include "dossier-backup-window.h"
+#include "dossier-restore-window.h"
 
 #include "dossier-lock-monitor.h"
 #include "dossier-preferences-window.h"
@@ -1357,6 +1358,22 @@ create_clicked (DossierWindow *self)
                               self->cancellable, on_created, g_object_ref (self));
 }
 
+static void
+restore_activated (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  DossierWindow *self = DOSSIER_WINDOW (widget);
+  DossierRestoreWindow *restore;
+
+  /* A backup becomes a new vault; an existing one is never replaced. */
+  if (dossier_vault_exists (dossier_wallet_get_vault (self->wallet)))
+    return;
+  restore = dossier_restore_window_new (GTK_WINDOW (self), self->wallet);
+  g_signal_connect_object (restore, "restored", G_CALLBACK (show_main), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (restore));
+}
+
 /* --- adding records -------------------------------------------------------- */
 
 static void import_next (DossierWindow *self);
@@ -1759,6 +1776,7 @@ dossier_window_class_init (DossierWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.move-record", "x", move_record_activated);
   gtk_widget_class_install_action (widget_class, "win.undo-delete", NULL, undo_delete_activated);
   gtk_widget_class_install_action (widget_class, "win.backup", NULL, backup_activated);
+  gtk_widget_class_install_action (widget_class, "win.restore", NULL, restore_activated);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.lock", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.add", NULL);

@@ -15,6 +15,7 @@
 #include "dossier-recovery-key.h"
 #include "dossier-record-model.h"
 #include "dossier-record-view.h"
+#include "dossier-restore-window.h"
 #include "dossier-test-utils.h"
 #include "dossier-window.h"
 
@@ -347,7 +348,7 @@ scan_for_markers (const char         *path,
 /* --- backups ------------------------------------------------------------- */
 
 static GtkWidget *
-find_backup_window (void)
+find_toplevel (GType type)
 {
   GListModel *toplevels = gtk_window_get_toplevels ();
 
@@ -355,10 +356,92 @@ find_backup_window (void)
     {
       g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
 
-      if (DOSSIER_IS_BACKUP_WINDOW (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
         return GTK_WIDGET (window);
     }
   return NULL;
+}
+
+static GtkWidget *
+find_backup_window (void)
+{
+  return find_toplevel (DOSSIER_TYPE_BACKUP_WINDOW);
+}
+
+static gpointer
+restore_child (GtkWidget  *restore,
+               const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (restore, DOSSIER_TYPE_RESTORE_WINDOW, name);
+
+  g_assert_nonnull (object);
+  return object;
+}
+
+static gboolean
+restore_failed (GtkWidget     *window,
+                gconstpointer  data)
+{
+  GtkWidget *restore = find_toplevel (DOSSIER_TYPE_RESTORE_WINDOW);
+
+  return restore != NULL && gtk_widget_get_visible (restore_child (restore, "error_label")) &&
+         g_strcmp0 (gtk_stack_get_visible_child_name (restore_child (restore, "stack")), "form") == 0;
+}
+
+static gint64 count_records (DossierVault *vault);
+
+/* On another computer, the welcome page restores @backup (sealed with the
+ * recovery key @words) into a new vault: a file that is no backup and
+ * other words are refused first. */
+static void
+check_restore_window (const char *dir,
+                      const char *backup,
+                      const char *words,
+                      const char *other_words,
+                      gint64      total)
+{
+  g_autofree char *other_dir = g_build_filename (dir, "other computer", NULL);
+  g_autofree char *stranger = g_build_filename (dir, "not-a-backup.backup", NULL);
+  g_autoptr(DossierApplication) app = make_application ();
+  g_autoptr(DossierWallet) wallet = dossier_wallet_new (other_dir);
+  g_autoptr(GFile) stranger_file = g_file_new_for_path (stranger);
+  g_autoptr(GFile) backup_file = g_file_new_for_path (backup);
+  GtkWidget *window = GTK_WIDGET (dossier_window_new (app, wallet, FALSE));
+  GtkWidget *restore;
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (page_is (window, "create"));
+  g_assert_true (gtk_widget_activate_action (window, "win.restore", NULL));
+  restore = find_toplevel (DOSSIER_TYPE_RESTORE_WINDOW);
+  g_assert_nonnull (restore);
+
+  g_assert_true (g_file_set_contents (stranger, "no backup here", -1, NULL));
+  dossier_restore_window_use_file (DOSSIER_RESTORE_WINDOW (restore), stranger_file);
+  g_assert_true (gtk_widget_get_visible (restore_child (restore, "error_label")));
+  g_assert_false (gtk_widget_get_sensitive (restore_child (restore, "restore_button")));
+
+  dossier_restore_window_use_file (DOSSIER_RESTORE_WINDOW (restore), backup_file);
+  g_assert_false (gtk_widget_get_visible (restore_child (restore, "error_label")));
+  g_assert_true (gtk_widget_get_visible (restore_child (restore, "words_entry")));
+  g_assert_false (gtk_widget_get_visible (restore_child (restore, "passphrase_entry")));
+  gtk_editable_set_text (restore_child (restore, "words_entry"), other_words);
+  gtk_editable_set_text (restore_child (restore, "new_entry"), "mật khẩu máy mới");
+  gtk_editable_set_text (restore_child (restore, "repeat_entry"), "mật khẩu máy mới");
+  g_signal_emit_by_name (restore_child (restore, "restore_button"), "clicked");
+  wait_until (window, restore_failed, NULL, "other words are refused");
+  g_assert_false (dossier_vault_exists (dossier_wallet_get_vault (wallet)));
+  screenshot (restore, "restore-refused");
+
+  gtk_editable_set_text (restore_child (restore, "words_entry"), words);
+  g_signal_emit_by_name (restore_child (restore, "restore_button"), "clicked");
+  wait_until (window, page_is, "main", "the restored vault opens");
+  g_assert_null (find_toplevel (DOSSIER_TYPE_RESTORE_WINDOW));
+  g_assert_cmpint (count_records (dossier_wallet_get_vault (wallet)), ==, total);
+  wait_until (window, list_settled, "learning_list", "the restored records are listed");
+  g_assert_cmpuint (g_list_model_get_n_items (list_model (window, "learning_list")), >, 0);
+  screenshot (window, "restored");
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle (window);
 }
 
 static gpointer
@@ -631,6 +714,8 @@ check_backups (GtkWidget     *window,
   g_assert_null (run_schedule (vault, TRUE));
   gtk_window_destroy (GTK_WINDOW (backup));
   settle (window);
+
+  check_restore_window (dir, with_key, words, automatic_words, total);
 }
 
 static void

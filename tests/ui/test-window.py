@@ -134,7 +134,7 @@ def start(home, *options):
     env.pop('G_DEBUG', None)
     os.makedirs(env['XDG_RUNTIME_DIR'], mode=0o700, exist_ok=True)
     process = subprocess.Popen([args.dossier, *options], env=env, stderr=subprocess.PIPE, text=True)
-    app = wait_for(lambda: tree.root.application('dossier'), 30)
+    app = wait_for(lambda: tree.root.application('dossier'), 90)
     if app is None:
         process.kill()
         print(process.stderr.read())
