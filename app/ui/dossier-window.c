@@ -790,6 +790,7 @@ close_backup_window (DossierWindow *self)
 static void
 show_main (DossierWindow *self)
 {
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restore", FALSE);
   gtk_spinner_stop (self->busy_spinner);
   gtk_stack_set_visible_child_name (self->stack, "main");
   show_record (self, NULL, NULL);
@@ -1895,6 +1896,8 @@ start (DossierWindow *self)
       adw_view_switcher_title_set_title (self->switcher_title, _("Dossier Demo"));
     }
 
+  /* Only a computer without a vault restores one. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restore", !dossier_vault_exists (vault) && !self->demo);
   if (dossier_vault_exists (vault) && g_settings_get_boolean (self->settings, "remember-passphrase") &&
       !g_settings_get_boolean (self->settings, "start-locked"))
     {
