@@ -6,6 +6,7 @@
 #include "dossier-backup-schedule.h"
 #include "dossier-recovery-key.h"
 #include "dossier-secret.h"
+#include "dossier-widgets.h"
 
 #include <glib/gi18n.h>
 #include <qrencode.h>
@@ -651,6 +652,7 @@ dossier_backup_window_init (DossierBackupWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  dossier_name_peek_buttons (GTK_WIDGET (self));
 
   g_object_bind_property (self->passphrase_check, "active", self->passphrase_entry, "visible", G_BINDING_SYNC_CREATE);
   g_object_bind_property (self->passphrase_check, "active", self->confirm_entry, "visible", G_BINDING_SYNC_CREATE);

@@ -6,6 +6,7 @@
 #include "dossier-backup-file.h"
 #include "dossier-recovery-key.h"
 #include "dossier-secret.h"
+#include "dossier-widgets.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
@@ -292,6 +293,7 @@ dossier_restore_window_init (DossierRestoreWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  dossier_name_peek_buttons (GTK_WIDGET (self));
   g_signal_connect_swapped (self->repeat_entry, "entry-activated", G_CALLBACK (restore_clicked), self);
 }
 
