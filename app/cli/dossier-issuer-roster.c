@@ -276,8 +276,11 @@ dossier_roster_parse (const char *data,
             }
           if (!closed)
             {
+              /* the rest of the file went into that field: the row is not read */
               dossier_roster_add_problem (roster, start_row, start_column,
                                           _("a quoted field has no closing quote"));
+              g_string_truncate (reader.field, 0);
+              g_ptr_array_set_size (reader.fields, 0);
               break;
             }
           if (i < length && data[i] != separator && data[i] != '\n' && data[i] != '\r')
