@@ -3,7 +3,9 @@
 
 #include "dossier-issuer-issue.h"
 
+#include "dossier-base64.h"
 #include "dossier-data-integrity.h"
+#include "dossier-issuer-print.h"
 #include "dossier-jcs.h"
 #include "dossier-json.h"
 #include "dossier-sd-jwt.h"
@@ -12,6 +14,7 @@
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <openssl/rand.h>
 #include <string.h>
 
 static const struct
@@ -220,6 +223,97 @@ dossier_issue_secure (DossierIssuer       *issuer,
     }
 }
 
+/* An OpenID4VCI credential offer with a pre-authorized code; its
+ * openid-credential-offer:// form in @uri. */
+static JsonObject *
+credential_offer (DossierIssuer       *issuer,
+                  DossierTemplate     *template,
+                  DossierIssueFormat   format,
+                  char               **code_out,
+                  char               **uri)
+{
+  JsonObject *offer = json_object_new ();
+  JsonObject *grants = json_object_new ();
+  JsonObject *grant = json_object_new ();
+  JsonArray *ids = json_array_new ();
+  g_autofree char *configuration = g_strdup_printf ("%s-%s", template->id, formats[format].name);
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL, *escaped = NULL;
+  guint8 random[32];
+  gsize length = 0;
+
+  g_assert (RAND_bytes (random, sizeof random) == 1);
+  *code_out = dossier_base64url_encode (random, sizeof random);
+  json_object_set_string_member (offer, "credential_issuer", issuer->url);
+  json_array_add_string_element (ids, configuration);
+  json_object_set_array_member (offer, "credential_configuration_ids", ids);
+  json_object_set_string_member (grant, "pre-authorized_code", *code_out);
+  json_object_set_object_member (grants, "urn:ietf:params:oauth:grant-type:pre-authorized_code", grant);
+  json_object_set_object_member (offer, "grants", grants);
+  node = json_node_init_object (json_node_alloc (), offer);
+  text = dossier_jcs_serialize (node, &length, NULL);
+  escaped = g_uri_escape_string (text, NULL, FALSE);
+  *uri = g_strconcat ("openid-credential-offer://?credential_offer=", escaped, NULL);
+  return offer;
+}
+
+static gboolean
+write_json_file (const char  *path,
+                 JsonObject  *object,
+                 GError     **error)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, node);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, NULL);
+  return dossier_issuer_write_file (path, text, -1, FALSE, error);
+}
+
+/* The QR code, the credential offer and the PDF certificate beside the
+ * credential.  The QR code holds the credential itself when it fits, so
+ * that the paper verifies offline, else the offer. */
+static gboolean
+write_extras (DossierIssuer       *issuer,
+              DossierTemplate     *template,
+              DossierStudent      *student,
+              JsonObject          *credential,
+              DossierIssueFormat   format,
+              const char          *secured,
+              const char          *dir,
+              const char          *stem,
+              JsonObject          *entry,
+              GError             **error)
+{
+  g_autofree char *code = NULL, *uri = NULL;
+  g_autoptr(JsonObject) offer = credential_offer (issuer, template, format, &code, &uri);
+  g_autofree char *offer_path = g_strdup_printf ("%s/%s.offer.json", dir, stem);
+  g_autofree char *png_path = g_strdup_printf ("%s/%s.png", dir, stem);
+  g_autofree char *pdf_path = g_strdup_printf ("%s/%s.pdf", dir, stem);
+  g_autofree char *offer_file = g_strconcat (stem, ".offer.json", NULL);
+  g_autoptr(QRcode) qr = dossier_issuer_qr_encode (secured, NULL);
+  const char *caption = _("Quét mã để kiểm tra văn bằng · Scan the code to verify");
+  const char *holds = "credential";
+
+  if (qr == NULL)
+    {
+      qr = dossier_issuer_qr_encode (uri, NULL);
+      caption = _("Quét mã để nhận văn bằng vào ví · Scan the code to receive it in a wallet");
+      holds = qr != NULL ? "offer" : "none";
+    }
+  json_object_set_string_member (entry, "offer", offer_file);
+  json_object_set_string_member (entry, "offer_uri", uri);
+  json_object_set_string_member (entry, "pre-authorized_code", code);
+  json_object_set_string_member (entry, "qr", holds);
+  if (!write_json_file (offer_path, offer, error) ||
+      (qr != NULL && !dossier_issuer_write_qr_png (qr, png_path, error)) ||
+      !dossier_issuer_write_pdf (issuer, template, student, credential, qr, caption, pdf_path, error))
+    return FALSE;
+  return TRUE;
+}
+
 /* A file name from the row and the diploma number: letters, digits, - and _. */
 static char *
 file_stem (DossierStudent *student)
@@ -297,7 +391,8 @@ write_student (DossierIssuer       *issuer,
     if (formats[i].format == format)
       file = g_strconcat (stem, formats[i].extension, NULL);
   path = g_build_filename (dir, file, NULL);
-  if (!dossier_issuer_write_file (path, secured, -1, FALSE, error))
+  if (!dossier_issuer_write_file (path, secured, -1, FALSE, error) ||
+      !write_extras (issuer, template, student, credential, format, secured, dir, stem, entry, error))
     return FALSE;
   json_object_set_string_member (entry, "id", dossier_json_get_string (credential, "id"));
   json_object_set_int_member (entry, "index", index);

@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <locale.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* dossier-issuer run for real, its credentials checked by the real
@@ -118,7 +119,7 @@ files_in (const char *dir,
 
   g_assert_nonnull (handle);
   while ((name = g_dir_read_name (handle)) != NULL)
-    if (g_str_has_suffix (name, suffix))
+    if (g_str_has_suffix (name, suffix) && !g_str_has_suffix (name, ".offer.json") && !g_str_equal (name, "issued.json"))
       g_ptr_array_add (files, g_build_filename (dir, name, NULL));
   g_ptr_array_sort (files, compare_paths);
   return files;
@@ -211,6 +212,107 @@ assert_valid_and_trusted (JsonObject *result)
   g_assert_true (has_check (result, "revoked", TRUE, "Not suspended"));
 }
 
+static char *
+run_tool (const char *tool,
+          const char *path)
+{
+  g_autofree char *program = g_find_program_in_path (tool);
+  const char *argv[] = { program, path, "-", NULL };
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  int status;
+
+  if (g_str_equal (tool, "pdfinfo"))
+    argv[2] = NULL;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (status, ==, 0);
+  return out;
+}
+
+/* Beside each credential: a QR code that verifies (or, when the
+ * credential is too large for one, holds the offer), the OpenID4VCI offer
+ * and a one-page PDF with the student's name. */
+static void
+check_extras (const char *school,
+              const char *out,
+              const char *format)
+{
+  static const char * const stems[] = { "0002-B2026-0001", "0003-B2026-0002", "0004-B2026-0003" };
+  static const char * const names[] = { "Nguyễn Thị Ánh", "Trần Văn Đức", "Lê Hoàng Yến" };
+  g_autofree char *manifest_path = g_build_filename (out, "issued.json", NULL);
+  g_autofree char *manifest_text = NULL;
+  g_autoptr(JsonNode) manifest = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pdftotext = g_find_program_in_path ("pdftotext");
+  g_autofree char *pdfinfo = g_find_program_in_path ("pdfinfo");
+  gboolean have_poppler = pdftotext != NULL && pdfinfo != NULL;
+
+  g_assert_true (g_file_get_contents (manifest_path, &manifest_text, NULL, NULL));
+  manifest = json_from_string (manifest_text, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (manifest)), ==, 3);
+  for (guint i = 0; i < G_N_ELEMENTS (stems); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (json_node_get_array (manifest), i);
+      g_autofree char *png = g_strdup_printf ("%s/%s.png", out, stems[i]);
+      g_autofree char *pdf = g_strdup_printf ("%s/%s.pdf", out, stems[i]);
+      g_autofree char *offer_path = g_strdup_printf ("%s/%s.offer.json", out, stems[i]);
+      g_autofree char *offer_text = NULL;
+      g_autoptr(JsonNode) offer = NULL;
+      const char *code = json_object_get_string_member (entry, "pre-authorized_code");
+      JsonObject *grants;
+
+      g_assert_cmpstr (json_object_get_string_member (entry, "name"), ==, names[i]);
+      g_assert_true (g_file_get_contents (offer_path, &offer_text, NULL, NULL));
+      offer = json_from_string (offer_text, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (json_object_get_string_member (json_node_get_object (offer), "credential_issuer"), ==, SCHOOL_URL);
+      grants = json_object_get_object_member (json_node_get_object (offer), "grants");
+      g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (grants, "urn:ietf:params:oauth:grant-type:pre-authorized_code"),
+                                                      "pre-authorized_code"), ==, code);
+      g_assert_cmpuint (strlen (code), >=, 43);
+      g_assert_true (g_str_has_prefix (json_object_get_string_member (entry, "offer_uri"), "openid-credential-offer://?credential_offer=%7B"));
+      g_assert_nonnull (strstr (json_object_get_string_member (entry, "offer_uri"), code));
+
+      g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+      if (g_str_equal (json_object_get_string_member (entry, "qr"), "credential"))
+        {
+          g_autoptr(GPtrArray) images = g_ptr_array_new ();
+          g_autoptr(GPtrArray) results = NULL;
+          int status;
+
+          g_ptr_array_add (images, png);
+          results = verify_all (school, "did.json", images, &status);
+          g_assert_cmpint (status, ==, 0);
+          assert_valid_and_trusted (g_ptr_array_index (results, 0));
+        }
+      else
+        g_assert_cmpstr (json_object_get_string_member (entry, "qr"), ==, "offer");
+      /* a VC-JWT always fits; an SD-JWT with its disclosures does not */
+      if (g_str_equal (format, "vc-jwt"))
+        g_assert_cmpstr (json_object_get_string_member (entry, "qr"), ==, "credential");
+
+      g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
+      if (have_poppler)
+        {
+          g_autofree char *info = run_tool ("pdfinfo", pdf);
+          g_autofree char *text = run_tool ("pdftotext", pdf);
+
+          const char *pages = strstr (info, "Pages:");
+
+          g_assert_nonnull (pages);
+          g_assert_cmpint (atoi (pages + strlen ("Pages:")), ==, 1);
+          g_assert_nonnull (strstr (text, names[i]));
+          g_assert_nonnull (strstr (text, "TRUNG HỌC"));
+          g_assert_nonnull (strstr (text, "Trường THPT Chu Văn An"));
+          g_assert_nonnull (strstr (text, json_object_get_string_member (entry, "id")));
+        }
+      else
+        g_test_message ("pdftotext and pdfinfo (poppler-utils) are missing: the PDF's text is not checked");
+    }
+}
+
 static void
 test_round_trip (void)
 {
@@ -241,8 +343,6 @@ test_round_trip (void)
       g_assert_cmpstr (run.err, ==, "");
       g_assert_cmpint (run.status, ==, 0);
       files = files_in (out, formats[f].suffix);
-      if (g_str_equal (formats[f].format, "di"))
-        g_ptr_array_remove_index (files, files->len - 1);   /* issued.json, the class's list */
       g_assert_cmpuint (files->len, ==, 3);
       if (strstr (g_ptr_array_index (files, 0), "0002-B2026-0001") == NULL)
         g_error ("%s: first file %s", formats[f].format, (char *) g_ptr_array_index (files, 0));
@@ -262,6 +362,7 @@ test_round_trip (void)
           g_assert_cmpstr (json_object_get_string_member (record, "issuer"), ==, "Trường THPT Chu Văn An");
         }
       g_clear_pointer (&results, g_ptr_array_unref);
+      check_extras (school, out, formats[f].format);
       results = verify_all (school, "jwks.json", files, &status);
       g_assert_cmpint (status, ==, 0);
       for (guint i = 0; i < results->len; i++)
@@ -505,10 +606,9 @@ test_import (void)
       g_assert_cmpstr (run.err, ==, "");
       g_assert_cmpint (run.status, ==, 0);
       run_clear (&run);
-      files = files_in (out, "");
+      files = files_in (out, g_str_equal (classes[c].format, "vc-jwt") ? ".jwt" : g_str_equal (classes[c].format, "sd-jwt") ? ".sd-jwt" : ".json");
       for (guint i = 0; i < files->len; i++)
-        if (!g_str_has_suffix (g_ptr_array_index (files, i), "issued.json"))
-          g_ptr_array_add (all, g_strdup (g_ptr_array_index (files, i)));
+        g_ptr_array_add (all, g_strdup (g_ptr_array_index (files, i)));
     }
 
   CLI (&run, PASSPHRASE, "--vault", vault, "init", "--owner", "Nguyễn Thị Ánh", "--kdf-iterations", "1", "--kdf-memory", "8192");
