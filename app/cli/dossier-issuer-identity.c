@@ -695,12 +695,14 @@ dossier_issuer_record (DossierIssuer  *self,
   return write_object (path, self->issued, FALSE, error);
 }
 
-/* The issued credential whose id, diploma number or register number is @id. */
-JsonObject *
-dossier_issuer_find (DossierIssuer *self,
-                     const char    *id)
+/* The issued credentials whose id, diploma number or register number is
+ * @id: one diploma may have been issued in several formats. */
+GPtrArray *
+dossier_issuer_find_all (DossierIssuer *self,
+                         const char    *id)
 {
   JsonArray *credentials = dossier_json_get_array (self->issued, "credentials");
+  GPtrArray *found = g_ptr_array_new ();
 
   for (guint i = 0; i < json_array_get_length (credentials); i++)
     {
@@ -710,9 +712,18 @@ dossier_issuer_find (DossierIssuer *self,
       if (entry != NULL && (g_strcmp0 (dossier_json_get_string (entry, "id"), id) == 0 ||
                             g_strcmp0 (dossier_json_get_string (entry, "diplomaNumber"), id) == 0 ||
                             g_strcmp0 (dossier_json_get_string (entry, "registerNumber"), id) == 0))
-        return entry;
+        g_ptr_array_add (found, entry);
     }
-  return NULL;
+  return found;
+}
+
+JsonObject *
+dossier_issuer_find (DossierIssuer *self,
+                     const char    *id)
+{
+  g_autoptr(GPtrArray) found = dossier_issuer_find_all (self, id);
+
+  return found->len > 0 ? g_ptr_array_index (found, 0) : NULL;
 }
 
 static GBytes *

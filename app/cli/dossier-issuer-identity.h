@@ -71,6 +71,8 @@ gboolean       dossier_issuer_record         (DossierIssuer  *self,
                                               GError        **error);
 JsonObject    *dossier_issuer_find           (DossierIssuer  *self,
                                               const char     *id);
+GPtrArray     *dossier_issuer_find_all       (DossierIssuer  *self,
+                                              const char     *id);
 gboolean       dossier_issuer_set_status     (DossierIssuer  *self,
                                               const char     *purpose,
                                               guint           index,

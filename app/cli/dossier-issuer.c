@@ -303,7 +303,6 @@ change_status (int         argc,
     entries);
   g_autoptr(GError) error = NULL;
   g_autoptr(DossierIssuer) issuer = NULL;
-  g_autoptr(GPtrArray) found = g_ptr_array_new ();
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error (context, error->message);
@@ -311,40 +310,48 @@ change_status (int         argc,
     return usage_error (context, _("Give --issuer and at least one ID"));
   if ((issuer = dossier_issuer_open (issuer_dir, &error)) == NULL)
     return fail (error);
+  /* every ID is checked before anything changes */
   for (int i = 1; i < argc; i++)
     {
-      JsonObject *entry = dossier_issuer_find (issuer, argv[i]);
+      g_autoptr(GPtrArray) found = dossier_issuer_find_all (issuer, argv[i]);
 
-      if (entry == NULL)
+      if (found->len == 0)
         {
           g_printerr (_("dossier-issuer: no credential issued here is “%s”; nothing was changed\n"), argv[i]);
           return EXIT_FAILED;
         }
-      if (!g_str_equal (command, "revoke") &&
-          dossier_issuer_get_status (issuer, "revocation", (guint) json_object_get_int_member (entry, "index")))
-        {
-          g_printerr (_("dossier-issuer: “%s” is revoked, which is final; nothing was changed\n"), argv[i]);
-          return EXIT_FAILED;
-        }
-      g_ptr_array_add (found, entry);
+      for (guint j = 0; j < found->len; j++)
+        if (!g_str_equal (command, "revoke") &&
+            dossier_issuer_get_status (issuer, "revocation", (guint) json_object_get_int_member (g_ptr_array_index (found, j), "index")))
+          {
+            g_printerr (_("dossier-issuer: “%s” is revoked, which is final; nothing was changed\n"), argv[i]);
+            return EXIT_FAILED;
+          }
     }
   g_clear_pointer (&issuer, dossier_issuer_free);
   if ((issuer = open_unlocked (issuer_dir, &error)) == NULL)
     return fail (error);
-  for (guint i = 0; i < found->len; i++)
+  for (int i = 1; i < argc; i++)
     {
-      JsonObject *entry = dossier_issuer_find (issuer, argv[i + 1]);
-      guint index = (guint) json_object_get_int_member (entry, "index");
-      gboolean ok;
+      g_autoptr(GPtrArray) found = dossier_issuer_find_all (issuer, argv[i]);
 
-      if (g_str_equal (command, "revoke"))
-        ok = dossier_issuer_set_status (issuer, "revocation", index, TRUE, &error);
-      else
-        ok = dossier_issuer_set_status (issuer, "suspension", index, g_str_equal (command, "suspend"), &error);
-      if (!ok)
-        return fail (error);
-      g_print ("%s %s (%s)\n", g_str_equal (command, "revoke") ? _("Revoked") : g_str_equal (command, "suspend") ? _("Suspended") : _("Reinstated"),
-               dossier_json_get_string (entry, "id"), dossier_json_get_string (entry, "name") ?: "");
+      for (guint j = 0; j < found->len; j++)
+        {
+          JsonObject *entry = g_ptr_array_index (found, j);
+          guint index = (guint) json_object_get_int_member (entry, "index");
+          gboolean ok;
+
+          if (g_str_equal (command, "revoke"))
+            ok = dossier_issuer_set_status (issuer, "revocation", index, TRUE, &error);
+          else
+            ok = dossier_issuer_set_status (issuer, "suspension", index, g_str_equal (command, "suspend"), &error);
+          if (!ok)
+            return fail (error);
+          g_print ("%s %s (%s, %s)\n",
+                   g_str_equal (command, "revoke") ? _("Revoked") : g_str_equal (command, "suspend") ? _("Suspended") : _("Reinstated"),
+                   dossier_json_get_string (entry, "id"), dossier_json_get_string (entry, "name") ?: "",
+                   dossier_json_get_string (entry, "format") ?: "");
+        }
     }
   if (!dossier_issuer_write_status_lists (issuer, &error))
     return fail (error);

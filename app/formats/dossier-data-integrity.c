@@ -793,6 +793,10 @@ dossier_data_integrity_sign (JsonObject  *document,
     }
   alg = suite->family == SUITE_EDDSA ? "EdDSA" : p384 ? "ES384" : "ES256";
 
+  /* the proof carries the document's @context, as the JCS suites say the
+   * signer puts it there; verifiers hash the proof options as they are */
+  if (json_object_has_member (document, "@context"))
+    json_object_set_member (proof, "@context", json_node_copy (json_object_get_member (document, "@context")));
   json_object_set_string_member (proof, "type", "DataIntegrityProof");
   json_object_set_string_member (proof, "cryptosuite", cryptosuite);
   json_object_set_string_member (proof, "created", created);
