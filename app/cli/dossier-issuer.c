@@ -223,6 +223,8 @@ command_issue (int    argc,
       "ngành and xếp loại.  A column “STT” is ignored.\n"
       "First run with --check: every problem is listed with its row and column, and nothing is signed.\n"
       "A real run signs every student or, when anything is wrong, no one.\n\n"
+      "For each student the new folder gets the credential, a QR code (.png), an OpenID4VCI credential\n"
+      "offer (.offer.json) and a one-page A4 certificate with the QR code (.pdf); issued.json lists them all.\n\n"
       "Formats: vc-jwt (a signed JWT, ES256), sd-jwt (SD-JWT VC: the student chooses which personal\n"
       "details to show), di (JSON with a Data Integrity proof, eddsa-jcs-2022).\n\n"
       "Example:\n"
@@ -482,7 +484,13 @@ commands_description (void)
 
   g_string_append_c (text, '\n');
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    g_string_append_printf (text, "  %-10s %-52s %s\n", commands[i].name, _(commands[i].args), _(commands[i].summary));
+    {
+      const char *args = _(commands[i].args);
+      glong pad = 52 - g_utf8_strlen (args, -1);
+
+      /* padded by characters, not bytes: the arguments hold "…" */
+      g_string_append_printf (text, "  %-10s %s%*s %s\n", commands[i].name, args, (int) MAX (pad, 0), "", _(commands[i].summary));
+    }
   g_string_append (text, _("\nA class in minutes:\n"
                            "  1. dossier-issuer init --name \"Trường THPT …\" --url https://school.edu.vn --out school-keys\n"
                            "  2. dossier-issuer publish --issuer school-keys --out site   (upload “site” to the web site)\n"
