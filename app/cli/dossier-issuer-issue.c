@@ -456,7 +456,7 @@ dossier_issue_roster (DossierIssuer       *issuer,
     }
   if (ok)
     {
-      g_autoptr(JsonNode) node = json_node_init_array (json_node_alloc (), json_array_ref (manifest));
+      g_autoptr(JsonNode) node = json_node_init_array (json_node_alloc (), manifest);
       g_autoptr(JsonGenerator) generator = json_generator_new ();
       g_autofree char *text = NULL;
 
