@@ -50,6 +50,7 @@ dossier_issuer_free (DossierIssuer *self)
   EVP_PKEY_free (self->p256);
   EVP_PKEY_free (self->ed25519);
   g_clear_pointer (&self->issued, json_object_unref);
+  g_clear_pointer (&self->bits, g_hash_table_unref);
   g_free (self);
 }
 
@@ -751,7 +752,13 @@ dossier_issuer_get_status (DossierIssuer *self,
                            const char    *purpose,
                            guint          index)
 {
-  g_autoptr(GBytes) bits = read_bits (self, purpose, NULL);
+  GBytes *bits;
+
+  if (self->bits == NULL)
+    self->bits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
+  bits = g_hash_table_lookup (self->bits, purpose);
+  if (bits == NULL && (bits = read_bits (self, purpose, NULL)) != NULL)
+    g_hash_table_insert (self->bits, g_strdup (purpose), bits);
 
   if (bits == NULL || index >= DOSSIER_ISSUER_STATUS_ENTRIES)
     return FALSE;
@@ -778,6 +785,8 @@ dossier_issuer_set_status (DossierIssuer  *self,
       g_set_error (error, DOSSIER_ISSUER_ERROR, DOSSIER_ISSUER_ERROR_INVALID, _("No status entry %u"), index);
       return FALSE;
     }
+  if (self->bits != NULL)
+    g_hash_table_remove (self->bits, purpose);
   data = g_bytes_unref_to_data (g_steal_pointer (&bits), &length);
   if (set)
     data[index / 8] |= (guint8) (0x80 >> (index % 8));

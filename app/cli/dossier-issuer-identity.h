@@ -44,6 +44,7 @@ typedef struct
   EVP_PKEY *p256;         /* private keys, once unlocked */
   EVP_PKEY *ed25519;
   JsonObject *issued;     /* issued.json */
+  GHashTable *bits;       /* status purpose -> GBytes, as last read */
 } DossierIssuer;
 
 GQuark         dossier_issuer_error_quark    (void);

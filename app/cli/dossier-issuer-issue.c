@@ -415,10 +415,12 @@ dossier_issue_roster (DossierIssuer       *issuer,
                       DossierTemplate     *template,
                       GPtrArray           *students,
                       DossierIssueFormat   format,
+                      GDateTime           *issued_at,
                       const char          *out_dir,
                       GError             **error)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  /* @issued_at, when a school digitizes diplomas it signed on paper before */
+  g_autoptr(GDateTime) now = issued_at != NULL ? g_date_time_ref (issued_at) : g_date_time_new_now_utc ();
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   g_autoptr(JsonArray) manifest = json_array_new ();
   g_autofree char *parent = g_path_get_dirname (out_dir);

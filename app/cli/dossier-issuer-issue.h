@@ -30,6 +30,7 @@ gboolean    dossier_issue_roster           (DossierIssuer       *issuer,
                                             DossierTemplate     *template,
                                             GPtrArray           *students,
                                             DossierIssueFormat   format,
+                                            GDateTime           *issued_at,
                                             const char          *out_dir,
                                             GError             **error);
 

@@ -205,6 +205,8 @@ command_issue (int    argc,
                char **argv)
 {
   g_autofree char *issuer_dir = NULL, *roster_path = NULL, *template_name = NULL, *format_name = NULL, *out = NULL;
+  g_autofree char *issued_at_text = NULL;
+  g_autoptr(GDateTime) issued_at = NULL;
   gboolean check = FALSE;
   GOptionEntry entries[] = {
     { "issuer", 0, 0, G_OPTION_ARG_FILENAME, &issuer_dir, N_("The folder made by “dossier-issuer init”"), N_("DIR") },
@@ -213,6 +215,8 @@ command_issue (int    argc,
     { "format", 0, 0, G_OPTION_ARG_STRING, &format_name, N_("vc-jwt (default), sd-jwt or di"), N_("FORMAT") },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("A new folder for the signed credentials"), N_("DIR") },
     { "check", 0, 0, G_OPTION_ARG_NONE, &check, N_("Only check the roster and report every problem; sign nothing"), NULL },
+    { "issued-at", 0, 0, G_OPTION_ARG_STRING, &issued_at_text,
+      N_("Date the signatures DATE (yyyy-mm-dd or an RFC 3339 time), for diplomas first issued on paper"), N_("DATE") },
     { NULL }
   };
   g_autoptr(GOptionContext) context = command_context (
@@ -246,6 +250,19 @@ command_issue (int    argc,
     return usage_error (context, _("--issuer, --roster, --template and --out (or --check) are needed"));
   if (format_name != NULL && !dossier_issue_format_from_name (format_name, &format))
     return usage_error (context, _("--format is vc-jwt, sd-jwt or di"));
+  if (issued_at_text != NULL)
+    {
+      g_autofree char *full = strlen (issued_at_text) == 10 ? g_strconcat (issued_at_text, "T00:00:00Z", NULL)
+                                                              : g_strdup (issued_at_text);
+      g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+      g_autoptr(GDateTime) parsed = g_date_time_new_from_iso8601 (full, utc);
+
+      if (parsed == NULL || g_date_time_get_year (parsed) < 1900 || g_date_time_compare (parsed, now) > 0)
+        return usage_error (context, _("--issued-at takes a past date, as yyyy-mm-dd or an RFC 3339 time"));
+      issued_at = g_date_time_to_utc (parsed);
+    }
   if ((issuer = dossier_issuer_open (issuer_dir, &error)) == NULL ||
       (template = dossier_template_load (template_name, &error)) == NULL)
     return fail (error);
@@ -276,7 +293,7 @@ command_issue (int    argc,
     }
   g_clear_pointer (&issuer, dossier_issuer_free);
   if ((issuer = open_unlocked (issuer_dir, &error)) == NULL ||
-      !dossier_issue_roster (issuer, template, students, format, out, &error))
+      !dossier_issue_roster (issuer, template, students, format, issued_at, out, &error))
     {
       g_printerr (_("dossier-issuer: %s\nNothing was issued.\n"), error->message);
       return EXIT_FAILED;
@@ -468,9 +485,66 @@ command_publish (int    argc,
   return EXIT_OK;
 }
 
+static int
+command_list (int    argc,
+              char **argv)
+{
+  g_autofree char *issuer_dir = NULL;
+  GOptionEntry entries[] = {
+    { "issuer", 0, 0, G_OPTION_ARG_FILENAME, &issuer_dir, N_("The folder made by “dossier-issuer init”"), N_("DIR") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = command_context (
+    "", _("List the credentials issued, with their status."),
+    _("One line each: diploma number, student, template and format, status, and the credential’s id.\n"
+      "The diploma number or the id is what revoke, suspend and reinstate take."),
+    entries);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DossierIssuer) issuer = NULL;
+  JsonArray *credentials;
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error (context, error->message);
+  if (issuer_dir == NULL)
+    return usage_error (context, _("--issuer is needed"));
+  if ((issuer = dossier_issuer_open (issuer_dir, &error)) == NULL)
+    return fail (error);
+  credentials = dossier_json_get_array (issuer->issued, "credentials");
+  for (guint i = 0; i < json_array_get_length (credentials); i++)
+    {
+      JsonNode *node = json_array_get_element (credentials, i);
+      JsonObject *entry = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      guint index;
+      const char *status;
+
+      if (entry == NULL)
+        continue;
+      index = (guint) json_object_get_int_member_with_default (entry, "index", 0);
+      status = dossier_issuer_get_status (issuer, "revocation", index) ? _("revoked")
+             : dossier_issuer_get_status (issuer, "suspension", index) ? _("suspended") : _("current");
+      const char *columns[] = { dossier_json_get_string (entry, "diplomaNumber"), dossier_json_get_string (entry, "name"),
+                                dossier_json_get_string (entry, "template"), dossier_json_get_string (entry, "format"), status };
+      const int widths[] = { 14, 28, 14, 7, 10 };
+      g_autoptr(GString) line = g_string_new (NULL);
+
+      /* padded by characters: names are Vietnamese */
+      for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+        {
+          const char *text = columns[c] != NULL ? columns[c] : "-";
+
+          g_string_append (line, text);
+          for (glong n = g_utf8_strlen (text, -1); n <= widths[c]; n++)
+            g_string_append_c (line, ' ');
+        }
+      g_print ("%s%s\n", line->str, dossier_json_get_string (entry, "id") ?: "-");
+    }
+  return EXIT_OK;
+}
+
 static const Command commands[] = {
   { "init", N_("--name NAME --url URL --out DIR"), N_("Create the school’s signing identity"), command_init },
   { "issue", N_("--issuer DIR --roster FILE --template T --out DIR"), N_("Sign a class’s diplomas or certificates"), command_issue },
+  { "list", N_("--issuer DIR"), N_("List what was issued, with its status"), command_list },
   { "revoke", N_("--issuer DIR ID…"), N_("Revoke credentials for good"), command_revoke },
   { "suspend", N_("--issuer DIR ID…"), N_("Suspend credentials"), command_suspend },
   { "reinstate", N_("--issuer DIR ID…"), N_("Lift a suspension"), command_reinstate },

@@ -454,6 +454,18 @@ test_revoke (void)
   g_assert_nonnull (strstr (run.err, "Wrong passphrase"));
   run_clear (&run);
 
+  ISSUER (&run, NULL, "list", "--issuer", school);
+  g_assert_cmpint (run.status, ==, 0);
+  {
+    g_auto(GStrv) lines = g_strsplit (run.out, "\n", -1);
+
+    g_assert_cmpuint (g_strv_length (lines), ==, 4);
+    g_assert_true (g_str_has_prefix (lines[0], "B2026-0001") && strstr (lines[0], "Nguyễn Thị Ánh") && strstr (lines[0], " current "));
+    g_assert_true (g_str_has_prefix (lines[1], "B2026-0002") && strstr (lines[1], " revoked "));
+    g_assert_true (g_str_has_prefix (lines[2], "B2026-0003") && strstr (lines[2], " current "));
+  }
+  run_clear (&run);
+
   results = verify_all (school, "did.json", files, &status);
   g_assert_cmpint (status, ==, 1);
   assert_valid_and_trusted (result_for (results, "B2026-0001"));
@@ -675,6 +687,44 @@ test_import (void)
   dossier_test_rm_rf (dir);
 }
 
+/* A diploma first issued on paper in 2001, signed now as of then. */
+static void
+test_issued_at (void)
+{
+  g_autofree char *dir = dossier_test_make_tmpdir ();
+  g_autofree char *school = init_school (dir);
+  g_autofree char *roster = write_file (dir, "lop.csv", diploma_roster, -1);
+  g_autofree char *out = g_build_filename (dir, "out", NULL);
+  g_autofree char *path = g_build_filename (out, "0002-B2026-0001.json", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GPtrArray) results = NULL;
+  g_auto(Run) run = { 0 };
+  JsonObject *credential;
+  int status;
+
+  ISSUER (&run, PASSPHRASE, "issue", "--issuer", school, "--roster", roster, "--template", "thpt-diploma",
+          "--format", "di", "--issued-at", "2099-01-01", "--out", out);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  run_clear (&run);
+  ISSUER (&run, PASSPHRASE, "issue", "--issuer", school, "--roster", roster, "--template", "thpt-diploma",
+          "--format", "di", "--issued-at", "2001-06-30", "--out", out);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  node = json_from_string (text, NULL);
+  credential = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (credential, "validFrom"), ==, "2001-06-30T00:00:00Z");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (credential, "proof"), "created"), ==,
+                   "2001-06-30T00:00:00Z");
+  files = files_in (out, ".json");
+  results = verify_all (school, "did.json", files, &status);
+  g_assert_cmpint (status, ==, 0);
+  assert_valid_and_trusted (g_ptr_array_index (results, 0));
+  dossier_test_rm_rf (dir);
+}
+
 static void
 test_publish (void)
 {
@@ -730,8 +780,8 @@ test_publish (void)
   run_clear (&run);
   ISSUER (&run, NULL, "--help");
   g_assert_cmpint (run.status, ==, 0);
-  for (guint i = 0; i < 6; i++)
-    g_assert_nonnull (strstr (run.out, ((const char *[]) { "init", "issue", "revoke", "suspend", "reinstate", "publish" })[i]));
+  for (guint i = 0; i < 7; i++)
+    g_assert_nonnull (strstr (run.out, ((const char *[]) { "init", "issue", "list", "revoke", "suspend", "reinstate", "publish" })[i]));
   dossier_test_rm_rf (dir);
 }
 
@@ -836,6 +886,7 @@ main (int    argc,
   g_test_add_func ("/issuer/revoke", test_revoke);
   g_test_add_func ("/issuer/bad-rosters", test_bad_rosters);
   g_test_add_func ("/issuer/import", test_import);
+  g_test_add_func ("/issuer/issued-at", test_issued_at);
   g_test_add_func ("/issuer/publish", test_publish);
   return g_test_run ();
 }
