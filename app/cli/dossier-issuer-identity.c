@@ -19,6 +19,9 @@
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 #include <string.h>
+#include <sys/file.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #define FORMAT_VERSION   1
 #define KDF_ITERATIONS   3
@@ -51,6 +54,8 @@ dossier_issuer_free (DossierIssuer *self)
   EVP_PKEY_free (self->ed25519);
   g_clear_pointer (&self->issued, json_object_unref);
   g_clear_pointer (&self->bits, g_hash_table_unref);
+  if (self->lock_fd > 0)
+    close (self->lock_fd);   /* 0 in an identity never unlocked */
   g_free (self);
 }
 
@@ -622,6 +627,19 @@ dossier_issuer_unlock (DossierIssuer  *self,
 
   if (self->p256 != NULL)
     return TRUE;
+  /* one run at a time signs with an identity: two would hand out the same
+   * status entries */
+  {
+    g_autofree char *lock_path = path_in (self, ".lock");
+
+    self->lock_fd = open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (self->lock_fd < 0 || flock (self->lock_fd, LOCK_EX | LOCK_NB) != 0)
+      {
+        g_set_error (error, DOSSIER_ISSUER_ERROR, DOSSIER_ISSUER_ERROR_FAILED,
+                     _("Another dossier-issuer is using %s; try again when it has finished"), self->dir);
+        return FALSE;
+      }
+  }
   if ((keyfile = read_object (path, MAX_SMALL_FILE, error)) == NULL)
     return FALSE;
   sealed = dossier_json_get_array (keyfile, "keys");

@@ -45,6 +45,7 @@ typedef struct
   EVP_PKEY *ed25519;
   JsonObject *issued;     /* issued.json */
   GHashTable *bits;       /* status purpose -> GBytes, as last read */
+  int         lock_fd;    /* held while the identity is unlocked */
 } DossierIssuer;
 
 GQuark         dossier_issuer_error_quark    (void);

@@ -478,6 +478,10 @@ dossier_template_read_roster (DossierTemplate *self,
             }
           g_hash_table_insert (student->values, field->key, g_steal_pointer (&value));
         }
+      /* a value with no header above it would be silently lost */
+      for (guint c = columns->len; c < n; c++)
+        if (*g_strstrip (row->fields[c]) != '\0')
+          dossier_roster_add_problem (roster, row->number, c + 1, _("a value in a column with no header"));
     }
   return g_steal_pointer (&students);
 }
