@@ -186,7 +186,7 @@ dossier_issuer_write_pdf (DossierIssuer    *issuer,
 
   if (code != NULL)
     {
-      double side = MIN (220.0, A4_HEIGHT - MARGIN - 70 - y);
+      double side = MIN (280.0, A4_HEIGHT - MARGIN - 70 - y);
       double module = side / code->width;
 
       if (module > 0.8)
@@ -194,7 +194,27 @@ dossier_issuer_write_pdf (DossierIssuer    *issuer,
           double x = (A4_WIDTH - module * code->width) / 2;
           double top = A4_HEIGHT - MARGIN - 60 - module * code->width;
 
-          draw_qr (cr, code, x, top, module);
+          /* one pixel per module, scaled without smoothing: a few hundred
+           * bytes in the PDF instead of thousands of squares */
+          cairo_surface_t *modules = cairo_image_surface_create (CAIRO_FORMAT_RGB24, code->width, code->width);
+          cairo_t *mcr = cairo_create (modules);
+          cairo_pattern_t *pattern;
+
+          cairo_set_antialias (mcr, CAIRO_ANTIALIAS_NONE);
+          cairo_set_source_rgb (mcr, 1, 1, 1);
+          cairo_paint (mcr);
+          draw_qr (mcr, code, 0, 0, 1);
+          cairo_destroy (mcr);
+          cairo_save (cr);
+          cairo_translate (cr, x, top);
+          cairo_scale (cr, module, module);
+          cairo_set_source_surface (cr, modules, 0, 0);
+          pattern = cairo_get_source (cr);
+          cairo_pattern_set_filter (pattern, CAIRO_FILTER_NEAREST);
+          cairo_rectangle (cr, 0, 0, code->width, code->width);
+          cairo_fill (cr);
+          cairo_restore (cr);
+          cairo_surface_destroy (modules);
         }
     }
   markup = g_markup_printf_escaped ("%s\n%s", qr_caption, dossier_json_get_string (credential, "id"));

@@ -310,6 +310,26 @@ check_extras (const char *school,
           g_assert_nonnull (strstr (text, "TRUNG HỌC"));
           g_assert_nonnull (strstr (text, "Trường THPT Chu Văn An"));
           g_assert_nonnull (strstr (text, json_object_get_string_member (entry, "id")));
+
+          /* the printed QR code verifies: the page rendered at 300 dpi, as scanned */
+          if (i == 0 && g_str_equal (json_object_get_string_member (entry, "qr"), "credential"))
+            {
+              g_autofree char *pdftoppm = g_find_program_in_path ("pdftoppm");
+              g_autofree char *prefix = g_strdup_printf ("%s/page", out);
+              g_autofree char *page = g_strdup_printf ("%s/page.png", out);
+              const char *argv[] = { pdftoppm, "-r", "300", "-png", "-singlefile", pdf, prefix, NULL };
+              g_autoptr(GPtrArray) images = g_ptr_array_new ();
+              g_autoptr(GPtrArray) results = NULL;
+              int status;
+
+              g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, NULL));
+              g_assert_cmpint (status, ==, 0);
+              g_ptr_array_add (images, page);
+              results = verify_all (school, "did.json", images, &status);
+              g_assert_cmpint (status, ==, 0);
+              assert_valid_and_trusted (g_ptr_array_index (results, 0));
+              g_unlink (page);
+            }
         }
       else
         g_test_message ("pdftotext and pdfinfo (poppler-utils) are missing: the PDF's text is not checked");
