@@ -808,6 +808,28 @@ test_publish (void)
   }
   run_clear (&run);
 
+  /* a faculty below a path, on another port: the DID and the places its
+   * files are served agree with did:web resolution */
+  {
+    g_autofree char *faculty = g_build_filename (dir, "faculty", NULL);
+    g_autofree char *faculty_site = g_build_filename (dir, "faculty-site", NULL);
+    g_autofree char *did_path = g_build_filename (faculty_site, "khoa", "cntt", "did.json", NULL);
+    g_autofree char *list_path = g_build_filename (faculty_site, "khoa", "cntt", "status", "revocation.jwt", NULL);
+
+    ISSUER (&run, PASSPHRASE, "init", "--name", "Khoa Công nghệ thông tin", "--url", "https://dh.example.edu.vn:8443/khoa/cntt/",
+            "--out", faculty);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.out, "did:web:dh.example.edu.vn%3A8443:khoa:cntt\n"));
+    run_clear (&run);
+    ISSUER (&run, NULL, "publish", "--issuer", faculty, "--out", faculty_site);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.out, "serve at https://dh.example.edu.vn:8443/khoa/cntt/did.json\n"));
+    g_assert_nonnull (strstr (run.out, "serve at https://dh.example.edu.vn:8443/khoa/cntt/status/revocation.jwt\n"));
+    g_assert_true (g_file_test (did_path, G_FILE_TEST_IS_REGULAR));
+    g_assert_true (g_file_test (list_path, G_FILE_TEST_IS_REGULAR));
+    run_clear (&run);
+  }
+
   /* init refuses to overwrite an identity */
   ISSUER (&run, PASSPHRASE, "init", "--name", "Khác", "--url", "https://other.example", "--out", school);
   g_assert_cmpint (run.status, ==, 1);
