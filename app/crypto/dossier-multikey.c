@@ -8,6 +8,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/ec.h>
 #include <openssl/obj_mac.h>
 #include <string.h>
@@ -216,4 +217,89 @@ dossier_multikey_to_jwk (const char  *multibase,
   if (kid != NULL)
     json_object_set_string_member (json, "kid", kid);
   return dossier_jwk_new_from_json (json, error);
+}
+
+/* Base58 (Bitcoin alphabet) of @data: each leading zero byte becomes "1". */
+char *
+dossier_base58btc_encode (gconstpointer data,
+                          gsize         length)
+{
+  static const char alphabet[] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+  const guint8 *bytes = data;
+  g_autofree guint8 *digits = NULL;
+  gsize n = 0, zeros = 0;
+  GString *out;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+  g_return_val_if_fail (length <= DOSSIER_BASE58_MAX_INPUT, NULL);
+
+  digits = g_malloc0 (length * 2 + 1);
+  out = g_string_new (NULL);
+  while (zeros < length && bytes[zeros] == 0)
+    zeros++;
+  for (gsize i = zeros; i < length; i++)
+    {
+      guint carry = bytes[i];
+
+      for (gsize j = 0; j < n; j++)
+        {
+          carry += (guint) digits[j] << 8;
+          digits[j] = (guint8) (carry % 58);
+          carry /= 58;
+        }
+      while (carry > 0)
+        {
+          digits[n++] = (guint8) (carry % 58);
+          carry /= 58;
+        }
+    }
+  for (gsize i = 0; i < zeros; i++)
+    g_string_append_c (out, '1');
+  while (n > 0)
+    g_string_append_c (out, alphabet[digits[--n]]);
+  return g_string_free (out, FALSE);
+}
+
+/* The Multikey of @pkey's public half: "z" + base58btc of the multicodec
+ * code and the key (compressed for the NIST curves). */
+char *
+dossier_multikey_encode (EVP_PKEY  *pkey,
+                         GError   **error)
+{
+  guint8 raw[133], encoded[2 + 49];
+  gsize length = sizeof raw, size;
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (pkey != NULL, NULL);
+
+  if (EVP_PKEY_is_a (pkey, "ED25519"))
+    {
+      if (EVP_PKEY_get_raw_public_key (pkey, raw, &length) != 1 || length != 32)
+        goto unsupported;
+      encoded[0] = 0xed, encoded[1] = 0x01;
+      memcpy (encoded + 2, raw, 32);
+      size = 2 + 32;
+    }
+  else if (EVP_PKEY_is_a (pkey, "EC"))
+    {
+      gsize half;
+
+      if (EVP_PKEY_get_octet_string_param (pkey, OSSL_PKEY_PARAM_PUB_KEY, raw, sizeof raw, &length) != 1 ||
+          (length != 65 && length != 97) || raw[0] != 0x04)
+        goto unsupported;
+      half = (length - 1) / 2;
+      encoded[0] = half == 32 ? 0x80 : 0x81, encoded[1] = 0x24;
+      encoded[2] = 0x02 | (raw[length - 1] & 1);
+      memcpy (encoded + 3, raw + 1, half);
+      size = 3 + half;
+    }
+  else
+    goto unsupported;
+  text = dossier_base58btc_encode (encoded, size);
+  return g_strconcat ("z", text, NULL);
+
+unsupported:
+  g_set_error_literal (error, DOSSIER_CRYPTO_ERROR, DOSSIER_CRYPTO_ERROR_UNSUPPORTED,
+                       _("Only Ed25519, P-256 and P-384 keys can be written as a Multikey"));
+  return NULL;
 }

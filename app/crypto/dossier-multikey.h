@@ -17,6 +17,10 @@ GBytes     *dossier_multikey_decode  (const char  *multibase,
 DossierJwk *dossier_multikey_to_jwk  (const char  *multibase,
                                       const char  *kid,
                                       GError     **error);
+char       *dossier_base58btc_encode (gconstpointer data,
+                                      gsize         length);
+char       *dossier_multikey_encode  (EVP_PKEY     *pkey,
+                                      GError      **error);
 
 /* Multicodec codes of the public keys Dossier reads. */
 #define DOSSIER_MULTICODEC_ED25519_PUB 0xed

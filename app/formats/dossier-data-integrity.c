@@ -756,3 +756,64 @@ dossier_data_integrity_verify (const char                 *text,
   dossier_verification_check (result, "decode", TRUE, _("Credential in JSON with a Data Integrity proof"));
   verify_credential (document, options, result);
 }
+
+/* Secures @document with a new proof made with @key: the proof's options
+ * are @cryptosuite ("eddsa-jcs-2022" with an Ed25519 key, "ecdsa-jcs-2019"
+ * with a P-256 or P-384 one), @verification_method, the assertionMethod
+ * purpose and @created; the value is added to them and the proof to
+ * @document. */
+gboolean
+dossier_data_integrity_sign (JsonObject  *document,
+                             const char  *cryptosuite,
+                             EVP_PKEY    *key,
+                             const char  *verification_method,
+                             const char  *created,
+                             GError     **error)
+{
+  const Cryptosuite *suite;
+  g_autoptr(JsonObject) proof = json_object_new ();
+  g_autoptr(GBytes) data = NULL;
+  g_autoptr(GBytes) signature = NULL;
+  g_autofree char *base58 = NULL;
+  const char *alg;
+  gboolean p384;
+
+  g_return_val_if_fail (document != NULL && cryptosuite != NULL && key != NULL, FALSE);
+  g_return_val_if_fail (verification_method != NULL && created != NULL, FALSE);
+
+  suite = cryptosuite_named (cryptosuite);
+  p384 = EVP_PKEY_is_a (key, "EC") && EVP_PKEY_get_bits (key) == 384;
+  if (suite == NULL || suite->hash_data == NULL || suite->standard_name != NULL ||
+      (suite->family == SUITE_EDDSA) != (EVP_PKEY_is_a (key, "ED25519") != 0) ||
+      (suite->family != SUITE_EDDSA && !EVP_PKEY_is_a (key, "EC")))
+    {
+      g_set_error (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_UNSUPPORTED,
+                   _("Cannot sign with the cryptosuite %s and this key"), cryptosuite);
+      return FALSE;
+    }
+  alg = suite->family == SUITE_EDDSA ? "EdDSA" : p384 ? "ES384" : "ES256";
+
+  /* the proof carries the document's @context, as the JCS suites say the
+   * signer puts it there; verifiers hash the proof options as they are */
+  if (json_object_has_member (document, "@context"))
+    json_object_set_member (proof, "@context", json_node_copy (json_object_get_member (document, "@context")));
+  json_object_set_string_member (proof, "type", "DataIntegrityProof");
+  json_object_set_string_member (proof, "cryptosuite", cryptosuite);
+  json_object_set_string_member (proof, "created", created);
+  json_object_set_string_member (proof, "verificationMethod", verification_method);
+  json_object_set_string_member (proof, "proofPurpose", "assertionMethod");
+  data = dossier_data_integrity_hash_data (document, proof, NULL, p384 ? G_CHECKSUM_SHA384 : G_CHECKSUM_SHA256, error);
+  if (data == NULL)
+    return FALSE;
+  signature = dossier_crypto_sign (alg, key, g_bytes_get_data (data, NULL), g_bytes_get_size (data), error);
+  if (signature == NULL)
+    return FALSE;
+  base58 = dossier_base58btc_encode (g_bytes_get_data (signature, NULL), g_bytes_get_size (signature));
+  {
+    g_autofree char *value = g_strconcat ("z", base58, NULL);
+
+    json_object_set_string_member (proof, "proofValue", value);
+  }
+  json_object_set_object_member (document, "proof", g_steal_pointer (&proof));
+  return TRUE;
+}

@@ -20,4 +20,11 @@ GBytes  *dossier_data_integrity_hash_data  (JsonObject                 *document
                                             GChecksumType               hash,
                                             GError                    **error);
 
+gboolean dossier_data_integrity_sign       (JsonObject                 *document,
+                                            const char                 *cryptosuite,
+                                            EVP_PKEY                   *key,
+                                            const char                 *verification_method,
+                                            const char                 *created,
+                                            GError                    **error);
+
 G_END_DECLS

@@ -4,6 +4,7 @@
 #include "dossier-sd-jwt.h"
 
 #include "dossier-base64.h"
+#include "dossier-credential.h"
 #include "dossier-format-error.h"
 #include "dossier-issuer-key.h"
 #include "dossier-json.h"
@@ -389,7 +390,10 @@ dossier_sd_jwt_verify (const char                 *text,
     dossier_verification_set_issuer (result, issuer, g_object_get_data (G_OBJECT (key), "dossier-anchor"), TRUE);
   if (!check_times (claims, options, result))
     return;
-  if (!dossier_status_list_check (NULL, claims, issuer, options, result))
+  /* an Open Badges credential issued as SD-JWT VC keeps its Bitstring
+   * Status List entries in the clear */
+  if (!dossier_status_list_check (json_object_has_member (claims, "credentialStatus") ? claims : NULL,
+                                  claims, issuer, options, result))
     return;
 
   unfolded = unfold_node (root, disclosures, 0, &error);
@@ -415,6 +419,14 @@ dossier_sd_jwt_verify (const char                 *text,
       return;
     }
 
+  if (dossier_json_get_object (dossier_json_get_object (json_node_get_object (unfolded), "credentialSubject"), "achievement") != NULL)
+    {
+      JsonObject *shown = json_node_get_object (unfolded);
+
+      dossier_verification_set_subject (result, dossier_json_get_string (dossier_json_get_object (shown, "credentialSubject"), "name"));
+      dossier_credential_add_record (shown, issuer, "sd-jwt", result);
+      return;
+    }
   {
     JsonObject *shown = json_node_get_object (unfolded);
     g_autofree char *subject = g_strjoin (" ", json_object_get_string_member_with_default (shown, "given_name", ""),

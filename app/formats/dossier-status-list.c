@@ -12,6 +12,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
+#include <zlib.h>
 
 /* Whether a credential was revoked or suspended, from the status list its
  * issuer publishes: W3C Bitstring Status List ("credentialStatus" entries
@@ -598,4 +599,48 @@ dossier_status_list_check (JsonObject                 *credential,
       return check_token_reference (reference, issuer, options, result);
     }
   return TRUE;
+}
+
+/* A bitstring as a Bitstring Status List's encodedList: "u" (multibase
+ * base64url) and the GZIP-compressed bits. */
+char *
+dossier_status_list_encode_bitstring (const guint8  *list,
+                                      gsize          length,
+                                      GError       **error)
+{
+  z_stream stream = { 0 };
+  gsize bound;
+  g_autofree guint8 *out = NULL;
+  g_autofree char *encoded = NULL;
+  int rc;
+
+  g_return_val_if_fail (list != NULL, NULL);
+
+  if (length < DOSSIER_STATUS_LIST_MIN_BYTES || length > DOSSIER_STATUS_LIST_MAX_BYTES)
+    {
+      g_set_error (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_TOO_LARGE,
+                   _("A status list holds between %d and %d bytes"),
+                   DOSSIER_STATUS_LIST_MIN_BYTES, DOSSIER_STATUS_LIST_MAX_BYTES);
+      return NULL;
+    }
+  if (deflateInit2 (&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+    {
+      g_set_error_literal (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_ENCODE, _("Cannot compress the status list"));
+      return NULL;
+    }
+  bound = deflateBound (&stream, (uLong) length) + 32;
+  out = g_malloc (bound);
+  stream.next_in = (Bytef *) list;
+  stream.avail_in = (uInt) length;
+  stream.next_out = out;
+  stream.avail_out = (uInt) bound;
+  rc = deflate (&stream, Z_FINISH);
+  deflateEnd (&stream);
+  if (rc != Z_STREAM_END)
+    {
+      g_set_error_literal (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_ENCODE, _("Cannot compress the status list"));
+      return NULL;
+    }
+  encoded = dossier_base64url_encode (out, stream.total_out);
+  return g_strconcat ("u", encoded, NULL);
 }

@@ -34,4 +34,8 @@ gboolean  dossier_status_list_check            (JsonObject                 *cred
                                                 const DossierVerifyOptions *options,
                                                 DossierVerification        *result);
 
+char     *dossier_status_list_encode_bitstring (const guint8               *list,
+                                                gsize                       length,
+                                                GError                    **error);
+
 G_END_DECLS

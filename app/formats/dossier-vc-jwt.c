@@ -4,7 +4,9 @@
 #include "dossier-vc-jwt.h"
 
 #include "dossier-credential.h"
+#include "dossier-base64.h"
 #include "dossier-issuer-key.h"
+#include "dossier-jcs.h"
 #include "dossier-json.h"
 #include "dossier-jws.h"
 #include "dossier-status-list.h"
@@ -209,4 +211,44 @@ dossier_vc_json_verify (const char                 *text,
   dossier_verification_set_issuer (result, issuer, dossier_record_get_issuer_name (g_ptr_array_index (dossier_verification_get_records (result), 0)), FALSE);
   dossier_verification_note_unsigned (result, _("The credential has no proof or signature; who issued it cannot be checked"));
   dossier_credential_check_times (vc, vc, options, result);
+}
+
+/* A compact JWS over @payload (in canonical JSON), its header holding
+ * @alg, @typ ("vc+jwt" for a credential) and @kid when they are given. */
+char *
+dossier_vc_jwt_sign (JsonObject  *payload,
+                     const char  *typ,
+                     const char  *alg,
+                     EVP_PKEY    *key,
+                     const char  *kid,
+                     GError     **error)
+{
+  g_autoptr(JsonObject) header = json_object_new ();
+  g_autoptr(JsonNode) header_node = NULL;
+  g_autoptr(JsonNode) payload_node = NULL;
+  g_autofree char *header_json = NULL, *payload_json = NULL, *header_b64 = NULL, *payload_b64 = NULL;
+  g_autofree char *input = NULL, *signature_b64 = NULL;
+  g_autoptr(GBytes) signature = NULL;
+  gsize header_length = 0, payload_length = 0;
+
+  g_return_val_if_fail (payload != NULL && alg != NULL && key != NULL, NULL);
+
+  json_object_set_string_member (header, "alg", alg);
+  if (typ != NULL)
+    json_object_set_string_member (header, "typ", typ);
+  if (kid != NULL)
+    json_object_set_string_member (header, "kid", kid);
+  header_node = json_node_init_object (json_node_alloc (), header);
+  payload_node = json_node_init_object (json_node_alloc (), payload);
+  if ((header_json = dossier_jcs_serialize (header_node, &header_length, error)) == NULL ||
+      (payload_json = dossier_jcs_serialize (payload_node, &payload_length, error)) == NULL)
+    return NULL;
+  header_b64 = dossier_base64url_encode (header_json, header_length);
+  payload_b64 = dossier_base64url_encode (payload_json, payload_length);
+  input = g_strconcat (header_b64, ".", payload_b64, NULL);
+  signature = dossier_crypto_sign (alg, key, input, strlen (input), error);
+  if (signature == NULL)
+    return NULL;
+  signature_b64 = dossier_base64url_encode (g_bytes_get_data (signature, NULL), g_bytes_get_size (signature));
+  return g_strconcat (input, ".", signature_b64, NULL);
 }

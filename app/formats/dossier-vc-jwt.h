@@ -24,4 +24,11 @@ void     dossier_vc_json_verify (const char                 *text,
                                  const DossierVerifyOptions *options,
                                  DossierVerification        *result);
 
+char    *dossier_vc_jwt_sign   (JsonObject                 *payload,
+                                const char                 *typ,
+                                const char                 *alg,
+                                EVP_PKEY                   *key,
+                                const char                 *kid,
+                                GError                    **error);
+
 G_END_DECLS

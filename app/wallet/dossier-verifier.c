@@ -14,6 +14,37 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+static gboolean verify_compact_jws (const char *data, gsize length, const DossierVerifyOptions *options,
+                                    DossierVerification *result);
+
+/* Anything but an image, by its format. */
+static void
+verify_text (const char                 *data,
+             gsize                       length,
+             const DossierVerifyOptions *options,
+             DossierVerification        *result)
+{
+  if (verify_compact_jws (data, length, options, result))
+    return;
+  if (dossier_shc_detect (data, length))
+    dossier_shc_verify (data, length, options, result);
+  else if (dossier_hcert_detect (data, length))
+    dossier_hcert_verify (data, length, options, result);
+  else if (dossier_sd_jwt_detect (data, length))
+    dossier_sd_jwt_verify (data, length, options, result);
+  else if (dossier_vc_jwt_detect (data, length))
+    dossier_vc_jwt_verify (data, length, options, result);
+  else if (dossier_data_integrity_detect (data, length))
+    dossier_data_integrity_verify (data, length, options, result);
+  else if (dossier_vc_json_detect (data, length))
+    dossier_vc_json_verify (data, length, options, result);
+  else if (dossier_fhir_detect (data, length))
+    dossier_fhir_verify (data, length, options, result);
+  else
+    dossier_verification_fail (result, "decode", "unknown-format",
+                               _("Not a format Dossier can verify"));
+}
+
 /* The QR codes of an image, one scanned payload per line, verified as if
  * they had been typed in. */
 static void
@@ -37,6 +68,11 @@ verify_image (GBytes                     *bytes,
     dossier_shc_verify (joined, strlen (joined), options, result);
   else if (dossier_hcert_detect (joined, strlen (joined)))
     dossier_hcert_verify (joined, strlen (joined), options, result);
+  /* one code may hold a whole credential: a VC-JWT, SD-JWT or JSON */
+  else if (texts->len == 2 && (dossier_sd_jwt_detect (joined, strlen (joined)) || dossier_vc_jwt_detect (joined, strlen (joined)) ||
+                               dossier_data_integrity_detect (joined, strlen (joined)) ||
+                               dossier_vc_json_detect (joined, strlen (joined))))
+    verify_text (joined, strlen (joined), options, result);
   else
     dossier_verification_fail (result, "decode", "unknown-format",
                                _("The image’s QR code holds nothing Dossier can verify"));
@@ -127,24 +163,7 @@ dossier_verify_presentation (GBytes               *bytes,
     dossier_verification_fail (result, "decode", "empty", _("The input is empty"));
   else if (dossier_qr_image_detect (data, length))
     verify_image (bytes, &options, result);
-  else if (verify_compact_jws (data, length, &options, result))
-    return result;
-  else if (dossier_shc_detect (data, length))
-    dossier_shc_verify (data, length, &options, result);
-  else if (dossier_hcert_detect (data, length))
-    dossier_hcert_verify (data, length, &options, result);
-  else if (dossier_sd_jwt_detect (data, length))
-    dossier_sd_jwt_verify (data, length, &options, result);
-  else if (dossier_vc_jwt_detect (data, length))
-    dossier_vc_jwt_verify (data, length, &options, result);
-  else if (dossier_data_integrity_detect (data, length))
-    dossier_data_integrity_verify (data, length, &options, result);
-  else if (dossier_vc_json_detect (data, length))
-    dossier_vc_json_verify (data, length, &options, result);
-  else if (dossier_fhir_detect (data, length))
-    dossier_fhir_verify (data, length, &options, result);
   else
-    dossier_verification_fail (result, "decode", "unknown-format",
-                               _("Not a format Dossier can verify"));
+    verify_text (data, length, &options, result);
   return result;
 }

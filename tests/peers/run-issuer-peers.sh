@@ -1,0 +1,33 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# dossier-issuer signs a class in each format and revokes one diploma;
+# jose, @sd-jwt/sd-jwt-vc and @digitalbazaar/vc (pinned in issuer/) check
+# the signatures and the status lists.
+#   run-issuer-peers.sh ISSUER SHARED_DIR WORK_DIR PEER_SCRIPT PACKAGE_DIR
+set -eu
+issuer=$1 shared=$2 work=$3 script=$4 packages=$5
+. "$(dirname "$0")/prepare-peers.sh"
+peers="$work/issuer-peers"
+if ! cmp -s "$packages/package-lock.json" "$peers/package-lock.json" || [ ! -d "$peers/node_modules" ]; then
+  rm -rf "$peers"
+  mkdir -p "$peers"
+  cp "$packages/package.json" "$packages/package-lock.json" "$peers/"
+  (cd "$peers" && npm ci --no-audit --no-fund >/dev/null)
+fi
+cp "$script" "$peers/"
+out="$work/issuer-roundtrip"
+rm -rf "$out"
+mkdir -p "$out"
+export DOSSIER_PASSPHRASE="khóa trường học 2026"
+printf '\357\273\277STT,Họ và tên,Ngày sinh,Giới tính,Nơi sinh,Số hiệu văn bằng,Số vào sổ cấp văn bằng,Năm tốt nghiệp\r\n%s\r\n%s\r\n%s\r\n' \
+  '1,Nguyễn Thị Ánh,05/03/2008,Nữ,"Hà Nội, Việt Nam",B2026-0001,SV-001,2026' \
+  '2,Trần Văn Đức,31/12/2008,Nam,Huế,B2026-0002,SV-002,2026' \
+  '3,Lê Hoàng Yến,1/1/2008,Nữ,Đà Nẵng,B2026-0003,SV-003,2026' > "$out/roster.csv"
+"$issuer" init --name "Trường THPT Chu Văn An" --name-en "Chu Van An High School" \
+  --url https://thpt-cva.example.edu.vn --out "$out/school" >/dev/null
+for format in vc-jwt sd-jwt di; do
+  "$issuer" issue --issuer "$out/school" --roster "$out/roster.csv" --template thpt-diploma \
+    --format "$format" --out "$out/$format" >/dev/null
+done
+"$issuer" revoke --issuer "$out/school" B2026-0002 >/dev/null
+node "$peers/$(basename "$script")" "$out/school" "$shared/contexts" "$out/vc-jwt" "$out/sd-jwt" "$out/di" B2026-0002
