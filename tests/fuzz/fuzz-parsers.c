@@ -3,7 +3,8 @@
  * compact JWS and JWE, PEM certificates, base45, vault.json, raw DEFLATE,
  * SMART Health Links and their manifests, base58 and multikeys, DIDs and
  * DID documents, status lists, JSON canonicalization and Data Integrity
- * proofs. */
+ * proofs, and the credentials baked into badge images. */
+#include "dossier-baked-badge.h"
 #include "dossier-certificate.h"
 #include "dossier-data-integrity.h"
 #include "dossier-did.h"
@@ -108,6 +109,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autoptr(DossierJwe) jwe = dossier_jwe_parse (text, size, NULL);
   g_autoptr(DossierShl) shl = dossier_shl_parse (text, size, NULL);
   GPtrArray *manifest = dossier_shl_parse_manifest (text, size, NULL);
+  GBytes *badge = dossier_baked_badge_extract (data, size, NULL);
 
   g_clear_pointer (&certificates, g_ptr_array_unref);
   g_clear_pointer (&base45, g_bytes_unref);
@@ -115,6 +117,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_clear_pointer (&zinflated, g_bytes_unref);
   g_clear_pointer (&config, dossier_vault_config_free);
   g_clear_pointer (&manifest, g_ptr_array_unref);
+  g_clear_pointer (&badge, g_bytes_unref);
 
   if (jws != NULL && keys != NULL && keys->len > 0)
     dossier_jws_verify (jws, g_ptr_array_index (keys, 0), NULL);
