@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "dossier-cli-private.h"
+#include "dossier-dsc-list.h"
 #include "dossier-format-error.h"
 #include "dossier-shl-client.h"
 #include "dossier-shl.h"
@@ -148,11 +149,20 @@ add_trust (DossierTrustRegistry *registry,
       g_printerr (_("dossier-cli: --trust %s: a key set on the web cannot be fetched with --offline\n"), trust);
       return FALSE;
     }
-  if (dossier_trust_registry_is_url (trust) ? dossier_trust_registry_add_url (registry, trust, &error)
-                                            : dossier_trust_registry_add_path (registry, trust, &error))
-    return TRUE;
-  g_printerr ("dossier-cli: --trust %s: %s\n", trust, error->message);
-  return FALSE;
+  guint seen = dossier_trust_registry_get_warnings (registry)->len;
+  GPtrArray *warnings;
+
+  if (!(dossier_trust_registry_is_url (trust) ? dossier_trust_registry_add_url (registry, trust, &error)
+                                              : dossier_trust_registry_add_path (registry, trust, &error)))
+    {
+      g_printerr ("dossier-cli: --trust %s: %s\n", trust, error->message);
+      return FALSE;
+    }
+  /* entries of a list that cannot be trusted, such as a DSC with the wrong key id */
+  warnings = dossier_trust_registry_get_warnings (registry);
+  for (guint i = seen; i < warnings->len; i++)
+    g_printerr (_("dossier-cli: --trust %s: not trusted: %s\n"), trust, (const char *) g_ptr_array_index (warnings, i));
+  return TRUE;
 }
 
 int
@@ -167,7 +177,7 @@ dossier_cli_command_verify (Cli   *cli,
   g_autofree char *passcode = NULL;
   gboolean no_time_check = FALSE, offline = FALSE, as_json = FALSE;
   GOptionEntry entries[] = {
-    { "trust", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &trust, N_("Trust the keys in PATH for this run: a JWK or JWKS file, PEM certificates, a DID document, a Multikey, a status list, or a folder of them; or the keys at an https URL"), N_("PATH") },
+    { "trust", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &trust, N_("Trust the keys in PATH for this run: a JWK or JWKS file, PEM certificates, an EU DCC list of signer certificates, a DID document, a Multikey, a status list, or a folder of them; or the keys at an https URL"), N_("PATH") },
     { "at", 0, 0, G_OPTION_ARG_STRING, &at_text, N_("Check validity as of this RFC 3339 time instead of now"), N_("TIME") },
     { "no-time-check", 0, 0, G_OPTION_ARG_NONE, &no_time_check, N_("Check signatures and trust but no validity period"), NULL },
     { "aud", 0, 0, G_OPTION_ARG_STRING, &aud, N_("The audience a presentation’s key binding must name"), N_("A") },
@@ -328,6 +338,7 @@ anchor_for (const char  *source,
   DossierTrustAnchor *anchor;
   gsize length;
 
+  /* document signer certificates vouch for health certificates only */
   if (dossier_trust_registry_is_url (source))
     {
       g_autoptr(DossierTrustRegistry) fetcher = dossier_trust_registry_new ();
@@ -335,7 +346,10 @@ anchor_for (const char  *source,
 
       if (fetched == NULL)
         return NULL;
-      anchor = dossier_trust_anchor_new (name != NULL ? name : source, source, scope, dossier_trust_anchor_get_material (fetched));
+      material = g_bytes_ref (dossier_trust_anchor_get_material (fetched));
+      if (scope == NULL && dossier_dsc_list_detect (g_bytes_get_data (material, NULL), g_bytes_get_size (material)))
+        scope = "health";
+      anchor = dossier_trust_anchor_new (name != NULL ? name : source, source, scope, material);
       dossier_trust_anchor_set_fetched (anchor, dossier_trust_anchor_get_material (fetched), dossier_trust_anchor_get_fetched (fetched));
       return anchor;
     }
@@ -343,6 +357,8 @@ anchor_for (const char  *source,
     return NULL;
   material = g_bytes_new_take (g_steal_pointer (&contents), length);
   base = g_path_get_basename (source);
+  if (scope == NULL && dossier_dsc_list_detect (g_bytes_get_data (material, NULL), g_bytes_get_size (material)))
+    scope = "health";
   return dossier_trust_anchor_new (name != NULL ? name : base, source, scope, material);
 }
 
@@ -366,6 +382,8 @@ trust_add (Cli        *cli,
       return dossier_trust_registry_is_url (path) ? DOSSIER_CLI_EXIT_FAILED : DOSSIER_CLI_EXIT_USAGE;
     }
   dossier_trust_registry_add_anchor (check, anchor);
+  for (guint i = 0; i < dossier_trust_registry_get_warnings (check)->len; i++)
+    g_printerr (_("dossier-cli: not trusted: %s\n"), (const char *) g_ptr_array_index (dossier_trust_registry_get_warnings (check), i));
   keys = dossier_key_source_find_keys (DOSSIER_KEY_SOURCE (check), NULL, NULL);
   certificates = dossier_key_source_find_certificates (DOSSIER_KEY_SOURCE (check), NULL);
   if (keys->len == 0 && certificates->len == 0)
@@ -449,7 +467,7 @@ dossier_cli_command_trust (Cli   *cli,
   g_autofree char *scope = NULL;
   GOptionEntry entries[] = {
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("A name for the anchor (default: the file name)"), N_("NAME") },
-    { "scope", 0, 0, G_OPTION_ARG_STRING, &scope, N_("What it may vouch for: learning, health or all (default)"), N_("SCOPE") },
+    { "scope", 0, 0, G_OPTION_ARG_STRING, &scope, N_("What it may vouch for: learning, health or all (default, or health for a list of DCC signer certificates)"), N_("SCOPE") },
     { NULL }
   };
   g_autoptr(GOptionContext) context = dossier_cli_command_context (N_("add PATH|URL | list | refresh [ID…] | remove ID"), _("Keep the issuer keys and signer certificates you trust in the vault; imports and reverify use them. An anchor added from an https URL is fetched now and again on “refresh”."), entries);

@@ -278,6 +278,9 @@ check_key_usage (DossierCertificate  *dsc,
   gboolean recovery = dossier_certificate_has_eku (dsc, OID_RECOVERY) || dossier_certificate_has_eku (dsc, OID_RECOVERY_ALT);
   gboolean allowed;
 
+  if (!dossier_certificate_allows_signing (dsc))
+    return dossier_verification_fail (result, "keyusage", "dsc-key-usage",
+                                      _("The signer certificate’s key usage does not allow signing"));
   if (!test && !vaccination && !recovery)
     return dossier_verification_check (result, "keyusage", TRUE, _("The signer certificate may sign any kind"));
   allowed = (g_str_equal (type, "t") && test) || (g_str_equal (type, "v") && vaccination) ||
@@ -304,9 +307,15 @@ check_times (cbor_item_t                *claims,
   if (now < iat)
     return dossier_verification_fail (result, "not-yet-valid", "not-yet-valid",
                                       _("The certificate was issued after the time of checking"));
+  if (now <= exp && now < dossier_certificate_get_not_before (dsc))
+    return dossier_verification_fail (result, "not-yet-valid", "dsc-not-yet-valid",
+                                      _("The signer certificate is not valid yet at the time of checking"));
   dossier_verification_check (result, "not-yet-valid", TRUE, _("Issued before the time of checking"));
   if (now > exp)
     return dossier_verification_fail (result, "expired", "expired", _("The certificate has expired"));
+  if (now > dossier_certificate_get_not_after (dsc))
+    return dossier_verification_fail (result, "expired", "dsc-expired",
+                                      _("The signer certificate had expired at the time of checking"));
   return dossier_verification_check (result, "expired", TRUE, _("Within its validity"));
 }
 
@@ -391,9 +400,14 @@ find_signer (GBytes                     *kid,
     certificates = dossier_key_source_find_certificates (options->keys, kid);
   if (certificates != NULL && certificates->len > 0)
     {
+      DossierCertificate *dsc = g_ptr_array_index (certificates, 0);
+      const char *country = g_object_get_data (G_OBJECT (dsc), "dossier-dsc-country");
+
+      /* a DSC from a trust list is named after its country and subject */
       dossier_verification_check (result, "key", TRUE, "%s",
-                                  dossier_certificate_get_subject (g_ptr_array_index (certificates, 0)));
-      return g_object_ref (g_ptr_array_index (certificates, 0));
+                                  country != NULL ? (const char *) g_object_get_data (G_OBJECT (dsc), "dossier-anchor")
+                                                  : dossier_certificate_get_subject (dsc));
+      return g_object_ref (dsc);
     }
   if (options->keys != NULL)
     all = dossier_key_source_find_certificates (options->keys, NULL);
@@ -426,6 +440,7 @@ dossier_hcert_verify (const char                 *text,
   g_autoptr(GBytes) payload = NULL;
   g_autoptr(GBytes) kid = NULL;
   g_autoptr(DossierCertificate) dsc = NULL;
+  const char *country;
   g_autoptr(JsonNode) dcc_node = NULL;
   g_autofree char *issuer = NULL;
   struct cbor_load_result load;
@@ -507,6 +522,14 @@ dossier_hcert_verify (const char                 *text,
       return;
     }
   dossier_verification_check (result, "signature", TRUE, alg == COSE_ALG_ES256 ? "ES256" : "PS256");
+  country = g_object_get_data (G_OBJECT (dsc), "dossier-dsc-country");
+  if (country != NULL && issuer != NULL && g_ascii_strcasecmp (country, issuer) != 0)
+    {
+      dossier_verification_fail (result, "issuer", "dsc-country-mismatch",
+                                 _("The signer certificate is listed for %s, but the certificate names the issuing country %s"),
+                                 country, issuer);
+      return;
+    }
   dossier_verification_set_issuer (result, issuer, dossier_certificate_get_subject (dsc), TRUE);
   if (!check_key_usage (dsc, type, result))
     return;

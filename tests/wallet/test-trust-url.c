@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "dossier-dsc-list.h"
 #include "dossier-format-error.h"
 #include "dossier-test-utils.h"
 #include "dossier-verifier.h"
@@ -66,7 +67,7 @@ handle (SoupServer        *soup,
     respond (message, "application/json", "{\"hello\": \"xin chào\"}");
   else if (g_str_equal (path, "/big.json"))
     {
-      g_autofree char *body = g_strnfill (2 * 1024 * 1024, ' ');
+      g_autofree char *body = g_strnfill (DOSSIER_DSC_LIST_MAX_SIZE + 1, ' ');
 
       respond (message, "application/json", body);
     }
