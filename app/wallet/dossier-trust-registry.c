@@ -10,6 +10,7 @@
 #include "dossier-jws.h"
 #include "dossier-multikey.h"
 #include "dossier-net-session.h"
+#include "dossier-status-list.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
@@ -470,7 +471,15 @@ keys_of_document (DossierTrustRegistry *self,
   JsonObject *object;
   const char *multibase, *id;
   gsize trimmed = length;
+  g_autoptr(GBytes) bytes = g_bytes_new_static (contents, length);
+  g_autofree char *cwt_subject = dossier_status_list_cwt_subject (bytes);
 
+  /* a status list token in CWT form answers for its "sub" */
+  if (cwt_subject != NULL)
+    {
+      remember (self, cwt_subject, contents, length);
+      return NULL;
+    }
   while (trimmed > 0 && g_ascii_isspace (contents[trimmed - 1]))
     trimmed--;
   if (dossier_jws_looks_compact (contents, trimmed))
@@ -652,7 +661,7 @@ dossier_trust_registry_add_path (DossierTrustRegistry  *self,
       if (g_file_test (child, G_FILE_TEST_IS_REGULAR) &&
           !g_str_equal (name, "issuers.json") &&
           (g_str_has_suffix (name, ".json") || g_str_has_suffix (name, ".jwks") ||
-           g_str_has_suffix (name, ".pem") || g_str_has_suffix (name, ".crt")) &&
+           g_str_has_suffix (name, ".pem") || g_str_has_suffix (name, ".crt") || g_str_has_suffix (name, ".cwt")) &&
           !add_file (self, child, error))
         return FALSE;
     }
