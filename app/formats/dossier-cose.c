@@ -192,13 +192,10 @@ read_headers (DossierCoseSign1  *message,
               GError           **error)
 {
   g_autoptr(cbor_item_t) protected_map = NULL;
-  struct cbor_load_result load;
   cbor_item_t *maps[2];
 
-  if (g_bytes_get_size (message->protected_bytes) > 0)
-    protected_map = cbor_load (g_bytes_get_data (message->protected_bytes, NULL), g_bytes_get_size (message->protected_bytes),
-                               &load);
-  if (protected_map == NULL || !cbor_isa_map (protected_map) || load.read != g_bytes_get_size (message->protected_bytes))
+  protected_map = dossier_cbor_load (g_bytes_get_data (message->protected_bytes, NULL), g_bytes_get_size (message->protected_bytes));
+  if (protected_map == NULL || !cbor_isa_map (protected_map))
     return malformed (error, _("the protected header is not a map"));
   if (!dossier_cbor_get_int (dossier_cbor_map_get_int (protected_map, COSE_HEADER_ALG), &message->alg))
     return malformed (error, _("the protected header names no algorithm"));
@@ -226,7 +223,6 @@ dossier_cose_sign1_parse (gconstpointer   data,
 {
   g_autoptr(cbor_item_t) root = NULL;
   const guint8 *bytes = data;
-  struct cbor_load_result load;
   gsize offset = 0;
   cbor_item_t *item;
   DossierCoseSign1 *message;
@@ -254,8 +250,8 @@ dossier_cose_sign1_parse (gconstpointer   data,
           return NULL;
         }
     }
-  root = offset < length ? cbor_load (bytes + offset, length - offset, &load) : NULL;
-  if (root == NULL || load.read != length - offset)
+  root = offset < length ? dossier_cbor_load (bytes + offset, length - offset) : NULL;
+  if (root == NULL)
     {
       malformed (error, _("it is not one CBOR item"));
       return NULL;

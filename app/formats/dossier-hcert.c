@@ -443,7 +443,6 @@ dossier_hcert_verify (const char                 *text,
   const char *country;
   g_autoptr(JsonNode) dcc_node = NULL;
   g_autofree char *issuer = NULL;
-  struct cbor_load_result load;
   cbor_item_t *cose, *hcert;
   gsize offset = 0;
   const char *type;
@@ -466,10 +465,10 @@ dossier_hcert_verify (const char                 *text,
     return;
 
   if (skip_cose_tags (g_bytes_get_data (cose_bytes, NULL), g_bytes_get_size (cose_bytes), &offset))
-    root = cbor_load ((const guint8 *) g_bytes_get_data (cose_bytes, NULL) + offset,
-                      g_bytes_get_size (cose_bytes) - offset, &load);
+    root = dossier_cbor_load ((const guint8 *) g_bytes_get_data (cose_bytes, NULL) + offset,
+                              g_bytes_get_size (cose_bytes) - offset);
   cose = root;
-  if (root == NULL || load.read != g_bytes_get_size (cose_bytes) - offset ||
+  if (root == NULL ||
       !cbor_isa_array (cose) || cbor_array_size (cose) != 4 ||
       (protected_bytes = dossier_cbor_get_bytes (cbor_array_handle (cose)[0])) == NULL ||
       !cbor_isa_map (cbor_array_handle (cose)[1]) ||
@@ -479,8 +478,7 @@ dossier_hcert_verify (const char                 *text,
       return;
     }
 
-  if (g_bytes_get_size (protected_bytes) > 0)
-    protected_map = cbor_load (g_bytes_get_data (protected_bytes, NULL), g_bytes_get_size (protected_bytes), &load);
+  protected_map = dossier_cbor_load (g_bytes_get_data (protected_bytes, NULL), g_bytes_get_size (protected_bytes));
   if (!dossier_cbor_get_int (dossier_cbor_map_get_int (protected_map, 1), &alg) &&
       !dossier_cbor_get_int (dossier_cbor_map_get_int (cbor_array_handle (cose)[1], 1), &alg))
     alg = 0;
@@ -494,8 +492,8 @@ dossier_hcert_verify (const char                 *text,
     }
   dossier_verification_check (result, "header", TRUE, alg == COSE_ALG_ES256 ? "ES256" : "PS256");
 
-  claims = cbor_load (g_bytes_get_data (payload, NULL), g_bytes_get_size (payload), &load);
-  if (claims == NULL || load.read != g_bytes_get_size (payload) || !cbor_isa_map (claims))
+  claims = dossier_cbor_load (g_bytes_get_data (payload, NULL), g_bytes_get_size (payload));
+  if (claims == NULL || !cbor_isa_map (claims))
     {
       dossier_verification_fail (result, "decode", "cwt-malformed", _("The payload is not a CBOR map of claims"));
       return;

@@ -537,7 +537,6 @@ parse_cwt (GBytes    *bytes,
            CwtToken  *token,
            GError   **error)
 {
-  struct cbor_load_result load;
   GBytes *payload;
 
   token->cose = dossier_cose_sign1_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), error);
@@ -550,9 +549,8 @@ parse_cwt (GBytes    *bytes,
       return FALSE;
     }
   payload = token->cose->payload;
-  token->claims = g_bytes_get_size (payload) > 0 ? cbor_load (g_bytes_get_data (payload, NULL), g_bytes_get_size (payload), &load)
-                                                 : NULL;
-  if (token->claims == NULL || !cbor_isa_map (token->claims) || load.read != g_bytes_get_size (payload))
+  token->claims = dossier_cbor_load (g_bytes_get_data (payload, NULL), g_bytes_get_size (payload));
+  if (token->claims == NULL || !cbor_isa_map (token->claims))
     {
       g_set_error_literal (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_DECODE,
                            _("The status list token’s claims are not a CBOR map"));
