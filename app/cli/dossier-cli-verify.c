@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "dossier-cli-private.h"
+#include "dossier-dsc-list.h"
 #include "dossier-format-error.h"
 #include "dossier-shl-client.h"
 #include "dossier-shl.h"
@@ -135,6 +136,35 @@ verify_link (Cli                  *cli,
   return g_steal_pointer (&result);
 }
 
+/* A --trust argument: a file or folder, or the URL of a key set. */
+static gboolean
+add_trust (DossierTrustRegistry *registry,
+           const char           *trust,
+           gboolean              offline)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (dossier_trust_registry_is_url (trust) && offline)
+    {
+      g_printerr (_("dossier-cli: --trust %s: a key set on the web cannot be fetched with --offline\n"), trust);
+      return FALSE;
+    }
+  guint seen = dossier_trust_registry_get_warnings (registry)->len;
+  GPtrArray *warnings;
+
+  if (!(dossier_trust_registry_is_url (trust) ? dossier_trust_registry_add_url (registry, trust, &error)
+                                              : dossier_trust_registry_add_path (registry, trust, &error)))
+    {
+      g_printerr ("dossier-cli: --trust %s: %s\n", trust, error->message);
+      return FALSE;
+    }
+  /* entries of a list that cannot be trusted, such as a DSC with the wrong key id */
+  warnings = dossier_trust_registry_get_warnings (registry);
+  for (guint i = seen; i < warnings->len; i++)
+    g_printerr (_("dossier-cli: --trust %s: not trusted: %s\n"), trust, (const char *) g_ptr_array_index (warnings, i));
+  return TRUE;
+}
+
 int
 dossier_cli_command_verify (Cli   *cli,
                 int    argc,
@@ -147,7 +177,7 @@ dossier_cli_command_verify (Cli   *cli,
   g_autofree char *passcode = NULL;
   gboolean no_time_check = FALSE, offline = FALSE, as_json = FALSE;
   GOptionEntry entries[] = {
-    { "trust", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &trust, N_("Trust the keys in PATH for this run: a JWK or JWKS file, PEM certificates, a DID document, a Multikey, a status list, or a folder of them"), N_("PATH") },
+    { "trust", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &trust, N_("Trust the keys in PATH for this run: a JWK or JWKS file, PEM certificates, an EU DCC list of signer certificates, a DID document, a Multikey, a status list, or a folder of them; or the keys at an https URL"), N_("PATH") },
     { "at", 0, 0, G_OPTION_ARG_STRING, &at_text, N_("Check validity as of this RFC 3339 time instead of now"), N_("TIME") },
     { "no-time-check", 0, 0, G_OPTION_ARG_NONE, &no_time_check, N_("Check signatures and trust but no validity period"), NULL },
     { "aud", 0, 0, G_OPTION_ARG_STRING, &aud, N_("The audience a presentation’s key binding must name"), N_("A") },
@@ -173,15 +203,8 @@ dossier_cli_command_verify (Cli   *cli,
   if (at == NULL && !no_time_check)
     at = g_date_time_new_now_utc ();
   for (guint i = 0; trust != NULL && trust[i] != NULL; i++)
-    {
-      g_autoptr(GError) error = NULL;
-
-      if (!dossier_trust_registry_add_path (registry, trust[i], &error))
-        {
-          g_printerr ("dossier-cli: --trust %s: %s\n", trust[i], error->message);
-          return DOSSIER_CLI_EXIT_USAGE;
-        }
-    }
+    if (!add_trust (registry, trust[i], offline))
+      return DOSSIER_CLI_EXIT_USAGE;
   /* status lists and did:web documents no anchor holds come from the network */
   dossier_trust_registry_set_online (registry, !offline, FALSE);
 
@@ -253,7 +276,7 @@ dossier_cli_command_reverify (Cli   *cli,
   g_auto(GStrv) trust = NULL;
   gboolean offline = FALSE;
   GOptionEntry entries[] = {
-    { "trust", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &trust, N_("Also trust the keys in PATH for this run"), N_("PATH") },
+    { "trust", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &trust, N_("Also trust the keys in PATH (a file, a folder or an https URL) for this run"), N_("PATH") },
     { "offline", 0, 0, G_OPTION_ARG_NONE, &offline, N_("Use no network: keys and status only from the trust anchors"), NULL },
     { NULL }
   };
@@ -274,15 +297,8 @@ dossier_cli_command_reverify (Cli   *cli,
       g_array_append_val (ids, id);
     }
   for (guint i = 0; trust != NULL && trust[i] != NULL; i++)
-    {
-      g_autoptr(GError) error = NULL;
-
-      if (!dossier_trust_registry_add_path (dossier_wallet_get_trust (cli->wallet), trust[i], &error))
-        {
-          g_printerr ("dossier-cli: --trust %s: %s\n", trust[i], error->message);
-          return DOSSIER_CLI_EXIT_USAGE;
-        }
-    }
+    if (!add_trust (dossier_wallet_get_trust (cli->wallet), trust[i], offline))
+      return DOSSIER_CLI_EXIT_USAGE;
   if ((status = dossier_cli_unlock (cli)) >= 0 || (status = dossier_cli_load_vault_trust (cli)) >= 0)
     return status;
   dossier_trust_registry_set_online (dossier_wallet_get_trust (cli->wallet), !offline, FALSE);
@@ -308,6 +324,44 @@ dossier_cli_command_reverify (Cli   *cli,
   return failures > 0 ? DOSSIER_CLI_EXIT_FAILED : DOSSIER_CLI_EXIT_OK;
 }
 
+/* The anchor for a file, or for the key set or DID document at a URL
+ * (fetched now, and kept with its fetch time). */
+static DossierTrustAnchor *
+anchor_for (const char  *source,
+            const char  *name,
+            const char  *scope,
+            GError     **error)
+{
+  g_autoptr(GBytes) material = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *base = NULL;
+  DossierTrustAnchor *anchor;
+  gsize length;
+
+  /* document signer certificates vouch for health certificates only */
+  if (dossier_trust_registry_is_url (source))
+    {
+      g_autoptr(DossierTrustRegistry) fetcher = dossier_trust_registry_new ();
+      g_autoptr(DossierTrustAnchor) fetched = dossier_trust_registry_fetch_anchor (fetcher, source, TRUE, error);
+
+      if (fetched == NULL)
+        return NULL;
+      material = g_bytes_ref (dossier_trust_anchor_get_material (fetched));
+      if (scope == NULL && dossier_dsc_list_detect (g_bytes_get_data (material, NULL), g_bytes_get_size (material)))
+        scope = "health";
+      anchor = dossier_trust_anchor_new (name != NULL ? name : source, source, scope, material);
+      dossier_trust_anchor_set_fetched (anchor, dossier_trust_anchor_get_material (fetched), dossier_trust_anchor_get_fetched (fetched));
+      return anchor;
+    }
+  if (!g_file_get_contents (source, &contents, &length, error))
+    return NULL;
+  material = g_bytes_new_take (g_steal_pointer (&contents), length);
+  base = g_path_get_basename (source);
+  if (scope == NULL && dossier_dsc_list_detect (g_bytes_get_data (material, NULL), g_bytes_get_size (material)))
+    scope = "health";
+  return dossier_trust_anchor_new (name != NULL ? name : base, source, scope, material);
+}
+
 static int
 trust_add (Cli        *cli,
            const char *path,
@@ -317,22 +371,19 @@ trust_add (Cli        *cli,
   DossierVault *vault = dossier_wallet_get_vault (cli->wallet);
   g_autoptr(DossierTrustRegistry) check = dossier_trust_registry_new ();
   g_autoptr(DossierTrustAnchor) anchor = NULL;
-  g_autoptr(GBytes) material = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *contents = NULL;
-  g_autofree char *base = g_path_get_basename (path);
   g_autoptr(GPtrArray) keys = NULL;
   g_autoptr(GPtrArray) certificates = NULL;
-  gsize length;
 
-  if (!g_file_get_contents (path, &contents, &length, &error))
+  anchor = anchor_for (path, name, scope, &error);
+  if (anchor == NULL)
     {
       g_printerr ("dossier-cli: %s\n", error->message);
-      return DOSSIER_CLI_EXIT_USAGE;
+      return dossier_trust_registry_is_url (path) ? DOSSIER_CLI_EXIT_FAILED : DOSSIER_CLI_EXIT_USAGE;
     }
-  material = g_bytes_new_take (g_steal_pointer (&contents), length);
-  anchor = dossier_trust_anchor_new (name != NULL ? name : base, path, scope, material);
   dossier_trust_registry_add_anchor (check, anchor);
+  for (guint i = 0; i < dossier_trust_registry_get_warnings (check)->len; i++)
+    g_printerr (_("dossier-cli: not trusted: %s\n"), (const char *) g_ptr_array_index (dossier_trust_registry_get_warnings (check), i));
   keys = dossier_key_source_find_keys (DOSSIER_KEY_SOURCE (check), NULL, NULL);
   certificates = dossier_key_source_find_certificates (DOSSIER_KEY_SOURCE (check), NULL);
   if (keys->len == 0 && certificates->len == 0)
@@ -348,6 +399,65 @@ trust_add (Cli        *cli,
   return DOSSIER_CLI_EXIT_OK;
 }
 
+/* Fetches the anchors that came from URLs again (those numbered in @ids,
+ * or all) and keeps what their URLs hold now. */
+static int
+trust_refresh (Cli        *cli,
+               GPtrArray  *anchors,
+               GArray     *ids)
+{
+  DossierVault *vault = dossier_wallet_get_vault (cli->wallet);
+  g_autoptr(DossierTrustRegistry) fetcher = dossier_trust_registry_new ();
+  int exit_code = DOSSIER_CLI_EXIT_OK;
+
+  for (guint i = 0; i < anchors->len; i++)
+    {
+      DossierTrustAnchor *anchor = g_ptr_array_index (anchors, i);
+      gint64 id = dossier_trust_anchor_get_id (anchor);
+      g_autoptr(DossierTrustAnchor) fetched = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *when = NULL;
+      gboolean named = ids->len == 0;
+
+      for (guint j = 0; j < ids->len; j++)
+        named = named || g_array_index (ids, gint64, j) == id;
+      if (!named || dossier_trust_anchor_get_fetched (anchor) == NULL)
+        continue;
+      fetched = dossier_trust_registry_fetch_anchor (fetcher, dossier_trust_anchor_get_source (anchor), TRUE, &error);
+      if (fetched == NULL)
+        {
+          g_printerr (_("dossier-cli: anchor %lld keeps its earlier keys: %s\n"), (long long) id, error->message);
+          exit_code = DOSSIER_CLI_EXIT_FAILED;
+          continue;
+        }
+      dossier_trust_anchor_set_fetched (anchor, dossier_trust_anchor_get_material (fetched), dossier_trust_anchor_get_fetched (fetched));
+      if (!dossier_vault_add_anchor_finish (vault, CALL (cli, dossier_vault_add_anchor_async (vault, anchor, NULL, dossier_cli_on_result, cli)),
+                                            &error))
+        return dossier_cli_fail (error);
+      when = g_date_time_format (dossier_trust_anchor_get_fetched (anchor), "%Y-%m-%d %H:%M:%S UTC");
+      g_print (_("Fetched anchor %lld again from %s at %s\n"), (long long) id, dossier_trust_anchor_get_source (anchor), when);
+    }
+  return exit_code;
+}
+
+static void
+trust_list (GPtrArray *anchors)
+{
+  for (guint i = 0; i < anchors->len; i++)
+    {
+      DossierTrustAnchor *anchor = g_ptr_array_index (anchors, i);
+      GDateTime *fetched = dossier_trust_anchor_get_fetched (anchor);
+      g_autofree char *when = fetched != NULL ? g_date_time_format (fetched, "%Y-%m-%d %H:%M:%S UTC") : NULL;
+
+      g_print ("%6lld  %-9s %s  (%s)", (long long) dossier_trust_anchor_get_id (anchor),
+               dossier_trust_anchor_get_scope (anchor), dossier_trust_anchor_get_name (anchor),
+               dossier_trust_anchor_get_source (anchor) ?: "");
+      if (when != NULL)
+        g_print (_("  fetched %s"), when);
+      g_print ("\n");
+    }
+}
+
 int
 dossier_cli_command_trust (Cli   *cli,
                int    argc,
@@ -357,11 +467,13 @@ dossier_cli_command_trust (Cli   *cli,
   g_autofree char *scope = NULL;
   GOptionEntry entries[] = {
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("A name for the anchor (default: the file name)"), N_("NAME") },
-    { "scope", 0, 0, G_OPTION_ARG_STRING, &scope, N_("What it may vouch for: learning, health or all (default)"), N_("SCOPE") },
+    { "scope", 0, 0, G_OPTION_ARG_STRING, &scope, N_("What it may vouch for: learning, health or all (default, or health for a list of DCC signer certificates)"), N_("SCOPE") },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = dossier_cli_command_context (N_("add PATH | list | remove ID"), _("Keep the issuer keys and signer certificates you trust in the vault; imports and reverify use them."), entries);
+  g_autoptr(GOptionContext) context = dossier_cli_command_context (N_("add PATH|URL | list | refresh [ID…] | remove ID"), _("Keep the issuer keys and signer certificates you trust in the vault; imports and reverify use them. An anchor added from an https URL is fetched now and again on “refresh”."), entries);
   DossierVault *vault = dossier_wallet_get_vault (cli->wallet);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) anchors = NULL;
   g_autoptr(GError) error = NULL;
   int status;
 
@@ -370,8 +482,16 @@ dossier_cli_command_trust (Cli   *cli,
   if (scope != NULL && !g_strv_contains ((const char *[]) { "learning", "health", "all", NULL }, scope))
     return dossier_cli_usage_error (context, _("--scope takes learning, health or all"));
   if (!(argc == 3 && g_str_equal (argv[1], "add")) && !(argc == 2 && g_str_equal (argv[1], "list")) &&
-      !(argc == 3 && g_str_equal (argv[1], "remove")))
-    return dossier_cli_usage_error (context, _("Say “add PATH”, “list” or “remove ID”"));
+      !(argc == 3 && g_str_equal (argv[1], "remove")) && !(argc >= 2 && g_str_equal (argv[1], "refresh")))
+    return dossier_cli_usage_error (context, _("Say “add PATH”, “add URL”, “list”, “refresh [ID…]” or “remove ID”"));
+  for (int i = 2; g_str_equal (argv[1], "refresh") && i < argc; i++)
+    {
+      gint64 id;
+
+      if (!dossier_cli_parse_id (argv[i], &id))
+        return dossier_cli_usage_error (context, _("Give the numbers of anchors, as “trust list” shows them"));
+      g_array_append_val (ids, id);
+    }
   if ((status = dossier_cli_unlock (cli)) >= 0)
     return status;
 
@@ -388,21 +508,13 @@ dossier_cli_command_trust (Cli   *cli,
         return dossier_cli_fail (error);
       return DOSSIER_CLI_EXIT_OK;
     }
-  {
-    g_autoptr(GPtrArray) anchors = dossier_vault_list_anchors_finish (vault, CALL (cli, dossier_vault_list_anchors_async (vault, NULL,
-                                                                                                                         dossier_cli_on_result, cli)),
-                                                                      &error);
-    if (anchors == NULL)
-      return dossier_cli_fail (error);
-    for (guint i = 0; i < anchors->len; i++)
-      {
-        DossierTrustAnchor *anchor = g_ptr_array_index (anchors, i);
-
-        g_print ("%6lld  %-9s %s  (%s)\n", (long long) dossier_trust_anchor_get_id (anchor),
-                 dossier_trust_anchor_get_scope (anchor), dossier_trust_anchor_get_name (anchor),
-                 dossier_trust_anchor_get_source (anchor) ?: "");
-      }
-  }
+  anchors = dossier_vault_list_anchors_finish (vault, CALL (cli, dossier_vault_list_anchors_async (vault, NULL,
+                                                                                                   dossier_cli_on_result, cli)),
+                                               &error);
+  if (anchors == NULL)
+    return dossier_cli_fail (error);
+  if (g_str_equal (argv[1], "refresh"))
+    return trust_refresh (cli, anchors, ids);
+  trust_list (anchors);
   return DOSSIER_CLI_EXIT_OK;
 }
-

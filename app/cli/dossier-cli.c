@@ -610,7 +610,7 @@ static const Command commands[] = {
   { "reverify", N_("[ID…]"), N_("Check kept records again and store the new verdicts"), dossier_cli_command_reverify },
   { "backup", N_("--out FILE"), N_("Write an encrypted backup of the vault"), dossier_cli_command_backup },
   { "restore", N_("FILE"), N_("Create the vault from an encrypted backup"), dossier_cli_command_restore },
-  { "trust", N_("add|list|remove"), N_("Manage the keys and certificates you trust"), dossier_cli_command_trust },
+  { "trust", N_("add|list|refresh|remove"), N_("Manage the keys and certificates you trust"), dossier_cli_command_trust },
   { "verify", N_("INPUT…"), N_("Check health cards and credentials; nothing is stored"), dossier_cli_command_verify },
 };
 

@@ -12,6 +12,7 @@ struct _DossierTrustAnchor
   char    *source;
   char    *scope;
   GBytes  *material;
+  GDateTime *fetched;   /* when the material was fetched from the source URL, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (DossierTrustAnchor, dossier_trust_anchor, G_TYPE_OBJECT)
@@ -25,6 +26,7 @@ dossier_trust_anchor_finalize (GObject *object)
   g_free (self->source);
   g_free (self->scope);
   g_clear_pointer (&self->material, g_bytes_unref);
+  g_clear_pointer (&self->fetched, g_date_time_unref);
   G_OBJECT_CLASS (dossier_trust_anchor_parent_class)->finalize (object);
 }
 
@@ -99,4 +101,31 @@ dossier_trust_anchor_get_material (DossierTrustAnchor *self)
 {
   g_return_val_if_fail (DOSSIER_IS_TRUST_ANCHOR (self), NULL);
   return self->material;
+}
+
+/* An anchor fetched from a URL (its source) keeps when that was; a new
+ * fetch replaces the material and the time together. */
+void
+dossier_trust_anchor_set_fetched (DossierTrustAnchor *self,
+                                  GBytes             *material,
+                                  GDateTime          *fetched)
+{
+  g_return_if_fail (DOSSIER_IS_TRUST_ANCHOR (self));
+  g_return_if_fail (material != NULL);
+  g_return_if_fail (fetched != NULL);
+
+  g_bytes_ref (material);
+  g_clear_pointer (&self->material, g_bytes_unref);
+  self->material = material;
+  g_clear_pointer (&self->fetched, g_date_time_unref);
+  self->fetched = g_date_time_ref (fetched);
+}
+
+/* When the material was fetched from the source URL, or NULL for an
+ * anchor read from a file. */
+GDateTime *
+dossier_trust_anchor_get_fetched (DossierTrustAnchor *self)
+{
+  g_return_val_if_fail (DOSSIER_IS_TRUST_ANCHOR (self), NULL);
+  return self->fetched;
 }

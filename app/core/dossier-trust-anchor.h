@@ -19,5 +19,9 @@ const char         *dossier_trust_anchor_get_name     (DossierTrustAnchor *self)
 const char         *dossier_trust_anchor_get_source   (DossierTrustAnchor *self);
 const char         *dossier_trust_anchor_get_scope    (DossierTrustAnchor *self);
 GBytes             *dossier_trust_anchor_get_material (DossierTrustAnchor *self);
+void                dossier_trust_anchor_set_fetched  (DossierTrustAnchor *self,
+                                                       GBytes             *material,
+                                                       GDateTime          *fetched);
+GDateTime          *dossier_trust_anchor_get_fetched  (DossierTrustAnchor *self);
 
 G_END_DECLS

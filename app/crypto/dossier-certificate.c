@@ -144,6 +144,50 @@ dossier_certificate_parse_pem (const char  *data,
   return g_steal_pointer (&certificates);
 }
 
+/* One certificate in DER form, with nothing after it. */
+DossierCertificate *
+dossier_certificate_new_from_der (const guint8  *der,
+                                  gsize          length,
+                                  GError       **error)
+{
+  const unsigned char *cursor = der;
+  DossierCertificate *certificate;
+  X509 *x509;
+
+  if (length > DOSSIER_CERTIFICATE_MAX_PEM)
+    {
+      g_set_error (error, DOSSIER_CRYPTO_ERROR, DOSSIER_CRYPTO_ERROR_TOO_LARGE,
+                   _("The certificate is larger than %d bytes"), DOSSIER_CERTIFICATE_MAX_PEM);
+      return NULL;
+    }
+  x509 = d2i_X509 (NULL, &cursor, (long) length);
+  if (x509 == NULL || cursor != der + length)
+    {
+      X509_free (x509);
+      g_set_error_literal (error, DOSSIER_CRYPTO_ERROR, DOSSIER_CRYPTO_ERROR_MALFORMED,
+                           _("Not a DER-encoded X.509 certificate"));
+      return NULL;
+    }
+  certificate = certificate_new (x509);
+  if (certificate->pkey == NULL || certificate->kid == NULL)
+    {
+      g_object_unref (certificate);
+      g_set_error_literal (error, DOSSIER_CRYPTO_ERROR, DOSSIER_CRYPTO_ERROR_UNSUPPORTED,
+                           _("The certificate’s public key cannot be used"));
+      return NULL;
+    }
+  return certificate;
+}
+
+/* Whether the certificate's key usage, when it states one, allows
+ * signatures. */
+gboolean
+dossier_certificate_allows_signing (DossierCertificate *self)
+{
+  g_return_val_if_fail (DOSSIER_IS_CERTIFICATE (self), FALSE);
+  return (X509_get_key_usage (self->x509) & KU_DIGITAL_SIGNATURE) != 0;
+}
+
 EVP_PKEY *
 dossier_certificate_get_pkey (DossierCertificate *self)
 {

@@ -14,6 +14,10 @@ G_DECLARE_FINAL_TYPE (DossierCertificate, dossier_certificate, DOSSIER, CERTIFIC
 GPtrArray   *dossier_certificate_parse_pem      (const char         *data,
                                                  gsize               length,
                                                  GError            **error);
+DossierCertificate *dossier_certificate_new_from_der (const guint8   *der,
+                                                     gsize           length,
+                                                     GError        **error);
+gboolean     dossier_certificate_allows_signing (DossierCertificate *self);
 EVP_PKEY    *dossier_certificate_get_pkey       (DossierCertificate *self);
 GBytes      *dossier_certificate_get_kid        (DossierCertificate *self);
 gint64       dossier_certificate_get_not_before (DossierCertificate *self);

@@ -7,6 +7,129 @@
  * "not there" for any unexpected type, and a bounded conversion to JSON. */
 
 #define MAX_DEPTH 32
+#define MAX_LOAD_DEPTH 64
+
+typedef struct
+{
+  guint64  remaining;    /* items still to read, for a definite container */
+  gboolean indefinite;   /* ends at a break byte instead */
+} Frame;
+
+/* Reads the argument of the head at @data[*pos]; FALSE when it runs past
+ * the end or uses a reserved encoding. */
+static gboolean
+read_head (const guint8 *data,
+           gsize         length,
+           gsize        *pos,
+           guint        *major,
+           guint64      *value,
+           gboolean     *indefinite)
+{
+  guint info = data[*pos] & 0x1f;
+  gsize size;
+
+  *major = data[*pos] >> 5;
+  *indefinite = FALSE;
+  (*pos)++;
+  if (info < 24)
+    {
+      *value = info;
+      return TRUE;
+    }
+  if (info == 31)
+    {
+      *indefinite = TRUE;
+      return *major >= 2 && *major <= 5;
+    }
+  if (info > 27)
+    return FALSE;
+  size = (gsize) 1 << (info - 24);
+  if (size > length - *pos)
+    return FALSE;
+  *value = 0;
+  for (gsize i = 0; i < size; i++)
+    *value = (*value << 8) | data[(*pos)++];
+  return TRUE;
+}
+
+/* Whether @data is exactly one well-formed CBOR item whose every declared
+ * length fits in what is left of the input and whose nesting stays under
+ * MAX_LOAD_DEPTH.  libcbor allocates a container for the length its
+ * head declares, before reading the items, so a few bytes could
+ * otherwise ask for gigabytes. */
+static gboolean
+well_formed (const guint8 *data,
+             gsize         length)
+{
+  Frame frames[MAX_LOAD_DEPTH];
+  guint depth = 1;
+  gsize pos = 0;
+
+  frames[0] = (Frame) { 1, FALSE };
+  while (depth > 0)
+    {
+      Frame *frame = &frames[depth - 1];
+      guint major;
+      guint64 value = 0;
+      gboolean indefinite;
+
+      if (!frame->indefinite && frame->remaining == 0)
+        {
+          depth--;
+          continue;
+        }
+      if (pos >= length)
+        return FALSE;
+      if (frame->indefinite && data[pos] == 0xff)
+        {
+          pos++;
+          depth--;
+          continue;
+        }
+      if (!frame->indefinite)
+        frame->remaining--;
+      if (!read_head (data, length, &pos, &major, &value, &indefinite))
+        return FALSE;
+      if (major == 2 || major == 3)
+        {
+          if (!indefinite)
+            {
+              if (value > length - pos)
+                return FALSE;
+              pos += (gsize) value;
+              continue;
+            }
+        }
+      else if (major == 4 && !indefinite && value > length - pos)
+        return FALSE;
+      else if (major == 5 && !indefinite && value > (length - pos) / 2)
+        return FALSE;
+      if (major < 2 || major == 7)
+        continue;
+      if (depth == MAX_LOAD_DEPTH)
+        return FALSE;
+      /* a tag wraps one item; a map holds two per entry */
+      frames[depth++] = (Frame) { major == 6 ? 1 : major == 5 ? value * 2 : value, indefinite };
+    }
+  return pos == length;
+}
+
+/* The one CBOR item that @data holds in full, or NULL when it holds
+ * anything else or declares more than it carries. */
+cbor_item_t *
+dossier_cbor_load (gconstpointer data,
+                   gsize         length)
+{
+  struct cbor_load_result load;
+  cbor_item_t *item;
+
+  if (data == NULL || length == 0 || !well_formed (data, length))
+    return NULL;
+  item = cbor_load (data, length, &load);
+  if (item != NULL && load.read != length)
+    cbor_decref (&item);
+  return item;
+}
 
 gboolean
 dossier_cbor_get_int (cbor_item_t *item,

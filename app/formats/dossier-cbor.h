@@ -6,6 +6,8 @@
 
 G_BEGIN_DECLS
 
+cbor_item_t *dossier_cbor_load        (gconstpointer data,
+                                       gsize        length);
 JsonNode   *dossier_cbor_to_json      (cbor_item_t *item,
                                        guint        depth);
 cbor_item_t *dossier_cbor_map_get_int (cbor_item_t *map,

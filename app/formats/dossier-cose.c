@@ -17,6 +17,8 @@
 #define COSE_SIGN1_TAG 18
 #define COSE_HEADER_ALG 1
 #define COSE_HEADER_KID 4
+#define COSE_HEADER_TYP 16
+#define CWT_TAG 61
 
 static void
 cbor_decref_single (cbor_item_t *item)
@@ -62,13 +64,14 @@ serialize (cbor_item_t *item)
   return g_bytes_new_with_free_func (buffer, length, free, buffer);
 }
 
-/* The protected header holds the algorithm and the key id, so that neither
- * can be swapped without breaking the signature. */
+/* The protected header holds the algorithm, the key id and the type, so
+ * that none can be swapped without breaking the signature. */
 static GBytes *
-protected_header (gint64  alg,
-                  GBytes *kid)
+protected_header (gint64      alg,
+                  GBytes     *kid,
+                  const char *typ)
 {
-  g_autoptr(cbor_item_t) map = cbor_new_definite_map (kid != NULL ? 2 : 1);
+  g_autoptr(cbor_item_t) map = cbor_new_definite_map (1 + (kid != NULL) + (typ != NULL));
 
   (void) cbor_map_add (map, (struct cbor_pair) { .key = cbor_move (dossier_cbor_build_int (COSE_HEADER_ALG)),
                                                  .value = cbor_move (dossier_cbor_build_int (alg)) });
@@ -76,6 +79,9 @@ protected_header (gint64  alg,
     (void) cbor_map_add (map, (struct cbor_pair) {
       .key = cbor_move (dossier_cbor_build_int (COSE_HEADER_KID)),
       .value = cbor_move (cbor_build_bytestring (g_bytes_get_data (kid, NULL), g_bytes_get_size (kid))) });
+  if (typ != NULL)
+    (void) cbor_map_add (map, (struct cbor_pair) { .key = cbor_move (dossier_cbor_build_int (COSE_HEADER_TYP)),
+                                                   .value = cbor_move (cbor_build_string (typ)) });
   return serialize (map);
 }
 
@@ -88,6 +94,19 @@ dossier_cose_sign1 (gint64     alg,
                     GBytes    *kid,
                     GBytes    *payload,
                     GError   **error)
+{
+  return dossier_cose_sign1_typed (alg, key, kid, NULL, payload, error);
+}
+
+/* As dossier_cose_sign1(), with the media type @typ (such as
+ * "application/statuslist+cwt") in the protected header when given. */
+GBytes *
+dossier_cose_sign1_typed (gint64       alg,
+                          EVP_PKEY    *key,
+                          GBytes      *kid,
+                          const char  *typ,
+                          GBytes      *payload,
+                          GError     **error)
 {
   g_autoptr(GBytes) header = NULL;
   g_autoptr(GBytes) signature = NULL;
@@ -111,7 +130,7 @@ dossier_cose_sign1 (gint64     alg,
                    _("The payload to sign is larger than %d bytes"), DOSSIER_COSE_MAX_PAYLOAD);
       return NULL;
     }
-  header = protected_header (alg, kid);
+  header = protected_header (alg, kid, typ);
   input = dossier_cose_sig_structure (header, payload, &input_length);
   if (header == NULL || input == NULL)
     {
@@ -142,4 +161,161 @@ dossier_cose_sign1 (gint64     alg,
       return NULL;
     }
   return g_steal_pointer (&message);
+}
+
+void
+dossier_cose_sign1_free (DossierCoseSign1 *message)
+{
+  if (message == NULL)
+    return;
+  g_clear_pointer (&message->protected_bytes, g_bytes_unref);
+  g_clear_pointer (&message->payload, g_bytes_unref);
+  g_clear_pointer (&message->signature, g_bytes_unref);
+  g_clear_pointer (&message->kid, g_bytes_unref);
+  g_free (message->typ);
+  g_free (message);
+}
+
+static gboolean
+malformed (GError     **error,
+           const char  *why)
+{
+  g_set_error (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_DECODE, _("Not a COSE_Sign1 message: %s"), why);
+  return FALSE;
+}
+
+/* The header parameters Dossier reads: alg from the protected header, kid
+ * and typ from either (the protected one first). */
+static gboolean
+read_headers (DossierCoseSign1  *message,
+              cbor_item_t       *unprotected,
+              GError           **error)
+{
+  g_autoptr(cbor_item_t) protected_map = NULL;
+  cbor_item_t *maps[2];
+
+  protected_map = dossier_cbor_load (g_bytes_get_data (message->protected_bytes, NULL), g_bytes_get_size (message->protected_bytes));
+  if (protected_map == NULL || !cbor_isa_map (protected_map))
+    return malformed (error, _("the protected header is not a map"));
+  if (!dossier_cbor_get_int (dossier_cbor_map_get_int (protected_map, COSE_HEADER_ALG), &message->alg))
+    return malformed (error, _("the protected header names no algorithm"));
+  maps[0] = protected_map;
+  maps[1] = unprotected;
+  for (guint i = 0; i < 2; i++)
+    {
+      cbor_item_t *kid = dossier_cbor_map_get_int (maps[i], COSE_HEADER_KID);
+      cbor_item_t *typ = dossier_cbor_map_get_int (maps[i], COSE_HEADER_TYP);
+
+      if (message->kid == NULL && kid != NULL)
+        message->kid = dossier_cbor_get_bytes (kid);
+      if (message->typ == NULL && typ != NULL)
+        message->typ = dossier_cbor_get_string (typ);
+    }
+  return TRUE;
+}
+
+/* A COSE_Sign1 message, tagged (18, and 61 for a CWT) or not, with
+ * nothing after it. */
+DossierCoseSign1 *
+dossier_cose_sign1_parse (gconstpointer   data,
+                          gsize           length,
+                          GError        **error)
+{
+  g_autoptr(cbor_item_t) root = NULL;
+  const guint8 *bytes = data;
+  gsize offset = 0;
+  cbor_item_t *item;
+  DossierCoseSign1 *message;
+
+  if (length > DOSSIER_COSE_MAX_PAYLOAD + 64 * 1024)
+    {
+      g_set_error (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_TOO_LARGE,
+                   _("The COSE message is larger than %d bytes"), DOSSIER_COSE_MAX_PAYLOAD + 64 * 1024);
+      return NULL;
+    }
+  /* the tags are read here: libcbor 0.8 refuses an item that starts with one */
+  for (guint i = 0; i < 2 && offset < length && (bytes[offset] & 0xe0) == 0xc0; i++)
+    {
+      guint64 tag;
+
+      if (bytes[offset] <= 0xd7)
+        tag = bytes[offset] & 0x1f, offset += 1;
+      else if (bytes[offset] == 0xd8 && offset + 1 < length)
+        tag = bytes[offset + 1], offset += 2;
+      else
+        tag = 0;
+      if (tag != COSE_SIGN1_TAG && tag != CWT_TAG)
+        {
+          malformed (error, _("it is tagged as something else"));
+          return NULL;
+        }
+    }
+  root = offset < length ? dossier_cbor_load (bytes + offset, length - offset) : NULL;
+  if (root == NULL)
+    {
+      malformed (error, _("it is not one CBOR item"));
+      return NULL;
+    }
+  item = root;
+  if (!cbor_isa_array (item) || cbor_array_size (item) != 4 || !cbor_isa_map (cbor_array_handle (item)[1]))
+    {
+      malformed (error, _("it is not an array of four with a header map"));
+      return NULL;
+    }
+  message = g_new0 (DossierCoseSign1, 1);
+  message->protected_bytes = dossier_cbor_get_bytes (cbor_array_handle (item)[0]);
+  message->payload = dossier_cbor_get_bytes (cbor_array_handle (item)[2]);
+  message->signature = dossier_cbor_get_bytes (cbor_array_handle (item)[3]);
+  if (message->protected_bytes == NULL || message->payload == NULL || message->signature == NULL)
+    {
+      dossier_cose_sign1_free (message);
+      malformed (error, _("its header, payload or signature is not a byte string"));
+      return NULL;
+    }
+  if (!read_headers (message, cbor_array_handle (item)[1], error))
+    {
+      dossier_cose_sign1_free (message);
+      return NULL;
+    }
+  return message;
+}
+
+/* The JOSE name of a COSE algorithm Dossier verifies, or NULL. */
+const char *
+dossier_cose_alg_name (gint64 alg)
+{
+  switch (alg)
+    {
+    case DOSSIER_COSE_ALG_ES256:
+      return "ES256";
+    case DOSSIER_COSE_ALG_ES384:
+      return "ES384";
+    case DOSSIER_COSE_ALG_EDDSA:
+      return "EdDSA";
+    case DOSSIER_COSE_ALG_PS256:
+      return "PS256";
+    default:
+      return NULL;
+    }
+}
+
+/* Checks the message's signature with @key over its Sig_structure. */
+gboolean
+dossier_cose_sign1_verify (DossierCoseSign1  *message,
+                           EVP_PKEY          *key,
+                           GError           **error)
+{
+  const char *alg = dossier_cose_alg_name (message->alg);
+  g_autofree guint8 *input = NULL;
+  gsize length = 0;
+
+  if (alg == NULL)
+    {
+      g_set_error (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_UNSUPPORTED,
+                   _("COSE signature algorithm %lld is not accepted"), (long long) message->alg);
+      return FALSE;
+    }
+  input = dossier_cose_sig_structure (message->protected_bytes, message->payload, &length);
+  return dossier_crypto_verify (alg, key, input, length, g_bytes_get_data (message->signature, NULL),
+                                g_bytes_get_size (message->signature), error);
 }

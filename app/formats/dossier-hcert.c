@@ -278,6 +278,9 @@ check_key_usage (DossierCertificate  *dsc,
   gboolean recovery = dossier_certificate_has_eku (dsc, OID_RECOVERY) || dossier_certificate_has_eku (dsc, OID_RECOVERY_ALT);
   gboolean allowed;
 
+  if (!dossier_certificate_allows_signing (dsc))
+    return dossier_verification_fail (result, "keyusage", "dsc-key-usage",
+                                      _("The signer certificate’s key usage does not allow signing"));
   if (!test && !vaccination && !recovery)
     return dossier_verification_check (result, "keyusage", TRUE, _("The signer certificate may sign any kind"));
   allowed = (g_str_equal (type, "t") && test) || (g_str_equal (type, "v") && vaccination) ||
@@ -304,9 +307,15 @@ check_times (cbor_item_t                *claims,
   if (now < iat)
     return dossier_verification_fail (result, "not-yet-valid", "not-yet-valid",
                                       _("The certificate was issued after the time of checking"));
+  if (now <= exp && now < dossier_certificate_get_not_before (dsc))
+    return dossier_verification_fail (result, "not-yet-valid", "dsc-not-yet-valid",
+                                      _("The signer certificate is not valid yet at the time of checking"));
   dossier_verification_check (result, "not-yet-valid", TRUE, _("Issued before the time of checking"));
   if (now > exp)
     return dossier_verification_fail (result, "expired", "expired", _("The certificate has expired"));
+  if (now > dossier_certificate_get_not_after (dsc))
+    return dossier_verification_fail (result, "expired", "dsc-expired",
+                                      _("The signer certificate had expired at the time of checking"));
   return dossier_verification_check (result, "expired", TRUE, _("Within its validity"));
 }
 
@@ -391,9 +400,14 @@ find_signer (GBytes                     *kid,
     certificates = dossier_key_source_find_certificates (options->keys, kid);
   if (certificates != NULL && certificates->len > 0)
     {
+      DossierCertificate *dsc = g_ptr_array_index (certificates, 0);
+      const char *country = g_object_get_data (G_OBJECT (dsc), "dossier-dsc-country");
+
+      /* a DSC from a trust list is named after its country and subject */
       dossier_verification_check (result, "key", TRUE, "%s",
-                                  dossier_certificate_get_subject (g_ptr_array_index (certificates, 0)));
-      return g_object_ref (g_ptr_array_index (certificates, 0));
+                                  country != NULL ? (const char *) g_object_get_data (G_OBJECT (dsc), "dossier-anchor")
+                                                  : dossier_certificate_get_subject (dsc));
+      return g_object_ref (dsc);
     }
   if (options->keys != NULL)
     all = dossier_key_source_find_certificates (options->keys, NULL);
@@ -426,9 +440,9 @@ dossier_hcert_verify (const char                 *text,
   g_autoptr(GBytes) payload = NULL;
   g_autoptr(GBytes) kid = NULL;
   g_autoptr(DossierCertificate) dsc = NULL;
+  const char *country;
   g_autoptr(JsonNode) dcc_node = NULL;
   g_autofree char *issuer = NULL;
-  struct cbor_load_result load;
   cbor_item_t *cose, *hcert;
   gsize offset = 0;
   const char *type;
@@ -451,10 +465,10 @@ dossier_hcert_verify (const char                 *text,
     return;
 
   if (skip_cose_tags (g_bytes_get_data (cose_bytes, NULL), g_bytes_get_size (cose_bytes), &offset))
-    root = cbor_load ((const guint8 *) g_bytes_get_data (cose_bytes, NULL) + offset,
-                      g_bytes_get_size (cose_bytes) - offset, &load);
+    root = dossier_cbor_load ((const guint8 *) g_bytes_get_data (cose_bytes, NULL) + offset,
+                              g_bytes_get_size (cose_bytes) - offset);
   cose = root;
-  if (root == NULL || load.read != g_bytes_get_size (cose_bytes) - offset ||
+  if (root == NULL ||
       !cbor_isa_array (cose) || cbor_array_size (cose) != 4 ||
       (protected_bytes = dossier_cbor_get_bytes (cbor_array_handle (cose)[0])) == NULL ||
       !cbor_isa_map (cbor_array_handle (cose)[1]) ||
@@ -464,8 +478,7 @@ dossier_hcert_verify (const char                 *text,
       return;
     }
 
-  if (g_bytes_get_size (protected_bytes) > 0)
-    protected_map = cbor_load (g_bytes_get_data (protected_bytes, NULL), g_bytes_get_size (protected_bytes), &load);
+  protected_map = dossier_cbor_load (g_bytes_get_data (protected_bytes, NULL), g_bytes_get_size (protected_bytes));
   if (!dossier_cbor_get_int (dossier_cbor_map_get_int (protected_map, 1), &alg) &&
       !dossier_cbor_get_int (dossier_cbor_map_get_int (cbor_array_handle (cose)[1], 1), &alg))
     alg = 0;
@@ -479,8 +492,8 @@ dossier_hcert_verify (const char                 *text,
     }
   dossier_verification_check (result, "header", TRUE, alg == COSE_ALG_ES256 ? "ES256" : "PS256");
 
-  claims = cbor_load (g_bytes_get_data (payload, NULL), g_bytes_get_size (payload), &load);
-  if (claims == NULL || load.read != g_bytes_get_size (payload) || !cbor_isa_map (claims))
+  claims = dossier_cbor_load (g_bytes_get_data (payload, NULL), g_bytes_get_size (payload));
+  if (claims == NULL || !cbor_isa_map (claims))
     {
       dossier_verification_fail (result, "decode", "cwt-malformed", _("The payload is not a CBOR map of claims"));
       return;
@@ -507,6 +520,14 @@ dossier_hcert_verify (const char                 *text,
       return;
     }
   dossier_verification_check (result, "signature", TRUE, alg == COSE_ALG_ES256 ? "ES256" : "PS256");
+  country = g_object_get_data (G_OBJECT (dsc), "dossier-dsc-country");
+  if (country != NULL && issuer != NULL && g_ascii_strcasecmp (country, issuer) != 0)
+    {
+      dossier_verification_fail (result, "issuer", "dsc-country-mismatch",
+                                 _("The signer certificate is listed for %s, but the certificate names the issuing country %s"),
+                                 country, issuer);
+      return;
+    }
   dossier_verification_set_issuer (result, issuer, dossier_certificate_get_subject (dsc), TRUE);
   if (!check_key_usage (dsc, type, result))
     return;

@@ -49,6 +49,32 @@ dossier_issuer_key_anchor (DossierJwk                 *key,
   return NULL;
 }
 
+/* The key a JWS carries in its own "jwk" header (as Open Badges JWTs
+ * may), as a one-key list; NULL with no error when it carries none.  Like
+ * a DID's own key it shows the token is intact and vouches for nobody. */
+static GPtrArray *
+embedded_key (DossierJws  *jws,
+              GError     **error)
+{
+  JsonNode *node = json_object_get_member (dossier_jws_get_header (jws), "jwk");
+  g_autoptr(GError) local_error = NULL;
+  GPtrArray *keys;
+  DossierJwk *key;
+
+  if (node == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (node) || json_object_has_member (json_node_get_object (node), "d") ||
+      (key = dossier_jwk_new_from_json (json_node_get_object (node), &local_error)) == NULL)
+    {
+      g_set_error (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_DECODE, _("The key in the token’s header is not a usable public key%s%s"),
+                   local_error != NULL ? ": " : "", local_error != NULL ? local_error->message : "");
+      return NULL;
+    }
+  keys = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (keys, key);
+  return keys;
+}
+
 static const char *
 code_of (GError *error)
 {
@@ -117,17 +143,18 @@ dossier_issuer_key_verify (DossierJws                 *jws,
       g_clear_error (&error);
     }
 
-  if (subject == NULL)
+  g_clear_pointer (&keys, g_ptr_array_unref);
+  if (subject == NULL && (keys = embedded_key (jws, &error)) == NULL && error == NULL)
     {
       dossier_verification_fail (result, "key", "key-not-trusted", _("No trusted key for issuer %s"),
                                  issuer != NULL ? issuer : _("(not named)"));
       return NULL;
     }
-  g_clear_pointer (&keys, g_ptr_array_unref);
-  keys = dossier_did_resolve_keys (subject, options->keys, &error);
+  if (subject != NULL)
+    keys = dossier_did_resolve_keys (subject, options->keys, &error);
   if (keys == NULL)
     {
-      dossier_verification_fail (result, "key", code_of (error), "%s", error->message);
+      dossier_verification_fail (result, "key", subject != NULL ? code_of (error) : "key-malformed", "%s", error->message);
       return NULL;
     }
   key = first_verifying (jws, keys, &error);

@@ -4,12 +4,16 @@
 #include "dossier-status-list.h"
 
 #include "dossier-base64.h"
+#include "dossier-cbor.h"
+#include "dossier-cose.h"
+#include "dossier-did.h"
 #include "dossier-format-error.h"
 #include "dossier-inflate.h"
 #include "dossier-issuer-key.h"
 #include "dossier-json.h"
 #include "dossier-jws.h"
 
+#include <cbor.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
 #include <zlib.h>
@@ -17,11 +21,26 @@
 /* Whether a credential was revoked or suspended, from the status list its
  * issuer publishes: W3C Bitstring Status List ("credentialStatus" entries
  * pointing into a list credential) and the IETF Token Status List (a
- * "status" claim pointing into a statuslist+jwt token).  The list comes
+ * "status" claim pointing into a status list token, a statuslist+jwt JWT
+ * or an application/statuslist+cwt CWT).  The list comes
  * from a trust anchor or the network; when neither can give it, the
  * verdict says the status was not checked. */
 
 #define CLOCK_SKEW_SECONDS 60
+
+#define CWT_TYP "application/statuslist+cwt"
+#define CWT_CLAIM_ISS 1
+#define CWT_CLAIM_SUB 2
+#define CWT_CLAIM_EXP 4
+#define CWT_CLAIM_STATUS_LIST 65533
+
+static void
+cbor_decref_single (cbor_item_t *item)
+{
+  cbor_decref (&item);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (cbor_item_t, cbor_decref_single)
 
 static GBytes *
 decode_base64url (const char  *text,
@@ -471,6 +490,183 @@ report_token (guint                value,
     }
 }
 
+/* A COSE_Sign1 (tagged 18, or 61 as a CWT, or not): the CWT form of a
+ * status list token. */
+static gboolean
+looks_cose (GBytes *bytes)
+{
+  const guint8 *data = g_bytes_get_data (bytes, NULL);
+
+  return g_bytes_get_size (bytes) > 0 && (data[0] == 0xd2 || data[0] == 0x84 || data[0] == 0xd8);
+}
+
+static cbor_item_t *
+map_get_text (cbor_item_t *map,
+              const char  *key)
+{
+  if (map == NULL || !cbor_isa_map (map))
+    return NULL;
+  for (gsize i = 0; i < cbor_map_size (map); i++)
+    {
+      g_autofree char *name = dossier_cbor_get_string (cbor_map_handle (map)[i].key);
+
+      if (g_strcmp0 (name, key) == 0)
+        return cbor_map_handle (map)[i].value;
+    }
+  return NULL;
+}
+
+/* A status list token in CWT form: the COSE message and its claims. */
+typedef struct
+{
+  DossierCoseSign1 *cose;
+  cbor_item_t      *claims;
+} CwtToken;
+
+static void
+cwt_token_clear (CwtToken *token)
+{
+  g_clear_pointer (&token->cose, dossier_cose_sign1_free);
+  if (token->claims != NULL)
+    cbor_decref (&token->claims);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CwtToken, cwt_token_clear)
+
+static gboolean
+parse_cwt (GBytes    *bytes,
+           CwtToken  *token,
+           GError   **error)
+{
+  GBytes *payload;
+
+  token->cose = dossier_cose_sign1_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), error);
+  if (token->cose == NULL)
+    return FALSE;
+  if (g_strcmp0 (token->cose->typ, CWT_TYP) != 0)
+    {
+      g_set_error (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_DECODE,
+                   _("The COSE message is not a status list token (%s)"), CWT_TYP);
+      return FALSE;
+    }
+  payload = token->cose->payload;
+  token->claims = dossier_cbor_load (g_bytes_get_data (payload, NULL), g_bytes_get_size (payload));
+  if (token->claims == NULL || !cbor_isa_map (token->claims))
+    {
+      g_set_error_literal (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_DECODE,
+                           _("The status list token’s claims are not a CBOR map"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The "sub" of a status list token in CWT form, the URI it answers for;
+ * NULL when @bytes are not one. */
+char *
+dossier_status_list_cwt_subject (GBytes *bytes)
+{
+  g_auto(CwtToken) token = { 0 };
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+
+  if (!looks_cose (bytes) || !parse_cwt (bytes, &token, NULL))
+    return NULL;
+  return dossier_cbor_get_string (dossier_cbor_map_get_int (token.claims, CWT_CLAIM_SUB));
+}
+
+/* Whether a key of @issuer signed the token: one the trust anchors hold
+ * for it (by the token's kid when it names one), or one its DID names. */
+static gboolean
+cwt_signed_by (CwtToken                   *token,
+               const char                 *issuer,
+               const DossierVerifyOptions *options,
+               GError                    **error)
+{
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autofree char *kid = NULL;
+
+  if (token->cose->kid != NULL && g_utf8_validate_len (g_bytes_get_data (token->cose->kid, NULL),
+                                                       g_bytes_get_size (token->cose->kid), NULL))
+    kid = g_strndup (g_bytes_get_data (token->cose->kid, NULL), g_bytes_get_size (token->cose->kid));
+  if (options->keys != NULL)
+    keys = dossier_key_source_find_keys (options->keys, issuer, kid);
+  if ((keys == NULL || keys->len == 0) && dossier_did_is_did (issuer))
+    {
+      g_clear_pointer (&keys, g_ptr_array_unref);
+      keys = dossier_did_resolve_keys (issuer, options->keys, error);
+      if (keys == NULL)
+        return FALSE;
+    }
+  for (guint i = 0; keys != NULL && i < keys->len; i++)
+    {
+      DossierJwk *key = g_ptr_array_index (keys, i);
+
+      g_clear_error (error);
+      if (dossier_jwk_belongs_to (key, issuer) && dossier_cose_sign1_verify (token->cose, dossier_jwk_get_pkey (key), error))
+        return TRUE;
+    }
+  if (error != NULL && *error == NULL)
+    g_set_error (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_MISMATCH, _("no trusted key of %s signed it"), issuer);
+  return FALSE;
+}
+
+/* The Token Status List in CWT form: COSE_Sign1 with the type
+ * application/statuslist+cwt, claims 2 (sub), 4 (exp) and 65533
+ * (status_list: {"bits", "lst"}, the list zlib-compressed as a byte
+ * string), signed by the credential's issuer. */
+static gboolean
+check_cwt_token (GBytes                     *bytes,
+                 const char                 *uri,
+                 gint64                      index,
+                 const char                 *issuer,
+                 const DossierVerifyOptions *options,
+                 DossierVerification        *result)
+{
+  g_auto(CwtToken) token = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) lst = NULL;
+  g_autoptr(GBytes) list = NULL;
+  g_autofree char *sub = NULL;
+  g_autofree char *list_issuer = NULL;
+  g_autofree char *index_text = NULL;
+  cbor_item_t *status_list;
+  gint64 bits = 0, exp;
+  guint value;
+
+  if (!parse_cwt (bytes, &token, &error))
+    return dossier_verification_fail (result, "revocation", "status-list-malformed", _("The status list %s: %s"), uri, error->message);
+  sub = dossier_cbor_get_string (dossier_cbor_map_get_int (token.claims, CWT_CLAIM_SUB));
+  if (g_strcmp0 (sub, uri) != 0)
+    return dossier_verification_fail (result, "revocation", "status-list-mismatch",
+                                      _("The status list token names another list than %s"), uri);
+  list_issuer = dossier_cbor_get_string (dossier_cbor_map_get_int (token.claims, CWT_CLAIM_ISS));
+  if (issuer == NULL || (list_issuer != NULL && g_strcmp0 (list_issuer, issuer) != 0))
+    return dossier_verification_fail (result, "revocation", "status-list-issuer",
+                                      _("The status list %s is published by %s, not by the credential’s issuer %s"),
+                                      uri, list_issuer != NULL ? list_issuer : _("(no one named)"),
+                                      issuer != NULL ? issuer : _("(not named)"));
+  if (dossier_cose_alg_name (token.cose->alg) == NULL || !cwt_signed_by (&token, issuer, options, &error))
+    return dossier_verification_fail (result, "revocation", "status-list-signature",
+                                      _("The status list %s is not signed by its issuer: %s"), uri,
+                                      error != NULL ? error->message : _("its algorithm is not accepted"));
+  if (options->at != NULL && dossier_cbor_get_int (dossier_cbor_map_get_int (token.claims, CWT_CLAIM_EXP), &exp) &&
+      exp < g_date_time_to_unix (options->at) - CLOCK_SKEW_SECONDS)
+    return dossier_verification_fail (result, "revocation", "status-list-expired", _("The status list %s has expired"), uri);
+  status_list = dossier_cbor_map_get_int (token.claims, CWT_CLAIM_STATUS_LIST);
+  lst = dossier_cbor_get_bytes (map_get_text (status_list, "lst"));
+  if (lst == NULL || !dossier_cbor_get_int (map_get_text (status_list, "bits"), &bits) ||
+      (bits != 1 && bits != 2 && bits != 4 && bits != 8))
+    return dossier_verification_fail (result, "revocation", "status-list-malformed",
+                                      _("The status list token needs “bits” of 1, 2, 4 or 8 and a list “lst”"));
+  list = dossier_inflate (g_bytes_get_data (lst, NULL), g_bytes_get_size (lst), DOSSIER_INFLATE_ZLIB,
+                          DOSSIER_STATUS_LIST_MAX_BYTES, &error);
+  if (list == NULL || !dossier_status_list_read (list, (guint64) index, (guint) bits, DOSSIER_STATUS_LIST_LSB_FIRST, &value, &error))
+    return dossier_verification_fail (result, "revocation", "status-list-undecodable", _("The status list %s: %s"), uri, error->message);
+  dossier_verification_check (result, "revocation", TRUE, _("%s, a CWT signed by the issuer"), uri);
+  index_text = g_strdup_printf ("%" G_GINT64_FORMAT, index);
+  return report_token (value, uri, index_text, result);
+}
+
 /* The "status_list" reference of a Token Status List: {"idx", "uri"}. */
 static gboolean
 check_token_reference (JsonObject                 *reference,
@@ -496,15 +692,8 @@ check_token_reference (JsonObject                 *reference,
                                       _("The credential’s status reference needs an index (idx) and a list (uri)"));
   if ((bytes = fetch_list (uri, options, &origin, result)) == NULL)
     return !dossier_verification_has_failed (result);
-  if (g_bytes_get_size (bytes) > 0 && (((const guint8 *) g_bytes_get_data (bytes, NULL))[0] == 0xd2 ||
-                                       ((const guint8 *) g_bytes_get_data (bytes, NULL))[0] == 0x84))
-    {
-      /* a COSE_Sign1 (tagged or not): the CWT form of the same list */
-      g_autofree char *reason = g_strdup_printf (_("The status list %s is a CWT, which Dossier does not read yet"), uri);
-
-      dossier_verification_note_status_unchecked (result, reason);
-      return TRUE;
-    }
+  if (looks_cose (bytes))
+    return check_cwt_token (bytes, uri, index, issuer, options, result);
   if (!parse_document (bytes, &document, &error))
     return dossier_verification_fail (result, "revocation", "status-list-malformed", "%s", error->message);
   if (document.jws == NULL || g_strcmp0 (dossier_jws_get_header_string (document.jws, "typ"), "statuslist+jwt") != 0)

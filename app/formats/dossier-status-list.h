@@ -28,6 +28,7 @@ gboolean  dossier_status_list_read             (GBytes                     *list
                                                 DossierStatusListOrder      order,
                                                 guint                      *value,
                                                 GError                    **error);
+char     *dossier_status_list_cwt_subject      (GBytes                     *bytes);
 gboolean  dossier_status_list_check            (JsonObject                 *credential,
                                                 JsonObject                 *claims,
                                                 const char                 *issuer,

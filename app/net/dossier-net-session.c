@@ -5,10 +5,12 @@
 
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
+#include <string.h>
 
 /* The application's one HTTP session.  Every request has a timeout and a
  * size limit, TLS errors are errors, and only https is used unless a test
- * or the demo services on this machine allow plain http. */
+ * or the demo services on this machine allow plain http, and then only to
+ * this machine's loopback addresses. */
 
 #define CHUNK_SIZE 16384
 
@@ -68,13 +70,37 @@ dossier_net_session_new (void)
   return g_object_new (DOSSIER_TYPE_NET_SESSION, NULL);
 }
 
-/* Plain http, for services on this machine (tests, the demo services). */
+/* Plain http, for services on this machine (tests, the demo services):
+ * other hosts still need https. */
 void
 dossier_net_session_set_allow_http (DossierNetSession *self,
                                     gboolean           allow)
 {
   g_return_if_fail (DOSSIER_IS_NET_SESSION (self));
   self->allow_http = allow;
+}
+
+/* How long a request may wait for a connection or an answer. */
+void
+dossier_net_session_set_timeout (DossierNetSession *self,
+                                 guint              seconds)
+{
+  g_return_if_fail (DOSSIER_IS_NET_SESSION (self));
+  g_object_set (self->session, "timeout", seconds, NULL);
+}
+
+static gboolean
+is_loopback (const char *host)
+{
+  g_autoptr(GInetAddress) address = NULL;
+  g_autofree char *bare = NULL;
+
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+  /* an IPv6 literal may still be in its brackets */
+  bare = host[0] == '[' ? g_strndup (host + 1, strlen (host) - 2) : g_strdup (host);
+  address = g_inet_address_new_from_string (bare);
+  return address != NULL && g_inet_address_get_is_loopback (address);
 }
 
 static void read_next (GTask *task);
@@ -193,7 +219,7 @@ send_request (DossierNetSession   *self,
       return;
     }
   if (g_strcmp0 (g_uri_get_scheme (parsed), "https") != 0 &&
-      !(self->allow_http && g_strcmp0 (g_uri_get_scheme (parsed), "http") == 0))
+      !(self->allow_http && g_strcmp0 (g_uri_get_scheme (parsed), "http") == 0 && is_loopback (g_uri_get_host (parsed))))
     {
       g_task_return_new_error (task, DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_NOT_HTTPS,
                                _("Dossier talks to services only over https, not “%s”"), uri);

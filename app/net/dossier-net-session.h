@@ -26,6 +26,8 @@ G_DECLARE_FINAL_TYPE (DossierNetSession, dossier_net_session, DOSSIER, NET_SESSI
 DossierNetSession *dossier_net_session_new              (void);
 void               dossier_net_session_set_allow_http   (DossierNetSession    *self,
                                                          gboolean              allow);
+void               dossier_net_session_set_timeout      (DossierNetSession    *self,
+                                                         guint                 seconds);
 void               dossier_net_session_get_bytes_async  (DossierNetSession    *self,
                                                          const char           *uri,
                                                          gsize                 max_size,

@@ -600,6 +600,8 @@ dossier_vault_append_audit_finish (DossierVault  *self,
   return dossier_vault_finish_boolean (self, result, dossier_vault_append_audit_async, error);
 }
 
+/* Keeps @anchor in the vault; one already kept (it has an id) is saved
+ * again with its new material and fetch time, after a refresh. */
 void
 dossier_vault_add_anchor_async (DossierVault        *self,
                                 DossierTrustAnchor  *anchor,

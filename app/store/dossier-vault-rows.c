@@ -713,29 +713,50 @@ dossier_vault_rows_get_owner_id (DossierVaultDb  *db,
   return id;
 }
 
+/* A new anchor is inserted; one with an id (fetched again from its URL)
+ * gets its new material and fetch time.  For an anchor fetched from a URL,
+ * "added" is when it was fetched. */
 gboolean
 dossier_vault_rows_insert_anchor (DossierVaultDb      *db,
                                   DossierTrustAnchor  *anchor,
                                   GError             **error)
 {
-  g_autofree char *now = now_text ();
+  GDateTime *fetched = dossier_trust_anchor_get_fetched (anchor);
+  g_autofree char *when = fetched != NULL ? dossier_format_timestamp (fetched) : now_text ();
   GBytes *material = dossier_trust_anchor_get_material (anchor);
+  gint64 id = dossier_trust_anchor_get_id (anchor);
   sqlite3_stmt *stmt;
 
-  stmt = dossier_vault_db_prepare (db,
-                                   "INSERT INTO trust_entries (name, source, scope, kind, material, added)"
-                                   " VALUES (?, ?, ?, 'file', ?, ?)",
-                                   error);
+  if (id != 0)
+    stmt = dossier_vault_db_prepare (db, "UPDATE trust_entries SET material = ?, added = ? WHERE id = ?", error);
+  else
+    stmt = dossier_vault_db_prepare (db,
+                                     "INSERT INTO trust_entries (material, added, name, source, scope, kind)"
+                                     " VALUES (?, ?, ?, ?, ?, ?)",
+                                     error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, dossier_trust_anchor_get_name (anchor));
-  bind_text (stmt, 2, dossier_trust_anchor_get_source (anchor));
-  bind_text (stmt, 3, dossier_trust_anchor_get_scope (anchor));
-  sqlite3_bind_blob64 (stmt, 4, g_bytes_get_data (material, NULL), g_bytes_get_size (material), SQLITE_TRANSIENT);
-  bind_text (stmt, 5, now);
+  sqlite3_bind_blob64 (stmt, 1, g_bytes_get_data (material, NULL), g_bytes_get_size (material), SQLITE_TRANSIENT);
+  bind_text (stmt, 2, when);
+  if (id != 0)
+    sqlite3_bind_int64 (stmt, 3, id);
+  else
+    {
+      bind_text (stmt, 3, dossier_trust_anchor_get_name (anchor));
+      bind_text (stmt, 4, dossier_trust_anchor_get_source (anchor));
+      bind_text (stmt, 5, dossier_trust_anchor_get_scope (anchor));
+      bind_text (stmt, 6, fetched != NULL ? "url" : "file");
+    }
   if (!dossier_vault_db_step_done (db, stmt, error))
     return FALSE;
-  dossier_trust_anchor_set_id (anchor, sqlite3_last_insert_rowid (dossier_vault_db_get_handle (db)));
+  if (id != 0 && sqlite3_changes (dossier_vault_db_get_handle (db)) == 0)
+    {
+      g_set_error (error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_INVALID,
+                   _("No trust anchor with number %lld in this vault"), (long long) id);
+      return FALSE;
+    }
+  if (id == 0)
+    dossier_trust_anchor_set_id (anchor, sqlite3_last_insert_rowid (dossier_vault_db_get_handle (db)));
   return TRUE;
 }
 
@@ -747,7 +768,8 @@ dossier_vault_rows_list_anchors (DossierVaultDb  *db,
   sqlite3_stmt *stmt;
   int rc;
 
-  stmt = dossier_vault_db_prepare (db, "SELECT id, name, source, scope, material FROM trust_entries ORDER BY id", error);
+  stmt = dossier_vault_db_prepare (db, "SELECT id, name, source, scope, material, kind, added FROM trust_entries ORDER BY id",
+                                   error);
   if (stmt == NULL)
     return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -757,6 +779,13 @@ dossier_vault_rows_list_anchors (DossierVaultDb  *db,
                                                              column_text (stmt, 3), material);
 
       dossier_trust_anchor_set_id (anchor, sqlite3_column_int64 (stmt, 0));
+      if (g_strcmp0 (column_text (stmt, 5), "url") == 0)
+        {
+          g_autoptr(GDateTime) fetched = g_date_time_new_from_iso8601 (column_text (stmt, 6) ?: "", NULL);
+
+          if (fetched != NULL)
+            dossier_trust_anchor_set_fetched (anchor, material, fetched);
+        }
       g_ptr_array_add (anchors, anchor);
     }
   sqlite3_reset (stmt);

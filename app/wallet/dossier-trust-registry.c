@@ -4,11 +4,13 @@
 #include "dossier-trust-registry.h"
 
 #include "dossier-did.h"
+#include "dossier-dsc-list.h"
 #include "dossier-format-error.h"
 #include "dossier-json.h"
 #include "dossier-jws.h"
 #include "dossier-multikey.h"
 #include "dossier-net-session.h"
+#include "dossier-status-list.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
@@ -23,6 +25,7 @@
 #define MAX_ANCHOR_FILE (1024 * 1024)
 #define MAX_FOLDER_ENTRIES 1000
 #define MAX_KEY_PAIRS 64
+#define ANCHOR_FETCH_TIMEOUT 20
 
 typedef struct
 {
@@ -31,6 +34,8 @@ typedef struct
   char      *published_root;   /* folder holding .well-known/, or NULL */
   GPtrArray *keys;
   GPtrArray *certificates;
+  GBytes    *material;         /* as fetched from source, for an anchor from a URL */
+  GDateTime *fetched;          /* when, or NULL for an anchor from a file */
 } Anchor;
 
 struct _DossierTrustRegistry
@@ -41,8 +46,10 @@ struct _DossierTrustRegistry
   GHashTable        *fetched;     /* URL -> GBytes, fetched by this registry */
   GHashTable        *unreachable; /* URL -> why it could not be fetched */
   DossierNetSession *net;         /* NULL when offline */
+  DossierNetSession *anchor_net;  /* fetches anchors from URLs, made when first needed */
   GMainContext      *context;     /* where fetches run while verification waits */
   GMutex             lock;        /* one document look-up at a time, from any thread */
+  GPtrArray         *warnings;    /* what the anchors held that could not be trusted */
 };
 
 static void dossier_trust_registry_key_source_init (DossierKeySourceInterface *iface);
@@ -58,6 +65,8 @@ anchor_free (Anchor *anchor)
   g_free (anchor->published_root);
   g_ptr_array_unref (anchor->keys);
   g_ptr_array_unref (anchor->certificates);
+  g_clear_pointer (&anchor->material, g_bytes_unref);
+  g_clear_pointer (&anchor->fetched, g_date_time_unref);
   g_free (anchor);
 }
 
@@ -147,6 +156,7 @@ store_result (GObject      *source,
  * that this call iterates until the answer is in. */
 static GBytes *
 fetch (DossierTrustRegistry  *self,
+       DossierNetSession     *net,
        const char            *uri,
        gsize                  max_size,
        GError               **error)
@@ -156,11 +166,11 @@ fetch (DossierTrustRegistry  *self,
   GBytes *bytes;
 
   g_main_context_push_thread_default (self->context);
-  dossier_net_session_get_bytes_async (self->net, uri, max_size, NULL, store_result, &result);
+  dossier_net_session_get_bytes_async (net, uri, max_size, NULL, store_result, &result);
   while (result == NULL)
     g_main_context_iteration (self->context, TRUE);
   /* the response stream closes with the result, in the context it was read in */
-  bytes = dossier_net_session_get_bytes_finish (self->net, result, &local_error);
+  bytes = dossier_net_session_get_bytes_finish (net, result, &local_error);
   g_object_unref (result);
   g_main_context_pop_thread_default (self->context);
   if (bytes != NULL)
@@ -210,7 +220,7 @@ get_document (DossierKeySource       *source,
                            g_hash_table_lookup (self->unreachable, uri));
       return NULL;
     }
-  if ((bytes = fetch (self, uri, max_size, &local_error)) == NULL)
+  if ((bytes = fetch (self, self->net, uri, max_size, &local_error)) == NULL)
     {
       if (g_error_matches (local_error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_UNAVAILABLE))
         g_hash_table_insert (self->unreachable, g_strdup (uri), g_strdup (local_error->message));
@@ -233,12 +243,13 @@ dossier_trust_registry_key_source_init (DossierKeySourceInterface *iface)
 
 /* The session's sources belong to the registry's context: it goes there. */
 static void
-drop_net (DossierTrustRegistry *self)
+drop_net (DossierTrustRegistry  *self,
+          DossierNetSession    **net)
 {
-  if (self->net == NULL)
+  if (*net == NULL)
     return;
   g_main_context_push_thread_default (self->context);
-  g_clear_object (&self->net);
+  g_clear_object (net);
   g_main_context_pop_thread_default (self->context);
 }
 
@@ -251,9 +262,11 @@ dossier_trust_registry_finalize (GObject *object)
   g_hash_table_unref (self->documents);
   g_hash_table_unref (self->fetched);
   g_hash_table_unref (self->unreachable);
-  drop_net (self);
+  drop_net (self, &self->net);
+  drop_net (self, &self->anchor_net);
   g_main_context_unref (self->context);
   g_mutex_clear (&self->lock);
+  g_ptr_array_unref (self->warnings);
   G_OBJECT_CLASS (dossier_trust_registry_parent_class)->finalize (object);
 }
 
@@ -272,6 +285,7 @@ dossier_trust_registry_init (DossierTrustRegistry *self)
   self->unreachable = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->context = g_main_context_new ();
   g_mutex_init (&self->lock);
+  self->warnings = g_ptr_array_new_with_free_func (g_free);
 }
 
 DossierTrustRegistry *
@@ -295,7 +309,7 @@ dossier_trust_registry_set_online (DossierTrustRegistry *self,
   g_return_if_fail (DOSSIER_IS_TRUST_REGISTRY (self));
 
   locker = g_mutex_locker_new (&self->lock);
-  drop_net (self);
+  drop_net (self, &self->net);
   if (!online)
     return;
   /* the session's sources belong to the context it is made in */
@@ -457,7 +471,15 @@ keys_of_document (DossierTrustRegistry *self,
   JsonObject *object;
   const char *multibase, *id;
   gsize trimmed = length;
+  g_autoptr(GBytes) bytes = g_bytes_new_static (contents, length);
+  g_autofree char *cwt_subject = dossier_status_list_cwt_subject (bytes);
 
+  /* a status list token in CWT form answers for its "sub" */
+  if (cwt_subject != NULL)
+    {
+      remember (self, cwt_subject, contents, length);
+      return NULL;
+    }
   while (trimmed > 0 && g_ascii_isspace (contents[trimmed - 1]))
     trimmed--;
   if (dossier_jws_looks_compact (contents, trimmed))
@@ -508,12 +530,12 @@ keys_of_document (DossierTrustRegistry *self,
 /* A file that cannot be read is an error; one that can be read but holds no
  * usable key still becomes an anchor, with no keys, so that what it was
  * meant to vouch for reports "no trusted key" rather than vanishing. */
-static void
-add_data (DossierTrustRegistry *self,
-          const char           *name,
-          const char           *path,
-          const char           *contents,
-          gsize                 length)
+static Anchor *
+new_anchor (DossierTrustRegistry *self,
+            const char           *name,
+            const char           *path,
+            const char           *contents,
+            gsize                 length)
 {
   Anchor *anchor;
   GPtrArray *keys = NULL;
@@ -521,6 +543,14 @@ add_data (DossierTrustRegistry *self,
 
   if (length <= MAX_ANCHOR_FILE && g_strstr_len (contents, (gssize) length, "-----BEGIN CERTIFICATE-----") != NULL)
     certificates = dossier_certificate_parse_pem (contents, length, NULL);
+  else if (dossier_dsc_list_detect (contents, length))
+    {
+      g_autoptr(GPtrArray) refused = NULL;
+
+      certificates = dossier_dsc_list_parse (contents, length, &refused, NULL);
+      for (guint i = 0; refused != NULL && i < refused->len; i++)
+        g_ptr_array_add (self->warnings, g_strdup_printf ("%s: %s", name, (const char *) g_ptr_array_index (refused, i)));
+    }
   else if (length <= MAX_ANCHOR_FILE)
     keys = keys_of_document (self, contents, length);
 
@@ -532,11 +562,41 @@ add_data (DossierTrustRegistry *self,
   if (path != NULL)
     bind_issuers (anchor->keys, path);
   anchor->certificates = certificates != NULL ? certificates : g_ptr_array_new_with_free_func (g_object_unref);
+  /* a DSC from a list is named after its country and subject */
   for (guint i = 0; i < anchor->certificates->len; i++)
-    g_object_set_data_full (g_ptr_array_index (anchor->certificates, i), "dossier-anchor", g_strdup (name), g_free);
+    if (g_object_get_data (g_ptr_array_index (anchor->certificates, i), "dossier-anchor") == NULL)
+      g_object_set_data_full (g_ptr_array_index (anchor->certificates, i), "dossier-anchor", g_strdup (name), g_free);
   for (guint i = 0; i < anchor->keys->len; i++)
     g_object_set_data_full (g_ptr_array_index (anchor->keys, i), "dossier-anchor", g_strdup (name), g_free);
-  g_ptr_array_add (self->anchors, anchor);
+  return anchor;
+}
+
+static void
+add_data (DossierTrustRegistry *self,
+          const char           *name,
+          const char           *path,
+          const char           *contents,
+          gsize                 length)
+{
+  g_ptr_array_add (self->anchors, new_anchor (self, name, path, contents, length));
+}
+
+/* An anchor fetched from @url at @fetched: the URL is its source. */
+static Anchor *
+new_fetched_anchor (DossierTrustRegistry *self,
+                    const char           *name,
+                    const char           *url,
+                    GBytes               *material,
+                    GDateTime            *fetched)
+{
+  gsize length;
+  const char *data = g_bytes_get_data (material, &length);
+  Anchor *anchor = new_anchor (self, name, NULL, data, length);
+
+  anchor->source = g_strdup (url);
+  anchor->material = g_bytes_ref (material);
+  anchor->fetched = g_date_time_ref (fetched);
+  return anchor;
 }
 
 static gboolean
@@ -564,6 +624,13 @@ dossier_trust_registry_add_anchor (DossierTrustRegistry *self,
   g_return_if_fail (DOSSIER_IS_TRUST_REGISTRY (self));
   g_return_if_fail (DOSSIER_IS_TRUST_ANCHOR (anchor));
 
+  if (dossier_trust_anchor_get_fetched (anchor) != NULL && dossier_trust_anchor_get_source (anchor) != NULL)
+    {
+      g_ptr_array_add (self->anchors,
+                       new_fetched_anchor (self, dossier_trust_anchor_get_name (anchor), dossier_trust_anchor_get_source (anchor),
+                                           dossier_trust_anchor_get_material (anchor), dossier_trust_anchor_get_fetched (anchor)));
+      return;
+    }
   data = g_bytes_get_data (dossier_trust_anchor_get_material (anchor), &length);
   add_data (self, dossier_trust_anchor_get_name (anchor), NULL, data, length);
 }
@@ -594,7 +661,7 @@ dossier_trust_registry_add_path (DossierTrustRegistry  *self,
       if (g_file_test (child, G_FILE_TEST_IS_REGULAR) &&
           !g_str_equal (name, "issuers.json") &&
           (g_str_has_suffix (name, ".json") || g_str_has_suffix (name, ".jwks") ||
-           g_str_has_suffix (name, ".pem") || g_str_has_suffix (name, ".crt")) &&
+           g_str_has_suffix (name, ".pem") || g_str_has_suffix (name, ".crt") || g_str_has_suffix (name, ".cwt")) &&
           !add_file (self, child, error))
         return FALSE;
     }
@@ -605,4 +672,181 @@ dossier_trust_registry_add_path (DossierTrustRegistry  *self,
       return add_file (self, published, error);
   }
   return TRUE;
+}
+
+/* Whether @uri names a document on the web rather than a file. */
+gboolean
+dossier_trust_registry_is_url (const char *uri)
+{
+  return g_str_has_prefix (uri, "https://") || g_str_has_prefix (uri, "http://");
+}
+
+static Anchor *
+find_fetched (DossierTrustRegistry *self,
+              const char           *url)
+{
+  for (guint i = 0; i < self->anchors->len; i++)
+    {
+      Anchor *anchor = g_ptr_array_index (self->anchors, i);
+
+      if (anchor->fetched != NULL && g_strcmp0 (anchor->source, url) == 0)
+        return anchor;
+    }
+  return NULL;
+}
+
+/* Fetches @url and checks that it holds a key or certificate. */
+static GBytes *
+fetch_material (DossierTrustRegistry  *self,
+                const char            *url,
+                GError               **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(DossierTrustRegistry) check = NULL;
+  Anchor *anchor;
+  gsize length;
+  const char *data;
+
+  if (self->anchor_net == NULL)
+    {
+      g_main_context_push_thread_default (self->context);
+      self->anchor_net = dossier_net_session_new ();
+      g_main_context_pop_thread_default (self->context);
+      /* plain http reaches this machine only: services run for tests and demos */
+      dossier_net_session_set_allow_http (self->anchor_net, TRUE);
+      dossier_net_session_set_timeout (self->anchor_net, ANCHOR_FETCH_TIMEOUT);
+    }
+  bytes = fetch (self, self->anchor_net, url, DOSSIER_DSC_LIST_MAX_SIZE, error);
+  if (bytes == NULL)
+    return NULL;
+  check = dossier_trust_registry_new ();
+  data = g_bytes_get_data (bytes, &length);
+  anchor = new_anchor (check, url, NULL, data, length);
+  g_ptr_array_add (check->anchors, anchor);
+  if (anchor->keys->len == 0 && anchor->certificates->len == 0)
+    {
+      g_set_error (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_DECODE,
+                   _("%s holds no key or certificate Dossier can use"), url);
+      return NULL;
+    }
+  return g_steal_pointer (&bytes);
+}
+
+/* A trust anchor for the key set, DID document or certificates at @url,
+ * named after it, with the time it was fetched.  Unless @refresh, a copy
+ * this registry already fetched is used again. */
+DossierTrustAnchor *
+dossier_trust_registry_fetch_anchor (DossierTrustRegistry  *self,
+                                     const char            *url,
+                                     gboolean               refresh,
+                                     GError               **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(GBytes) material = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  DossierTrustAnchor *anchor;
+  Anchor *cached;
+
+  g_return_val_if_fail (DOSSIER_IS_TRUST_REGISTRY (self), NULL);
+  g_return_val_if_fail (url != NULL, NULL);
+
+  locker = g_mutex_locker_new (&self->lock);
+  cached = find_fetched (self, url);
+  if (cached != NULL && !refresh)
+    {
+      anchor = dossier_trust_anchor_new (url, url, NULL, cached->material);
+      dossier_trust_anchor_set_fetched (anchor, cached->material, cached->fetched);
+      return anchor;
+    }
+  if ((material = fetch_material (self, url, error)) == NULL)
+    return NULL;
+  now = g_date_time_new_now_utc ();
+  anchor = dossier_trust_anchor_new (url, url, NULL, material);
+  dossier_trust_anchor_set_fetched (anchor, material, now);
+  return anchor;
+}
+
+/* Trusts the keys at @url for as long as the registry lives. */
+gboolean
+dossier_trust_registry_add_url (DossierTrustRegistry  *self,
+                                const char            *url,
+                                GError               **error)
+{
+  g_autoptr(DossierTrustAnchor) anchor = NULL;
+
+  g_return_val_if_fail (DOSSIER_IS_TRUST_REGISTRY (self), FALSE);
+
+  if (find_fetched (self, url) != NULL)
+    return TRUE;
+  anchor = dossier_trust_registry_fetch_anchor (self, url, FALSE, error);
+  if (anchor == NULL)
+    return FALSE;
+  dossier_trust_registry_add_anchor (self, anchor);
+  return TRUE;
+}
+
+/* Fetches the anchors that came from URLs again (only those from @url
+ * when it is not NULL) and trusts what they hold now instead.  An anchor
+ * that cannot be fetched keeps its earlier keys, and the first such
+ * failure is reported. */
+gboolean
+dossier_trust_registry_refresh (DossierTrustRegistry  *self,
+                                const char            *url,
+                                GError               **error)
+{
+  g_autoptr(GError) first_error = NULL;
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (DOSSIER_IS_TRUST_REGISTRY (self), FALSE);
+
+  locker = g_mutex_locker_new (&self->lock);
+  for (guint i = 0; i < self->anchors->len; i++)
+    {
+      Anchor *anchor = g_ptr_array_index (self->anchors, i);
+      g_autoptr(GBytes) material = NULL;
+      g_autoptr(GDateTime) now = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      if (anchor->fetched == NULL || (url != NULL && g_strcmp0 (anchor->source, url) != 0))
+        continue;
+      material = fetch_material (self, anchor->source, &local_error);
+      if (material == NULL)
+        {
+          if (first_error == NULL)
+            first_error = g_steal_pointer (&local_error);
+          continue;
+        }
+      now = g_date_time_new_now_utc ();
+      self->anchors->pdata[i] = new_fetched_anchor (self, anchor->name, anchor->source, material, now);
+      anchor_free (anchor);
+    }
+  if (first_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&first_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* When the anchor from @url was fetched, or NULL when no anchor came
+ * from there. */
+GDateTime *
+dossier_trust_registry_get_fetched (DossierTrustRegistry *self,
+                                    const char           *url)
+{
+  Anchor *anchor;
+
+  g_return_val_if_fail (DOSSIER_IS_TRUST_REGISTRY (self), NULL);
+
+  anchor = find_fetched (self, url);
+  return anchor != NULL ? anchor->fetched : NULL;
+}
+
+/* The entries of the anchors added so far that were refused, such as a
+ * DSC whose key id is not the one its list gives, as messages. */
+GPtrArray *
+dossier_trust_registry_get_warnings (DossierTrustRegistry *self)
+{
+  g_return_val_if_fail (DOSSIER_IS_TRUST_REGISTRY (self), NULL);
+  return self->warnings;
 }

@@ -20,4 +20,19 @@ void                  dossier_trust_registry_set_online (DossierTrustRegistry *s
                                                          gboolean              allow_http);
 guint                 dossier_trust_registry_get_n_anchors (DossierTrustRegistry *self);
 
+gboolean              dossier_trust_registry_is_url        (const char            *uri);
+DossierTrustAnchor   *dossier_trust_registry_fetch_anchor  (DossierTrustRegistry  *self,
+                                                            const char            *url,
+                                                            gboolean               refresh,
+                                                            GError               **error);
+gboolean              dossier_trust_registry_add_url       (DossierTrustRegistry  *self,
+                                                            const char            *url,
+                                                            GError               **error);
+gboolean              dossier_trust_registry_refresh       (DossierTrustRegistry  *self,
+                                                            const char            *url,
+                                                            GError               **error);
+GDateTime            *dossier_trust_registry_get_fetched   (DossierTrustRegistry  *self,
+                                                            const char            *url);
+GPtrArray            *dossier_trust_registry_get_warnings  (DossierTrustRegistry  *self);
+
 G_END_DECLS

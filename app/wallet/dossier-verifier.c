@@ -3,8 +3,10 @@
 
 #include "dossier-verifier.h"
 
+#include "dossier-baked-badge.h"
 #include "dossier-data-integrity.h"
 #include "dossier-fhir.h"
+#include "dossier-format-error.h"
 #include "dossier-hcert.h"
 #include "dossier-qr-image.h"
 #include "dossier-sd-jwt.h"
@@ -102,6 +104,56 @@ verify_compact_jws (const char                 *data,
   return TRUE;
 }
 
+/* The formats that arrive as text: tokens and JSON documents. */
+static void
+verify_text (const char                 *data,
+             gsize                       length,
+             const DossierVerifyOptions *options,
+             DossierVerification        *result)
+{
+  if (verify_compact_jws (data, length, options, result))
+    return;
+  if (dossier_shc_detect (data, length))
+    dossier_shc_verify (data, length, options, result);
+  else if (dossier_hcert_detect (data, length))
+    dossier_hcert_verify (data, length, options, result);
+  else if (dossier_sd_jwt_detect (data, length))
+    dossier_sd_jwt_verify (data, length, options, result);
+  else if (dossier_vc_jwt_detect (data, length))
+    dossier_vc_jwt_verify (data, length, options, result);
+  else if (dossier_data_integrity_detect (data, length))
+    dossier_data_integrity_verify (data, length, options, result);
+  else if (dossier_vc_json_detect (data, length))
+    dossier_vc_json_verify (data, length, options, result);
+  else if (dossier_fhir_detect (data, length))
+    dossier_fhir_verify (data, length, options, result);
+  else
+    dossier_verification_fail (result, "decode", "unknown-format",
+                               _("Not a format Dossier can verify"));
+}
+
+/* An Open Badge with its credential baked into the image: the credential
+ * is verified as if it had come on its own. */
+static void
+verify_badge (const char                 *data,
+              gsize                       length,
+              const DossierVerifyOptions *options,
+              DossierVerification        *result)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) credential = dossier_baked_badge_extract (data, length, &error);
+
+  if (credential == NULL)
+    {
+      dossier_verification_set_format (result, "ob3");
+      dossier_verification_fail (result, "decode",
+                                 g_error_matches (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_TOO_LARGE)
+                                 ? "too-large" : "badge-malformed", "%s", error->message);
+      return;
+    }
+  verify_text (g_bytes_get_data (credential, NULL), g_bytes_get_size (credential), options, result);
+}
+
 /* Whether @bytes are in a format Dossier verifies (an image counts when it
  * holds a QR code). */
 gboolean
@@ -112,6 +164,8 @@ dossier_verify_can_check (GBytes *bytes)
 
   if (length == 0 || length > DOSSIER_VERIFY_MAX_INPUT)
     return FALSE;
+  if (dossier_baked_badge_detect (data, length))
+    return TRUE;
   if (!dossier_qr_image_detect (data, length) && data[length - 1] == '\n')
     length -= (length > 1 && data[length - 2] == '\r') ? 2 : 1;
   if (dossier_qr_image_detect (data, length))
@@ -161,6 +215,8 @@ dossier_verify_presentation (GBytes               *bytes,
                                _("The input is larger than %d MiB"), DOSSIER_VERIFY_MAX_INPUT / (1024 * 1024));
   else if (length == 0)
     dossier_verification_fail (result, "decode", "empty", _("The input is empty"));
+  else if (dossier_baked_badge_detect (data, length))
+    verify_badge (data, length, &options, result);
   else if (dossier_qr_image_detect (data, length))
     verify_image (bytes, &options, result);
   else

@@ -270,6 +270,43 @@ test_cbor (void)
   cbor_decref (&item);
 }
 
+/* Lengths a few bytes declare but do not carry are refused before libcbor
+ * allocates for them, as is nesting too deep or anything after the item. */
+static void
+test_cbor_limits (void)
+{
+  static const struct { const char *bytes; gsize length; } refused[] = {
+    { "\x9b\x00\x00\x00\x10\x00\x00\x00\x00", 9 },   /* an array of 2^36 items */
+    { "\xbb\x00\x00\x00\x00\x10\x00\x00\x00\x01\x02", 11 },   /* a map of 2^28 pairs */
+    { "\x5a\x7f\xff\xff\xff\x00", 6 },   /* a byte string of 2 GiB */
+    { "\x82\x01", 2 },   /* an array short of an item */
+    { "\x01\x02", 2 },   /* two items */
+    { "\x9f\x01\x02", 3 },   /* an indefinite array without its break */
+    { "\x1c", 1 },   /* a reserved head */
+    { "\xff", 1 },   /* a break outside any container */
+  };
+  g_autoptr(GString) deep = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DossierCoseSign1) message = NULL;
+  cbor_item_t *item;
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    g_assert_null (dossier_cbor_load (refused[i].bytes, refused[i].length));
+  for (guint i = 0; i < 100; i++)
+    g_string_append_c (deep, '\x81');
+  g_string_append_c (deep, '\x00');
+  g_assert_null (dossier_cbor_load (deep->str, deep->len));
+
+  item = dossier_cbor_load ("\x9f\x01\xa1\x61\x61\x82\x02\x03\xff", 9);   /* [_ 1, {"a": [2, 3]}] */
+  g_assert_nonnull (item);
+  g_assert_cmpuint (cbor_array_size (item), ==, 2);
+  cbor_decref (&item);
+
+  message = dossier_cose_sign1_parse ("\xd2\x9a\x10\x00\x00\x00", 6, &error);
+  g_assert_error (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_DECODE);
+  g_assert_null (message);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -277,6 +314,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/hcert/base45", test_base45);
   g_test_add_func ("/hcert/cbor", test_cbor);
+  g_test_add_func ("/hcert/cbor-limits", test_cbor_limits);
   g_test_add_func ("/hcert/es256", test_es256);
   g_test_add_func ("/hcert/ps256", test_ps256);
   g_test_add_func ("/hcert/refusals", test_refusals);

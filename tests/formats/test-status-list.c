@@ -2,11 +2,15 @@
 /* Bitstring Status Lists and Token Status Lists: real lists, compressed
  * with zlib, signed with the issuer's key, read from trust anchors and from
  * a loopback server. */
+#include "dossier-cbor.h"
+#include "dossier-cose.h"
 #include "dossier-format-error.h"
+#include "dossier-inflate.h"
 #include "dossier-status-list.h"
 #include "issuer-fixture.h"
 #include "verify-fixture.h"
 
+#include <cbor.h>
 #include <libsoup/soup.h>
 #include <string.h>
 
@@ -420,13 +424,119 @@ test_token_status_list (void)
   }
 }
 
+/* A Token Status List in CWT form, signed with @key under kid "k1":
+ * entries 0 to 3 hold statuses 0, 1, 2 and 3. */
+static GBytes *
+cwt_token (TestKey    *key,
+           const char *issuer,
+           const char *sub,
+           gint64      exp,
+           const char *typ)
+{
+  static const guint8 lst[] = { 0xe4 };
+  g_autoptr(GBytes) packed = dossier_deflate (lst, sizeof lst, DOSSIER_INFLATE_ZLIB);
+  g_autoptr(GBytes) kid = g_bytes_new_static ("k1", 2);
+  g_autoptr(GBytes) payload = NULL;
+  g_autoptr(GError) error = NULL;
+  cbor_item_t *claims = cbor_new_definite_map (5);
+  cbor_item_t *status = cbor_new_definite_map (2);
+  guint8 *buffer = NULL;
+  size_t size = 0, length;
+  GBytes *token;
+
+  (void) cbor_map_add (status, (struct cbor_pair) { .key = cbor_move (cbor_build_string ("bits")),
+                                                    .value = cbor_move (dossier_cbor_build_int (2)) });
+  (void) cbor_map_add (status, (struct cbor_pair) {
+    .key = cbor_move (cbor_build_string ("lst")),
+    .value = cbor_move (cbor_build_bytestring (g_bytes_get_data (packed, NULL), g_bytes_get_size (packed))) });
+  (void) cbor_map_add (claims, (struct cbor_pair) { .key = cbor_move (dossier_cbor_build_int (1)),
+                                                    .value = cbor_move (cbor_build_string (issuer)) });
+  (void) cbor_map_add (claims, (struct cbor_pair) { .key = cbor_move (dossier_cbor_build_int (2)),
+                                                    .value = cbor_move (cbor_build_string (sub)) });
+  (void) cbor_map_add (claims, (struct cbor_pair) { .key = cbor_move (dossier_cbor_build_int (6)),
+                                                    .value = cbor_move (dossier_cbor_build_int (1717200000)) });
+  (void) cbor_map_add (claims, (struct cbor_pair) { .key = cbor_move (dossier_cbor_build_int (4)),
+                                                    .value = cbor_move (dossier_cbor_build_int (exp)) });
+  (void) cbor_map_add (claims, (struct cbor_pair) { .key = cbor_move (dossier_cbor_build_int (65533)),
+                                                    .value = cbor_move (status) });
+  length = cbor_serialize_alloc (claims, &buffer, &size);
+  cbor_decref (&claims);
+  g_assert_cmpuint (length, >, 0);
+  payload = g_bytes_new_with_free_func (buffer, length, free, buffer);
+  token = dossier_cose_sign1_typed (DOSSIER_COSE_ALG_ES256, key->pkey, kid, typ, payload, &error);
+  g_assert_no_error (error);
+  return token;
+}
+
+static void
+assert_cwt_status (const char *credential,
+                   GBytes     *token,
+                   const char *jwks,
+                   const char *verdict,
+                   const char *failure,
+                   const char *code)
+{
+  g_autoptr(DossierTrustRegistry) registry = test_registry_new (jwks, NULL);
+  g_autoptr(DossierTrustAnchor) anchor = dossier_trust_anchor_new ("status list", "test", "all", token);
+  g_autoptr(DossierVerification) result = NULL;
+
+  dossier_trust_registry_add_anchor (registry, anchor);
+  result = test_verify (credential, registry);
+  test_assert_outcome (result, verdict, failure, code);
+}
+
+static void
+test_token_status_list_cwt (void)
+{
+  static const struct { const char *verdict; const char *failure; const char *code; } expected[] = {
+    { "valid", NULL, NULL },
+    { "invalid", "revoked", "revoked" },
+    { "invalid", "revoked", "suspended" },
+    { "invalid", "revoked", "status-flagged" },
+    { "invalid", "revocation", "status-list-undecodable" },
+  };
+  g_auto(Issuer) issuer = { 0 };
+  g_autoptr(TestKey) intruder = test_key_new ("P-256");
+  gint64 later = 1900000000, earlier = 1735689600;   /* 2030, and 2025-01-01 */
+  g_autoptr(GBytes) token = NULL;
+  g_autoptr(GBytes) forged = NULL, foreign = NULL, untyped = NULL, expired = NULL;
+  g_autofree char *subject = NULL;
+
+  issuer_init (&issuer);
+  token = cwt_token (issuer.key, ISSUER, TOKEN_URL, later, "application/statuslist+cwt");
+  subject = dossier_status_list_cwt_subject (token);
+  g_assert_cmpstr (subject, ==, TOKEN_URL);
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autofree char *credential = sd_jwt_with_status (&issuer, i);
+
+      assert_cwt_status (credential, token, issuer.jwks, expected[i].verdict, expected[i].failure, expected[i].code);
+    }
+
+  forged = cwt_token (intruder, ISSUER, TOKEN_URL, later, "application/statuslist+cwt");
+  foreign = cwt_token (issuer.key, "https://other.example", TOKEN_URL, later, "application/statuslist+cwt");
+  expired = cwt_token (issuer.key, ISSUER, TOKEN_URL, earlier, "application/statuslist+cwt");
+  untyped = cwt_token (issuer.key, ISSUER, TOKEN_URL, later, NULL);
+  {
+    g_autofree char *credential = sd_jwt_with_status (&issuer, 1);
+
+    assert_cwt_status (credential, forged, issuer.jwks, "invalid", "revocation", "status-list-signature");
+    assert_cwt_status (credential, foreign, issuer.jwks, "invalid", "revocation", "status-list-issuer");
+    assert_cwt_status (credential, expired, issuer.jwks, "invalid", "revocation", "status-list-expired");
+    /* a COSE message of another type is no status list: the status stays unchecked */
+    g_assert_null (dossier_status_list_cwt_subject (untyped));
+    assert_cwt_status (credential, untyped, issuer.jwks, "valid", NULL, NULL);
+  }
+}
+
 /* Lists a loopback server publishes: fetched once per registry, and an
  * unsigned fetched list is not taken at its word. */
 typedef struct
 {
-  char  *signed_list;
-  char  *unsigned_list;
-  guint  hits;
+  char   *signed_list;
+  char   *unsigned_list;
+  GBytes *cwt;
+  guint   hits;
 } Server;
 
 static void
@@ -438,10 +548,16 @@ serve (SoupServer        *soup,
 {
   Server *server = user_data;
   const char *body = g_str_equal (path, "/signed") ? server->signed_list
-                     : g_str_equal (path, "/unsigned") ? server->unsigned_list
-                     : g_str_equal (path, "/cwt") ? "\xd2\x84\x43\xa1\x01\x26" : NULL;
+                     : g_str_equal (path, "/unsigned") ? server->unsigned_list : NULL;
 
   server->hits++;
+  if (g_str_equal (path, "/cwt"))
+    {
+      soup_server_message_set_status (message, 200, NULL);
+      soup_server_message_set_response (message, "application/statuslist+cwt", SOUP_MEMORY_COPY,
+                                        g_bytes_get_data (server->cwt, NULL), g_bytes_get_size (server->cwt));
+      return;
+    }
   if (body == NULL)
     {
       soup_server_message_set_status (message, 404, NULL);
@@ -538,22 +654,32 @@ test_fetched (void)
     g_assert_nonnull (strstr (dossier_verdict_get_reason (verdict, DOSSIER_VERDICT_PART_CURRENT), "404"));
   }
   {
-    /* a Token Status List served in its CWT form is not read, and says so */
+    /* a Token Status List served in its CWT form */
     g_autofree char *cwt_url = g_strconcat (base, "cwt", NULL);
-    g_autofree char *payload = g_strdup_printf ("{\"iss\":\"" ISSUER "\",\"vct\":\"https://credentials.example/the\","
-                                                "\"status\":{\"status_list\":{\"idx\":0,\"uri\":\"%s\"}}}", cwt_url);
-    g_autofree char *jwt = test_key_sign (issuer.key, "\"kid\":\"k1\"", payload);
-    g_autofree char *credential = g_strconcat (jwt, "~", NULL);
-    g_autoptr(DossierVerification) result = test_verify (credential, registry);
-    g_autoptr(DossierVerdict) verdict = dossier_verification_to_verdict (result);
 
-    test_assert_outcome (result, "valid", NULL, NULL);
-    g_assert_nonnull (strstr (dossier_verdict_get_reason (verdict, DOSSIER_VERDICT_PART_CURRENT), "CWT"));
+    server.cwt = cwt_token (issuer.key, ISSUER, cwt_url, 1900000000, "application/statuslist+cwt");
+    for (guint idx = 0; idx < 3; idx++)
+      {
+        g_autofree char *payload = g_strdup_printf ("{\"iss\":\"" ISSUER "\",\"vct\":\"https://credentials.example/the\","
+                                                    "\"status\":{\"status_list\":{\"idx\":%u,\"uri\":\"%s\"}}}", idx, cwt_url);
+        g_autofree char *jwt = test_key_sign (issuer.key, "\"kid\":\"k1\"", payload);
+        g_autofree char *credential = g_strconcat (jwt, "~", NULL);
+        g_autoptr(DossierVerification) result = test_verify (credential, registry);
+
+        if (idx == 0)
+          test_assert_outcome (result, "valid", NULL, NULL);
+        else
+          test_assert_outcome (result, "invalid", "revoked", idx == 1 ? "revoked" : "suspended");
+        g_assert_nonnull (strstr (test_check_detail (result, "revocation"), "CWT"));
+      }
+    /* fetched once for the three */
+    g_assert_cmpuint (server.hits, ==, 4);
   }
   g_main_loop_quit (server_loop);
   g_thread_join (thread);
   g_free (server.signed_list);
   g_free (server.unsigned_list);
+  g_clear_pointer (&server.cwt, g_bytes_unref);
 }
 
 int
@@ -569,6 +695,7 @@ main (int    argc,
   g_test_add_func ("/status-list/hostile-lists", test_hostile_lists);
   g_test_add_func ("/status-list/offline", test_offline);
   g_test_add_func ("/status-list/token-status-list", test_token_status_list);
+  g_test_add_func ("/status-list/token-status-list-cwt", test_token_status_list_cwt);
   g_test_add_func ("/status-list/fetched", test_fetched);
   return g_test_run ();
 }

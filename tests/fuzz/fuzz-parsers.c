@@ -3,10 +3,14 @@
  * compact JWS and JWE, PEM certificates, base45, vault.json, raw DEFLATE,
  * SMART Health Links and their manifests, base58 and multikeys, DIDs and
  * DID documents, status lists, JSON canonicalization and Data Integrity
- * proofs. */
+ * proofs, the credentials baked into badge images, lists of DCC signer
+ * certificates, and COSE_Sign1 messages such as CWT status list tokens. */
+#include "dossier-baked-badge.h"
 #include "dossier-certificate.h"
+#include "dossier-cose.h"
 #include "dossier-data-integrity.h"
 #include "dossier-did.h"
+#include "dossier-dsc-list.h"
 #include "dossier-hcert.h"
 #include "dossier-inflate.h"
 #include "dossier-jcs.h"
@@ -108,6 +112,11 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autoptr(DossierJwe) jwe = dossier_jwe_parse (text, size, NULL);
   g_autoptr(DossierShl) shl = dossier_shl_parse (text, size, NULL);
   GPtrArray *manifest = dossier_shl_parse_manifest (text, size, NULL);
+  GBytes *badge = dossier_baked_badge_extract (data, size, NULL);
+  GPtrArray *dscs = dossier_dsc_list_parse (text, size, NULL, NULL);
+  DossierCoseSign1 *cose = dossier_cose_sign1_parse (data, size, NULL);
+  g_autoptr(GBytes) whole = g_bytes_new_static (data, size);
+  char *cwt_subject = dossier_status_list_cwt_subject (whole);
 
   g_clear_pointer (&certificates, g_ptr_array_unref);
   g_clear_pointer (&base45, g_bytes_unref);
@@ -115,6 +124,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_clear_pointer (&zinflated, g_bytes_unref);
   g_clear_pointer (&config, dossier_vault_config_free);
   g_clear_pointer (&manifest, g_ptr_array_unref);
+  g_clear_pointer (&badge, g_bytes_unref);
+  g_clear_pointer (&dscs, g_ptr_array_unref);
+  g_clear_pointer (&cose, dossier_cose_sign1_free);
+  g_free (cwt_subject);
 
   if (jws != NULL && keys != NULL && keys->len > 0)
     dossier_jws_verify (jws, g_ptr_array_index (keys, 0), NULL);

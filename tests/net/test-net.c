@@ -146,6 +146,15 @@ test_errors (Fixture       *f,
   g_assert_error (error, DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_TOO_LARGE);
   g_clear_error (&error);
 
+  /* even with it, plain http goes to this machine only */
+  g_clear_object (&f->result);
+  dossier_net_session_get_bytes_async (f->net, "http://192.0.2.1/jwks.json", 1024, NULL, store_result, f);
+  while (f->result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (dossier_net_session_get_bytes_finish (f->net, f->result, &error));
+  g_assert_error (error, DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_NOT_HTTPS);
+  g_clear_error (&error);
+
   /* without the test's permission, plain http is refused before connecting */
   dossier_net_session_set_allow_http (f->net, FALSE);
   bytes = get (f, "/jwks.json", 1024, &error);

@@ -7,7 +7,9 @@ A valid case passes when the verdict is "valid" (exit 0); an invalid one when
 the verdict is "invalid" or "unverified" (exit 1) and, where the manifest
 names a stage, the first failing check has that name.  Cases listed in
 known-failures.txt are reported apart; one of them passing is a failure, so
-that the list stays true.  Prints a tally per set, then `N passed, M failed`.
+that the list stays true, and so is one that no longer gives the outcome the
+list's optional third column names (such as `unverified` or
+`invalid/key`).  Prints a tally per set, then `N passed, M failed`.
 """
 import argparse
 import concurrent.futures
@@ -28,8 +30,9 @@ known = {}
 with open(args.known, encoding='utf-8') as f:
     for line in f:
         if line.strip() and not line.startswith('#'):
-            case, _, why = line.rstrip('\n').partition('\t')
-            known[case] = why
+            case, _, rest = line.rstrip('\n').partition('\t')
+            why, _, outcome = rest.partition('\t')
+            known[case] = (why, outcome or None)
 
 cases = []
 for name in args.sets or sorted(os.listdir(args.vectors)):
@@ -56,11 +59,11 @@ def run(case):
         done = subprocess.run(command, capture_output=True, text=True, timeout=60,
                               env=dict(os.environ, LANGUAGE='C'))
     except subprocess.TimeoutExpired:
-        return False, 'timed out'
+        return False, 'timed out', None
     try:
         result = json.loads(done.stdout.splitlines()[0])
     except (IndexError, ValueError):
-        return False, f'no JSON (exit {done.returncode}): {done.stderr.strip()[:200]}'
+        return False, f'no JSON (exit {done.returncode}): {done.stderr.strip()[:200]}', None
     verdict = result.get('verdict')
     failed = next((c for c in result.get('checks', []) if not c.get('ok')), None)
     got = verdict + (f'/{failed["name"]}' if failed else '')
@@ -71,7 +74,7 @@ def run(case):
         ok = verdict in ('invalid', 'unverified') and done.returncode == 1 and \
             (case['stage'] is None or (failed is not None and failed['name'] == case['stage']))
     want = case['expect'] + (f'/{case["stage"]}' if case['stage'] else '')
-    return ok, f'expected {want}, got {got} (exit {done.returncode}): {why[:200]}'
+    return ok, f'expected {want}, got {got} (exit {done.returncode}): {why[:200]}', got
 
 
 with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
@@ -79,14 +82,18 @@ with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
 
 tally = {}
 passed = failed = 0
-for case, (ok, detail) in zip(cases, outcomes):
+for case, (ok, detail, got) in zip(cases, outcomes):
     counts = tally.setdefault(case['set'], [0, 0, 0])
     if case['id'] in known:
+        why, outcome = known[case['id']]
         if ok:
             print(f'FAIL {case["id"]}: passes now; remove it from known-failures.txt')
             failed += 1
+        elif outcome is not None and got != outcome:
+            print(f'FAIL {case["id"]}: known failure expected to give {outcome}; {detail}')
+            failed += 1
         else:
-            print(f'known {case["id"]}: {known[case["id"]]}')
+            print(f'known {case["id"]}: {why}')
             counts[2] += 1
         continue
     if ok:
