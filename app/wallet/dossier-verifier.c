@@ -19,7 +19,8 @@
 static gboolean verify_compact_jws (const char *data, gsize length, const DossierVerifyOptions *options,
                                     DossierVerification *result);
 
-/* Anything but an image, by its format. */
+/* The formats that arrive as text, by their format: tokens and JSON
+ * documents. */
 static void
 verify_text (const char                 *data,
              gsize                       length,
@@ -102,34 +103,6 @@ verify_compact_jws (const char                 *data,
   else
     return FALSE;
   return TRUE;
-}
-
-/* The formats that arrive as text: tokens and JSON documents. */
-static void
-verify_text (const char                 *data,
-             gsize                       length,
-             const DossierVerifyOptions *options,
-             DossierVerification        *result)
-{
-  if (verify_compact_jws (data, length, options, result))
-    return;
-  if (dossier_shc_detect (data, length))
-    dossier_shc_verify (data, length, options, result);
-  else if (dossier_hcert_detect (data, length))
-    dossier_hcert_verify (data, length, options, result);
-  else if (dossier_sd_jwt_detect (data, length))
-    dossier_sd_jwt_verify (data, length, options, result);
-  else if (dossier_vc_jwt_detect (data, length))
-    dossier_vc_jwt_verify (data, length, options, result);
-  else if (dossier_data_integrity_detect (data, length))
-    dossier_data_integrity_verify (data, length, options, result);
-  else if (dossier_vc_json_detect (data, length))
-    dossier_vc_json_verify (data, length, options, result);
-  else if (dossier_fhir_detect (data, length))
-    dossier_fhir_verify (data, length, options, result);
-  else
-    dossier_verification_fail (result, "decode", "unknown-format",
-                               _("Not a format Dossier can verify"));
 }
 
 /* An Open Badge with its credential baked into the image: the credential
