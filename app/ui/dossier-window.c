@@ -785,6 +785,40 @@ close_backup_window (DossierWindow *self)
     gtk_window_destroy (self->backup_window);
 }
 
+/* --- trust ---------------------------------------------------------------------- */
+
+static void
+on_anchors_listed (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(DossierWindow) self = user_data;
+  g_autoptr(GPtrArray) anchors = NULL;
+  g_autoptr(GError) error = NULL;
+  DossierTrustRegistry *trust;
+
+  anchors = dossier_vault_list_anchors_finish (DOSSIER_VAULT (source), result, &error);
+  if (window_gone (self) || anchors == NULL)
+    {
+      if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("The vault's trust anchors cannot be read: %s", error->message);
+      return;
+    }
+  trust = dossier_wallet_get_trust (self->wallet);
+  dossier_trust_registry_clear (trust);
+  for (guint i = 0; i < anchors->len; i++)
+    dossier_trust_registry_add_anchor (trust, g_ptr_array_index (anchors, i));
+}
+
+/* The keys the vault trusts decide which records show as from a trusted
+ * issuer, in imports and checks alike. */
+static void
+load_trust (DossierWindow *self)
+{
+  dossier_vault_list_anchors_async (dossier_wallet_get_vault (self->wallet), self->cancellable,
+                                    on_anchors_listed, g_object_ref (self));
+}
+
 /* --- opening, locking ------------------------------------------------------ */
 
 static void
@@ -799,6 +833,7 @@ show_main (DossierWindow *self)
   load_persons (self);
   reload_records (self);
   load_activity (self);
+  load_trust (self);
   back_up_if_due (self);
 }
 
@@ -972,6 +1007,7 @@ lock_vault (DossierWindow *self)
   /* Nothing of the vault stays in the widgets once it is locked. */
   close_backup_window (self);
   clear_content (self);
+  dossier_trust_registry_clear (dossier_wallet_get_trust (self->wallet));
   gtk_stack_set_visible_child_name (self->stack, "unlock");
   dossier_vault_lock_async (dossier_wallet_get_vault (self->wallet), NULL, on_locked, g_object_ref (self));
 }
@@ -1300,11 +1336,82 @@ on_demo_owner_listed (GObject      *source,
 }
 
 static void
+on_demo_anchor_added (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!dossier_vault_add_anchor_finish (DOSSIER_VAULT (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("A demo school is not trusted: %s", error->message);
+}
+
+static void
+add_demo_anchor (DossierWindow *self,
+                 const char    *name,
+                 const char    *path)
+{
+  g_autoptr(DossierTrustAnchor) anchor = NULL;
+  g_autoptr(GBytes) material = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  if (!g_file_get_contents (path, &contents, &length, NULL))
+    return;
+  material = g_bytes_new_take (g_steal_pointer (&contents), length);
+  anchor = dossier_trust_anchor_new (name, _("Dossier demo"), "learning", material);
+  dossier_trust_registry_add_anchor (dossier_wallet_get_trust (self->wallet), anchor);
+  dossier_vault_add_anchor_async (dossier_wallet_get_vault (self->wallet), anchor, self->cancellable,
+                                  on_demo_anchor_added, NULL);
+}
+
+/* The demo vault trusts the demo schools that signed its diplomas (see
+ * data/demo/issuers): their did:web documents and their status lists,
+ * added before the records so that these verify as they are imported. */
+static void
+trust_demo_schools (DossierWindow *self)
+{
+  g_autoptr(GFile) demo = demo_data_directory ();
+  g_autofree char *issuers = g_build_filename (g_file_peek_path (demo), "issuers", NULL);
+  g_autoptr(GDir) dir = g_dir_open (issuers, 0, NULL);
+  g_autoptr(GPtrArray) slugs = g_ptr_array_new_with_free_func (g_free);
+  const char *slug;
+
+  while (dir != NULL && (slug = g_dir_read_name (dir)) != NULL)
+    g_ptr_array_add (slugs, g_strdup (slug));
+  g_ptr_array_sort (slugs, (GCompareFunc) g_strcmp0);
+  for (guint i = 0; i < slugs->len; i++)
+    {
+      const char *school = g_ptr_array_index (slugs, i);
+      g_autofree char *description = g_build_filename (issuers, school, "issuer.json", NULL);
+      g_autofree char *text = NULL;
+      g_autoptr(JsonNode) root = NULL;
+      gsize length;
+      const char *name = NULL;
+      static const char * const files[] = { "did.json", "status/revocation.jwt", "status/suspension.jwt" };
+
+      if (g_file_get_contents (description, &text, &length, NULL) &&
+          (root = dossier_json_parse (text, length)) != NULL && JSON_NODE_HOLDS_OBJECT (root))
+        name = dossier_json_get_string (json_node_get_object (root), "name");
+      for (guint k = 0; k < G_N_ELEMENTS (files); k++)
+        {
+          g_autofree char *path = g_build_filename (issuers, school, files[k], NULL);
+          g_autofree char *label = k == 0 ? g_strdup (name != NULL ? name : school)
+                                          : g_strdup_printf (_("Status list of %s"), name != NULL ? name : school);
+
+          add_demo_anchor (self, label, path);
+        }
+    }
+}
+
+static void
 import_demo_records (DossierWindow *self)
 {
   DemoImport *import = g_new0 (DemoImport, 1);
 
   show_busy (self, _("Filling the Demo Vault…"));
+  trust_demo_schools (self);
   import->window = g_object_ref (self);
   import->people = read_demo_people ();
   dossier_vault_list_persons_async (dossier_wallet_get_vault (self->wallet), self->cancellable,

@@ -635,6 +635,21 @@ dossier_trust_registry_add_anchor (DossierTrustRegistry *self,
   add_data (self, dossier_trust_anchor_get_name (anchor), NULL, data, length);
 }
 
+/* Forgets every anchor and every document held or fetched, as when the
+ * vault whose anchors these were is locked. */
+void
+dossier_trust_registry_clear (DossierTrustRegistry *self)
+{
+  g_return_if_fail (DOSSIER_IS_TRUST_REGISTRY (self));
+
+  g_mutex_lock (&self->lock);
+  g_ptr_array_set_size (self->anchors, 0);
+  g_hash_table_remove_all (self->documents);
+  g_hash_table_remove_all (self->fetched);
+  g_hash_table_remove_all (self->unreachable);
+  g_mutex_unlock (&self->lock);
+}
+
 /* Adds the anchors in @path: a key file, or a folder of them (its
  * .well-known/jwks.json included). */
 gboolean

@@ -19,6 +19,7 @@ void                  dossier_trust_registry_set_online (DossierTrustRegistry *s
                                                          gboolean              online,
                                                          gboolean              allow_http);
 guint                 dossier_trust_registry_get_n_anchors (DossierTrustRegistry *self);
+void                  dossier_trust_registry_clear      (DossierTrustRegistry *self);
 
 gboolean              dossier_trust_registry_is_url        (const char            *uri);
 DossierTrustAnchor   *dossier_trust_registry_fetch_anchor  (DossierTrustRegistry  *self,

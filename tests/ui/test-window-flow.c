@@ -741,6 +741,34 @@ test_demo (void)
   g_assert_cmpuint (g_strv_length (all), >, 0);
   screenshot (window, "demo-learning");
 
+  /* The diplomas the demo schools signed are authentic, from a trusted
+   * issuer and not revoked: the demo vault trusts those schools. */
+  {
+    DossierVault *vault = dossier_wallet_get_vault (wallet);
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(GPtrArray) records = NULL;
+    guint signed_valid = 0;
+
+    dossier_vault_query_records_async (vault, NULL, NULL, dossier_test_store_result, &result);
+    records = dossier_vault_query_records_finish (vault, dossier_test_wait (&result), NULL);
+    g_assert_nonnull (records);
+    for (guint i = 0; i < records->len; i++)
+      {
+        DossierRecord *record = g_ptr_array_index (records, i);
+        const char *format = dossier_record_get_format (record);
+
+        if (g_strcmp0 (format, "vc-jwt") == 0 || g_strcmp0 (format, "vc-di") == 0 || g_strcmp0 (format, "sd-jwt") == 0)
+          {
+            if (dossier_verdict_get_summary (dossier_record_get_verdict (record)) != DOSSIER_VERDICT_VALID)
+              g_error ("“%s” (%s) is not valid: %s", dossier_record_get_title (record), format,
+                       dossier_verdict_get_reason (dossier_record_get_verdict (record), DOSSIER_VERDICT_PART_CURRENT));
+            signed_valid++;
+          }
+      }
+    g_assert_cmpuint (signed_valid, ==, 4);
+    g_assert_cmpuint (dossier_trust_registry_get_n_anchors (dossier_wallet_get_trust (wallet)), >=, 4);
+  }
+
   /* Sections. */
   adw_view_stack_set_visible_child_name (child (window, "view_stack"), "health");
   wait_until (window, list_settled, "health_list", "the health records are listed");
@@ -832,6 +860,7 @@ test_demo (void)
   g_assert_null (dossier_record_view_get_record (child (window, "record_view")));
   settle (window);
   g_assert_null (find_backup_window ());
+  g_assert_cmpuint (dossier_trust_registry_get_n_anchors (dossier_wallet_get_trust (wallet)), ==, 0);
 
   /* Nothing of the records was written in the clear: not in the vault's
    * folder nor the backups, nor in the cache, runtime and temporary folders (private to
