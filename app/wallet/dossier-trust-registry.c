@@ -613,6 +613,21 @@ add_file (DossierTrustRegistry  *self,
   return TRUE;
 }
 
+/* Marks the keys and certificates of @anchor with the kind of records
+ * they may vouch for, as data "dossier-anchor-scope" (see
+ * dossier-scoped-keys.c); "all" is not marked. */
+static void
+tag_scope (Anchor     *anchor,
+           const char *scope)
+{
+  if (scope == NULL || g_str_equal (scope, "all"))
+    return;
+  for (guint i = 0; i < anchor->keys->len; i++)
+    g_object_set_data_full (g_ptr_array_index (anchor->keys, i), "dossier-anchor-scope", g_strdup (scope), g_free);
+  for (guint i = 0; i < anchor->certificates->len; i++)
+    g_object_set_data_full (g_ptr_array_index (anchor->certificates, i), "dossier-anchor-scope", g_strdup (scope), g_free);
+}
+
 /* Adds an anchor kept in the vault. */
 void
 dossier_trust_registry_add_anchor (DossierTrustRegistry *self,
@@ -625,14 +640,15 @@ dossier_trust_registry_add_anchor (DossierTrustRegistry *self,
   g_return_if_fail (DOSSIER_IS_TRUST_ANCHOR (anchor));
 
   if (dossier_trust_anchor_get_fetched (anchor) != NULL && dossier_trust_anchor_get_source (anchor) != NULL)
+    g_ptr_array_add (self->anchors,
+                     new_fetched_anchor (self, dossier_trust_anchor_get_name (anchor), dossier_trust_anchor_get_source (anchor),
+                                         dossier_trust_anchor_get_material (anchor), dossier_trust_anchor_get_fetched (anchor)));
+  else
     {
-      g_ptr_array_add (self->anchors,
-                       new_fetched_anchor (self, dossier_trust_anchor_get_name (anchor), dossier_trust_anchor_get_source (anchor),
-                                           dossier_trust_anchor_get_material (anchor), dossier_trust_anchor_get_fetched (anchor)));
-      return;
+      data = g_bytes_get_data (dossier_trust_anchor_get_material (anchor), &length);
+      add_data (self, dossier_trust_anchor_get_name (anchor), NULL, data, length);
     }
-  data = g_bytes_get_data (dossier_trust_anchor_get_material (anchor), &length);
-  add_data (self, dossier_trust_anchor_get_name (anchor), NULL, data, length);
+  tag_scope (g_ptr_array_index (self->anchors, self->anchors->len - 1), dossier_trust_anchor_get_scope (anchor));
 }
 
 /* Forgets every anchor and every document held or fetched, as when the

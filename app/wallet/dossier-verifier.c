@@ -9,6 +9,7 @@
 #include "dossier-format-error.h"
 #include "dossier-hcert.h"
 #include "dossier-qr-image.h"
+#include "dossier-scoped-keys.h"
 #include "dossier-sd-jwt.h"
 #include "dossier-shc.h"
 #include "dossier-vc-jwt.h"
@@ -19,6 +20,35 @@
 static gboolean verify_compact_jws (const char *data, gsize length, const DossierVerifyOptions *options,
                                     DossierVerification *result);
 
+/* @options with only the keys trusted for records of @scope. */
+typedef struct
+{
+  DossierVerifyOptions  options;
+  DossierKeySource     *keys;
+} Scoped;
+
+static const DossierVerifyOptions *
+scoped (Scoped                     *scoped,
+        const DossierVerifyOptions *options,
+        const char                 *scope)
+{
+  scoped->options = *options;
+  scoped->keys = options->keys != NULL ? dossier_scoped_keys_new (options->keys, scope) : NULL;
+  scoped->options.keys = scoped->keys;
+  return &scoped->options;
+}
+
+static void
+scoped_clear (Scoped *scoped)
+{
+  g_clear_object (&scoped->keys);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Scoped, scoped_clear)
+
+#define HEALTH   "health"
+#define LEARNING "learning"
+
 /* The formats that arrive as text, by their format: tokens and JSON
  * documents. */
 static void
@@ -27,22 +57,25 @@ verify_text (const char                 *data,
              const DossierVerifyOptions *options,
              DossierVerification        *result)
 {
+  g_auto(Scoped) health = { 0 };
+  g_auto(Scoped) learning = { 0 };
+
   if (verify_compact_jws (data, length, options, result))
     return;
   if (dossier_shc_detect (data, length))
-    dossier_shc_verify (data, length, options, result);
+    dossier_shc_verify (data, length, scoped (&health, options, HEALTH), result);
   else if (dossier_hcert_detect (data, length))
-    dossier_hcert_verify (data, length, options, result);
+    dossier_hcert_verify (data, length, scoped (&health, options, HEALTH), result);
   else if (dossier_sd_jwt_detect (data, length))
-    dossier_sd_jwt_verify (data, length, options, result);
+    dossier_sd_jwt_verify (data, length, scoped (&learning, options, LEARNING), result);
   else if (dossier_vc_jwt_detect (data, length))
-    dossier_vc_jwt_verify (data, length, options, result);
+    dossier_vc_jwt_verify (data, length, scoped (&learning, options, LEARNING), result);
   else if (dossier_data_integrity_detect (data, length))
-    dossier_data_integrity_verify (data, length, options, result);
+    dossier_data_integrity_verify (data, length, scoped (&learning, options, LEARNING), result);
   else if (dossier_vc_json_detect (data, length))
-    dossier_vc_json_verify (data, length, options, result);
+    dossier_vc_json_verify (data, length, scoped (&learning, options, LEARNING), result);
   else if (dossier_fhir_detect (data, length))
-    dossier_fhir_verify (data, length, options, result);
+    dossier_fhir_verify (data, length, scoped (&health, options, HEALTH), result);
   else
     dossier_verification_fail (result, "decode", "unknown-format",
                                _("Not a format Dossier can verify"));
@@ -58,6 +91,7 @@ verify_image (GBytes                     *bytes,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) texts = dossier_qr_image_decode (bytes, &error);
   g_autofree char *joined = NULL;
+  g_auto(Scoped) health = { 0 };
 
   if (texts == NULL)
     {
@@ -68,9 +102,9 @@ verify_image (GBytes                     *bytes,
   g_ptr_array_add (texts, NULL);
   joined = g_strjoinv ("\n", (char **) texts->pdata);
   if (dossier_shc_detect (joined, strlen (joined)))
-    dossier_shc_verify (joined, strlen (joined), options, result);
+    dossier_shc_verify (joined, strlen (joined), scoped (&health, options, HEALTH), result);
   else if (dossier_hcert_detect (joined, strlen (joined)))
-    dossier_hcert_verify (joined, strlen (joined), options, result);
+    dossier_hcert_verify (joined, strlen (joined), scoped (&health, options, HEALTH), result);
   /* one code may hold a whole credential: a VC-JWT, SD-JWT or JSON */
   else if (texts->len == 2 && (dossier_sd_jwt_detect (joined, strlen (joined)) || dossier_vc_jwt_detect (joined, strlen (joined)) ||
                                dossier_data_integrity_detect (joined, strlen (joined)) ||
@@ -91,15 +125,17 @@ verify_compact_jws (const char                 *data,
                     DossierVerification        *result)
 {
   g_autoptr(DossierJws) jws = NULL;
+  g_auto(Scoped) health = { 0 };
+  g_auto(Scoped) learning = { 0 };
 
   /* an SD-JWT starts with a compact JWS; a tilde tells it apart quickly */
   if (memchr (data, '~', length) != NULL || !dossier_jws_looks_compact (data, length) ||
       (jws = dossier_jws_parse (data, length, NULL)) == NULL)
     return FALSE;
   if (dossier_shc_detect_jws (jws))
-    dossier_shc_verify_jws (jws, options, result);
+    dossier_shc_verify_jws (jws, scoped (&health, options, HEALTH), result);
   else if (dossier_vc_jwt_detect_jws (jws))
-    dossier_vc_jwt_verify_jws (jws, options, result);
+    dossier_vc_jwt_verify_jws (jws, scoped (&learning, options, LEARNING), result);
   else
     return FALSE;
   return TRUE;

@@ -101,11 +101,11 @@ def check_files(person):
     return [os.path.join(folder, n) for n in names]
 
 
-def import_records(paths):
+def import_records(paths, scope='learning'):
     env = dict(os.environ, DOSSIER_PASSPHRASE='demo-data-test')
     with tempfile.TemporaryDirectory() as home:
         vault = os.path.join(home, 'vault')
-        anchors = [['trust', 'add', os.path.join(demo_dir, 'issuers', school, 'did.json'), '--scope', 'learning']
+        anchors = [['trust', 'add', os.path.join(demo_dir, 'issuers', school, 'did.json'), '--scope', scope]
                    for school in sorted(os.listdir(os.path.join(demo_dir, 'issuers')))]
         for args in [['init']] + anchors + [['import'] + paths]:
             run = subprocess.run([cli, '--vault', vault] + args, env=env, capture_output=True, text=True)
@@ -148,13 +148,30 @@ def check_import(person, paths):
     return kinds
 
 
+def check_scope(paths):
+    """The demo schools trusted for health records only vouch for none of
+    their diplomas."""
+    signed = [p for p in paths if p.endswith(SIGNED_SUFFIXES) or '"proof"' in open(p, encoding='utf-8').read()]
+    if len(signed) != 4:
+        fail('the demo has %d signed diplomas, not 4' % len(signed))
+    records = import_records(signed, scope='health')
+    if len(records) != len(signed):
+        fail('%d signed diplomas made %d records' % (len(signed), len(records)))
+    for r in records:
+        if r['verdict']['authentic']['state'] != 'passed' or r['verdict']['trusted']['state'] == 'passed':
+            fail('“%s” is trusted through schools trusted for health records only: %s' % (r['title'], r['verdict']))
+
+
 def main():
     people = check_people()
     kinds = set()
+    every_path = []
     for person in people:
         paths = check_files(person)
+        every_path += paths
         if paths:
             kinds |= check_import(person, paths)
+    check_scope(every_path)
     if not FAMILY_KINDS <= kinds:
         fail('the demo lacks records of kinds %s' % sorted(FAMILY_KINDS - kinds))
     if not any(p.get('relation') == 'child' for p in people):
