@@ -3,10 +3,14 @@
 
 #include "dossier-preferences-window.h"
 
+#include "dossier-trust-registry.h"
+
 #include <glib/gi18n.h>
 
-/* Preferences: locking, style and language, and the family whose records
- * the vault holds. */
+/* Preferences: locking, style and language, the family whose records the
+ * vault holds, and the issuers it trusts. */
+
+#define MAX_TRUST_FILE (8 * 1024 * 1024)
 
 struct _DossierPreferencesWindow
 {
@@ -16,6 +20,7 @@ struct _DossierPreferencesWindow
   GSettings            *settings;
   GCancellable         *cancellable;
   GPtrArray            *family_rows;
+  GPtrArray            *trust_rows;
 
   GtkSpinButton        *auto_lock_spin;
   GtkSwitch            *remember_switch;
@@ -25,10 +30,14 @@ struct _DossierPreferencesWindow
   AdwComboRow          *language_row;
   AdwPreferencesGroup  *family_group;
   AdwEntryRow          *add_row;
+  AdwPreferencesGroup  *trust_group;
+  AdwComboRow          *scope_row;
+  GtkWidget            *trust_file_button;
 };
 
 enum {
   PERSONS_CHANGED,
+  TRUST_CHANGED,
   N_SIGNALS
 };
 
@@ -38,8 +47,10 @@ G_DEFINE_FINAL_TYPE (DossierPreferencesWindow, dossier_preferences_window, ADW_T
 
 static const char * const styles[] = { "default", "light", "dark" };
 static const char * const languages[] = { "", "vi", "en" };
+static const char * const scopes[] = { "learning", "health", "all" };
 
 static void load_family (DossierPreferencesWindow *self);
+static void load_trust (DossierPreferencesWindow *self);
 
 static void
 report (DossierPreferencesWindow *self,
@@ -213,6 +224,200 @@ load_family (DossierPreferencesWindow *self)
                                     on_family_listed, self);
 }
 
+/* --- trusted issuers ------------------------------------------------------- */
+
+static const char *
+scope_words (const char *scope)
+{
+  if (g_strcmp0 (scope, "learning") == 0)
+    return _("For learning records");
+  if (g_strcmp0 (scope, "health") == 0)
+    return _("For health records");
+  return _("For all records");
+}
+
+static void
+on_trust_written (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  DossierPreferencesWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  if (g_async_result_is_tagged (result, dossier_vault_remove_anchor_async))
+    ok = dossier_vault_remove_anchor_finish (DOSSIER_VAULT (source), result, &error);
+  else
+    ok = dossier_vault_add_anchor_finish (DOSSIER_VAULT (source), result, &error);
+  if (!ok)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        report (self, error->message);
+      return;
+    }
+  g_signal_emit (self, signals[TRUST_CHANGED], 0);
+  load_trust (self);
+}
+
+static void
+untrust_clicked (GtkButton                *button,
+                 DossierPreferencesWindow *self)
+{
+  DossierTrustAnchor *anchor = g_object_get_data (G_OBJECT (button), "dossier-anchor");
+  g_autofree char *message = g_strdup_printf (_("“%s” is no longer trusted"), dossier_trust_anchor_get_name (anchor));
+
+  dossier_vault_remove_anchor_async (dossier_wallet_get_vault (self->wallet), dossier_trust_anchor_get_id (anchor),
+                                     self->cancellable, on_trust_written, self);
+  report (self, message);
+}
+
+static void
+on_trust_listed (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  DossierPreferencesWindow *self = user_data;
+  g_autoptr(GPtrArray) anchors = NULL;
+  g_autoptr(GError) error = NULL;
+
+  anchors = dossier_vault_list_anchors_finish (DOSSIER_VAULT (source), result, &error);
+  if (anchors == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        report (self, error->message);
+      return;
+    }
+  for (guint i = 0; i < self->trust_rows->len; i++)
+    adw_preferences_group_remove (self->trust_group, g_ptr_array_index (self->trust_rows, i));
+  g_ptr_array_set_size (self->trust_rows, 0);
+
+  for (guint i = 0; i < anchors->len; i++)
+    {
+      DossierTrustAnchor *anchor = g_ptr_array_index (anchors, i);
+      const char *source_name = dossier_trust_anchor_get_source (anchor);
+      g_autofree char *subtitle = source_name != NULL
+                                  ? g_strdup_printf ("%s · %s", scope_words (dossier_trust_anchor_get_scope (anchor)), source_name)
+                                  : g_strdup (scope_words (dossier_trust_anchor_get_scope (anchor)));
+      g_autofree char *label = g_strdup_printf (_("Stop trusting %s"), dossier_trust_anchor_get_name (anchor));
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), dossier_trust_anchor_get_name (anchor));
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (remove, "flat");
+      gtk_widget_set_tooltip_text (remove, label);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+      g_object_set_data_full (G_OBJECT (remove), "dossier-anchor", g_object_ref (anchor), g_object_unref);
+      g_signal_connect (remove, "clicked", G_CALLBACK (untrust_clicked), self);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
+      adw_preferences_group_add (self->trust_group, row);
+      g_ptr_array_add (self->trust_rows, row);
+    }
+  if (anchors->len == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No issuer is trusted yet"));
+      adw_preferences_group_add (self->trust_group, row);
+      g_ptr_array_add (self->trust_rows, row);
+    }
+}
+
+static void
+load_trust (DossierPreferencesWindow *self)
+{
+  dossier_vault_list_anchors_async (dossier_wallet_get_vault (self->wallet), self->cancellable,
+                                    on_trust_listed, self);
+}
+
+/**
+ * dossier_preferences_window_trust_file:
+ *
+ * Keeps the keys in @file as a trust anchor for the records chosen in the
+ * window: what the file chooser calls.  A file with no key or certificate
+ * Dossier can use is refused with a message.
+ */
+void
+dossier_preferences_window_trust_file (DossierPreferencesWindow *self,
+                                       GFile                    *file)
+{
+  g_autoptr(DossierTrustRegistry) check = dossier_trust_registry_new ();
+  g_autoptr(DossierTrustAnchor) anchor = NULL;
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(GPtrArray) certificates = NULL;
+  g_autoptr(GBytes) material = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *path = g_file_get_path (file);
+  g_autofree char *contents = NULL;
+  guint selected = adw_combo_row_get_selected (self->scope_row);
+  gsize length;
+
+  g_return_if_fail (DOSSIER_IS_PREFERENCES_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE, NULL, &error);
+  if (info != NULL && g_file_info_get_size (info) > MAX_TRUST_FILE)
+    {
+      g_autofree char *message = g_strdup_printf (_("%s is too large to be a file of keys"), name);
+
+      report (self, message);
+      return;
+    }
+  if (info == NULL || !g_file_load_contents (file, NULL, &contents, &length, NULL, &error))
+    {
+      report (self, error->message);
+      return;
+    }
+  material = g_bytes_new_take (g_steal_pointer (&contents), length);
+  anchor = dossier_trust_anchor_new (name, path != NULL ? path : name,
+                                     scopes[selected < G_N_ELEMENTS (scopes) ? selected : 0], material);
+  dossier_trust_registry_add_anchor (check, anchor);
+  keys = dossier_key_source_find_keys (DOSSIER_KEY_SOURCE (check), NULL, NULL);
+  certificates = dossier_key_source_find_certificates (DOSSIER_KEY_SOURCE (check), NULL);
+  if ((keys == NULL || keys->len == 0) && (certificates == NULL || certificates->len == 0))
+    {
+      g_autofree char *message = g_strdup_printf (_("%s holds no key or certificate Dossier can use"), name);
+
+      report (self, message);
+      return;
+    }
+  dossier_vault_add_anchor_async (dossier_wallet_get_vault (self->wallet), anchor, self->cancellable,
+                                  on_trust_written, self);
+}
+
+static void
+on_trust_file_chosen (GtkNativeDialog *dialog,
+                      int              response,
+                      gpointer         user_data)
+{
+  g_autoptr(DossierPreferencesWindow) self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT && !g_cancellable_is_cancelled (self->cancellable))
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      dossier_preferences_window_trust_file (self, file);
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+static void
+trust_file_clicked (DossierPreferencesWindow *self)
+{
+  GtkFileChooserNative *dialog;
+
+  dialog = gtk_file_chooser_native_new (_("Trust the Keys in a File"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                        _("_Trust"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_trust_file_chosen), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
 /* --- the window ---------------------------------------------------------------- */
 
 static void
@@ -234,6 +439,7 @@ dossier_preferences_window_finalize (GObject *object)
   g_clear_object (&self->wallet);
   g_clear_object (&self->settings);
   g_ptr_array_unref (self->family_rows);
+  g_ptr_array_unref (self->trust_rows);
   G_OBJECT_CLASS (dossier_preferences_window_parent_class)->finalize (object);
 }
 
@@ -249,6 +455,9 @@ dossier_preferences_window_class_init (DossierPreferencesWindowClass *klass)
   /* Emitted after a person was added, renamed or removed. */
   signals[PERSONS_CHANGED] = g_signal_new ("persons-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                            0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* Emitted after an issuer was trusted or no longer trusted. */
+  signals[TRUST_CHANGED] = g_signal_new ("trust-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                         0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/dossierapp/Dossier/ui/dossier-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, DossierPreferencesWindow, auto_lock_spin);
@@ -259,6 +468,9 @@ dossier_preferences_window_class_init (DossierPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DossierPreferencesWindow, language_row);
   gtk_widget_class_bind_template_child (widget_class, DossierPreferencesWindow, family_group);
   gtk_widget_class_bind_template_child (widget_class, DossierPreferencesWindow, add_row);
+  gtk_widget_class_bind_template_child (widget_class, DossierPreferencesWindow, trust_group);
+  gtk_widget_class_bind_template_child (widget_class, DossierPreferencesWindow, scope_row);
+  gtk_widget_class_bind_template_child (widget_class, DossierPreferencesWindow, trust_file_button);
 }
 
 static void
@@ -267,7 +479,9 @@ dossier_preferences_window_init (DossierPreferencesWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->family_rows = g_ptr_array_new ();
+  self->trust_rows = g_ptr_array_new ();
   g_signal_connect_swapped (self->add_row, "apply", G_CALLBACK (add_applied), self);
+  g_signal_connect_swapped (self->trust_file_button, "clicked", G_CALLBACK (trust_file_clicked), self);
 }
 
 GtkWidget *
@@ -298,6 +512,9 @@ dossier_preferences_window_new (DossierWallet *wallet,
   g_signal_connect_swapped (self->language_row, "notify::selected", G_CALLBACK (language_selected), self);
 
   if (dossier_vault_get_is_open (dossier_wallet_get_vault (wallet)))
-    load_family (self);
+    {
+      load_family (self);
+      load_trust (self);
+    }
   return GTK_WIDGET (self);
 }

@@ -13,5 +13,7 @@ G_DECLARE_FINAL_TYPE (DossierPreferencesWindow, dossier_preferences_window, DOSS
 GtkWidget *dossier_preferences_window_new (DossierWallet *wallet,
                                            GSettings     *settings);
 void       dossier_apply_style            (GSettings     *settings);
+void       dossier_preferences_window_trust_file (DossierPreferencesWindow *self,
+                                                  GFile                    *file);
 
 G_END_DECLS

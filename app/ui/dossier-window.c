@@ -43,6 +43,7 @@ struct _DossierWindow
   guint                 search_source;
   guint                 backup_source;
   GtkWindow            *backup_window;    /* weak */
+  GtkWindow            *preferences;      /* weak */
   GList                *import_queue;     /* GFile */
   guint                 import_total;
   guint                 import_done;
@@ -92,6 +93,7 @@ struct _DossierWindow
 G_DEFINE_FINAL_TYPE (DossierWindow, dossier_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void load_persons (DossierWindow *self);
+static void load_trust (DossierWindow *self);
 static void load_activity (DossierWindow *self);
 static void import_files (DossierWindow *self,
                           GList         *files);
@@ -638,8 +640,13 @@ open_preferences (DossierWindow *self,
 {
   GtkWindow *preferences = GTK_WINDOW (dossier_preferences_window_new (self->wallet, self->settings));
 
+  if (self->preferences != NULL)
+    gtk_window_destroy (self->preferences);
+  self->preferences = preferences;
+  g_object_add_weak_pointer (G_OBJECT (preferences), (gpointer *) &self->preferences);
   gtk_window_set_transient_for (preferences, GTK_WINDOW (self));
   g_signal_connect_object (preferences, "persons-changed", G_CALLBACK (on_persons_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (preferences, "trust-changed", G_CALLBACK (load_trust), self, G_CONNECT_SWAPPED);
   if (page != NULL)
     adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), page);
   gtk_window_present (preferences);
@@ -778,11 +785,14 @@ backup_activated (GtkWidget  *widget,
   gtk_window_present (self->backup_window);
 }
 
+/* The windows that show what the vault holds close as it locks. */
 static void
-close_backup_window (DossierWindow *self)
+close_vault_windows (DossierWindow *self)
 {
   if (self->backup_window != NULL)
     gtk_window_destroy (self->backup_window);
+  if (self->preferences != NULL)
+    gtk_window_destroy (self->preferences);
 }
 
 /* --- trust ---------------------------------------------------------------------- */
@@ -1005,7 +1015,7 @@ lock_vault (DossierWindow *self)
   if (!dossier_vault_get_is_open (dossier_wallet_get_vault (self->wallet)))
     return;
   /* Nothing of the vault stays in the widgets once it is locked. */
-  close_backup_window (self);
+  close_vault_windows (self);
   clear_content (self);
   dossier_trust_registry_clear (dossier_wallet_get_trust (self->wallet));
   gtk_stack_set_visible_child_name (self->stack, "unlock");
@@ -1391,9 +1401,14 @@ trust_demo_schools (DossierWindow *self)
       const char *name = NULL;
       static const char * const files[] = { "did.json", "status/revocation.jwt", "status/suspension.jwt" };
 
+      /* issuer.json names the school in Vietnamese and English. */
       if (g_file_get_contents (description, &text, &length, NULL) &&
           (root = dossier_json_parse (text, length)) != NULL && JSON_NODE_HOLDS_OBJECT (root))
-        name = dossier_json_get_string (json_node_get_object (root), "name");
+        {
+          JsonObject *names = dossier_json_get_object (json_node_get_object (root), "name");
+
+          name = names != NULL ? dossier_json_get_string (names, "vi") : NULL;
+        }
       for (guint k = 0; k < G_N_ELEMENTS (files); k++)
         {
           g_autofree char *path = g_build_filename (issuers, school, files[k], NULL);
@@ -1797,7 +1812,7 @@ dossier_window_dispose (GObject *object)
   g_clear_handle_id (&self->idle_source, g_source_remove);
   g_clear_handle_id (&self->search_source, g_source_remove);
   g_clear_handle_id (&self->backup_source, g_source_remove);
-  close_backup_window (self);
+  close_vault_windows (self);
   g_list_free_full (g_steal_pointer (&self->import_queue), g_object_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), DOSSIER_TYPE_WINDOW);
   G_OBJECT_CLASS (dossier_window_parent_class)->dispose (object);

@@ -14,6 +14,7 @@
 #include "dossier-qr-image.h"
 #include "dossier-recovery-key.h"
 #include "dossier-record-model.h"
+#include "dossier-preferences-window.h"
 #include "dossier-record-view.h"
 #include "dossier-restore-window.h"
 #include "dossier-test-utils.h"
@@ -588,6 +589,100 @@ run_schedule (DossierVault *vault,
   return path;
 }
 
+static guint
+count_anchors (DossierVault *vault)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) anchors = NULL;
+
+  dossier_vault_list_anchors_async (vault, NULL, dossier_test_store_result, &result);
+  anchors = dossier_vault_list_anchors_finish (vault, dossier_test_wait (&result), NULL);
+  g_assert_nonnull (anchors);
+  return anchors->len;
+}
+
+typedef struct
+{
+  DossierWallet *wallet;
+  guint          expected;
+} AnchorCount;
+
+static gboolean
+registry_holds (GtkWidget     *window,
+                gconstpointer  data)
+{
+  const AnchorCount *count = data;
+
+  return dossier_trust_registry_get_n_anchors (dossier_wallet_get_trust (count->wallet)) == count->expected;
+}
+
+static GtkWidget *
+find_button_labelled (GtkWidget  *root,
+                      const char *tooltip)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_widget_get_tooltip_text (child), tooltip) == 0)
+        return child;
+      if ((found = find_button_labelled (child, tooltip)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+preferences_offer (GtkWidget     *window,
+                   gconstpointer  tooltip)
+{
+  GtkWidget *preferences = find_toplevel (DOSSIER_TYPE_PREFERENCES_WINDOW);
+
+  return preferences != NULL && find_button_labelled (preferences, tooltip) != NULL;
+}
+
+/* Preferences → Trust lists what the vault trusts; an issuer removed there
+ * is no longer trusted by the window, one added from a file is, and a file
+ * with no key is refused. */
+static void
+check_trust_page (GtkWidget     *window,
+                  DossierWallet *wallet)
+{
+  DossierVault *vault = dossier_wallet_get_vault (wallet);
+  g_autofree char *did = g_build_filename (SOURCE_DEMO_DATA_DIR, "issuers", "dh-y-ha-noi", "did.json", NULL);
+  g_autofree char *people = g_build_filename (SOURCE_DEMO_DATA_DIR, "people.json", NULL);
+  g_autoptr(GFile) did_file = g_file_new_for_path (did);
+  g_autoptr(GFile) people_file = g_file_new_for_path (people);
+  guint anchors = count_anchors (vault);
+  AnchorCount count = { wallet, anchors };
+  GtkWidget *preferences, *remove;
+
+  g_assert_cmpuint (anchors, ==, 12);
+  g_assert_true (gtk_widget_activate_action (window, "win.preferences", NULL));
+  preferences = find_toplevel (DOSSIER_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (preferences);
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), "trust");
+  wait_until (window, preferences_offer, "Stop trusting Trường Đại học Y Hà Nội", "the trusted issuers are listed");
+  remove = find_button_labelled (preferences, "Stop trusting Trường Đại học Y Hà Nội");
+  screenshot (preferences, "trust");
+
+  g_signal_emit_by_name (remove, "clicked");
+  count.expected = anchors - 1;
+  wait_until (window, registry_holds, &count, "the removed issuer is no longer trusted");
+  g_assert_cmpuint (count_anchors (vault), ==, anchors - 1);
+
+  dossier_preferences_window_trust_file (DOSSIER_PREFERENCES_WINDOW (preferences), people_file);
+  settle (window);
+  g_assert_cmpuint (count_anchors (vault), ==, anchors - 1);
+
+  dossier_preferences_window_trust_file (DOSSIER_PREFERENCES_WINDOW (preferences), did_file);
+  count.expected = anchors;
+  wait_until (window, registry_holds, &count, "the issuer is trusted again");
+  wait_until (window, preferences_offer, "Stop trusting did.json", "the new issuer is listed");
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  settle (window);
+}
+
 /* Backups from the window: with a passphrase (after two mistakes), with a
  * recovery key shown once as words and a QR code, and automatic ones to a
  * folder; each restores into a new vault with every record. */
@@ -768,6 +863,7 @@ test_demo (void)
     g_assert_cmpuint (signed_valid, ==, 4);
     g_assert_cmpuint (dossier_trust_registry_get_n_anchors (dossier_wallet_get_trust (wallet)), >=, 4);
   }
+  check_trust_page (window, wallet);
 
   /* Sections. */
   adw_view_stack_set_visible_child_name (child (window, "view_stack"), "health");
