@@ -8,7 +8,11 @@
 
 /* The application's one HTTP session.  Every request has a timeout and a
  * size limit, TLS errors are errors, and only https is used unless a test
- * or the demo services on this machine allow plain http. */
+ * or the demo services on this machine allow plain http.
+ *
+ * No certificate is ever accepted against the TLS library's verdict: the
+ * messages' accept-certificate signal only records why a certificate was
+ * refused, so that the error can say so. */
 
 #define CHUNK_SIZE 16384
 
@@ -68,6 +72,27 @@ dossier_net_session_new (void)
   return g_object_new (DOSSIER_TYPE_NET_SESSION, NULL);
 }
 
+/* Trusts the certificate authorities in the PEM file @pem_file instead of
+ * the system's, for a service with its own authority (the demo services,
+ * tests).  Certificates are still checked in full: chain, validity period
+ * and host name. */
+gboolean
+dossier_net_session_set_trust_anchors (DossierNetSession  *self,
+                                       const char         *pem_file,
+                                       GError            **error)
+{
+  g_autoptr(GTlsDatabase) database = NULL;
+
+  g_return_val_if_fail (DOSSIER_IS_NET_SESSION (self), FALSE);
+  g_return_val_if_fail (pem_file != NULL, FALSE);
+
+  database = g_tls_file_database_new (pem_file, error);
+  if (database == NULL)
+    return FALSE;
+  soup_session_set_tls_database (self->session, database);
+  return TRUE;
+}
+
 /* Plain http, for services on this machine (tests, the demo services). */
 void
 dossier_net_session_set_allow_http (DossierNetSession *self,
@@ -119,6 +144,48 @@ read_next (GTask *task)
                              g_task_get_cancellable (task), on_read, task);
 }
 
+#define TLS_ERRORS_KEY "dossier-tls-errors"
+
+static gboolean
+on_accept_certificate (SoupMessage          *message,
+                       GTlsCertificate      *certificate,
+                       GTlsCertificateFlags  errors,
+                       gpointer              user_data)
+{
+  g_object_set_data (G_OBJECT (message), TLS_ERRORS_KEY, GUINT_TO_POINTER (errors | G_TLS_CERTIFICATE_GENERIC_ERROR));
+  return FALSE;
+}
+
+/* The reason a server's certificate was refused, in words, most serious
+ * first: a certificate nobody trusted issued proves nothing else. */
+static GError *
+certificate_error (SoupMessage          *message,
+                   GTlsCertificateFlags  errors)
+{
+  const char *host = g_uri_get_host (soup_message_get_uri (message));
+
+  if (errors & G_TLS_CERTIFICATE_UNKNOWN_CA)
+    return g_error_new (DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_CERTIFICATE_UNTRUSTED,
+                        _("Refused the connection to %s: its security certificate was not issued by an authority "
+                          "this computer trusts (it may be self-signed). Someone may be pretending to be this "
+                          "service."), host);
+  if (errors & G_TLS_CERTIFICATE_BAD_IDENTITY)
+    return g_error_new (DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_CERTIFICATE_WRONG_HOST,
+                        _("Refused the connection to %s: its security certificate belongs to a different site. "
+                          "Someone may be pretending to be this service."), host);
+  if (errors & G_TLS_CERTIFICATE_EXPIRED)
+    return g_error_new (DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_CERTIFICATE_EXPIRED,
+                        _("Refused the connection to %s: its security certificate has expired. If this "
+                          "computer’s date is right, the service must renew its certificate."), host);
+  if (errors & G_TLS_CERTIFICATE_NOT_ACTIVATED)
+    return g_error_new (DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_CERTIFICATE_EXPIRED,
+                        _("Refused the connection to %s: its security certificate is not valid yet. Check "
+                          "this computer’s date and time."), host);
+  return g_error_new (DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_CERTIFICATE_INVALID,
+                      _("Refused the connection to %s: its security certificate is revoked, insecure or "
+                        "damaged."), host);
+}
+
 static void
 on_sent (GObject      *source,
          GAsyncResult *result,
@@ -134,6 +201,13 @@ on_sent (GObject      *source,
   fetch->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
   if (fetch->stream == NULL)
     {
+      guint tls_errors = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (message), TLS_ERRORS_KEY));
+
+      if (tls_errors != 0)
+        {
+          g_error_free (error);
+          error = certificate_error (message, tls_errors);
+        }
       g_task_return_error (task, error);
       return;
     }
@@ -200,6 +274,7 @@ send_request (DossierNetSession   *self,
       return;
     }
   message = soup_message_new_from_uri (method, parsed);
+  g_signal_connect (message, "accept-certificate", G_CALLBACK (on_accept_certificate), NULL);
   if (json_body != NULL)
     {
       g_autoptr(GBytes) body = g_bytes_new (json_body, strlen (json_body));
