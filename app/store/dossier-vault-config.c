@@ -3,6 +3,7 @@
 
 #include "dossier-vault-config.h"
 
+#include "dossier-json.h"
 #include "dossier-secret.h"
 #include "dossier-vault-error.h"
 
@@ -187,8 +188,7 @@ dossier_vault_config_parse (const char  *data,
                             GError     **error)
 {
   g_autoptr(DossierVaultConfig) self = g_new0 (DossierVaultConfig, 1);
-  g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) node = NULL;
   JsonObject *root, *kdf;
   const char *check;
 
@@ -205,20 +205,15 @@ dossier_vault_config_parse (const char  *data,
       return NULL;
     }
 
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, (gssize) length, &local_error))
-    {
-      g_set_error (error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_DAMAGED,
-                   _("vault.json is damaged: %s"), local_error->message);
-      return NULL;
-    }
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  /* one JSON value, read as everywhere else in Dossier */
+  node = dossier_json_parse (data, length);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
       g_set_error_literal (error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_DAMAGED,
                            _("vault.json is damaged: it is not a JSON object"));
       return NULL;
     }
-  root = json_node_get_object (json_parser_get_root (parser));
+  root = json_node_get_object (node);
 
   if (!get_uint_member (root, "format", &self->format, error))
     return NULL;
