@@ -15,6 +15,7 @@
  * refused, so that the error can say so. */
 
 #define CHUNK_SIZE 16384
+#define MAX_REDIRECTS 5
 
 struct _DossierNetSession
 {
@@ -29,6 +30,7 @@ G_DEFINE_QUARK (dossier-net-error-quark, dossier_net_error)
 typedef struct
 {
   gsize         max_size;
+  guint         redirects;
   GByteArray   *body;
   GInputStream *stream;
   guint8        chunk[CHUNK_SIZE];
@@ -146,6 +148,11 @@ read_next (GTask *task)
 
 #define TLS_ERRORS_KEY "dossier-tls-errors"
 
+static void send_to (GTask      *task,
+                     const char *method,
+                     GUri       *uri,
+                     const char *json_body);
+
 static gboolean
 on_accept_certificate (SoupMessage          *message,
                        GTlsCertificate      *certificate,
@@ -186,6 +193,20 @@ certificate_error (SoupMessage          *message,
                         "damaged."), host);
 }
 
+/* Redirections are followed here rather than by libsoup, so that each new
+ * address is checked as the first one was: https only, and a few at most.
+ * Only reads are redirected. */
+static gboolean
+is_followed_redirect (SoupMessage *message,
+                      guint        status)
+{
+  if (status != SOUP_STATUS_MOVED_PERMANENTLY && status != SOUP_STATUS_FOUND && status != SOUP_STATUS_SEE_OTHER &&
+      status != SOUP_STATUS_TEMPORARY_REDIRECT && status != SOUP_STATUS_PERMANENT_REDIRECT)
+    return FALSE;
+  return g_strcmp0 (soup_message_get_method (message), SOUP_METHOD_GET) == 0 &&
+         soup_message_headers_get_one (soup_message_get_response_headers (message), "Location") != NULL;
+}
+
 static void
 on_sent (GObject      *source,
          GAsyncResult *result,
@@ -212,6 +233,22 @@ on_sent (GObject      *source,
       return;
     }
   status = soup_message_get_status (message);
+  if (is_followed_redirect (message, status))
+    {
+      const char *location = soup_message_headers_get_one (soup_message_get_response_headers (message), "Location");
+      g_autoptr(GUri) next = g_uri_parse_relative (soup_message_get_uri (message), location, SOUP_HTTP_URI_FLAGS, NULL);
+
+      if (next == NULL || g_uri_get_host (next) == NULL || ++fetch->redirects > MAX_REDIRECTS)
+        {
+          g_task_return_new_error (task, DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_HTTP,
+                                   _("The server sent Dossier to a bad address or round in circles (%u %s)"),
+                                   status, soup_message_get_reason_phrase (message) ?: "");
+          return;
+        }
+      g_clear_object (&fetch->stream);
+      send_to (g_steal_pointer (&task), SOUP_METHOD_GET, next, NULL);
+      return;
+    }
   if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
     {
       g_task_return_new_error (task, DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_UNAUTHORIZED,
@@ -236,6 +273,38 @@ on_sent (GObject      *source,
   read_next (g_steal_pointer (&task));
 }
 
+/* Sends @method to @uri, checked first; the answer goes to on_sent(). */
+static void
+send_to (GTask      *task,
+         const char *method,
+         GUri       *uri,
+         const char *json_body)
+{
+  DossierNetSession *self = g_task_get_source_object (task);
+  g_autoptr(SoupMessage) message = NULL;
+
+  if (g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 &&
+      !(self->allow_http && g_strcmp0 (g_uri_get_scheme (uri), "http") == 0))
+    {
+      g_autofree char *text = g_uri_to_string (uri);
+
+      g_task_return_new_error (task, DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_NOT_HTTPS,
+                               _("Dossier talks to services only over https, not “%s”"), text);
+      g_object_unref (task);
+      return;
+    }
+  message = soup_message_new_from_uri (method, uri);
+  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
+  g_signal_connect (message, "accept-certificate", G_CALLBACK (on_accept_certificate), NULL);
+  if (json_body != NULL)
+    {
+      g_autoptr(GBytes) body = g_bytes_new (json_body, strlen (json_body));
+
+      soup_message_set_request_body_from_bytes (message, "application/json", body);
+    }
+  soup_session_send_async (self->session, message, G_PRIORITY_DEFAULT, g_task_get_cancellable (task), on_sent, task);
+}
+
 static void
 send_request (DossierNetSession   *self,
               const char          *method,
@@ -249,7 +318,6 @@ send_request (DossierNetSession   *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GUri) parsed = NULL;
-  g_autoptr(SoupMessage) message = NULL;
   Fetch *fetch;
 
   task = g_task_new (self, cancellable, callback, user_data);
@@ -266,22 +334,7 @@ send_request (DossierNetSession   *self,
                                _("“%s” is not a web address"), uri);
       return;
     }
-  if (g_strcmp0 (g_uri_get_scheme (parsed), "https") != 0 &&
-      !(self->allow_http && g_strcmp0 (g_uri_get_scheme (parsed), "http") == 0))
-    {
-      g_task_return_new_error (task, DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_NOT_HTTPS,
-                               _("Dossier talks to services only over https, not “%s”"), uri);
-      return;
-    }
-  message = soup_message_new_from_uri (method, parsed);
-  g_signal_connect (message, "accept-certificate", G_CALLBACK (on_accept_certificate), NULL);
-  if (json_body != NULL)
-    {
-      g_autoptr(GBytes) body = g_bytes_new (json_body, strlen (json_body));
-
-      soup_message_set_request_body_from_bytes (message, "application/json", body);
-    }
-  soup_session_send_async (self->session, message, G_PRIORITY_DEFAULT, cancellable, on_sent, g_steal_pointer (&task));
+  send_to (g_steal_pointer (&task), method, parsed, json_body);
 }
 
 /* Fetches @uri and returns its body, refusing more than @max_size bytes:

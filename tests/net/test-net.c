@@ -61,6 +61,18 @@ handle (SoupServer        *server,
     }
   else if (g_str_equal (path, "/private"))
     soup_server_message_set_status (message, 401, NULL);
+  else if (g_str_equal (path, "/moved"))
+    soup_server_message_set_redirect (message, 302, "/jwks.json");
+  else if (g_str_equal (path, "/loop"))
+    soup_server_message_set_redirect (message, 307, "/loop");
+  else if (g_str_equal (path, "/downgrade"))
+    {
+      /* to the same server and path, but over plain http */
+      GUri *uri = soup_server_message_get_uri (message);
+      g_autofree char *plain = g_strdup_printf ("http://127.0.0.1:%d/jwks.json", g_uri_get_port (uri));
+
+      soup_server_message_set_redirect (message, 301, plain);
+    }
   else
     soup_server_message_set_status (message, 404, NULL);
 }
@@ -164,6 +176,23 @@ test_errors (Fixture       *f,
     g_main_context_iteration (NULL, TRUE);
   g_assert_null (dossier_net_session_get_bytes_finish (f->net, f->result, &error));
   g_assert_error (error, DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_INVALID_URI);
+}
+
+static void
+test_redirects (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) moved = NULL;
+  g_autoptr(GBytes) loop = NULL;
+
+  moved = get (f, "/moved", 1024, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (moved, NULL), g_bytes_get_size (moved), "{\"keys\":[]}", 11);
+
+  loop = get (f, "/loop", 1024, &error);
+  g_assert_null (loop);
+  g_assert_error (error, DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_HTTP);
 }
 
 static void
@@ -372,6 +401,12 @@ test_tls_valid (Fixture       *f,
   bytes = get (f, "/jwks.json", 1024, &error);
   g_assert_no_error (error);
   g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), "{\"keys\":[]}", 11);
+  g_clear_pointer (&bytes, g_bytes_unref);
+
+  /* a redirection may not leave https */
+  bytes = get (f, "/downgrade", 1024, &error);
+  g_assert_null (bytes);
+  g_assert_error (error, DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_NOT_HTTPS);
 }
 
 /* The same server, but the session trusts only the system's authorities. */
@@ -463,14 +498,15 @@ main (int    argc,
 
   g_test_init (&argc, &argv, NULL);
   pki_make ();
-  g_test_add ("/net/tls/valid", Fixture, NULL, NULL, test_tls_valid, fixture_tear_down);
-  g_test_add ("/net/tls/unknown-authority", Fixture, NULL, NULL, test_tls_unknown_authority, fixture_tear_down);
-  g_test_add ("/net/tls/expired", Fixture, NULL, NULL, test_tls_expired, fixture_tear_down);
-  g_test_add ("/net/tls/self-signed", Fixture, NULL, NULL, test_tls_self_signed, fixture_tear_down);
-  g_test_add ("/net/tls/wrong-host", Fixture, NULL, NULL, test_tls_wrong_host, fixture_tear_down);
-  g_test_add_func ("/net/tls/bad-anchors", test_tls_bad_anchors);
+  g_test_add ("/net-tls/valid", Fixture, NULL, NULL, test_tls_valid, fixture_tear_down);
+  g_test_add ("/net-tls/unknown-authority", Fixture, NULL, NULL, test_tls_unknown_authority, fixture_tear_down);
+  g_test_add ("/net-tls/expired", Fixture, NULL, NULL, test_tls_expired, fixture_tear_down);
+  g_test_add ("/net-tls/self-signed", Fixture, NULL, NULL, test_tls_self_signed, fixture_tear_down);
+  g_test_add ("/net-tls/wrong-host", Fixture, NULL, NULL, test_tls_wrong_host, fixture_tear_down);
+  g_test_add_func ("/net-tls/bad-anchors", test_tls_bad_anchors);
   g_test_add ("/net/fetch", Fixture, NULL, fixture_set_up, test_fetch, fixture_tear_down);
   g_test_add ("/net/errors", Fixture, NULL, fixture_set_up, test_errors, fixture_tear_down);
+  g_test_add ("/net/redirects", Fixture, NULL, fixture_set_up, test_redirects, fixture_tear_down);
   g_test_add ("/net/post", Fixture, NULL, fixture_set_up, test_post, fixture_tear_down);
   status = g_test_run ();
   pki_clear ();
