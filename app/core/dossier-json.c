@@ -277,7 +277,8 @@ dossier_json_parse (const char *data,
   if (trailing)
     return NULL;
   parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, data, (gssize) length, NULL))
+  /* blank text loads, with no root */
+  if (!json_parser_load_from_data (parser, data, (gssize) length, NULL) || json_parser_get_root (parser) == NULL)
     return NULL;
   return json_node_ref (json_parser_get_root (parser));
 }

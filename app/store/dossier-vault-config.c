@@ -147,6 +147,7 @@ parse_kdf (DossierVaultConfig  *self,
 {
   const char *algorithm, *salt;
   g_autofree guint8 *salt_bytes = NULL;
+  g_autoptr(GError) local_error = NULL;
   gsize salt_len = 0;
   guint version;
 
@@ -165,10 +166,10 @@ parse_kdf (DossierVaultConfig  *self,
                    algorithm, version);
       return FALSE;
     }
-  if (!dossier_kdf_params_validate (&self->kdf, error))
+  if (!dossier_kdf_params_validate (&self->kdf, &local_error))
     {
-      g_prefix_error (error, "vault.json: ");
-      (*error)->code = DOSSIER_VAULT_ERROR_DAMAGED;
+      /* (the caller may pass no error at all) */
+      g_set_error (error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_DAMAGED, "vault.json: %s", local_error->message);
       return FALSE;
     }
   if (strlen (salt) < 4 * SALT_SIZE / 3 || strlen (salt) > 4 * (SALT_SIZE + 2) / 3 + 4 ||
