@@ -235,10 +235,12 @@ fast_value (FastParser *parser,
     }
 }
 
-/* The plain-subset tree of @data, or NULL when json-glib must decide. */
+/* The plain-subset tree of @data, or NULL when json-glib must decide.
+ * @trailing tells that a whole value was read but more text follows it. */
 static JsonNode *
 fast_parse (const char *data,
-            gsize       length)
+            gsize       length,
+            gboolean   *trailing)
 {
   FastParser parser = { data, data + length, NULL };
   g_autoptr(JsonNode) root = NULL;
@@ -251,6 +253,7 @@ fast_parse (const char *data,
       fast_skip_space (&parser);
     }
   g_string_free (parser.scratch, TRUE);
+  *trailing = root != NULL && parser.p != parser.end;
   if (root == NULL || parser.p != parser.end)
     return NULL;
   return g_steal_pointer (&root);
@@ -262,13 +265,20 @@ dossier_json_parse (const char *data,
 {
   g_autoptr(JsonParser) parser = NULL;
   JsonNode *root;
+  gboolean trailing = FALSE;
 
   if (data == NULL || length == 0)
     return NULL;
-  if ((root = fast_parse (data, length)) != NULL)
+  if ((root = fast_parse (data, length, &trailing)) != NULL)
     return root;
+  /* A JSON text is one value.  json-glib would take the last of several
+   * (and lose the others' memory): a reader must not see another value
+   * than the signer did. */
+  if (trailing)
+    return NULL;
   parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, data, (gssize) length, NULL))
+  /* blank text loads, with no root */
+  if (!json_parser_load_from_data (parser, data, (gssize) length, NULL) || json_parser_get_root (parser) == NULL)
     return NULL;
   return json_node_ref (json_parser_get_root (parser));
 }

@@ -5,6 +5,7 @@
 
 #include "dossier-base64.h"
 #include "dossier-crypto-error.h"
+#include "dossier-json.h"
 
 #include <glib/gi18n-lib.h>
 #include <openssl/crypto.h>
@@ -101,7 +102,7 @@ parse_header (const char  *text,
               GError     **error)
 {
   g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
 
   if (length > MAX_HEADER_SIZE)
     {
@@ -111,14 +112,14 @@ parse_header (const char  *text,
     }
   if ((bytes = dossier_base64url_decode (text, (gssize) length, error)) == NULL)
     return NULL;
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes), NULL) ||
-      json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  root = dossier_json_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error_literal (error, DOSSIER_CRYPTO_ERROR, DOSSIER_CRYPTO_ERROR_MALFORMED,
                            _("The JWE header is not a JSON object"));
       return NULL;
     }
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+  return json_object_ref (json_node_get_object (root));
 }
 
 DossierJwe *
@@ -129,9 +130,17 @@ dossier_jwe_parse (const char  *compact,
   g_autoptr(DossierJwe) jwe = NULL;
   const char *parts[5];
   gsize lengths[5];
-  const char *at = compact, *end = compact + length;
+  const char *at = compact, *end;
 
   g_return_val_if_fail (compact != NULL || length == 0, NULL);
+
+  if (length == 0)
+    {
+      g_set_error_literal (error, DOSSIER_CRYPTO_ERROR, DOSSIER_CRYPTO_ERROR_MALFORMED,
+                           _("A compact JWE has exactly five parts separated by dots"));
+      return NULL;
+    }
+  end = compact + length;
 
   if (length > DOSSIER_JWE_MAX_SIZE)
     {

@@ -5,6 +5,7 @@
 
 #include "dossier-base64.h"
 #include "dossier-crypto-error.h"
+#include "dossier-json.h"
 
 #include <glib/gi18n-lib.h>
 #include <openssl/core_names.h>
@@ -247,9 +248,8 @@ dossier_jwk_parse_set (const char  *data,
                        gsize        length,
                        GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonNode) node = NULL;
   g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GError) local_error = NULL;
   JsonObject *root;
   JsonNode *list;
 
@@ -259,15 +259,15 @@ dossier_jwk_parse_set (const char  *data,
                    _("The key set is larger than %d bytes"), DOSSIER_JWK_MAX_SET_SIZE);
       return NULL;
     }
-  if (!json_parser_load_from_data (parser, data, (gssize) length, &local_error) ||
-      json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  /* one JSON value (json-glib alone would take the last of several) */
+  node = dossier_json_parse (data, length);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
       g_set_error (error, DOSSIER_CRYPTO_ERROR, DOSSIER_CRYPTO_ERROR_MALFORMED,
-                   _("The key set is not a JSON object%s%s"),
-                   local_error != NULL ? ": " : "", local_error != NULL ? local_error->message : "");
+                   _("The key set is not a JSON object%s%s"), "", "");
       return NULL;
     }
-  root = json_node_get_object (json_parser_get_root (parser));
+  root = json_node_get_object (node);
   list = json_object_get_member (root, "keys");
   if (list == NULL && json_object_has_member (root, "kty"))
     {

@@ -628,7 +628,8 @@ conceal_node (Issuance    *issuance,
           else
             json_array_add_element (out, g_steal_pointer (&value));
         }
-      return json_node_init_array (json_node_alloc (), g_steal_pointer (&out));
+      /* the node takes its own reference to the array */
+      return json_node_init_array (json_node_alloc (), out);
     }
   return json_node_copy (node);
 }

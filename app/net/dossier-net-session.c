@@ -10,9 +10,14 @@
 /* The application's one HTTP session.  Every request has a timeout and a
  * size limit, TLS errors are errors, and only https is used unless a test
  * or the demo services on this machine allow plain http, and then only to
- * this machine's loopback addresses. */
+ * this machine's loopback addresses.
+ *
+ * No certificate is ever accepted against the TLS library's verdict: the
+ * messages' accept-certificate signal only records why a certificate was
+ * refused, so that the error can say so. */
 
 #define CHUNK_SIZE 16384
+#define MAX_REDIRECTS 5
 
 struct _DossierNetSession
 {
@@ -27,6 +32,7 @@ G_DEFINE_QUARK (dossier-net-error-quark, dossier_net_error)
 typedef struct
 {
   gsize         max_size;
+  guint         redirects;
   GByteArray   *body;
   GInputStream *stream;
   guint8        chunk[CHUNK_SIZE];
@@ -68,6 +74,27 @@ DossierNetSession *
 dossier_net_session_new (void)
 {
   return g_object_new (DOSSIER_TYPE_NET_SESSION, NULL);
+}
+
+/* Trusts the certificate authorities in the PEM file @pem_file instead of
+ * the system's, for a service with its own authority (the demo services,
+ * tests).  Certificates are still checked in full: chain, validity period
+ * and host name. */
+gboolean
+dossier_net_session_set_trust_anchors (DossierNetSession  *self,
+                                       const char         *pem_file,
+                                       GError            **error)
+{
+  g_autoptr(GTlsDatabase) database = NULL;
+
+  g_return_val_if_fail (DOSSIER_IS_NET_SESSION (self), FALSE);
+  g_return_val_if_fail (pem_file != NULL, FALSE);
+
+  database = g_tls_file_database_new (pem_file, error);
+  if (database == NULL)
+    return FALSE;
+  soup_session_set_tls_database (self->session, database);
+  return TRUE;
 }
 
 /* Plain http, for services on this machine (tests, the demo services):
@@ -145,6 +172,67 @@ read_next (GTask *task)
                              g_task_get_cancellable (task), on_read, task);
 }
 
+#define TLS_ERRORS_KEY "dossier-tls-errors"
+
+static void send_to (GTask      *task,
+                     const char *method,
+                     GUri       *uri,
+                     const char *json_body);
+
+static gboolean
+on_accept_certificate (SoupMessage          *message,
+                       GTlsCertificate      *certificate,
+                       GTlsCertificateFlags  errors,
+                       gpointer              user_data)
+{
+  g_object_set_data (G_OBJECT (message), TLS_ERRORS_KEY, GUINT_TO_POINTER (errors | G_TLS_CERTIFICATE_GENERIC_ERROR));
+  return FALSE;
+}
+
+/* The reason a server's certificate was refused, in words, most serious
+ * first: a certificate nobody trusted issued proves nothing else. */
+static GError *
+certificate_error (SoupMessage          *message,
+                   GTlsCertificateFlags  errors)
+{
+  const char *host = g_uri_get_host (soup_message_get_uri (message));
+
+  if (errors & G_TLS_CERTIFICATE_UNKNOWN_CA)
+    return g_error_new (DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_CERTIFICATE_UNTRUSTED,
+                        _("Refused the connection to %s: its security certificate was not issued by an authority "
+                          "this computer trusts (it may be self-signed). Someone may be pretending to be this "
+                          "service."), host);
+  if (errors & G_TLS_CERTIFICATE_BAD_IDENTITY)
+    return g_error_new (DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_CERTIFICATE_WRONG_HOST,
+                        _("Refused the connection to %s: its security certificate belongs to a different site. "
+                          "Someone may be pretending to be this service."), host);
+  if (errors & G_TLS_CERTIFICATE_EXPIRED)
+    return g_error_new (DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_CERTIFICATE_EXPIRED,
+                        _("Refused the connection to %s: its security certificate has expired. If this "
+                          "computer’s date is right, the service must renew its certificate."), host);
+  if (errors & G_TLS_CERTIFICATE_NOT_ACTIVATED)
+    return g_error_new (DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_CERTIFICATE_EXPIRED,
+                        _("Refused the connection to %s: its security certificate is not valid yet. Check "
+                          "this computer’s date and time."), host);
+  return g_error_new (DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_CERTIFICATE_INVALID,
+                      _("Refused the connection to %s: its security certificate is revoked, insecure or "
+                        "damaged."), host);
+}
+
+/* Redirections are followed here rather than by libsoup, so that each new
+ * address is checked as the first one was: https only, and a few at most.
+ * Only reads are redirected. */
+static gboolean
+is_followed_redirect (SoupMessage *message,
+                      guint        status)
+{
+  if (status != SOUP_STATUS_MOVED_PERMANENTLY && status != SOUP_STATUS_FOUND && status != SOUP_STATUS_SEE_OTHER &&
+      status != SOUP_STATUS_TEMPORARY_REDIRECT && status != SOUP_STATUS_PERMANENT_REDIRECT)
+    return FALSE;
+  return g_strcmp0 (soup_message_get_method (message), SOUP_METHOD_GET) == 0 &&
+         soup_message_headers_get_one (soup_message_get_response_headers (message), "Location") != NULL;
+}
+
 static void
 on_sent (GObject      *source,
          GAsyncResult *result,
@@ -160,10 +248,33 @@ on_sent (GObject      *source,
   fetch->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
   if (fetch->stream == NULL)
     {
+      guint tls_errors = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (message), TLS_ERRORS_KEY));
+
+      if (tls_errors != 0)
+        {
+          g_error_free (error);
+          error = certificate_error (message, tls_errors);
+        }
       g_task_return_error (task, error);
       return;
     }
   status = soup_message_get_status (message);
+  if (is_followed_redirect (message, status))
+    {
+      const char *location = soup_message_headers_get_one (soup_message_get_response_headers (message), "Location");
+      g_autoptr(GUri) next = g_uri_parse_relative (soup_message_get_uri (message), location, SOUP_HTTP_URI_FLAGS, NULL);
+
+      if (next == NULL || g_uri_get_host (next) == NULL || ++fetch->redirects > MAX_REDIRECTS)
+        {
+          g_task_return_new_error (task, DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_HTTP,
+                                   _("The server sent Dossier to a bad address or round in circles (%u %s)"),
+                                   status, soup_message_get_reason_phrase (message) ?: "");
+          return;
+        }
+      g_clear_object (&fetch->stream);
+      send_to (g_steal_pointer (&task), SOUP_METHOD_GET, next, NULL);
+      return;
+    }
   if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
     {
       g_task_return_new_error (task, DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_UNAUTHORIZED,
@@ -188,6 +299,38 @@ on_sent (GObject      *source,
   read_next (g_steal_pointer (&task));
 }
 
+/* Sends @method to @uri, checked first; the answer goes to on_sent(). */
+static void
+send_to (GTask      *task,
+         const char *method,
+         GUri       *uri,
+         const char *json_body)
+{
+  DossierNetSession *self = g_task_get_source_object (task);
+  g_autoptr(SoupMessage) message = NULL;
+
+  if (g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 &&
+      !(self->allow_http && g_strcmp0 (g_uri_get_scheme (uri), "http") == 0 && is_loopback (g_uri_get_host (uri))))
+    {
+      g_autofree char *text = g_uri_to_string (uri);
+
+      g_task_return_new_error (task, DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_NOT_HTTPS,
+                               _("Dossier talks to services only over https, not “%s”"), text);
+      g_object_unref (task);
+      return;
+    }
+  message = soup_message_new_from_uri (method, uri);
+  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
+  g_signal_connect (message, "accept-certificate", G_CALLBACK (on_accept_certificate), NULL);
+  if (json_body != NULL)
+    {
+      g_autoptr(GBytes) body = g_bytes_new (json_body, strlen (json_body));
+
+      soup_message_set_request_body_from_bytes (message, "application/json", body);
+    }
+  soup_session_send_async (self->session, message, G_PRIORITY_DEFAULT, g_task_get_cancellable (task), on_sent, task);
+}
+
 static void
 send_request (DossierNetSession   *self,
               const char          *method,
@@ -201,7 +344,6 @@ send_request (DossierNetSession   *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GUri) parsed = NULL;
-  g_autoptr(SoupMessage) message = NULL;
   Fetch *fetch;
 
   task = g_task_new (self, cancellable, callback, user_data);
@@ -218,21 +360,7 @@ send_request (DossierNetSession   *self,
                                _("“%s” is not a web address"), uri);
       return;
     }
-  if (g_strcmp0 (g_uri_get_scheme (parsed), "https") != 0 &&
-      !(self->allow_http && g_strcmp0 (g_uri_get_scheme (parsed), "http") == 0 && is_loopback (g_uri_get_host (parsed))))
-    {
-      g_task_return_new_error (task, DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_NOT_HTTPS,
-                               _("Dossier talks to services only over https, not “%s”"), uri);
-      return;
-    }
-  message = soup_message_new_from_uri (method, parsed);
-  if (json_body != NULL)
-    {
-      g_autoptr(GBytes) body = g_bytes_new (json_body, strlen (json_body));
-
-      soup_message_set_request_body_from_bytes (message, "application/json", body);
-    }
-  soup_session_send_async (self->session, message, G_PRIORITY_DEFAULT, cancellable, on_sent, g_steal_pointer (&task));
+  send_to (g_steal_pointer (&task), method, parsed, json_body);
 }
 
 /* Fetches @uri and returns its body, refusing more than @max_size bytes:

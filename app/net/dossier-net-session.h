@@ -14,6 +14,11 @@ typedef enum
   DOSSIER_NET_ERROR_INVALID_URI,
   DOSSIER_NET_ERROR_NOT_HTTPS,
   DOSSIER_NET_ERROR_UNAUTHORIZED, /* 401 or 403: a passcode or a grant is missing or wrong */
+  /* TLS: the server's certificate was refused, for the reason named */
+  DOSSIER_NET_ERROR_CERTIFICATE_UNTRUSTED, /* no trusted authority issued it (or self-signed) */
+  DOSSIER_NET_ERROR_CERTIFICATE_WRONG_HOST,
+  DOSSIER_NET_ERROR_CERTIFICATE_EXPIRED,   /* expired, or not valid yet */
+  DOSSIER_NET_ERROR_CERTIFICATE_INVALID,   /* revoked, insecure or unreadable */
 } DossierNetError;
 
 GQuark dossier_net_error_quark (void);
@@ -28,6 +33,9 @@ void               dossier_net_session_set_allow_http   (DossierNetSession    *s
                                                          gboolean              allow);
 void               dossier_net_session_set_timeout      (DossierNetSession    *self,
                                                          guint                 seconds);
+gboolean           dossier_net_session_set_trust_anchors (DossierNetSession   *self,
+                                                         const char           *pem_file,
+                                                         GError              **error);
 void               dossier_net_session_get_bytes_async  (DossierNetSession    *self,
                                                          const char           *uri,
                                                          gsize                 max_size,

@@ -3,6 +3,7 @@
 
 #include "dossier-vault-config.h"
 
+#include "dossier-json.h"
 #include "dossier-secret.h"
 #include "dossier-vault-error.h"
 
@@ -146,6 +147,7 @@ parse_kdf (DossierVaultConfig  *self,
 {
   const char *algorithm, *salt;
   g_autofree guint8 *salt_bytes = NULL;
+  g_autoptr(GError) local_error = NULL;
   gsize salt_len = 0;
   guint version;
 
@@ -164,10 +166,10 @@ parse_kdf (DossierVaultConfig  *self,
                    algorithm, version);
       return FALSE;
     }
-  if (!dossier_kdf_params_validate (&self->kdf, error))
+  if (!dossier_kdf_params_validate (&self->kdf, &local_error))
     {
-      g_prefix_error (error, "vault.json: ");
-      (*error)->code = DOSSIER_VAULT_ERROR_DAMAGED;
+      /* (the caller may pass no error at all) */
+      g_set_error (error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_DAMAGED, "vault.json: %s", local_error->message);
       return FALSE;
     }
   if (strlen (salt) < 4 * SALT_SIZE / 3 || strlen (salt) > 4 * (SALT_SIZE + 2) / 3 + 4 ||
@@ -187,8 +189,7 @@ dossier_vault_config_parse (const char  *data,
                             GError     **error)
 {
   g_autoptr(DossierVaultConfig) self = g_new0 (DossierVaultConfig, 1);
-  g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) node = NULL;
   JsonObject *root, *kdf;
   const char *check;
 
@@ -205,20 +206,15 @@ dossier_vault_config_parse (const char  *data,
       return NULL;
     }
 
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, (gssize) length, &local_error))
-    {
-      g_set_error (error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_DAMAGED,
-                   _("vault.json is damaged: %s"), local_error->message);
-      return NULL;
-    }
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  /* one JSON value, read as everywhere else in Dossier */
+  node = dossier_json_parse (data, length);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
       g_set_error_literal (error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_DAMAGED,
                            _("vault.json is damaged: it is not a JSON object"));
       return NULL;
     }
-  root = json_node_get_object (json_parser_get_root (parser));
+  root = json_node_get_object (node);
 
   if (!get_uint_member (root, "format", &self->format, error))
     return NULL;

@@ -67,6 +67,8 @@ run_cli_with (Run                *run,
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
   g_assert_no_error (error);
+  if (!g_subprocess_get_if_exited (process))
+    g_error ("dossier-cli %s died of signal %d:\n%s", args[0], g_subprocess_get_term_sig (process), run->err);
   run->status = g_subprocess_get_exit_status (process);
 }
 
@@ -384,7 +386,32 @@ test_verify_and_reverify (void)
 /* --- crash safety ------------------------------------------------------------ */
 
 #define N_FILES 30
-#define N_ROUNDS 100
+
+/* Each crash loop runs DOSSIER_CRASH_ROUNDS rounds, 100 unless set (the
+ * unit suite runs fewer, the slow suite 100), and at most
+ * DOSSIER_CRASH_ROUNDS_MAX when that is set: the sanitizer build, where each
+ * round is several times slower, runs fewer still. */
+static guint
+crash_rounds (void)
+{
+  const char *rounds = g_getenv ("DOSSIER_CRASH_ROUNDS");
+  const char *most = g_getenv ("DOSSIER_CRASH_ROUNDS_MAX");
+  guint n = rounds != NULL ? (guint) g_ascii_strtoull (rounds, NULL, 10) : 100;
+
+  return most != NULL ? MIN (n, (guint) g_ascii_strtoull (most, NULL, 10)) : n;
+}
+
+/* The longest delay before a kill: a little more than the operation took
+ * once uninterrupted (@started is when it began), so that kills fall all
+ * along it on any machine and build. */
+static guint
+longest_delay (gint64 started)
+{
+  gint64 took_ms = (g_get_monotonic_time () - started) / 1000;
+
+  g_test_message ("one uninterrupted run took %" G_GINT64_FORMAT " ms", took_ms);
+  return (guint) MAX (took_ms * 5 / 4, 20);
+}
 
 typedef struct
 {
@@ -434,7 +461,7 @@ import_and_kill (CrashFixture *f,
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
   gboolean exited = FALSE, timed_out = FALSE;
-  guint reported = 0;
+  guint reported = 0, timer;
 
   g_ptr_array_add (argv, (gpointer) cli_path);
   g_ptr_array_add (argv, (gpointer) "--vault");
@@ -447,15 +474,15 @@ import_and_kill (CrashFixture *f,
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
   g_subprocess_wait_async (process, NULL, on_wait_done, &exited);
-  g_timeout_add (delay_ms, on_timeout, &timed_out);
+  timer = g_timeout_add (delay_ms, on_timeout, &timed_out);
   while (!exited && !timed_out)
     g_main_context_iteration (NULL, TRUE);
   if (!exited)
     g_subprocess_send_signal (process, SIGKILL);
   while (!exited)
     g_main_context_iteration (NULL, TRUE);
-  while (!timed_out)
-    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (timer);
 
   g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error);
   g_assert_no_error (error);
@@ -509,10 +536,9 @@ test_crash_safety (void)
 {
   CrashFixture f = { 0 };
   g_autoptr(GRand) rand = g_rand_new ();
-  gint64 committed = 0;
-  guint kills = 0;
+  gint64 committed = 0, started;
+  guint kills = 0, max_delay, rounds = crash_rounds ();
 
-  g_test_message ("random seed for delays: see the delays printed below");
   f.dir = dossier_test_make_tmpdir ();
   f.vault = g_build_filename (f.dir, "vault", NULL);
   f.digests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -529,10 +555,15 @@ test_crash_safety (void)
                            g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) big->str, big->len));
     }
   init_vault (f.vault);
+  started = g_get_monotonic_time ();
+  g_assert_cmpuint (import_and_kill (&f, G_MAXINT), ==, N_FILES);
+  max_delay = longest_delay (started);
+  committed = count_records (f.vault);
+  g_assert_cmpint (committed, ==, N_FILES);
 
-  for (guint round = 0; round < N_ROUNDS; round++)
+  for (guint round = 0; round < rounds; round++)
     {
-      guint delay = (guint) g_rand_int_range (rand, 5, 400);
+      guint delay = (guint) g_rand_int_range (rand, 5, (gint32) max_delay);
       guint reported = import_and_kill (&f, delay);
       gint64 now = count_records (f.vault);
 
@@ -550,8 +581,8 @@ test_crash_safety (void)
         check_records_whole (&f, committed);
     }
   check_records_whole (&f, committed);
-  g_test_message ("%u of %u imports killed part way; %" G_GINT64_FORMAT " records committed", kills, N_ROUNDS, committed);
-  g_assert_cmpuint (kills, >, N_ROUNDS / 4);
+  g_test_message ("%u of %u imports killed part way; %" G_GINT64_FORMAT " records committed", kills, rounds, committed);
+  g_assert_cmpuint (kills, >, rounds / 4);
 
   for (guint i = 0; i < N_FILES; i++)
     g_free (f.files[i]);
@@ -858,23 +889,35 @@ test_backup_restore (void)
   dossier_test_rm_rf (other);
 }
 
-/* Starts `restore BACKUP` into @target and kills it after @delay_ms; TRUE
- * when it finished first. */
+/* --- killed at random moments ----------------------------------------------- */
+
+/* Runs dossier-cli with @args, the passphrase @passphrase and, when not
+ * NULL, the new passphrase @new_passphrase, and kills it with SIGKILL after
+ * @delay_ms unless it ended first.  TRUE when it ended by itself, with
+ * status 0. */
 static gboolean
-restore_and_kill (const char *backup,
-                  const char *target,
-                  guint       delay_ms)
+run_and_kill (const char         *passphrase,
+              const char         *new_passphrase,
+              guint               delay_ms,
+              const char * const *args)
 {
-  g_autoptr(GSubprocessLauncher) launcher = launcher_new (PASSPHRASE);
+  g_autoptr(GSubprocessLauncher) launcher = launcher_new (passphrase);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   gboolean exited = FALSE, timed_out = FALSE, finished;
+  guint timer;
 
-  process = g_subprocess_launcher_spawn (launcher, &error, cli_path, "--vault", target, "restore", backup,
-                                         "--kdf-iterations", "1", "--kdf-memory", "8192", NULL);
+  if (new_passphrase != NULL)
+    g_subprocess_launcher_setenv (launcher, "DOSSIER_NEW_PASSPHRASE", new_passphrase, TRUE);
+  g_ptr_array_add (argv, (gpointer) cli_path);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
   g_subprocess_wait_async (process, NULL, on_wait_done, &exited);
-  g_timeout_add (delay_ms, on_timeout, &timed_out);
+  timer = g_timeout_add (delay_ms, on_timeout, &timed_out);
   while (!exited && !timed_out)
     g_main_context_iteration (NULL, TRUE);
   finished = exited;
@@ -882,9 +925,90 @@ restore_and_kill (const char *backup,
     g_subprocess_send_signal (process, SIGKILL);
   while (!exited)
     g_main_context_iteration (NULL, TRUE);
-  while (!timed_out)
-    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (timer);
   return finished && g_subprocess_get_if_exited (process) && g_subprocess_get_exit_status (process) == 0;
+}
+
+#define RUN_AND_KILL(pass, new_pass, delay, ...) \
+  run_and_kill (pass, new_pass, delay, (const char * const[]) { __VA_ARGS__, NULL })
+
+/* A vault of @n records of some size, and the SHA-256 of each file by its
+ * title. */
+static GHashTable *
+fill_vault (const char *dir,
+            const char *vault,
+            guint       n)
+{
+  GHashTable *digests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_auto(Run) run = { 0 };
+
+  init_vault (vault);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("hồ sơ %u", i);
+      g_autofree char *name = g_strconcat (title, ".pdf", NULL);
+      g_autoptr(GString) big = g_string_new ("%PDF-1.4\n");
+      g_autofree char *path = NULL;
+
+      for (guint k = 0; k < 4000; k++)
+        g_string_append_printf (big, "%u/%u;", i, k);
+      path = write_file (dir, name, big->str, (gssize) big->len);
+      CLI (&run, PASSPHRASE, "--vault", vault, "import", path);
+      g_assert_cmpint (run.status, ==, 0);
+      run_clear (&run);
+      g_hash_table_insert (digests, g_steal_pointer (&title),
+                           g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) big->str, big->len));
+    }
+  return digests;
+}
+
+/* Opens @path with @passphrase in this process; FALSE when the passphrase
+ * is not the vault's.  When it opens, every record of @digests is in it
+ * and whole, and nothing else is. */
+static gboolean
+vault_opens_whole (const char *path,
+                   const char *passphrase,
+                   GHashTable *digests)
+{
+  DossierVault *vault = dossier_vault_new (path);
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *result = NULL;
+  gboolean opened;
+
+  dossier_vault_open_async (vault, passphrase, NULL, dossier_test_store_result, &result);
+  opened = dossier_vault_open_finish (vault, dossier_test_wait (&result), &error);
+  g_clear_object (&result);
+  if (!opened)
+    {
+      g_assert_error (error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_WRONG_PASSPHRASE);
+      dossier_test_assert_finalize (vault);
+      return FALSE;
+    }
+  dossier_vault_query_records_async (vault, NULL, NULL, dossier_test_store_result, &result);
+  records = dossier_vault_query_records_finish (vault, dossier_test_wait (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_cmpuint (records->len, ==, g_hash_table_size (digests));
+  for (guint i = 0; i < records->len; i++)
+    {
+      DossierRecord *listed = g_ptr_array_index (records, i);
+      g_autoptr(DossierRecord) record = NULL;
+      g_autofree char *digest = NULL;
+
+      dossier_vault_get_record_async (vault, dossier_record_get_id (listed), NULL, dossier_test_store_result, &result);
+      record = dossier_vault_get_record_finish (vault, dossier_test_wait (&result), &error);
+      g_assert_no_error (error);
+      g_clear_object (&result);
+      digest = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, dossier_record_get_original (record));
+      g_assert_cmpstr (digest, ==, g_hash_table_lookup (digests, dossier_record_get_title (record)));
+    }
+  dossier_vault_lock_async (vault, NULL, dossier_test_store_result, &result);
+  dossier_test_wait (&result);
+  g_clear_object (&result);
+  dossier_test_assert_finalize (vault);
+  return TRUE;
 }
 
 /* A restore killed at any moment leaves either no vault (and a second
@@ -895,50 +1019,150 @@ test_restore_crash (void)
   g_autofree char *dir = dossier_test_make_tmpdir ();
   g_autofree char *vault = g_build_filename (dir, "vault", NULL);
   g_autofree char *backup = g_build_filename (dir, "vault.backup", NULL);
+  g_autofree char *target = g_build_filename (dir, "restored", NULL);
+  g_autofree char *json = g_build_filename (target, "vault.json", NULL);
+  g_autoptr(GHashTable) digests = fill_vault (dir, vault, 8);
   g_autoptr(GRand) rand = g_rand_new ();
   g_auto(Run) run = { 0 };
-  guint kills = 0, left_whole = 0;
+  guint kills = 0, left_whole = 0, max_delay, rounds = crash_rounds ();
+  gint64 started;
 
-  init_vault (vault);
-  for (guint i = 0; i < 8; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("hồ sơ %u.pdf", i);
-      g_autoptr(GString) big = g_string_new ("%PDF-1.4\n");
-      g_autofree char *path = NULL;
-
-      for (guint k = 0; k < 4000; k++)
-        g_string_append_printf (big, "%u/%u;", i, k);
-      path = write_file (dir, name, big->str, (gssize) big->len);
-      CLI (&run, PASSPHRASE, "--vault", vault, "import", path);
-      g_assert_cmpint (run.status, ==, 0);
-      run_clear (&run);
-    }
-  CLI (&run, PASSPHRASE, "--vault", vault, "backup", "--out", backup, "--kdf-iterations", "1", "--kdf-memory", "8192");
+  CLI (&run, PASSPHRASE, "--vault", vault, "backup", "--out", backup, FAST_KDF);
   g_assert_cmpint (run.status, ==, 0);
   run_clear (&run);
-
-  for (guint round = 0; round < 20; round++)
+  /* the faster of two: the first one reads the backup from a cold cache */
+  max_delay = G_MAXUINT;
+  for (guint i = 0; i < 2; i++)
     {
-      g_autofree char *name = g_strdup_printf ("restored-%u", round);
-      g_autofree char *target = g_build_filename (dir, name, NULL);
-      g_autofree char *json = g_build_filename (target, "vault.json", NULL);
-      guint delay = (guint) g_rand_int_range (rand, 1, 1000);
+      started = g_get_monotonic_time ();
+      guint longest;
 
-      if (!restore_and_kill (backup, target, delay))
+      g_assert_true (RUN_AND_KILL (PASSPHRASE, NULL, G_MAXINT, "--vault", target, "restore", backup, FAST_KDF));
+      longest = longest_delay (started);
+      max_delay = MIN (max_delay, longest);
+      dossier_test_rm_rf (target);
+    }
+
+  for (guint round = 0; round < rounds; round++)
+    {
+      guint delay = (guint) g_rand_int_range (rand, 1, (gint32) max_delay);
+
+      if (!RUN_AND_KILL (PASSPHRASE, NULL, delay, "--vault", target, "restore", backup, FAST_KDF))
         {
           kills++;
           left_whole += g_file_test (json, G_FILE_TEST_EXISTS);
           if (!g_file_test (json, G_FILE_TEST_EXISTS))
             {
-              CLI (&run, PASSPHRASE, "--vault", target, "restore", backup, "--kdf-iterations", "1", "--kdf-memory", "8192");
+              CLI (&run, PASSPHRASE, "--vault", target, "restore", backup, FAST_KDF);
               if (run.status != 0)
                 g_error ("round %u (kill after %u ms): restoring again failed: %s", round, delay, run.err);
               run_clear (&run);
             }
         }
-      g_assert_cmpint (count_records (target), ==, 8);
+      if (!vault_opens_whole (target, PASSPHRASE, digests))
+        g_error ("round %u (kill after %u ms): the restored vault does not open", round, delay);
+      dossier_test_rm_rf (target);
     }
-  g_test_message ("%u of 20 restores killed part way, %u of them after the vault was whole", kills, left_whole);
+  g_test_message ("%u of %u restores killed part way, %u of them after the vault was whole",
+                  kills, rounds, left_whole);
+  g_assert_cmpuint (kills, >, rounds / 4);
+  dossier_test_rm_rf (dir);
+}
+
+/* A backup killed at any moment leaves nothing at the name asked for, or
+ * the whole backup; the vault is untouched either way. */
+static void
+test_backup_crash (void)
+{
+  g_autofree char *dir = dossier_test_make_tmpdir ();
+  g_autofree char *vault = g_build_filename (dir, "vault", NULL);
+  g_autofree char *backup = g_build_filename (dir, "vault.backup", NULL);
+  g_autofree char *restored = g_build_filename (dir, "restored", NULL);
+  g_autoptr(GHashTable) digests = fill_vault (dir, vault, 8);
+  g_autoptr(GRand) rand = g_rand_new ();
+  g_auto(Run) run = { 0 };
+  guint kills = 0, left_whole = 0, max_delay, rounds = crash_rounds ();
+  gint64 started = g_get_monotonic_time ();
+
+  g_assert_true (RUN_AND_KILL (PASSPHRASE, NULL, G_MAXINT, "--vault", vault, "backup", "--out", backup, FAST_KDF));
+  max_delay = longest_delay (started);
+
+  for (guint round = 0; round < rounds; round++)
+    {
+      guint delay = (guint) g_rand_int_range (rand, 1, (gint32) max_delay);
+
+      g_unlink (backup);
+      if (RUN_AND_KILL (PASSPHRASE, NULL, delay, "--vault", vault, "backup", "--out", backup, FAST_KDF))
+        g_assert_true (g_file_test (backup, G_FILE_TEST_EXISTS));
+      else
+        {
+          kills++;
+          if (g_file_test (backup, G_FILE_TEST_EXISTS))
+            {
+              /* killed after the rename: the file must restore whole */
+              left_whole++;
+              CLI (&run, PASSPHRASE, "--vault", restored, "restore", backup, FAST_KDF);
+              if (run.status != 0)
+                g_error ("round %u (kill after %u ms): the backup left behind does not restore: %s",
+                         round, delay, run.err);
+              run_clear (&run);
+              g_assert_true (vault_opens_whole (restored, PASSPHRASE, digests));
+              dossier_test_rm_rf (restored);
+            }
+        }
+      if (!vault_opens_whole (vault, PASSPHRASE, digests))
+        g_error ("round %u (kill after %u ms): the vault does not open", round, delay);
+    }
+  g_test_message ("%u of %u backups killed part way, %u of them after the file was whole",
+                  kills, rounds, left_whole);
+  g_assert_cmpuint (kills, >, rounds / 4);
+
+  /* and the last complete one restores */
+  CLI (&run, PASSPHRASE, "--vault", vault, "backup", "--out", backup, FAST_KDF);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  CLI (&run, PASSPHRASE, "--vault", restored, "restore", backup, FAST_KDF);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (vault_opens_whole (restored, PASSPHRASE, digests));
+  dossier_test_rm_rf (dir);
+}
+
+/* A passphrase change killed at any moment leaves a vault that opens with
+ * the old passphrase or the new one, with every record whole. */
+static void
+test_passwd_crash (void)
+{
+  g_autofree char *dir = dossier_test_make_tmpdir ();
+  g_autofree char *vault = g_build_filename (dir, "vault", NULL);
+  g_autoptr(GHashTable) digests = fill_vault (dir, vault, 8);
+  g_autoptr(GRand) rand = g_rand_new ();
+  g_autofree char *current = g_strdup ("mật khẩu đầu tiên");
+  guint kills = 0, changed = 0, max_delay, rounds = crash_rounds ();
+  gint64 started = g_get_monotonic_time ();
+
+  g_assert_true (RUN_AND_KILL (PASSPHRASE, current, G_MAXINT, "--vault", vault, "passwd"));
+  max_delay = longest_delay (started);
+  g_assert_true (vault_opens_whole (vault, current, digests));
+
+  for (guint round = 0; round < rounds; round++)
+    {
+      g_autofree char *next = g_strdup_printf ("mật khẩu số %u", round);
+      guint delay = (guint) g_rand_int_range (rand, 1, (gint32) max_delay);
+
+      if (!RUN_AND_KILL (current, next, delay, "--vault", vault, "passwd"))
+        kills++;
+      if (vault_opens_whole (vault, current, digests))
+        continue;
+      if (!vault_opens_whole (vault, next, digests))
+        g_error ("round %u (kill after %u ms): the vault opens with neither the old nor the new passphrase",
+                 round, delay);
+      changed++;
+      g_free (current);
+      current = g_steal_pointer (&next);
+    }
+  g_test_message ("%u of %u passphrase changes killed part way; %u changes took effect", kills, rounds, changed);
+  g_assert_cmpuint (kills, >, rounds / 4);
+  g_assert_cmpuint (changed, >, 0);
   dossier_test_rm_rf (dir);
 }
 
@@ -956,6 +1180,8 @@ main (int    argc,
   g_test_add_func ("/cli/crash-safety", test_crash_safety);
   g_test_add_func ("/cli/backup-restore", test_backup_restore);
   g_test_add_func ("/cli/restore-crash", test_restore_crash);
+  g_test_add_func ("/cli/backup-crash", test_backup_crash);
+  g_test_add_func ("/cli/passwd-crash", test_passwd_crash);
   g_test_add_func ("/cli/verify-status-and-did", test_verify_status_and_did);
   g_test_add_func ("/cli/data-integrity", test_data_integrity);
   return g_test_run ();

@@ -274,7 +274,7 @@ test_json_parse_as_json_glib (void)
     "{\"big\":1234567890123456789}", "{\"f\":1.5,\"g\":-0.25e3,\"h\":1E2}", "{\"z\":-0}", "{\"lead\":012}",
     "{\"u\":\"\\u00e9\\ud83d\\ude00\"}", "{\"nul\":\"a\\u0000b\"}", "{\"dup\":1,\"dup\":2}", "{\"\":1}",
     "{\"ctl\":\"a\tb\"}", "{\"bad\":\"\xff\xfe\"}", "{\"a\":1,}", "[1,]", "{\"a\" 1}", "{\"a\":tru}",
-    "{\"a\":1}x", "{\"a\":1}{}", "\"text\"", "42", "null", "{\"a\":nul}", "[\"\\x\"]", "{\"a\":\"unterminated}",
+    "{\"a\":1}x", "\"text\"", "42", "null", "{\"a\":nul}", "[\"\\x\"]", "{\"a\":\"unterminated}",
     "\xef\xbb\xbf{}", "{\"a\":1}\f", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
     "{\"a\":-}", "{\"a\":+1}", "{\"a\":.5}", "[1 2]", "{'a':1}", "/* c */ {}", "{\"a\":1 // c\n}",
   };
@@ -298,6 +298,11 @@ test_json_parse_as_json_glib (void)
           g_assert_cmpstr (ours_text, ==, theirs_text);
         }
     }
+
+  /* Several values are not one JSON text, though json-glib would take the
+   * last (and leak the others). */
+  g_assert_null (dossier_json_parse ("{\"a\":1}{\"a\":2}", 14));
+  g_assert_null (dossier_json_parse ("[1] [2]", 7));
 }
 
 int

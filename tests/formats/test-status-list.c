@@ -677,6 +677,12 @@ test_fetched (void)
   }
   g_main_loop_quit (server_loop);
   g_thread_join (thread);
+  /* the server goes away in its own context, which then runs dry */
+  g_main_context_push_thread_default (server_context);
+  g_clear_object (&soup);
+  while (g_main_context_iteration (server_context, FALSE))
+    ;
+  g_main_context_pop_thread_default (server_context);
   g_free (server.signed_list);
   g_free (server.unsigned_list);
   g_clear_pointer (&server.cwt, g_bytes_unref);

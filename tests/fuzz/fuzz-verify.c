@@ -3,6 +3,7 @@
  * as dossier-cli verify and import see them.  DOSSIER_FUZZ_FORMAT narrows
  * the run to one decoder so that each gets its own time. */
 #include "dossier-data-integrity.h"
+#include "dossier-fhir.h"
 #include "dossier-hcert.h"
 #include "dossier-sd-jwt.h"
 #include "dossier-shc.h"
@@ -31,6 +32,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     dossier_shc_verify ((const char *) data, size, &options, result);
   else if (g_strcmp0 (format, "hcert") == 0)
     dossier_hcert_verify ((const char *) data, size, &options, result);
+  else if (g_strcmp0 (format, "fhir") == 0)
+    dossier_fhir_verify ((const char *) data, size, &options, result);
   else if (g_strcmp0 (format, "vc-di") == 0)
     dossier_data_integrity_verify ((const char *) data, size, &options, result);
   else if (g_strcmp0 (format, "sd-jwt") == 0)

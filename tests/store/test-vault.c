@@ -967,11 +967,32 @@ test_settings_and_secrets (Fixture       *f,
   g_assert_no_error (error);
 }
 
+/* Settings out of range are refused whether or not the caller asks why
+ * (a leftover vault.json.pending is read without an error). */
+static void
+test_settings_out_of_range (void)
+{
+  static const char text[] =
+    "{\"format\":1,\"kdf\":{\"algorithm\":\"argon2id\",\"version\":19,\"iterations\":1,"
+    "\"memory_kib\":8129,\"parallelism\":1,\"salt\":\"nznLVgFygvczA6vPe9Ed0w==\"},"
+    "\"key_check\":\"imx1jVBUoYM7,vVeLnVWX7qGmhps1OdOMq4IxULCmByA=\"}";
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (dossier_vault_config_parse (text, strlen (text), NULL));
+  g_assert_null (dossier_vault_config_parse (text, strlen (text), &error));
+  g_assert_error (error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_DAMAGED);
+  g_assert_nonnull (strstr (error->message, "vault.json"));
+  g_clear_error (&error);
+  g_assert_null (dossier_vault_config_parse ("  \n", 3, &error));
+  g_assert_error (error, DOSSIER_VAULT_ERROR, DOSSIER_VAULT_ERROR_DAMAGED);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/vault/settings-out-of-range", test_settings_out_of_range);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/vault/round-trip", test_round_trip);

@@ -143,6 +143,9 @@ fixture_tear_down (Fixture       *f,
   g_clear_object (&f->result);
   g_assert_finalize_object (f->net);
   g_clear_object (&f->server);
+  /* the server's connections are freed once their closing is seen */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
   g_free (f->base);
   g_free (f->card_jwe);
   g_free (f->bundle_jwe);
