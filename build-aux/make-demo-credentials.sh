@@ -26,13 +26,18 @@ schools=(
   "dhbk-ha-noi|Trường Đại học Bách khoa Hà Nội|Hanoi University of Science and Technology|https://dhbk-ha-noi.demo.invalid"
   "dh-cong-nghe|Trường Đại học Công nghệ, Đại học Quốc gia Hà Nội|VNU University of Engineering and Technology|https://dh-cong-nghe.demo.invalid"
   "dh-y-ha-noi|Trường Đại học Y Hà Nội|Hanoi Medical University|https://dh-y-ha-noi.demo.invalid"
+  "so-gddt-ha-noi|Sở Giáo dục và Đào tạo Hà Nội|Hanoi Department of Education and Training|https://so-gddt-ha-noi.demo.invalid"
+  "pgd-hoan-kiem|Phòng Giáo dục và Đào tạo quận Hoàn Kiếm|Hoan Kiem District Office of Education and Training|https://pgd-hoan-kiem.demo.invalid"
 )
 # roster (in data/demo/rosters, without .csv)|person|school|template|format|date of issue
+# (a template ending in .json is a school's own, in data/demo/templates)
 credentials=(
   "Bằng tốt nghiệp THPT (2026)|Nguyễn Minh Khang|thpt-chu-van-an|thpt-diploma|vc-jwt|2026-07-24"
   "Bằng kỹ sư Công nghệ thông tin (2001)|Nguyễn Minh Đức|dhbk-ha-noi|degree|di|2001-07-25"
   "Bằng thạc sĩ Khoa học máy tính (2008)|Nguyễn Minh Đức|dh-cong-nghe|degree|sd-jwt|2008-12-18"
   "Bằng bác sĩ Y khoa (2005)|Trần Thị Thu Hà|dh-y-ha-noi|degree|vc-jwt|2005-08-10"
+  "Bằng tốt nghiệp THPT (1996)|Nguyễn Minh Đức|so-gddt-ha-noi|thpt-diploma|di|1996-08-20"
+  "Bằng tốt nghiệp THCS (2023)|Nguyễn Minh Khang|pgd-hoan-kiem|thcs-diploma.json|vc-jwt|2023-07-14"
 )
 
 mkdir -p "$work/issuers"
@@ -44,6 +49,7 @@ done
 for credential in "${credentials[@]}"; do
   IFS='|' read -r roster person slug template format date <<<"$credential"
   out="$work/out/$slug-$format-$date"
+  case "$template" in *.json) template="$demo/templates/$template" ;; esac
   "$issuer" issue --issuer "$work/issuers/$slug" --roster "$demo/rosters/$roster.csv" --template "$template" \
     --format "$format" --issued-at "$date" --out "$out" >/dev/null
   file=$(find "$out" -maxdepth 1 -type f ! -name '*.offer.json' ! -name '*.pdf' ! -name '*.png' \
