@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "issuer-fixture.h"
 
+#include "dossier-multikey.h"
+
 #include "dossier-base64.h"
 #include "dossier-jws.h"
 
@@ -75,61 +77,14 @@ char *
 test_base58_encode (const guint8 *data,
                     gsize         length)
 {
-  static const char alphabet[] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-  g_autofree guint8 *digits = g_malloc0 (length * 2 + 1);
-  gsize n = 0, zeros = 0;
-  GString *out = g_string_new (NULL);
-
-  while (zeros < length && data[zeros] == 0)
-    zeros++;
-  for (gsize i = zeros; i < length; i++)
-    {
-      guint carry = data[i];
-
-      for (gsize j = 0; j < n; j++)
-        {
-          carry += (guint) digits[j] << 8;
-          digits[j] = (guint8) (carry % 58);
-          carry /= 58;
-        }
-      while (carry > 0)
-        {
-          digits[n++] = (guint8) (carry % 58);
-          carry /= 58;
-        }
-    }
-  for (gsize i = 0; i < zeros; i++)
-    g_string_append_c (out, '1');
-  while (n > 0)
-    g_string_append_c (out, alphabet[digits[--n]]);
-  return g_string_free (out, FALSE);
+  return dossier_base58btc_encode (data, length);
 }
 
 /* "z" + base58btc of the multicodec code and the (compressed) key. */
 char *
 test_key_multikey (TestKey *key)
 {
-  guint8 raw[133], encoded[2 + 49];
-  gsize length = public_bytes (key, raw, sizeof raw), size;
-  g_autofree char *text = NULL;
-
-  if (EVP_PKEY_is_a (key->pkey, "ED25519"))
-    {
-      encoded[0] = 0xed, encoded[1] = 0x01;
-      memcpy (encoded + 2, raw, 32);
-      size = 2 + 32;
-    }
-  else
-    {
-      gsize half = (length - 1) / 2;
-
-      encoded[0] = half == 32 ? 0x80 : 0x81, encoded[1] = 0x24;
-      encoded[2] = 0x02 | (raw[length - 1] & 1);
-      memcpy (encoded + 3, raw + 1, half);
-      size = 3 + half;
-    }
-  text = test_base58_encode (encoded, size);
-  return g_strconcat ("z", text, NULL);
+  return dossier_multikey_encode (key->pkey, NULL);
 }
 
 /* A compact JWS over @payload, its header holding alg and @header_members. */
