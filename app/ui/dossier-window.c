@@ -14,6 +14,7 @@
 
 #include "dossier-json.h"
 #include "dossier-keyring.h"
+#include "dossier-verifier.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
@@ -94,6 +95,7 @@ G_DEFINE_FINAL_TYPE (DossierWindow, dossier_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void load_persons (DossierWindow *self);
 static void load_trust (DossierWindow *self);
+static gboolean can_recheck (DossierRecord *record);
 static void load_activity (DossierWindow *self);
 static void import_files (DossierWindow *self,
                           GList         *files);
@@ -338,6 +340,7 @@ show_record (DossierWindow *self,
   adw_window_title_set_subtitle (self->detail_title, record != NULL && !stored ? _("Not kept in your vault") : NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->record_menu_button), stored);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete-record", stored);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.recheck-record", can_recheck (record));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.move-record", stored && self->persons != NULL && self->persons->len > 1);
   if (record != NULL)
     adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
@@ -564,6 +567,7 @@ update_person_menus (DossierWindow *self)
   g_menu_append_section (menu, NULL, G_MENU_MODEL (manage));
   gtk_menu_button_set_menu_model (self->person_button, G_MENU_MODEL (menu));
 
+  g_menu_append (actions, _("_Check Again"), "win.recheck-record");
   g_menu_append_submenu (actions, _("_Move To"), G_MENU_MODEL (move));
   g_menu_append (actions, _("_Delete"), "win.delete-record");
   g_menu_append_section (record_menu, NULL, G_MENU_MODEL (actions));
@@ -1497,6 +1501,113 @@ restore_activated (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (restore));
 }
 
+/* --- checking a kept record again ----------------------------------------- */
+
+/* Verifies the record's original again, with the trust and the status
+ * lists of now, on a worker thread. */
+static void
+recheck_thread (GTask        *task,
+                gpointer      source,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  DossierWallet *wallet = source;
+  DossierRecord *record = task_data;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(DossierVerification) result = NULL;
+
+  result = dossier_verify_bytes (dossier_record_get_original (record), dossier_record_get_title (record),
+                                 dossier_wallet_get_trust (wallet), now);
+  g_task_return_pointer (task, dossier_verification_to_verdict (result), g_object_unref);
+}
+
+typedef struct
+{
+  DossierWindow *window;
+  DossierRecord *record;
+} Recheck;
+
+static void
+recheck_free (Recheck *recheck)
+{
+  g_object_unref (recheck->window);
+  g_object_unref (recheck->record);
+  g_free (recheck);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Recheck, recheck_free)
+
+static void
+on_recheck_saved (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(Recheck) recheck = user_data;
+  DossierWindow *self = recheck->window;
+  DossierRecord *shown;
+  g_autoptr(GError) error = NULL;
+
+  if (window_gone (self))
+    return;
+  if (!dossier_vault_update_verdict_finish (DOSSIER_VAULT (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        toast (self, error->message);
+      return;
+    }
+  toast (self, _("Checked again"));
+  reload_records (self);
+  load_activity (self);
+  shown = dossier_record_view_get_record (self->record_view);
+  if (shown != NULL && dossier_record_get_id (shown) == dossier_record_get_id (recheck->record))
+    open_record (self, dossier_record_get_id (recheck->record));
+}
+
+static void
+on_rechecked (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(DossierWindow) self = user_data;
+  g_autoptr(DossierVerdict) verdict = g_task_propagate_pointer (G_TASK (result), NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  Recheck *recheck;
+
+  if (window_gone (self) || verdict == NULL)
+    return;
+  recheck = g_new0 (Recheck, 1);
+  recheck->window = g_object_ref (self);
+  recheck->record = g_object_ref (g_task_get_task_data (G_TASK (result)));
+  dossier_record_set_verdict (recheck->record, verdict);
+  dossier_record_set_checked_at (recheck->record, now);
+  dossier_vault_update_verdict_async (dossier_wallet_get_vault (self->wallet), recheck->record, self->cancellable,
+                                      on_recheck_saved, recheck);
+}
+
+static gboolean
+can_recheck (DossierRecord *record)
+{
+  return record != NULL && dossier_record_get_id (record) > 0 && dossier_record_get_original (record) != NULL &&
+         g_strcmp0 (dossier_record_get_format (record), "document") != 0 &&
+         dossier_record_get_parent_uuid (record) == NULL;
+}
+
+static void
+recheck_record_activated (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  DossierWindow *self = DOSSIER_WINDOW (widget);
+  DossierRecord *record = dossier_record_view_get_record (self->record_view);
+  g_autoptr(GTask) task = NULL;
+
+  if (!can_recheck (record))
+    return;
+  task = g_task_new (self->wallet, self->cancellable, on_rechecked, g_object_ref (self));
+  g_task_set_task_data (task, g_object_ref (record), g_object_unref);
+  g_task_run_in_thread (task, recheck_thread);
+}
+
 /* --- adding records -------------------------------------------------------- */
 
 static void import_next (DossierWindow *self);
@@ -1900,6 +2011,7 @@ dossier_window_class_init (DossierWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.undo-delete", NULL, undo_delete_activated);
   gtk_widget_class_install_action (widget_class, "win.backup", NULL, backup_activated);
   gtk_widget_class_install_action (widget_class, "win.restore", NULL, restore_activated);
+  gtk_widget_class_install_action (widget_class, "win.recheck-record", NULL, recheck_record_activated);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.lock", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.add", NULL);

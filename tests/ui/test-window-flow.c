@@ -641,6 +641,56 @@ preferences_offer (GtkWidget     *window,
   return preferences != NULL && find_button_labelled (preferences, tooltip) != NULL;
 }
 
+static gboolean
+shown_title_is (GtkWidget     *window,
+                gconstpointer  title)
+{
+  DossierRecord *record = dossier_record_view_get_record (child (window, "record_view"));
+
+  return record != NULL && g_strcmp0 (dossier_record_get_title (record), title) == 0;
+}
+
+static gboolean
+shown_summary_is_not (GtkWidget     *window,
+                      gconstpointer  unexpected)
+{
+  DossierRecord *record = dossier_record_view_get_record (child (window, "record_view"));
+
+  return record != NULL &&
+         dossier_verdict_get_summary (dossier_record_get_verdict (record)) != (DossierVerdictSummary) GPOINTER_TO_INT (unexpected);
+}
+
+static gboolean
+shown_summary_is (GtkWidget     *window,
+                  gconstpointer  expected)
+{
+  DossierRecord *record = dossier_record_view_get_record (child (window, "record_view"));
+
+  return record != NULL &&
+         dossier_verdict_get_summary (dossier_record_get_verdict (record)) == (DossierVerdictSummary) GPOINTER_TO_INT (expected);
+}
+
+/* Opens the learning record titled @title. */
+static void
+open_learning_record (GtkWidget  *window,
+                      const char *title)
+{
+  GListModel *model = list_model (window, "learning_list");
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(DossierRecord) record = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (dossier_record_get_title (record), title) == 0)
+        {
+          g_signal_emit_by_name (child (window, "learning_list"), "activate", i);
+          wait_until (window, detail_shows_record, NULL, "the record is shown");
+          return;
+        }
+    }
+  g_error ("No learning record “%s”", title);
+}
+
 /* Preferences → Trust lists what the vault trusts; an issuer removed there
  * is no longer trusted by the window, one added from a file is, and a file
  * with no key is refused. */
@@ -672,6 +722,19 @@ check_trust_page (GtkWidget     *window,
   wait_until (window, registry_holds, &count, "the removed issuer is no longer trusted");
   g_assert_cmpuint (count_anchors (vault), ==, anchors - 1);
 
+  /* The medical degree, checked again, is no longer from a trusted issuer
+   * (and, its key being nowhere else, not shown as authentic either). */
+  open_learning_record (window, "Bằng bác sĩ ngành Y khoa");
+  g_assert_true (shown_summary_is (window, GINT_TO_POINTER (DOSSIER_VERDICT_VALID)));
+  g_assert_true (gtk_widget_activate_action (window, "win.recheck-record", NULL));
+  wait_until (window, shown_summary_is_not, GINT_TO_POINTER (DOSSIER_VERDICT_VALID), "the degree is checked again");
+  {
+    DossierVerdict *verdict = dossier_record_get_verdict (dossier_record_view_get_record (child (window, "record_view")));
+
+    /* Offline, its did:web key cannot be fetched either. */
+    g_assert_cmpint (dossier_verdict_get_state (verdict, DOSSIER_VERDICT_PART_TRUSTED), !=, DOSSIER_CHECK_PASSED);
+  }
+
   dossier_preferences_window_trust_file (DOSSIER_PREFERENCES_WINDOW (preferences), people_file);
   settle (window);
   g_assert_cmpuint (count_anchors (vault), ==, anchors - 1);
@@ -680,6 +743,8 @@ check_trust_page (GtkWidget     *window,
   count.expected = anchors;
   wait_until (window, registry_holds, &count, "the issuer is trusted again");
   wait_until (window, preferences_offer, "Stop trusting did.json", "the new issuer is listed");
+  g_assert_true (gtk_widget_activate_action (window, "win.recheck-record", NULL));
+  wait_until (window, shown_summary_is, GINT_TO_POINTER (DOSSIER_VERDICT_VALID), "the degree is trusted again");
   gtk_window_destroy (GTK_WINDOW (preferences));
   settle (window);
 }
@@ -900,7 +965,7 @@ test_demo (void)
   first = g_list_model_get_item (list_model (window, "learning_list"), 0);
   first_title = g_strdup (dossier_record_get_title (first));
   g_signal_emit_by_name (child (window, "learning_list"), "activate", 0);
-  wait_until (window, detail_shows_record, NULL, "the record is shown");
+  wait_until (window, shown_title_is, first_title, "the record is shown");
   g_assert_cmpstr (dossier_record_get_title (dossier_record_view_get_record (child (window, "record_view"))), ==,
                    first_title);
   g_assert_nonnull (dossier_record_get_original (dossier_record_view_get_record (child (window, "record_view"))));
