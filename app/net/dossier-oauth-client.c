@@ -212,6 +212,9 @@ sign_in_error (DossierOAuthClient *self,
         return g_error_new (DOSSIER_OAUTH_ERROR, DOSSIER_OAUTH_ERROR_SERVER,
                             _("%s did not answer as expected: %s"), host, error->message);
       }
+  if (error->domain == G_TLS_ERROR)
+    return g_error_new (DOSSIER_OAUTH_ERROR, DOSSIER_OAUTH_ERROR_SERVER,
+                        _("Could not set up a secure connection with %s: %s"), host, error->message);
   return g_error_new (DOSSIER_OAUTH_ERROR, DOSSIER_OAUTH_ERROR_OFFLINE,
                       _("Could not reach %s. Check that this computer is online, then try again. (%s)"),
                       host, error->message);

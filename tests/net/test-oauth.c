@@ -508,6 +508,28 @@ discover (Fixture  *f,
   return dossier_oauth_client_discover_finish (f->client, f->result, error);
 }
 
+/* https to a server that speaks plain http: the TLS greeting is never
+ * answered, and the session's timeout ends the wait */
+static void
+test_timeout (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *https = g_strconcat ("https", f->issuer + strlen ("http"), NULL);
+  g_autoptr(DossierOAuthClient) client = dossier_oauth_client_new (f->net, https, CLIENT_ID);
+  g_autoptr(GError) error = NULL;
+
+  gint64 start = g_get_monotonic_time ();
+
+  dossier_net_session_set_timeout (f->net, 1);
+  g_clear_object (&f->result);
+  dossier_oauth_client_discover_async (client, NULL, store_result, f);
+  wait_result (f);
+  g_assert_false (dossier_oauth_client_discover_finish (client, f->result, &error));
+  g_assert_error (error, DOSSIER_OAUTH_ERROR, DOSSIER_OAUTH_ERROR_OFFLINE);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
+  g_assert_cmpuint (f->metadata_requests, ==, 0);
+}
+
 static void
 keep_result (GObject      *source,
              GAsyncResult *result,
@@ -876,6 +898,7 @@ main (int   argc,
   ADD ("token-answers", test_token_answers);
   ADD ("cancel", test_cancel);
   ADD ("offline", test_offline);
+  ADD ("timeout", test_timeout);
 #undef ADD
   g_test_add_func ("/oauth/not-https", test_not_https);
   g_test_add_func ("/oauth/tokens-serialize", test_tokens_serialize);
