@@ -608,24 +608,18 @@ token_error (DossierOAuthClient *self,
                       self->issuer, code != NULL && g_str_is_ascii (code) && strlen (code) < 64 ? code : "?");
 }
 
-/* Reads a token endpoint's answer (RFC 6749 §5.1). */
+/* Reads a token endpoint's answer (RFC 6749 §5.1), parsed as @answer. */
 static DossierOAuthTokens *
-read_tokens (DossierOAuthClient        *self,
-             GBytes                    *bytes,
-             guint                      status,
-             const DossierOAuthTokens  *previous,
-             GError                   **error)
+tokens_from_answer (DossierOAuthClient        *self,
+                    JsonObject                *answer,
+                    guint                      status,
+                    const DossierOAuthTokens  *previous,
+                    GError                   **error)
 {
-  g_autoptr(JsonNode) root = NULL;
   g_autoptr(DossierOAuthTokens) tokens = NULL;
-  JsonObject *answer;
   const char *access_token, *token_type, *refresh_token, *scope;
   gint64 expires_in = 0;
-  gsize length;
-  const char *data = g_bytes_get_data (bytes, &length);
 
-  root = length > 0 ? dossier_json_parse (data, length) : NULL;
-  answer = root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
   if (status < 200 || status >= 300)
     {
       g_propagate_error (error, token_error (self, answer, status));
@@ -676,6 +670,26 @@ read_tokens (DossierOAuthClient        *self,
   if (expires_in > 0)
     tokens->expires_at = g_get_real_time () / G_USEC_PER_SEC + expires_in;
   return g_steal_pointer (&tokens);
+}
+
+static DossierOAuthTokens *
+read_tokens (DossierOAuthClient        *self,
+             GBytes                    *bytes,
+             guint                      status,
+             const DossierOAuthTokens  *previous,
+             GError                   **error)
+{
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *answer;
+  DossierOAuthTokens *tokens;
+  gsize length;
+  const char *data = g_bytes_get_data (bytes, &length);
+
+  root = length > 0 ? dossier_json_parse (data, length) : NULL;
+  answer = root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  tokens = tokens_from_answer (self, answer, status, previous, error);
+  dossier_oauth_tokens_wipe_json (answer);
+  return tokens;
 }
 
 static void

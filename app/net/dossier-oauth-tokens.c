@@ -123,6 +123,29 @@ dossier_oauth_tokens_serialize (const DossierOAuthTokens *tokens)
   return text;
 }
 
+/**
+ * dossier_oauth_tokens_wipe_json:
+ * @object: a parsed token answer or saved tokens
+ *
+ * Wipes the tokens' text in @object, before the tree is released: the
+ * parser's copies would otherwise linger in freed memory.
+ */
+void
+dossier_oauth_tokens_wipe_json (JsonObject *object)
+{
+  static const char *const names[] = { "access_token", "refresh_token", "id_token" };
+
+  if (object == NULL)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      const char *value = dossier_json_get_string (object, names[i]);
+
+      if (value != NULL)
+        dossier_secure_wipe ((char *) value, strlen (value));
+    }
+}
+
 static gboolean
 optional_string (JsonObject  *object,
                  const char  *name,
@@ -163,6 +186,7 @@ dossier_oauth_tokens_deserialize (const char  *text,
       !optional_string (object, "refresh_token", &refresh_token) ||
       !optional_string (object, "scope", &scope))
     {
+      dossier_oauth_tokens_wipe_json (object);
       g_set_error (error, DOSSIER_OAUTH_ERROR, DOSSIER_OAUTH_ERROR_INVALID,
                    _("The saved sign-in to this service is damaged: sign in again"));
       return NULL;
@@ -174,5 +198,6 @@ dossier_oauth_tokens_deserialize (const char  *text,
   tokens->scope = g_strdup (scope);
   if (!dossier_json_get_number (object, "expires_at", &tokens->expires_at))
     tokens->expires_at = 0;
+  dossier_oauth_tokens_wipe_json (object);
   return g_steal_pointer (&tokens);
 }

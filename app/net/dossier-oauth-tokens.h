@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib-object.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -28,6 +29,8 @@ char               *dossier_oauth_tokens_serialize     (const DossierOAuthTokens
 DossierOAuthTokens *dossier_oauth_tokens_deserialize   (const char               *text,
                                                         gsize                     length,
                                                         GError                  **error);
+
+void                dossier_oauth_tokens_wipe_json     (JsonObject               *object);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DossierOAuthTokens, dossier_oauth_tokens_free)
 

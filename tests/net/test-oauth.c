@@ -874,6 +874,18 @@ test_tokens_serialize (void)
   g_assert_cmpstr (back->scope, ==, "openid");
   g_assert_cmpint (back->expires_at, ==, 1900000000);
 
+  {
+    const char *answer = "{\"access_token\":\"secret-a\",\"refresh_token\":\"secret-r\",\"scope\":\"openid\"}";
+    g_autoptr(JsonNode) root = json_from_string (answer, NULL);
+    JsonObject *object = json_node_get_object (root);
+
+    /* the parsed copies of the tokens are wiped, the rest is kept */
+    dossier_oauth_tokens_wipe_json (object);
+    g_assert_cmpstr (json_object_get_string_member (object, "access_token"), ==, "");
+    g_assert_cmpstr (json_object_get_string_member (object, "refresh_token"), ==, "");
+    g_assert_cmpstr (json_object_get_string_member (object, "scope"), ==, "openid");
+  }
+
   broken = dossier_oauth_tokens_deserialize ("{\"token_type\":\"Bearer\"}", 23, &error);
   g_assert_null (broken);
   g_assert_error (error, DOSSIER_OAUTH_ERROR, DOSSIER_OAUTH_ERROR_INVALID);
