@@ -220,7 +220,8 @@ dossier_oauth_redirect_new (const char  *state,
   g_autoptr(DossierOAuthRedirect) self = NULL;
   g_autoptr(GInetAddress) loopback = NULL;
   g_autoptr(GSocketAddress) address = NULL;
-  GSList *uris;
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GSocket) socket = NULL;
 
   g_return_val_if_fail (state != NULL, NULL);
 
@@ -229,14 +230,17 @@ dossier_oauth_redirect_new (const char  *state,
   self->issuer = g_strdup (issuer);
   self->server = soup_server_new ("server-header", "Dossier", NULL);
   soup_server_add_handler (self->server, NULL, handle_callback, self, NULL);
+
+  /* a socket of our own, whose port is known without asking the server */
   loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   address = g_inet_socket_address_new (loopback, 0);
-  if (!soup_server_listen (self->server, address, 0, error))
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL || !g_socket_bind (socket, address, FALSE, error) || !g_socket_listen (socket, error) ||
+      (bound = g_socket_get_local_address (socket, error)) == NULL ||
+      !soup_server_listen_socket (self->server, socket, 0, error))
     return NULL;
-  uris = soup_server_get_uris (self->server);
-  g_assert (uris != NULL);
-  self->uri = g_strdup_printf ("http://127.0.0.1:%d/callback", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  self->uri = g_strdup_printf ("http://127.0.0.1:%u/callback",
+                               g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
   return g_steal_pointer (&self);
 }
 
