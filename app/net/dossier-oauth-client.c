@@ -4,6 +4,7 @@
 #include "dossier-oauth-client.h"
 
 #include "dossier-json.h"
+#include "dossier-oauth-metadata.h"
 #include "dossier-oauth-redirect.h"
 #include "dossier-secret.h"
 
@@ -23,24 +24,9 @@
  * The code verifier, the state and the tokens stay in wiped memory; the
  * answers that carry them are wiped once read. */
 
-#define MAX_METADATA_SIZE (64 * 1024)
 #define MAX_TOKEN_RESPONSE_SIZE (64 * 1024)
 #define MAX_REVOCATION_RESPONSE_SIZE 4096
 #define MAX_EXPIRES_IN (10 * 365 * 24 * 3600)
-
-typedef enum
-{
-  METADATA_OPENID,
-  METADATA_OAUTH,
-  METADATA_SMART,
-  N_METADATA_KINDS,
-} MetadataKind;
-
-static const char *const well_known_names[N_METADATA_KINDS] = {
-  "openid-configuration",
-  "oauth-authorization-server",
-  "smart-configuration",
-};
 
 struct _DossierOAuthClient
 {
@@ -264,155 +250,6 @@ base64url_encode (const guint8 *data,
   bits = 0;
 }
 
-/* The address of a settings document: OpenID Connect and SMART append the
- * well-known path to the issuer's, RFC 8414 puts it before. */
-static char *
-well_known_uri (const char   *issuer,
-                MetadataKind  kind)
-{
-  g_autoptr(GUri) uri = g_uri_parse (issuer, SOUP_HTTP_URI_FLAGS, NULL);
-  g_autofree char *base = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr(GUri) document = NULL;
-  gsize length;
-
-  if (uri == NULL || g_uri_get_host (uri) == NULL)
-    return NULL;
-  base = g_strdup (g_uri_get_path (uri));
-  length = strlen (base);
-  while (length > 0 && base[length - 1] == '/')
-    base[--length] = '\0';
-  if (kind == METADATA_OAUTH)
-    path = g_strdup_printf ("/.well-known/%s%s", well_known_names[kind], base);
-  else
-    path = g_strdup_printf ("%s/.well-known/%s", base, well_known_names[kind]);
-  document = g_uri_build (G_URI_FLAGS_NONE, g_uri_get_scheme (uri), NULL, g_uri_get_host (uri), g_uri_get_port (uri),
-                          path, NULL, NULL);
-  return g_uri_to_string (document);
-}
-
-static gboolean
-same_issuer (const char *a,
-             const char *b)
-{
-  gsize la = strlen (a), lb = strlen (b);
-
-  while (la > 0 && a[la - 1] == '/')
-    la--;
-  while (lb > 0 && b[lb - 1] == '/')
-    lb--;
-  return la == lb && strncmp (a, b, la) == 0;
-}
-
-/* An endpoint named @name in @metadata, checked as the session would. */
-static gboolean
-read_endpoint (DossierOAuthClient  *self,
-               JsonObject          *metadata,
-               const char          *name,
-               gboolean             required,
-               char               **endpoint,
-               GError             **error)
-{
-  JsonNode *node = json_object_get_member (metadata, name);
-  const char *value = dossier_json_get_string (metadata, name);
-  g_autoptr(GError) local_error = NULL;
-
-  if (node == NULL && !required)
-    return TRUE;
-  if (value == NULL)
-    {
-      g_set_error (error, DOSSIER_OAUTH_ERROR, DOSSIER_OAUTH_ERROR_SERVER,
-                   node == NULL ? _("The sign-in settings of %s do not give “%s”")
-                                : _("The sign-in settings of %s give “%s” as something else than an address"),
-                   self->issuer, name);
-      return FALSE;
-    }
-  if (!dossier_net_session_check_uri (self->net, value, &local_error))
-    {
-      g_set_error (error, DOSSIER_OAUTH_ERROR, DOSSIER_OAUTH_ERROR_UNSUPPORTED,
-                   _("The sign-in settings of %s give an unusable “%s”: %s"), self->issuer, name,
-                   local_error->message);
-      return FALSE;
-    }
-  *endpoint = g_strdup (value);
-  return TRUE;
-}
-
-static gboolean
-offers_s256 (DossierOAuthClient  *self,
-             JsonObject          *metadata,
-             GError             **error)
-{
-  const char *name = "code_challenge_methods_supported";
-  JsonArray *methods;
-
-  /* servers that do not say may still support it: the token endpoint
-   * will tell */
-  if (!json_object_has_member (metadata, name))
-    return TRUE;
-  methods = dossier_json_get_array (metadata, name);
-  for (guint i = 0; methods != NULL && i < json_array_get_length (methods); i++)
-    {
-      JsonNode *method = json_array_get_element (methods, i);
-
-      if (JSON_NODE_HOLDS_VALUE (method) && json_node_get_value_type (method) == G_TYPE_STRING &&
-          g_strcmp0 (json_node_get_string (method), "S256") == 0)
-        return TRUE;
-    }
-  g_set_error (error, DOSSIER_OAUTH_ERROR, DOSSIER_OAUTH_ERROR_UNSUPPORTED,
-               _("%s does not offer PKCE with S256, which Dossier needs to sign in safely"), self->issuer);
-  return FALSE;
-}
-
-static gboolean
-read_metadata (DossierOAuthClient  *self,
-               GBytes              *bytes,
-               MetadataKind         kind,
-               GError             **error)
-{
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *authorization_endpoint = NULL;
-  g_autofree char *token_endpoint = NULL;
-  g_autofree char *revocation_endpoint = NULL;
-  JsonObject *metadata;
-  const char *issuer;
-  gsize length;
-  const char *data = g_bytes_get_data (bytes, &length);
-
-  root = length > 0 ? dossier_json_parse (data, length) : NULL;
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_set_error (error, DOSSIER_OAUTH_ERROR, DOSSIER_OAUTH_ERROR_SERVER,
-                   _("The sign-in settings of %s (%s) are not a JSON object"), self->issuer,
-                   well_known_names[kind]);
-      return FALSE;
-    }
-  metadata = json_node_get_object (root);
-  /* a document naming another issuer could send the tokens elsewhere
-   * (SMART's document need not name one) */
-  issuer = dossier_json_get_string (metadata, "issuer");
-  if ((kind != METADATA_SMART && issuer == NULL) || (issuer != NULL && !same_issuer (issuer, self->issuer)))
-    {
-      g_set_error (error, DOSSIER_OAUTH_ERROR, DOSSIER_OAUTH_ERROR_SERVER,
-                   _("The sign-in settings of %s name another issuer (“%s”)"), self->issuer, issuer ?: "");
-      return FALSE;
-    }
-  if (!read_endpoint (self, metadata, "authorization_endpoint", TRUE, &authorization_endpoint, error) ||
-      !read_endpoint (self, metadata, "token_endpoint", TRUE, &token_endpoint, error) ||
-      !read_endpoint (self, metadata, "revocation_endpoint", FALSE, &revocation_endpoint, error) ||
-      !offers_s256 (self, metadata, error))
-    return FALSE;
-
-  g_free (self->authorization_endpoint);
-  self->authorization_endpoint = g_steal_pointer (&authorization_endpoint);
-  g_free (self->token_endpoint);
-  self->token_endpoint = g_steal_pointer (&token_endpoint);
-  g_free (self->revocation_endpoint);
-  self->revocation_endpoint = g_steal_pointer (&revocation_endpoint);
-  self->discovered = TRUE;
-  return TRUE;
-}
-
 static void fetch_metadata (GTask *task);
 
 static void
@@ -422,7 +259,8 @@ on_metadata (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   DossierOAuthClient *self = g_task_get_source_object (task);
-  MetadataKind *kind = g_task_get_task_data (task);
+  DossierOAuthMetadataKind *kind = g_task_get_task_data (task);
+  g_autoptr(DossierOAuthMetadata) metadata = NULL;
   g_autoptr(GBytes) bytes = NULL;
   GError *error = NULL;
 
@@ -433,7 +271,7 @@ on_metadata (GObject      *source,
        * when this one is not there */
       if ((g_error_matches (error, DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_HTTP) ||
            g_error_matches (error, DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_UNAUTHORIZED)) &&
-          *kind + 1 < N_METADATA_KINDS)
+          *kind + 1 < DOSSIER_OAUTH_N_METADATA_KINDS)
         {
           g_error_free (error);
           (*kind)++;
@@ -446,25 +284,36 @@ on_metadata (GObject      *source,
           g_error_free (error);
           g_task_return_new_error (task, DOSSIER_OAUTH_ERROR, DOSSIER_OAUTH_ERROR_UNSUPPORTED,
                                    _("%s does not publish how to sign in to it (no /.well-known/%s, %s or %s)"),
-                                   self->issuer, well_known_names[METADATA_OPENID], well_known_names[METADATA_OAUTH],
-                                   well_known_names[METADATA_SMART]);
+                                   self->issuer, dossier_oauth_metadata_document (DOSSIER_OAUTH_METADATA_OPENID),
+                                   dossier_oauth_metadata_document (DOSSIER_OAUTH_METADATA_OAUTH),
+                                   dossier_oauth_metadata_document (DOSSIER_OAUTH_METADATA_SMART));
           return;
         }
       return_sign_in_error (task, error);
       return;
     }
-  if (!read_metadata (self, bytes, *kind, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+  metadata = dossier_oauth_metadata_parse (self->issuer, *kind, bytes, self->net, &error);
+  if (metadata == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_free (self->authorization_endpoint);
+  self->authorization_endpoint = g_steal_pointer (&metadata->authorization_endpoint);
+  g_free (self->token_endpoint);
+  self->token_endpoint = g_steal_pointer (&metadata->token_endpoint);
+  g_free (self->revocation_endpoint);
+  self->revocation_endpoint = g_steal_pointer (&metadata->revocation_endpoint);
+  self->discovered = TRUE;
+  g_task_return_boolean (task, TRUE);
 }
 
 static void
 fetch_metadata (GTask *task)
 {
   DossierOAuthClient *self = g_task_get_source_object (task);
-  MetadataKind *kind = g_task_get_task_data (task);
-  g_autofree char *uri = well_known_uri (self->issuer, *kind);
+  DossierOAuthMetadataKind *kind = g_task_get_task_data (task);
+  g_autofree char *uri = dossier_oauth_metadata_uri (self->issuer, *kind);
 
   if (uri == NULL)
     {
@@ -473,7 +322,7 @@ fetch_metadata (GTask *task)
       g_object_unref (task);
       return;
     }
-  dossier_net_session_get_bytes_async (self->net, uri, MAX_METADATA_SIZE, g_task_get_cancellable (task),
+  dossier_net_session_get_bytes_async (self->net, uri, DOSSIER_OAUTH_METADATA_MAX_SIZE, g_task_get_cancellable (task),
                                        on_metadata, task);
 }
 
@@ -497,7 +346,7 @@ dossier_oauth_client_discover_async (DossierOAuthClient  *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, dossier_oauth_client_discover_async);
-  g_task_set_task_data (task, g_new0 (MetadataKind, 1), g_free);
+  g_task_set_task_data (task, g_new0 (DossierOAuthMetadataKind, 1), g_free);
   fetch_metadata (task);
 }
 

@@ -6,6 +6,7 @@
  * them.  The web browser is replaced by plain HTTP requests to the consent
  * page, which redirects to Dossier's loopback callback. */
 #include "dossier-oauth-client.h"
+#include "dossier-oauth-metadata.h"
 #include "dossier-secret.h"
 
 #include <libsoup/soup.h>
@@ -891,6 +892,29 @@ test_tokens_serialize (void)
   g_assert_error (error, DOSSIER_OAUTH_ERROR, DOSSIER_OAUTH_ERROR_INVALID);
 }
 
+static void
+test_metadata_uri (void)
+{
+  struct { const char *issuer; DossierOAuthMetadataKind kind; const char *uri; } cases[] = {
+    { "https://health.example/fhir/", DOSSIER_OAUTH_METADATA_OPENID,
+      "https://health.example/fhir/.well-known/openid-configuration" },
+    { "https://health.example/fhir", DOSSIER_OAUTH_METADATA_OAUTH,
+      "https://health.example/.well-known/oauth-authorization-server/fhir" },
+    { "https://health.example:8443/r4", DOSSIER_OAUTH_METADATA_SMART,
+      "https://health.example:8443/r4/.well-known/smart-configuration" },
+    { "https://school.example", DOSSIER_OAUTH_METADATA_OAUTH,
+      "https://school.example/.well-known/oauth-authorization-server" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *uri = dossier_oauth_metadata_uri (cases[i].issuer, cases[i].kind);
+
+      g_assert_cmpstr (uri, ==, cases[i].uri);
+    }
+  g_assert_null (dossier_oauth_metadata_uri ("not an address", DOSSIER_OAUTH_METADATA_OPENID));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -913,6 +937,7 @@ main (int   argc,
   ADD ("timeout", test_timeout);
 #undef ADD
   g_test_add_func ("/oauth/not-https", test_not_https);
+  g_test_add_func ("/oauth/metadata-uri", test_metadata_uri);
   g_test_add_func ("/oauth/tokens-serialize", test_tokens_serialize);
   return g_test_run ();
 }
