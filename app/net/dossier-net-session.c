@@ -3,6 +3,8 @@
 
 #include "dossier-net-session.h"
 
+#include "dossier-secret.h"
+
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 #include <string.h>
@@ -33,6 +35,8 @@ typedef struct
 {
   gsize         max_size;
   guint         redirects;
+  guint         status;
+  gboolean      any_status;  /* hand back the body of any answer, with its status */
   GByteArray   *body;
   GInputStream *stream;
   guint8        chunk[CHUNK_SIZE];
@@ -177,7 +181,8 @@ read_next (GTask *task)
 static void send_to (GTask      *task,
                      const char *method,
                      GUri       *uri,
-                     const char *json_body);
+                     const char *content_type,
+                     GBytes     *body);
 
 static gboolean
 on_accept_certificate (SoupMessage          *message,
@@ -272,17 +277,18 @@ on_sent (GObject      *source,
           return;
         }
       g_clear_object (&fetch->stream);
-      send_to (g_steal_pointer (&task), SOUP_METHOD_GET, next, NULL);
+      send_to (g_steal_pointer (&task), SOUP_METHOD_GET, next, NULL, NULL);
       return;
     }
-  if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
+  fetch->status = status;
+  if (!fetch->any_status && (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN))
     {
       g_task_return_new_error (task, DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_UNAUTHORIZED,
                                _("The server refused access (%u %s)"), status,
                                soup_message_get_reason_phrase (message) ?: "");
       return;
     }
-  if (status < 200 || status >= 300)
+  if (!fetch->any_status && (status < 200 || status >= 300))
     {
       g_task_return_new_error (task, DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_HTTP,
                                _("The server answered %u %s"), status,
@@ -299,18 +305,61 @@ on_sent (GObject      *source,
   read_next (g_steal_pointer (&task));
 }
 
+static gboolean
+uri_is_allowed (DossierNetSession *self,
+                GUri              *uri)
+{
+  if (g_strcmp0 (g_uri_get_scheme (uri), "https") == 0)
+    return g_uri_get_host (uri) != NULL;
+  return self->allow_http && g_strcmp0 (g_uri_get_scheme (uri), "http") == 0 &&
+         g_uri_get_host (uri) != NULL && is_loopback (g_uri_get_host (uri));
+}
+
+/**
+ * dossier_net_session_check_uri:
+ * @uri: a web address
+ *
+ * Checks that @uri is one this session would talk to (https, or plain
+ * http to this machine when allowed), for addresses handed to something
+ * else, such as the web browser.
+ */
+gboolean
+dossier_net_session_check_uri (DossierNetSession  *self,
+                               const char         *uri,
+                               GError            **error)
+{
+  g_autoptr(GUri) parsed = NULL;
+
+  g_return_val_if_fail (DOSSIER_IS_NET_SESSION (self), FALSE);
+  g_return_val_if_fail (uri != NULL, FALSE);
+
+  parsed = g_uri_parse (uri, SOUP_HTTP_URI_FLAGS, NULL);
+  if (parsed == NULL || g_uri_get_host (parsed) == NULL)
+    {
+      g_set_error (error, DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_INVALID_URI, _("“%s” is not a web address"), uri);
+      return FALSE;
+    }
+  if (!uri_is_allowed (self, parsed))
+    {
+      g_set_error (error, DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_NOT_HTTPS,
+                   _("Dossier talks to services only over https, not “%s”"), uri);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Sends @method to @uri, checked first; the answer goes to on_sent(). */
 static void
 send_to (GTask      *task,
          const char *method,
          GUri       *uri,
-         const char *json_body)
+         const char *content_type,
+         GBytes     *body)
 {
   DossierNetSession *self = g_task_get_source_object (task);
   g_autoptr(SoupMessage) message = NULL;
 
-  if (g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 &&
-      !(self->allow_http && g_strcmp0 (g_uri_get_scheme (uri), "http") == 0 && is_loopback (g_uri_get_host (uri))))
+  if (!uri_is_allowed (self, uri))
     {
       g_autofree char *text = g_uri_to_string (uri);
 
@@ -322,12 +371,10 @@ send_to (GTask      *task,
   message = soup_message_new_from_uri (method, uri);
   soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
   g_signal_connect (message, "accept-certificate", G_CALLBACK (on_accept_certificate), NULL);
-  if (json_body != NULL)
-    {
-      g_autoptr(GBytes) body = g_bytes_new (json_body, strlen (json_body));
-
-      soup_message_set_request_body_from_bytes (message, "application/json", body);
-    }
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (message, content_type, body);
+  if (g_strcmp0 (content_type, "application/x-www-form-urlencoded") == 0)
+    soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "application/json");
   soup_session_send_async (self->session, message, G_PRIORITY_DEFAULT, g_task_get_cancellable (task), on_sent, task);
 }
 
@@ -335,7 +382,9 @@ static void
 send_request (DossierNetSession   *self,
               const char          *method,
               const char          *uri,
-              const char          *json_body,
+              const char          *content_type,
+              GBytes              *body,
+              gboolean             any_status,
               gsize                max_size,
               GCancellable        *cancellable,
               gpointer             source_tag,
@@ -350,7 +399,10 @@ send_request (DossierNetSession   *self,
   g_task_set_source_tag (task, source_tag);
   fetch = g_new0 (Fetch, 1);
   fetch->max_size = max_size;
-  fetch->body = g_byte_array_new ();
+  fetch->any_status = any_status;
+  /* answers carrying secrets are read into one allocation, so that the
+   * caller can wipe them: no copies are left behind by reallocations */
+  fetch->body = any_status ? g_byte_array_sized_new ((guint) MIN (max_size, 65536)) : g_byte_array_new ();
   g_task_set_task_data (task, fetch, (GDestroyNotify) fetch_free);
 
   parsed = g_uri_parse (uri, SOUP_HTTP_URI_FLAGS, NULL);
@@ -360,7 +412,7 @@ send_request (DossierNetSession   *self,
                                _("“%s” is not a web address"), uri);
       return;
     }
-  send_to (g_steal_pointer (&task), method, parsed, json_body);
+  send_to (g_steal_pointer (&task), method, parsed, content_type, body);
 }
 
 /* Fetches @uri and returns its body, refusing more than @max_size bytes:
@@ -376,7 +428,7 @@ dossier_net_session_get_bytes_async (DossierNetSession   *self,
   g_return_if_fail (DOSSIER_IS_NET_SESSION (self));
   g_return_if_fail (uri != NULL);
 
-  send_request (self, SOUP_METHOD_GET, uri, NULL, max_size, cancellable,
+  send_request (self, SOUP_METHOD_GET, uri, NULL, NULL, FALSE, max_size, cancellable,
                 dossier_net_session_get_bytes_async, callback, user_data);
 }
 
@@ -393,9 +445,12 @@ dossier_net_session_post_json_async (DossierNetSession   *self,
                                      gpointer             user_data)
 {
   g_return_if_fail (DOSSIER_IS_NET_SESSION (self));
+  g_autoptr(GBytes) body = NULL;
+
   g_return_if_fail (uri != NULL && json_body != NULL);
 
-  send_request (self, SOUP_METHOD_POST, uri, json_body, max_size, cancellable,
+  body = g_bytes_new (json_body, strlen (json_body));
+  send_request (self, SOUP_METHOD_POST, uri, "application/json", body, FALSE, max_size, cancellable,
                 dossier_net_session_post_json_async, callback, user_data);
 }
 
@@ -406,5 +461,70 @@ dossier_net_session_get_bytes_finish (DossierNetSession  *self,
 {
   g_return_val_if_fail (DOSSIER_IS_NET_SESSION (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+form_free (gpointer data)
+{
+  dossier_secure_strfree (data);
+}
+
+/**
+ * dossier_net_session_post_form_async:
+ * @form: (element-type utf8 utf8): the fields to send, form-encoded
+ *
+ * Posts @form to @uri, as OAuth 2.0 token endpoints expect.  The encoded
+ * body is wiped once sent, since it usually carries secrets.  Unlike the
+ * other requests, the body of an answer with any status is handed back
+ * (with the status, by dossier_net_session_post_form_finish()), since
+ * such endpoints explain a refusal in the body of a 400 answer; the size
+ * limit, TLS and https rules still hold.
+ */
+void
+dossier_net_session_post_form_async (DossierNetSession   *self,
+                                     const char          *uri,
+                                     GHashTable          *form,
+                                     gsize                max_size,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GBytes) body = NULL;
+  char *encoded;
+  char *secure;
+
+  g_return_if_fail (DOSSIER_IS_NET_SESSION (self));
+  g_return_if_fail (uri != NULL && form != NULL);
+
+  encoded = soup_form_encode_hash (form);
+  secure = dossier_secure_strdup (encoded);
+  dossier_secure_wipe (encoded, strlen (encoded));
+  g_free (encoded);
+  body = g_bytes_new_with_free_func (secure, strlen (secure), form_free, secure);
+  send_request (self, SOUP_METHOD_POST, uri, "application/x-www-form-urlencoded", body, TRUE, max_size,
+                cancellable, dossier_net_session_post_form_async, callback, user_data);
+}
+
+/**
+ * dossier_net_session_post_form_finish:
+ * @status: (out): the answer's HTTP status
+ *
+ * Returns: the answer's body, whatever its status
+ */
+GBytes *
+dossier_net_session_post_form_finish (DossierNetSession  *self,
+                                      GAsyncResult       *result,
+                                      guint              *status,
+                                      GError            **error)
+{
+  Fetch *fetch;
+
+  g_return_val_if_fail (DOSSIER_IS_NET_SESSION (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  fetch = g_task_get_task_data (G_TASK (result));
+  if (status != NULL)
+    *status = fetch->status;
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -52,5 +52,19 @@ void               dossier_net_session_post_json_async  (DossierNetSession    *s
 GBytes            *dossier_net_session_get_bytes_finish (DossierNetSession    *self,
                                                          GAsyncResult         *result,
                                                          GError              **error);
+void               dossier_net_session_post_form_async  (DossierNetSession    *self,
+                                                         const char           *uri,
+                                                         GHashTable           *form,
+                                                         gsize                 max_size,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+GBytes            *dossier_net_session_post_form_finish (DossierNetSession    *self,
+                                                         GAsyncResult         *result,
+                                                         guint                *status,
+                                                         GError              **error);
+gboolean           dossier_net_session_check_uri        (DossierNetSession    *self,
+                                                         const char           *uri,
+                                                         GError              **error);
 
 G_END_DECLS

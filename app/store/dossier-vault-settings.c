@@ -13,7 +13,7 @@
  * backed up), and secrets (such as the key automatic backups are sealed
  * with), which are held in wiped memory on their way in and out. */
 
-#define MAX_SECRET_SIZE 4096
+#define MAX_SECRET_SIZE 16384  /* room for a service's tokens, which may be JWTs */
 
 typedef struct
 {

@@ -2,6 +2,7 @@
 /* The HTTP session against a real SoupServer on 127.0.0.1 in this process,
  * over plain http and over TLS with certificates made here. */
 #include "dossier-net-session.h"
+#include "dossier-oauth-client.h"
 
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
@@ -58,6 +59,18 @@ handle (SoupServer        *server,
       soup_server_message_set_status (message, g_strcmp0 (type, "application/json") == 0 ? 200 : 415, NULL);
       soup_server_message_set_response (message, "application/json", SOUP_MEMORY_COPY,
                                         g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+    }
+  else if (g_str_equal (path, "/form") && g_strcmp0 (soup_server_message_get_method (message), "POST") == 0)
+    {
+      /* a refusal, as token endpoints give, echoing what was sent */
+      g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (message));
+      SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
+      const char *type = soup_message_headers_get_content_type (headers, NULL);
+      g_autofree char *text = g_strdup_printf ("%s|%s|%.*s", type, soup_message_headers_get_one (headers, "Accept"),
+                                               (int) g_bytes_get_size (body), (const char *) g_bytes_get_data (body, NULL));
+
+      soup_server_message_set_status (message, 400, NULL);
+      soup_server_message_set_response (message, "text/plain", SOUP_MEMORY_COPY, text, strlen (text));
     }
   else if (g_str_equal (path, "/private"))
     soup_server_message_set_status (message, 401, NULL);
@@ -499,6 +512,71 @@ test_tls_bad_anchors (void)
   g_assert_nonnull (error);
 }
 
+static void
+test_post_form (Fixture       *f,
+                gconstpointer  data)
+{
+  const char *expected = "application/x-www-form-urlencoded|application/json|grant_type=authorization_code";
+  g_autoptr(GHashTable) form = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *uri = g_strconcat (f->base, "form", NULL);
+  g_autofree char *moved = g_strconcat (f->base, "moved", NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  guint status = 0;
+
+  g_hash_table_insert (form, "grant_type", "authorization_code");
+  dossier_net_session_post_form_async (f->net, uri, form, 1024, NULL, store_result, f);
+  while (f->result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  /* the body of a refusal comes back, with its status */
+  bytes = dossier_net_session_post_form_finish (f->net, f->result, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 400);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), expected, strlen (expected));
+
+  /* posts are not redirected, and the limit still holds */
+  g_clear_pointer (&bytes, g_bytes_unref);
+  g_clear_object (&f->result);
+  dossier_net_session_post_form_async (f->net, moved, form, 1024, NULL, store_result, f);
+  while (f->result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  bytes = dossier_net_session_post_form_finish (f->net, f->result, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 302);
+  g_clear_pointer (&bytes, g_bytes_unref);
+  g_clear_object (&f->result);
+  dossier_net_session_post_form_async (f->net, uri, form, 16, NULL, store_result, f);
+  while (f->result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  bytes = dossier_net_session_post_form_finish (f->net, f->result, &status, &error);
+  g_assert_null (bytes);
+  g_assert_error (error, DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_TOO_LARGE);
+
+  g_assert_true (dossier_net_session_check_uri (f->net, "http://127.0.0.1:9/authorize", NULL));
+  g_assert_false (dossier_net_session_check_uri (f->net, "http://school.example/authorize", NULL));
+  g_assert_false (dossier_net_session_check_uri (f->net, "javascript:alert(1)", NULL));
+}
+
+/* Signing in to a service whose certificate is refused says so, in the
+ * terms of a sign-in. */
+static void
+test_tls_oauth (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(DossierOAuthClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+
+  tls_set_up (f, pki.self_signed, TRUE);
+  client = dossier_oauth_client_new (f->net, f->base, "dossier-test");
+  dossier_oauth_client_discover_async (client, NULL, store_result, f);
+  while (f->result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (dossier_oauth_client_discover_finish (client, f->result, &error));
+  g_assert_error (error, DOSSIER_OAUTH_ERROR, DOSSIER_OAUTH_ERROR_CERTIFICATE);
+  g_assert_nonnull (strstr (error->message, "self-signed"));
+  g_clear_object (&f->result);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -513,10 +591,12 @@ main (int    argc,
   g_test_add ("/net-tls/self-signed", Fixture, NULL, NULL, test_tls_self_signed, fixture_tear_down);
   g_test_add ("/net-tls/wrong-host", Fixture, NULL, NULL, test_tls_wrong_host, fixture_tear_down);
   g_test_add_func ("/net-tls/bad-anchors", test_tls_bad_anchors);
+  g_test_add ("/net-tls/oauth", Fixture, NULL, NULL, test_tls_oauth, fixture_tear_down);
   g_test_add ("/net/fetch", Fixture, NULL, fixture_set_up, test_fetch, fixture_tear_down);
   g_test_add ("/net/errors", Fixture, NULL, fixture_set_up, test_errors, fixture_tear_down);
   g_test_add ("/net/redirects", Fixture, NULL, fixture_set_up, test_redirects, fixture_tear_down);
   g_test_add ("/net/post", Fixture, NULL, fixture_set_up, test_post, fixture_tear_down);
+  g_test_add ("/net/post-form", Fixture, NULL, fixture_set_up, test_post_form, fixture_tear_down);
   status = g_test_run ();
   pki_clear ();
   return status;
