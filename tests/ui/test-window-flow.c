@@ -1024,6 +1024,22 @@ test_demo (void)
   g_assert_null (find_backup_window ());
   g_assert_cmpuint (dossier_trust_registry_get_n_anchors (dossier_wallet_get_trust (wallet)), ==, 0);
 
+  /* Unlocked again, the records and the trust come back; then locked for
+   * good before the files are searched. */
+  gtk_editable_set_text (child (window, "unlock_entry"), DOSSIER_DEMO_PASSPHRASE);
+  g_signal_emit_by_name (child (window, "unlock_button"), "clicked");
+  wait_until (window, page_is, "main", "the demo vault opens again");
+  wait_until (window, list_settled, "learning_list", "the learning records are listed again");
+  g_assert_cmpuint (g_list_model_get_n_items (list_model (window, "learning_list")), ==, g_strv_length (all));
+  {
+    AnchorCount anchors = { wallet, 18 };
+
+    wait_until (window, registry_holds, &anchors, "the vault’s trust is loaded again");
+  }
+  g_assert_true (gtk_widget_activate_action (window, "win.lock", NULL));
+  wait_until (window, page_is, "unlock", "the demo vault locks again");
+  settle (window);
+
   /* Nothing of the records was written in the clear: not in the vault's
    * folder nor the backups, nor in the cache, runtime and temporary folders (private to
    * this run, see main()). */
