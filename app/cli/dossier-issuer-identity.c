@@ -454,7 +454,7 @@ dossier_issuer_create (const char  *dir,
   g_autofree char *config_path = g_build_filename (dir, "issuer.json", NULL);
   JsonArray *sealed = json_array_new ();
   JsonArray *keys = json_array_new ();
-  JsonObject *names = json_object_new ();
+  JsonObject *names;
   guint8 salt[SALT_SIZE];
   guint8 *key;
   gboolean ok;
@@ -531,6 +531,7 @@ dossier_issuer_create (const char  *dir,
   json_object_set_int_member (config, "format", FORMAT_VERSION);
   json_object_set_string_member (config, "id", self->id);
   json_object_set_string_member (config, "url", self->url);
+  names = json_object_new ();
   json_object_set_string_member (names, "vi", self->name_vi);
   json_object_set_string_member (names, "en", self->name_en);
   json_object_set_object_member (config, "name", names);

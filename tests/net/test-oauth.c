@@ -365,7 +365,10 @@ on_browser_page (GObject      *source,
   /* 1 when the page never came */
   f->browser_status = MAX (1, soup_message_get_status (soup_session_get_async_result_message (SOUP_SESSION (source), result)));
   if (page != NULL)
-    f->browser_page = g_strndup (g_bytes_get_data (page, NULL), g_bytes_get_size (page));
+    {
+      g_free (f->browser_page);
+      f->browser_page = g_strndup (g_bytes_get_data (page, NULL), g_bytes_get_size (page));
+    }
 }
 
 /* The web browser: loads the consent page, which (consent given) sends it

@@ -68,7 +68,8 @@ bake_png (const char *text,
   g_byte_array_append (png, data, 8);
   while (memcmp (data + offset + 4, "iTXt", 4) != 0 && memcmp (data + offset + 4, "IEND", 4) != 0)
     {
-      guint32 size = GUINT32_FROM_BE (*(const guint32 *) (data + offset));
+      const guint8 *be = data + offset;
+      guint32 size = (guint32) be[0] << 24 | (guint32) be[1] << 16 | (guint32) be[2] << 8 | be[3];
 
       g_byte_array_append (png, data + offset, 12 + size);
       offset += 12 + size;
