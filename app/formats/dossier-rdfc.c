@@ -766,9 +766,11 @@ hash_related (State      *state,
 
 static gboolean
 spend_work (State   *state,
+            guint    units,
             GError **error)
 {
-  if (++state->work <= state->work_limit && state->depth <= DOSSIER_RDFC_MAX_DEPTH)
+  state->work += units;
+  if (state->work <= state->work_limit && state->depth <= DOSSIER_RDFC_MAX_DEPTH)
     return TRUE;
   g_set_error_literal (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_UNSUPPORTED,
                        _("The dataset’s blank nodes are too alike to be put in canonical order "
@@ -887,7 +889,8 @@ choose_path (State      *state,
       Issuer *copy = issuer_copy (issuer);
       GString *path = NULL;
 
-      if (!spend_work (state, error))
+      /* A permutation costs about as much as the issuer it copies. */
+      if (!spend_work (state, 1 + issuer->order->len, error))
         {
           issuer_free (copy);
           return FALSE;
@@ -935,7 +938,7 @@ hash_n_degree (State       *state,
   Issuer *result = NULL;
 
   state->depth++;
-  if (!spend_work (state, error))
+  if (!spend_work (state, 1 + quads->len, error))
     goto out;
 
   for (guint i = 0; i < quads->len; i++)
@@ -1109,7 +1112,7 @@ dossier_rdfc_canonicalize (DossierRdfcDataset  *dataset,
       note_blank (&state, &quad->terms[OBJECT], quad);
       note_blank (&state, &quad->terms[GRAPH], quad);
     }
-  state.work_limit = (guint64) DOSSIER_RDFC_WORK_PER_BLANK_NODE * blank_order->len;
+  state.work_limit = MIN ((guint64) DOSSIER_RDFC_WORK_PER_BLANK_NODE * blank_order->len, DOSSIER_RDFC_MAX_WORK);
 
   for (guint i = 0; i < blank_order->len; i++)
     {

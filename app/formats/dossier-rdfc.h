@@ -9,10 +9,15 @@ G_BEGIN_DECLS
 #define DOSSIER_RDFC_MAX_SIZE  (4 * 1024 * 1024)
 #define DOSSIER_RDFC_MAX_QUADS 100000
 
-/* Canonicalization gives up after this many steps (calls of the Hash
- * N-Degree Quads algorithm and permutations tried) per blank node, and
- * when the hashing recurses deeper than the depth below. */
-#define DOSSIER_RDFC_WORK_PER_BLANK_NODE 400
+/* Canonicalization gives up after this much work per blank node, or in
+ * all, and when the hashing recurses deeper than the depth below.  A unit
+ * of work is about one quad hashed or one identifier copied: each call of
+ * the Hash N-Degree Quads algorithm costs one plus the quads of its node,
+ * each permutation tried one plus the identifiers issued so far.  The W3C
+ * suite's hardest legitimate graphs need under 1,900 units per blank node;
+ * the whole budget takes about a second. */
+#define DOSSIER_RDFC_WORK_PER_BLANK_NODE 3000
+#define DOSSIER_RDFC_MAX_WORK            4000000
 #define DOSSIER_RDFC_MAX_DEPTH           256
 
 typedef enum

@@ -288,6 +288,32 @@ test_poison_clique (void)
   g_assert_cmpfloat (g_timer_elapsed (timer, NULL), <, NEGATIVE_SECONDS);
 }
 
+/* A list of twenty equal items: look-alike blank nodes in a chain, which
+ * costs work quadratic in its length and must still fit the budget. */
+static void
+test_equal_list (void)
+{
+  g_autoptr(GString) text = g_string_new ("<urn:s> <urn:p> _:l0 .\n");
+  g_autoptr(GHashTable) issued = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  for (guint i = 0; i < 20; i++)
+    {
+      g_string_append_printf (text, "_:l%u <urn:first> \"same\" .\n", i);
+      if (i < 19)
+        g_string_append_printf (text, "_:l%u <urn:rest> _:l%u .\n", i, i + 1);
+      else
+        g_string_append_printf (text, "_:l%u <urn:rest> <urn:nil> .\n", i);
+    }
+  out = dossier_rdfc_canonicalize_nquads (text->str, text->len, DOSSIER_RDFC_HASH_SHA256, &issued, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (issued), ==, 20);
+  /* The head is the only node named from outside, so it comes first. */
+  g_assert_cmpstr (g_hash_table_lookup (issued, "l0"), ==, "c14n0");
+  g_assert_nonnull (strstr (out, "<urn:s> <urn:p> _:c14n0 .\n"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -301,6 +327,7 @@ main (int   argc,
   g_test_add_func ("/rdfc/limits", test_limits);
   g_test_add_func ("/rdfc/forms", test_forms);
   g_test_add_func ("/rdfc/poison-clique", test_poison_clique);
+  g_test_add_func ("/rdfc/equal-list", test_equal_list);
 
   return g_test_run ();
 }
