@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* Starts the real dossier-demo-services through the launcher, reads its
+ * addresses, talks to it, and opens a SMART Health Link it hosts with the
+ * wallet's own client; and checks the launcher's failures: a program that
+ * never prints, one that exits, one that prints something else. */
+#include "dossier-demo-services-launcher.h"
+#include "dossier-net-session.h"
+#include "dossier-shl-client.h"
+#include "dossier-shl.h"
+
+#include <libsoup/soup.h>
+#include <openssl/rand.h>
+#include <string.h>
+
+static const char *program;
+static const char *demo_dir;
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+start (DossierDemoServicesLauncher  *launcher,
+       guint                         timeout,
+       GError                      **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  dossier_demo_services_launcher_start_async (launcher, timeout, NULL, store_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return dossier_demo_services_launcher_start_finish (launcher, result, error);
+}
+
+static GBytes *
+http (SoupSession  *session,
+      const char   *method,
+      const char   *url,
+      const char   *content_type,
+      const char   *body,
+      guint        *status)
+{
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GError) error = NULL;
+  GBytes *bytes;
+
+  g_assert_nonnull (msg);
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) request = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (msg, content_type, request);
+    }
+  bytes = soup_session_send_and_read (session, msg, NULL, &error);
+  *status = error == NULL ? soup_message_get_status (msg) : 0;
+  return bytes;
+}
+
+static void
+test_start_and_talk (void)
+{
+  const char *arguments[] = { "--data", demo_dir, NULL };
+  g_autoptr(DossierDemoServicesLauncher) launcher = dossier_demo_services_launcher_new (program, arguments);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *metadata_url = NULL;
+  g_autofree char *port_prefix = NULL;
+  const char *moet;
+  guint status = 0;
+
+  g_assert_null (dossier_demo_services_launcher_get_moet (launcher));
+  g_assert_true (start (launcher, 30, &error));
+  g_assert_no_error (error);
+  g_assert_true (dossier_demo_services_launcher_is_running (launcher));
+  moet = dossier_demo_services_launcher_get_moet (launcher);
+  g_assert_true (g_str_has_prefix (moet, "http://127.0.0.1:"));
+  g_assert_true (g_str_has_suffix (moet, "/moet"));
+  port_prefix = g_strndup (moet, strlen (moet) - strlen ("moet"));
+  g_assert_true (g_str_has_prefix (dossier_demo_services_launcher_get_moh (launcher), port_prefix));
+  g_assert_true (g_str_has_suffix (dossier_demo_services_launcher_get_moh (launcher), "/moh"));
+  g_assert_true (g_str_has_suffix (dossier_demo_services_launcher_get_shl (launcher), "/shl"));
+
+  metadata_url = g_strconcat (moet, "/.well-known/openid-credential-issuer", NULL);
+  body = http (session, "GET", metadata_url, NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_nonnull (strstr (g_bytes_get_data (body, NULL), "\"credential_issuer\""));
+
+  /* a second start is refused while the first runs */
+  g_assert_false (start (launcher, 5, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BUSY);
+  g_clear_error (&error);
+
+  dossier_demo_services_launcher_stop (launcher);
+  g_assert_null (dossier_demo_services_launcher_get_moet (launcher));
+  g_clear_pointer (&body, g_bytes_unref);
+  /* the server goes away */
+  for (guint i = 0; i < 100 && status != 0; i++)
+    {
+      g_clear_pointer (&body, g_bytes_unref);
+      body = http (session, "GET", metadata_url, NULL, NULL, &status);
+      if (status != 0)
+        g_usleep (50000);
+    }
+  g_assert_cmpuint (status, ==, 0);
+}
+
+static void
+opened (GObject      *source,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* A link the wallet shares through the demo host opens with the wallet's
+ * own SMART Health Link client. */
+static void
+test_shl_round_trip (void)
+{
+  const char *arguments[] = { "--data", demo_dir, NULL };
+  g_autoptr(DossierDemoServicesLauncher) launcher = dossier_demo_services_launcher_new (program, arguments);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(DossierNetSession) net = dossier_net_session_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) contents = NULL;
+  g_autofree char *jwe = NULL, *links = NULL, *link = NULL;
+  const char *plain = "{\"verifiableCredential\": [\"demo\"]}";
+  const char *manifest;
+  DossierShlContent *content;
+  guint8 key[32];
+  guint status = 0;
+
+  g_assert_true (start (launcher, 30, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (RAND_bytes (key, sizeof key), ==, 1);
+  jwe = dossier_shl_encrypt (key, plain, strlen (plain), "application/smart-health-card", &error);
+  g_assert_no_error (error);
+  links = g_strconcat (dossier_demo_services_launcher_get_shl (launcher), "/links?passcode=4321", NULL);
+  body = http (session, "POST", links, "application/jose", jwe, &status);
+  g_assert_cmpuint (status, ==, 201);
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error));
+  manifest = json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "manifest");
+  g_assert_true (g_str_has_prefix (manifest, dossier_demo_services_launcher_get_shl (launcher)));
+
+  link = dossier_shl_encode (manifest, key, 0, DOSSIER_SHL_FLAG_PASSCODE, "Sổ tiêm chủng");
+  dossier_net_session_set_allow_http (net, TRUE);
+  dossier_shl_open_async (net, link, strlen (link), "Phòng khám", "4321", NULL, NULL, opened, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  contents = dossier_shl_open_finish (net, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (contents->len, ==, 1);
+  content = g_ptr_array_index (contents, 0);
+  g_assert_cmpstr (content->content_type, ==, "application/smart-health-card");
+  g_assert_cmpmem (g_bytes_get_data (content->contents, NULL), g_bytes_get_size (content->contents), plain, strlen (plain));
+
+  /* the wrong passcode is refused by the host */
+  g_clear_object (&result);
+  dossier_shl_open_async (net, link, strlen (link), "Phòng khám", "0000", NULL, NULL, opened, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (dossier_shl_open_finish (net, result, &error));
+  g_assert_nonnull (error);
+}
+
+static void
+test_timeout (void)
+{
+  const char *arguments[] = { "30", NULL };
+  g_autoptr(DossierDemoServicesLauncher) launcher = dossier_demo_services_launcher_new ("/bin/sleep", arguments);
+  g_autoptr(GError) error = NULL;
+  gint64 began = g_get_monotonic_time ();
+
+  g_assert_false (start (launcher, 1, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_assert_cmpint (g_get_monotonic_time () - began, <, 10 * G_USEC_PER_SEC);
+  g_assert_false (dossier_demo_services_launcher_is_running (launcher));
+}
+
+static void
+test_exits_early (void)
+{
+  g_autoptr(DossierDemoServicesLauncher) launcher = dossier_demo_services_launcher_new ("/bin/true", NULL);
+  g_autoptr(DossierDemoServicesLauncher) missing = dossier_demo_services_launcher_new ("/nonexistent/dossier-demo-services", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (start (launcher, 10, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_false (start (missing, 10, &error));
+  g_assert_nonnull (error);
+}
+
+static void
+test_wrong_output (void)
+{
+  const char *lines[] = { "-c", "printf 'moet=http://127.0.0.1:1/moet\\nmoh=https://example.org/moh\\nshl=x\\n'; sleep 30", NULL };
+  const char *flood[] = { "-c", "yes moet", NULL };
+  g_autoptr(DossierDemoServicesLauncher) launcher = dossier_demo_services_launcher_new ("/bin/sh", lines);
+  g_autoptr(DossierDemoServicesLauncher) noisy = dossier_demo_services_launcher_new ("/bin/sh", flood);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (start (launcher, 10, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_nonnull (strstr (error->message, "moh"));
+  g_clear_error (&error);
+  /* "yes" prints lines, but not the addresses: refused at once */
+  g_assert_false (start (noisy, 10, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+}
+
+static void
+test_cancel (void)
+{
+  const char *arguments[] = { "30", NULL };
+  g_autoptr(DossierDemoServicesLauncher) launcher = dossier_demo_services_launcher_new ("/bin/sleep", arguments);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  dossier_demo_services_launcher_start_async (launcher, 30, cancellable, store_result, &result);
+  g_cancellable_cancel (cancellable);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (dossier_demo_services_launcher_start_finish (launcher, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  program = g_getenv ("DOSSIER_DEMO_SERVICES");
+  demo_dir = g_getenv ("DOSSIER_DEMO_DATA");
+  g_assert_nonnull (program);
+  g_assert_nonnull (demo_dir);
+  g_test_add_func ("/demo-services-launcher/start-and-talk", test_start_and_talk);
+  g_test_add_func ("/demo-services-launcher/shl-round-trip", test_shl_round_trip);
+  g_test_add_func ("/demo-services-launcher/timeout", test_timeout);
+  g_test_add_func ("/demo-services-launcher/exits-early", test_exits_early);
+  g_test_add_func ("/demo-services-launcher/wrong-output", test_wrong_output);
+  g_test_add_func ("/demo-services-launcher/cancel", test_cancel);
+  return g_test_run ();
+}
