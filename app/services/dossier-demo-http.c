@@ -213,7 +213,7 @@ demo_table_add (GHashTable *table,
   if (g_hash_table_size (table) >= DEMO_MAX_ENTRIES)
     {
       g_hash_table_remove_all (table);
-      g_warning ("A table of the demo services was full and has been emptied");
+      g_debug ("A table of the demo services was full and has been emptied");
     }
   g_hash_table_insert (table, key, value);
   return TRUE;
