@@ -560,10 +560,14 @@ card_bundle (DossierDemoPerson *person)
   return bundle;
 }
 
+/* Whether @parameters ask for immunization cards; @named counts the
+ * credential types they name at all. */
 static gboolean
-asks_for_immunizations (JsonObject *parameters)
+asks_for_immunizations (JsonObject *parameters,
+                        guint      *named)
 {
   JsonArray *list = dossier_json_get_array (parameters, "parameter");
+  gboolean wanted = FALSE;
 
   for (guint i = 0; list != NULL && i < json_array_get_length (list) && i < 64; i++)
     {
@@ -573,11 +577,12 @@ asks_for_immunizations (JsonObject *parameters)
 
       if (g_strcmp0 (dossier_json_get_string (parameter, "name"), "credentialType") != 0 || type == NULL)
         continue;
+      (*named)++;
       if (g_str_equal (type, "https://smarthealth.cards#immunization") || g_str_equal (type, "Immunization") ||
           g_str_equal (type, "https://smarthealth.cards#health-card"))
-        return TRUE;
+        wanted = TRUE;
     }
-  return FALSE;
+  return wanted;
 }
 
 static void
@@ -589,7 +594,8 @@ health_cards_issue (DossierDemoServices *self,
   g_autoptr(JsonObject) response = json_object_new ();
   g_autoptr(GError) error = NULL;
   JsonArray *out = json_array_new ();
-  gboolean has_immunization = FALSE;
+  gboolean has_immunization = FALSE, wanted;
+  guint named = 0;
 
   json_object_set_string_member (response, "resourceType", "Parameters");
   json_object_set_array_member (response, "parameter", out);
@@ -600,10 +606,16 @@ health_cards_issue (DossierDemoServices *self,
       outcome (msg, SOUP_STATUS_BAD_REQUEST, "invalid", "The body is not a FHIR Parameters resource");
       return;
     }
+  wanted = asks_for_immunizations (request, &named);
+  if (named == 0)
+    {
+      outcome (msg, SOUP_STATUS_BAD_REQUEST, "required", "The Parameters name no credentialType (a valueUri)");
+      return;
+    }
   for (guint i = 0; i < person->resources->len; i++)
     has_immunization |= g_strcmp0 (dossier_json_get_string (g_ptr_array_index (person->resources, i), "resourceType"),
                                    "Immunization") == 0;
-  if (asks_for_immunizations (request) && has_immunization)
+  if (wanted && has_immunization)
     {
       g_autoptr(JsonObject) payload = json_object_new ();
       JsonObject *vc = json_object_new ();

@@ -571,6 +571,11 @@ class DemoServicesTest(unittest.TestCase):
         self.assertEqual(result['issuer']['id'], self.services.moh)
         immunizations = {r for r in self.bundle_resources('Nguyễn Gia Huy') if r[0] == 'Immunization'}
         self.assertEqual(len(result['records']), len(immunizations), result['records'])
+        # the Parameters must name a credential type
+        status, _, body = request(url, data=b'{"resourceType": "Parameters", "parameter": []}', method='POST',
+                                  headers={'Authorization': 'Bearer ' + tokens['access_token'],
+                                           'Content-Type': 'application/fhir+json'})
+        self.assertEqual((status, json.loads(body)['resourceType']), (400, 'OperationOutcome'))
         # not with the ministry of education's keys
         self.assertNotEqual(verify(self.write('card2.smart-health-card', json.dumps({'verifiableCredential': cards})),
                                    self.moet_jwks)['verdict'], 'valid')
@@ -593,6 +598,56 @@ class DemoServicesTest(unittest.TestCase):
         status, _, _ = request(self.services.shl + '/links', data=b'not a jwe', method='POST',
                                headers={'Content-Type': 'application/jose'})
         self.assertEqual(status, 400)
+
+    def test_mutated_bodies(self):
+        """Valid request bodies with random bytes changed, dropped or added: each
+        answer is a 4xx with a JSON body, and the server stays up."""
+        import random
+        rng = random.Random(20261130)
+        moet, moh, shl = self.services.moet, self.services.moh, self.services.shl
+        token = self.pre_authorized_token('nguyen-minh-khang')['access_token']
+        health = self.moh_tokens('nguyen-gia-huy')
+        proof = Holder().proof(moet, 'n')
+        jwe = 'eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..aXYtaXYtaXYtaXYt.Y2lwaGVy.dGFnLXRhZy10YWctdGFnLQ'
+        link = json.loads(request(shl + '/links', data=jwe.encode(), method='POST',
+                                  headers={'Content-Type': 'application/jose'})[2])
+        cases = [
+            (moet + '/token', 'application/x-www-form-urlencoded', None,
+             b'grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Apre-authorized_code&pre-authorized_code=abc&tx_code=123456'),
+            (moh + '/token', 'application/x-www-form-urlencoded', None,
+             b'grant_type=authorization_code&code=abc&redirect_uri=http%3A%2F%2F127.0.0.1%3A1%2Fcb&code_verifier=' + b'a' * 43),
+            (moet + '/credential', 'application/json', token,
+             json.dumps({'credential_identifier': 'x.jwt_vc_json', 'proofs': {'jwt': [proof]}}).encode()),
+            (moet + '/deferred_credential', 'application/json', token, b'{"transaction_id": "abc"}'),
+            (link['manifest'], 'application/json', None, b'{"recipient": "x", "passcode": "y"}'),
+            (moh + '/fhir/Patient/%s/$health-cards-issue' % health['patient'], 'application/fhir+json',
+             health['access_token'], b'{"resourceType": "Parameters", "parameter": [{"name": "credentialType"}]}'),
+        ]
+        for url, content_type, bearer, body in cases:
+            for _ in range(40):
+                mutated = bytearray(body)
+                for _ in range(rng.randint(1, 6)):
+                    what = rng.randrange(3)
+                    at = rng.randrange(len(mutated) + 1)
+                    if what == 0 and at < len(mutated):
+                        mutated[at] = rng.randrange(256)
+                    elif what == 1 and at < len(mutated):
+                        del mutated[at]
+                    else:
+                        mutated[at:at] = bytes([rng.randrange(256)])
+                headers = {'Content-Type': content_type}
+                if bearer:
+                    headers['Authorization'] = 'Bearer ' + bearer
+                status, _, data = request(url, data=bytes(mutated), method='POST', headers=headers)
+                try:
+                    unchanged = json.loads(bytes(mutated)) == json.loads(body)
+                except ValueError:
+                    unchanged = False
+                if unchanged or (url == link['manifest'] and status == 200):
+                    continue    # a harmless change (white space, the recipient's name)
+                self.assertTrue(400 <= status < 500, (url, bytes(mutated), status, data[:200]))
+                self.assertIsInstance(json.loads(data), dict)
+        self.assertIsNone(self.services.process.poll())
 
     def test_zz_still_running(self):
         self.assertIsNone(self.services.process.poll(), 'the server stopped during the tests')
