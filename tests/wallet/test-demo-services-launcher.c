@@ -5,6 +5,7 @@
  * never prints, one that exits, one that prints something else. */
 #include "dossier-demo-services-launcher.h"
 #include "dossier-net-session.h"
+#include "dossier-oauth-client.h"
 #include "dossier-shl-client.h"
 #include "dossier-shl.h"
 
@@ -171,6 +172,186 @@ test_shl_round_trip (void)
   g_assert_nonnull (error);
 }
 
+/* The system browser, as the person at the keyboard: the consent page is
+ * read, its hidden inputs kept, a person chosen and "allow" pressed; the
+ * redirect back to the wallet's loopback listener is followed. */
+typedef struct
+{
+  SoupSession *session;
+  const char  *person;
+  gboolean     done;
+  guint        status;
+} Browser;
+
+static char *
+unescape (const char *text,
+          gsize       length)
+{
+  static const struct { const char *entity; char c; } entities[] = {
+    { "&amp;", '&' }, { "&quot;", '"' }, { "&lt;", '<' }, { "&gt;", '>' }, { "&#39;", '\'' }, { "&apos;", '\'' },
+  };
+  GString *out = g_string_new (NULL);
+
+  for (gsize i = 0; i < length; i++)
+    {
+      gboolean replaced = FALSE;
+
+      for (guint e = 0; text[i] == '&' && e < G_N_ELEMENTS (entities); e++)
+        if (strncmp (text + i, entities[e].entity, strlen (entities[e].entity)) == 0)
+          {
+            g_string_append_c (out, entities[e].c);
+            i += strlen (entities[e].entity) - 1;
+            replaced = TRUE;
+            break;
+          }
+      if (!replaced)
+        g_string_append_c (out, text[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* The value of attribute @name in the tag starting at @tag. */
+static char *
+attribute (const char *tag,
+           const char *name)
+{
+  g_autofree char *pattern = g_strdup_printf (" %s=\"", name);
+  const char *end = strchr (tag, '>');
+  const char *start = strstr (tag, pattern);
+  const char *close;
+
+  if (start == NULL || end == NULL || start > end)
+    return NULL;
+  start += strlen (pattern);
+  close = strchr (start, '"');
+  return close != NULL ? unescape (start, close - start) : NULL;
+}
+
+static void
+consented (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Browser *browser = user_data;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GBytes) page = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+
+  browser->status = soup_message_get_status (msg);
+  browser->done = TRUE;
+}
+
+static void
+consent_page (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Browser *browser = user_data;
+  g_autoptr(GBytes) page = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+  g_autofree char *text = page != NULL ? g_strndup (g_bytes_get_data (page, NULL), g_bytes_get_size (page)) : g_strdup ("");
+  g_autoptr(GHashTable) form = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autofree char *action = NULL;
+  const char *tag;
+  SoupMessage *post;
+
+  g_assert_nonnull ((tag = strstr (text, "<form method=\"post\"")));
+  action = attribute (tag, "action");
+  g_assert_nonnull (action);
+  for (tag = strstr (text, "<input "); tag != NULL; tag = strstr (tag + 1, "<input "))
+    {
+      char *name = attribute (tag, "name");
+      char *value = attribute (tag, "value");
+
+      g_assert_nonnull (name);
+      g_hash_table_insert (form, name, value != NULL ? value : g_strdup (""));
+    }
+  g_assert_nonnull (strstr (text, browser->person));
+  g_hash_table_insert (form, g_strdup ("person"), g_strdup (browser->person));
+  g_hash_table_insert (form, g_strdup ("decision"), g_strdup ("allow"));
+  post = soup_message_new_from_encoded_form (SOUP_METHOD_POST, action, soup_form_encode_hash (form));
+  soup_session_send_and_read_async (browser->session, post, G_PRIORITY_DEFAULT, NULL, consented, browser);
+  g_object_unref (post);
+}
+
+static gboolean
+open_browser (const char  *uri,
+              gpointer     user_data,
+              GError     **error)
+{
+  Browser *browser = user_data;
+  g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, uri);
+
+  soup_session_send_and_read_async (browser->session, msg, G_PRIORITY_DEFAULT, NULL, consent_page, browser);
+  return TRUE;
+}
+
+static DossierOAuthTokens *
+sign_in (DossierOAuthClient  *client,
+         Browser             *browser,
+         GError             **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  dossier_oauth_client_discover_async (client, NULL, store_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  if (!dossier_oauth_client_discover_finish (client, result, error))
+    return NULL;
+  g_clear_object (&result);
+  browser->done = FALSE;
+  dossier_oauth_client_sign_in_async (client, NULL, store_result, &result);
+  while (result == NULL || !browser->done)
+    g_main_context_iteration (NULL, TRUE);
+  return dossier_oauth_client_get_tokens_finish (client, result, error);
+}
+
+/* The wallet's own OAuth client (PKCE, loopback redirect) signs in to both
+ * ministries; the tokens read the person's records. */
+static void
+test_wallet_sign_in (void)
+{
+  const char *arguments[] = { "--data", demo_dir, NULL };
+  g_autoptr(DossierDemoServicesLauncher) launcher = dossier_demo_services_launcher_new (program, arguments);
+  g_autoptr(DossierNetSession) net = dossier_net_session_new ();
+  Browser browser = { soup_session_new (), "nguyen-gia-huy", FALSE, 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (start (launcher, 30, &error));
+  g_assert_no_error (error);
+  dossier_net_session_set_allow_http (net, TRUE);
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *issuer = i == 0 ? dossier_demo_services_launcher_get_moh (launcher)
+                                  : dossier_demo_services_launcher_get_moet (launcher);
+      g_autoptr(DossierOAuthClient) client = dossier_oauth_client_new (net, issuer, "dossier-test");
+      g_autoptr(DossierOAuthTokens) tokens = NULL;
+      g_autoptr(SoupMessage) msg = NULL;
+      g_autoptr(GBytes) body = NULL;
+      g_autofree char *authorization = NULL, *url = NULL;
+
+      dossier_oauth_client_set_scope (client, i == 0 ? "openid launch/patient patient/*.rs offline_access"
+                                                     : "diploma_jwt_vc_json");
+      dossier_oauth_client_set_browser (client, open_browser, &browser, NULL);
+      tokens = sign_in (client, &browser, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (tokens);
+      g_assert_cmpuint (browser.status, ==, 200);
+      g_assert_cmpstr (tokens->token_type, ==, "Bearer");
+      g_assert_nonnull (tokens->refresh_token);
+      g_assert_cmpint (tokens->expires_at, >, g_get_real_time () / G_USEC_PER_SEC);
+      /* the token reads the records it was given for (Gia Huy's Patient id in data/demo) */
+      url = i == 0 ? g_strconcat (issuer, "/fhir/Immunization?patient=e9f70e03-b1ec-55d8-a829-b5f6f4446e02", NULL)
+                   : g_strconcat (issuer, "/nonce", NULL);
+      msg = soup_message_new (i == 0 ? SOUP_METHOD_GET : SOUP_METHOD_POST, url);
+      authorization = g_strconcat ("Bearer ", tokens->access_token, NULL);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
+      body = soup_session_send_and_read (browser.session, msg, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+      g_assert_finalize_object (g_steal_pointer (&client));
+    }
+  g_clear_object (&browser.session);
+}
+
 static void
 test_timeout (void)
 {
@@ -245,6 +426,7 @@ main (int   argc,
   g_assert_nonnull (demo_dir);
   g_test_add_func ("/demo-services-launcher/start-and-talk", test_start_and_talk);
   g_test_add_func ("/demo-services-launcher/shl-round-trip", test_shl_round_trip);
+  g_test_add_func ("/demo-services-launcher/wallet-sign-in", test_wallet_sign_in);
   g_test_add_func ("/demo-services-launcher/timeout", test_timeout);
   g_test_add_func ("/demo-services-launcher/exits-early", test_exits_early);
   g_test_add_func ("/demo-services-launcher/wrong-output", test_wrong_output);
