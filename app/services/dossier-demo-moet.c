@@ -103,6 +103,15 @@ parse_configuration_id (const char  *id,
   return FALSE;
 }
 
+gboolean
+demo_moet_is_configuration (const char *id)
+{
+  const char *category;
+  Format format;
+
+  return parse_configuration_id (id, &category, &format);
+}
+
 static JsonObject *
 configuration (DossierDemoServices *self,
                guint                category,

@@ -52,8 +52,9 @@ requested_configurations (GHashTable *params)
     {
       g_auto(GStrv) words = g_strsplit (scope, " ", 64);
 
+      /* other scopes (openid, offline_access, ...) restrict nothing */
       for (guint i = 0; words[i] != NULL; i++)
-        if (strchr (words[i], '_') != NULL && count++ < 64)
+        if (demo_moet_is_configuration (words[i]) && count++ < 64)
           g_strv_builder_add (builder, words[i]);
     }
   return count > 0 ? g_strv_builder_end (builder) : NULL;

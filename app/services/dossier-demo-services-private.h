@@ -104,6 +104,7 @@ JsonObject *demo_oauth_issue_tokens (DossierDemoServices  *self,
                                      DemoGrant            *grant);
 
 /* dossier-demo-moet.c */
+gboolean    demo_moet_is_configuration (const char        *id);
 void        demo_moet_handle        (DossierDemoServices  *self,
                                      SoupServerMessage    *msg,
                                      const char           *path);

@@ -399,6 +399,10 @@ class DemoServicesTest(unittest.TestCase):
     def test_moet_authorization_code(self):
         moet = self.services.moet
         details = json.dumps([{'type': 'openid_credential', 'credential_configuration_id': 'diploma_ldp_vc'}])
+        status, tokens, _ = self.exchange(moet, 'nguyen-minh-khang', extra={'scope': 'degree_sd_jwt diploma_sd_jwt offline_access'})
+        self.assertEqual(status, 200, tokens)
+        self.assertEqual([d['credential_configuration_id'] for d in tokens['authorization_details']], ['diploma_sd_jwt'])
+        self.assertEqual(len(tokens['authorization_details'][0]['credential_identifiers']), 2)
         status, tokens, form = self.exchange(moet, 'nguyen-minh-duc', extra={'authorization_details': details})
         self.assertEqual(status, 200, tokens)
         self.assertEqual(tokens['token_type'], 'Bearer')
