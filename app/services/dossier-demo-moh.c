@@ -7,6 +7,7 @@
 #include "dossier-jcs.h"
 #include "dossier-json.h"
 #include "dossier-jws.h"
+#include "dossier-vc-jwt.h"
 
 #include <string.h>
 #include <zlib.h>
@@ -642,6 +643,29 @@ health_cards_issue (DossierDemoServices *self,
       json_array_add_object_element (out, parameter);
     }
   demo_send_typed_json (msg, SOUP_STATUS_OK, FHIR_JSON, response);
+}
+
+/* An OpenID Connect ID token naming the person's FHIR Patient as the
+ * fhirUser, signed with the ministry's key. */
+char *
+demo_moh_id_token (DossierDemoServices *self,
+                   DemoGrant           *grant,
+                   DossierDemoPerson   *person)
+{
+  g_autoptr(JsonObject) claims = json_object_new ();
+  g_autofree char *fhir_user = g_strdup_printf ("%s/fhir/Patient/%s", self->moh, person->patient_id);
+  gint64 now = demo_now ();
+
+  json_object_set_string_member (claims, "iss", self->moh);
+  json_object_set_string_member (claims, "sub", person->id);
+  json_object_set_string_member (claims, "aud", grant->client_id != NULL ? grant->client_id : "");
+  json_object_set_int_member (claims, "iat", now);
+  json_object_set_int_member (claims, "exp", now + DEMO_TOKEN_LIFETIME);
+  json_object_set_string_member (claims, "fhirUser", fhir_user);
+  json_object_set_string_member (claims, "name", person->name);
+  if (grant->nonce != NULL)
+    json_object_set_string_member (claims, "nonce", grant->nonce);
+  return dossier_vc_jwt_sign (claims, "JWT", "ES256", self->catalog->moh_p256, self->catalog->moh_p256_kid, NULL);
 }
 
 /* GET <moh>/fault/set?mode=drop-after-first-page: the next page after

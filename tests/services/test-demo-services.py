@@ -26,7 +26,7 @@ import urllib.request
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 
 SERVICES, CLI, DEMO = sys.argv[1:4] if len(sys.argv) >= 4 else (None, None, None)
 REDIRECT = 'http://127.0.0.1:49152/callback'
@@ -42,6 +42,20 @@ def unb64(text):
 
 def jwt_payload(token):
     return json.loads(unb64(token.split('~')[0].split('.')[1]))
+
+
+def es256_valid(token, jwk):
+    """Whether the compact JWS @token is signed ES256 by the P-256 @jwk."""
+    signing_input, _, signature = token.rpartition('.')
+    raw = unb64(signature)
+    numbers = ec.EllipticCurvePublicNumbers(int.from_bytes(unb64(jwk['x']), 'big'), int.from_bytes(unb64(jwk['y']), 'big'),
+                                            ec.SECP256R1())
+    try:
+        numbers.public_key().verify(encode_dss_signature(int.from_bytes(raw[:32], 'big'), int.from_bytes(raw[32:], 'big')),
+                                    signing_input.encode(), ec.ECDSA(hashes.SHA256()))
+        return True
+    except Exception:
+        return False
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -452,8 +466,16 @@ class DemoServicesTest(unittest.TestCase):
 
     def moh_tokens(self, person):
         status, tokens, _ = self.exchange(self.services.moh, person,
-                                          extra={'scope': 'openid fhirUser launch/patient patient/*.rs offline_access'})
+                                          extra={'scope': 'openid fhirUser launch/patient patient/*.rs offline_access',
+                                                 'nonce': 'n-42'})
         self.assertEqual(status, 200, tokens)
+        claims = jwt_payload(tokens['id_token'])
+        self.assertEqual((claims['iss'], claims['aud'], claims['nonce']), (self.services.moh, 'dossier', 'n-42'))
+        self.assertEqual(claims['fhirUser'], self.services.moh + '/fhir/Patient/' + tokens['patient'])
+        with open(self.moh_jwks, encoding='utf-8') as f:
+            self.assertTrue(es256_valid(tokens['id_token'], json.load(f)['keys'][0]))
+        with open(self.moet_jwks, encoding='utf-8') as f:
+            self.assertFalse(es256_valid(tokens['id_token'], json.load(f)['keys'][0]))
         return tokens
 
     def test_moh_metadata(self):
