@@ -307,6 +307,8 @@ class DemoServicesTest(unittest.TestCase):
                 path = self.write('c.sd-jwt', credential)
             elif fmt == 'ldp_vc':
                 self.assertEqual(credential['credentialSubject']['id'], holder.did())
+                self.assertEqual(credential['proof']['cryptosuite'], 'eddsa-jcs-2022')
+                self.assertTrue(credential['proof']['verificationMethod'].startswith('did:jwk:'))
                 path = self.write('c.json', json.dumps(credential, ensure_ascii=False))
             else:
                 self.assertEqual(jwt_payload(credential)['credentialSubject']['id'], holder.did())
