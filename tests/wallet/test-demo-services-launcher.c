@@ -383,7 +383,7 @@ test_exits_early (void)
 static void
 test_wrong_output (void)
 {
-  const char *lines[] = { "-c", "printf 'moet=http://127.0.0.1:1/moet\\nmoh=https://example.org/moh\\nshl=x\\n'; sleep 30", NULL };
+  const char *lines[] = { "-c", "printf 'moet=http://127.0.0.1:1/moet\\nmoh=https://example.org/moh\\nshl=x\\n'; exec sleep 30", NULL };
   const char *flood[] = { "-c", "yes moet", NULL };
   g_autoptr(DossierDemoServicesLauncher) launcher = dossier_demo_services_launcher_new ("/bin/sh", lines);
   g_autoptr(DossierDemoServicesLauncher) noisy = dossier_demo_services_launcher_new ("/bin/sh", flood);
