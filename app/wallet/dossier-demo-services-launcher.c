@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 /* The three lines, with room to spare: more than this is not the program. */
 #define MAX_OUTPUT 4096
@@ -130,6 +131,14 @@ parse_output (DossierDemoServicesLauncher  *self,
   return TRUE;
 }
 
+/* In the child, before exec: the services stop when Dossier does, even if
+ * it ends without stopping them. */
+static void
+child_setup (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 static void read_more (GTask *task);
 
 static void
@@ -231,6 +240,7 @@ dossier_demo_services_launcher_start_async (DossierDemoServicesLauncher *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GSubprocessLauncher) spawner = NULL;
   g_autoptr(GError) error = NULL;
   Start *start;
 
@@ -253,7 +263,9 @@ dossier_demo_services_launcher_start_async (DossierDemoServicesLauncher *self,
   for (guint i = 0; self->arguments != NULL && self->arguments[i] != NULL; i++)
     g_ptr_array_add (argv, g_strdup (self->arguments[i]));
   g_ptr_array_add (argv, NULL);
-  self->process = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  spawner = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (spawner, child_setup, NULL, NULL);
+  self->process = g_subprocess_launcher_spawnv (spawner, (const char * const *) argv->pdata, &error);
   if (self->process == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));

@@ -8,8 +8,9 @@ G_BEGIN_DECLS
 /* Starts dossier-demo-services as a child process and reads the base
  * addresses it prints: the ministry of education (moet), the ministry of
  * health (moh) and the SMART Health Links host (shl).  The child is
- * stopped with SIGTERM by dossier_demo_services_launcher_stop () or when
- * the launcher is finalized. */
+ * stopped with SIGTERM by dossier_demo_services_launcher_stop (), when the
+ * launcher is finalized, or when the thread that started it ends (start it
+ * from the main thread), so that it never outlives Dossier. */
 
 #define DOSSIER_TYPE_DEMO_SERVICES_LAUNCHER (dossier_demo_services_launcher_get_type ())
 G_DECLARE_FINAL_TYPE (DossierDemoServicesLauncher, dossier_demo_services_launcher, DOSSIER, DEMO_SERVICES_LAUNCHER, GObject)

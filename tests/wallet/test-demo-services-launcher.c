@@ -9,8 +9,10 @@
 #include "dossier-shl-client.h"
 #include "dossier-shl.h"
 
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <openssl/rand.h>
+#include <signal.h>
 #include <string.h>
 
 static const char *program;
@@ -352,6 +354,51 @@ test_wallet_sign_in (void)
   g_clear_object (&browser.session);
 }
 
+/* The services end with the process that started them, even when it
+ * never stops them: here a child of this test starts them and is killed. */
+static void
+test_ends_with_parent (void)
+{
+  if (g_test_subprocess ())
+    {
+      const char *arguments[] = { "--data", demo_dir, NULL };
+      DossierDemoServicesLauncher *launcher = dossier_demo_services_launcher_new (program, arguments);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (start (launcher, 30, &error));
+      g_assert_true (g_file_set_contents (g_getenv ("DOSSIER_TEST_MOET_FILE"),
+                                          dossier_demo_services_launcher_get_moet (launcher), -1, NULL));
+      /* gone without a word, as a crash would */
+      raise (SIGKILL);
+    }
+  else
+    {
+      g_autoptr(SoupSession) session = soup_session_new ();
+      g_autoptr(GBytes) body = NULL;
+      g_autofree char *dir = g_dir_make_tmp ("demo-launcher-XXXXXX", NULL);
+      g_autofree char *file = g_build_filename (dir, "moet", NULL);
+      g_autofree char *moet = NULL, *url = NULL;
+      guint status = 1;
+
+      g_setenv ("DOSSIER_TEST_MOET_FILE", file, TRUE);
+      g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+      g_test_trap_assert_failed ();
+      g_assert_true (g_file_get_contents (file, &moet, NULL, NULL));
+      g_unlink (file);
+      g_rmdir (dir);
+      g_assert_true (g_str_has_prefix (moet, "http://127.0.0.1:"));
+      url = g_strconcat (moet, "/.well-known/openid-credential-issuer", NULL);
+      for (guint i = 0; i < 100 && status != 0; i++)
+        {
+          g_clear_pointer (&body, g_bytes_unref);
+          body = http (session, "GET", url, NULL, NULL, &status);
+          if (status != 0)
+            g_usleep (50000);
+        }
+      g_assert_cmpuint (status, ==, 0);
+    }
+}
+
 static void
 test_timeout (void)
 {
@@ -427,6 +474,7 @@ main (int   argc,
   g_test_add_func ("/demo-services-launcher/start-and-talk", test_start_and_talk);
   g_test_add_func ("/demo-services-launcher/shl-round-trip", test_shl_round_trip);
   g_test_add_func ("/demo-services-launcher/wallet-sign-in", test_wallet_sign_in);
+  g_test_add_func ("/demo-services-launcher/ends-with-parent", test_ends_with_parent);
   g_test_add_func ("/demo-services-launcher/timeout", test_timeout);
   g_test_add_func ("/demo-services-launcher/exits-early", test_exits_early);
   g_test_add_func ("/demo-services-launcher/wrong-output", test_wrong_output);
