@@ -9,8 +9,10 @@
 #include "dossier-issuer-key.h"
 #include "dossier-jcs.h"
 #include "dossier-json.h"
+#include "dossier-jsonld.h"
 #include "dossier-jws.h"
 #include "dossier-multikey.h"
+#include "dossier-rdfc.h"
 #include "dossier-status-list.h"
 
 #include <glib/gi18n-lib.h>
@@ -21,9 +23,9 @@
  * of them, or a chain; and presentations of such credentials, proved by
  * their holder for the verifier's challenge and domain.  Each proof names a cryptosuite, which says how the
  * document and the proof's options are turned into the bytes that are
- * signed.  The JCS suites hash the JSON canonical forms; the RDF ones need
- * JSON-LD expansion and RDF canonicalization, which are not here yet, and
- * are reported as unsupported rather than guessed at. */
+ * signed.  The JCS suites hash the JSON canonical forms; the RDFC suites
+ * (and the older Ed25519Signature2020 proofs) hash the RDFC-1.0 canonical
+ * N-Quads of the JSON-LD documents, whose contexts must all be bundled. */
 
 #define CLOCK_SKEW_SECONDS 60
 #define MAX_CREDENTIALS    16
@@ -34,28 +36,33 @@ typedef enum
   SUITE_ECDSA,
 } SuiteFamily;
 
+typedef enum
+{
+  CANON_JCS,
+  CANON_RDFC,
+  CANON_NONE,   /* selective disclosure, which Dossier cannot check yet */
+} Canonicalization;
+
 typedef struct
 {
-  const char  *name;
-  SuiteFamily  family;
-  /* turns the document and proof into the signed bytes; NULL when Dossier
-   * cannot yet (the canonicalization the suite needs is missing) */
-  GBytes     *(*hash_data) (JsonObject     *document,
-                            JsonObject     *proof,
-                            JsonArray      *previous,
-                            GChecksumType   hash,
-                            GError        **error);
-  const char  *standard_name;   /* for a pre-standard alias, the suite's name now */
+  const char       *name;
+  SuiteFamily       family;
+  Canonicalization  canon;
+  const char       *standard_name;   /* for a pre-standard alias, the suite's name now */
 } Cryptosuite;
 
 static const Cryptosuite cryptosuites[] = {
-  { "eddsa-jcs-2022", SUITE_EDDSA, dossier_data_integrity_hash_data, NULL },
-  { "ecdsa-jcs-2019", SUITE_ECDSA, dossier_data_integrity_hash_data, NULL },
-  { "eddsa-rdfc-2022", SUITE_EDDSA, NULL, NULL },
-  { "ecdsa-rdfc-2019", SUITE_ECDSA, NULL, NULL },
-  { "ecdsa-sd-2023", SUITE_ECDSA, NULL, NULL },
-  { "eddsa-2022", SUITE_EDDSA, NULL, "eddsa-rdfc-2022" },
+  { "eddsa-jcs-2022", SUITE_EDDSA, CANON_JCS, NULL },
+  { "ecdsa-jcs-2019", SUITE_ECDSA, CANON_JCS, NULL },
+  { "eddsa-rdfc-2022", SUITE_EDDSA, CANON_RDFC, NULL },
+  { "ecdsa-rdfc-2019", SUITE_ECDSA, CANON_RDFC, NULL },
+  { "ecdsa-sd-2023", SUITE_ECDSA, CANON_NONE, NULL },
+  { "eddsa-2022", SUITE_EDDSA, CANON_RDFC, "eddsa-rdfc-2022" },
 };
+
+/* The legacy proof type, signed as eddsa-rdfc-2022 is, with no cryptosuite
+ * member of its own. */
+static const Cryptosuite ed25519_signature_2020 = { "Ed25519Signature2020", SUITE_EDDSA, CANON_RDFC, NULL };
 
 static const Cryptosuite *
 cryptosuite_named (const char *name)
@@ -181,16 +188,43 @@ context_starts_with (JsonNode *document,
   return TRUE;
 }
 
-static gboolean
-hash_canonical (JsonObject     *object,
-                GChecksumType   hash,
-                GByteArray     *out,
-                GError        **error)
+/* The canonical form of @object: its JCS serialization, or the RDFC-1.0
+ * canonical N-Quads of its JSON-LD meaning (in safe mode, so that no term
+ * drops out of what is signed unnoticed). */
+static char *
+canonicalize (JsonObject        *object,
+              Canonicalization   canon,
+              GChecksumType      hash,
+              gsize             *length,
+              GError           **error)
 {
   g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+  g_autofree char *nquads = NULL;
+  char *canonical;
+
+  if (canon == CANON_JCS)
+    return dossier_jcs_serialize (node, length, error);
+  nquads = dossier_jsonld_to_nquads (node, NULL, DOSSIER_JSONLD_SAFE_MODE, error);
+  if (nquads == NULL)
+    return NULL;
+  canonical = dossier_rdfc_canonicalize_nquads (nquads, strlen (nquads),
+                                                hash == G_CHECKSUM_SHA384 ? DOSSIER_RDFC_HASH_SHA384 : DOSSIER_RDFC_HASH_SHA256,
+                                                NULL, error);
+  if (canonical != NULL)
+    *length = strlen (canonical);
+  return canonical;
+}
+
+static gboolean
+hash_canonical (JsonObject        *object,
+                Canonicalization   canon,
+                GChecksumType      hash,
+                GByteArray        *out,
+                GError           **error)
+{
   g_autoptr(GChecksum) checksum = g_checksum_new (hash);
   gsize length = 0, size = (gsize) g_checksum_type_get_length (hash);
-  g_autofree char *canonical = dossier_jcs_serialize (node, &length, error);
+  g_autofree char *canonical = canonicalize (object, canon, hash, &length, error);
   guint8 digest[64];
 
   if (canonical == NULL)
@@ -201,23 +235,22 @@ hash_canonical (JsonObject     *object,
   return TRUE;
 }
 
-/* The bytes a JCS suite signs: the hash of the canonical proof options
- * (the proof without its value, carrying the document's @context) and
- * then that of the canonical document without its proof, or, for a proof
- * in a chain, with the proofs it follows (@previous) as its proof. */
-GBytes *
-dossier_data_integrity_hash_data (JsonObject     *document,
-                                  JsonObject     *proof,
-                                  JsonArray      *previous,
-                                  GChecksumType   hash,
-                                  GError        **error)
+/* The bytes a suite signs: the hash of the canonical proof options (the
+ * proof without its value, carrying the document's @context) and then that
+ * of the canonical document without its proof, or, for a proof in a chain,
+ * with the proofs it follows (@previous) as its proof. */
+static GBytes *
+hash_data (JsonObject        *document,
+           JsonObject        *proof,
+           JsonArray         *previous,
+           Canonicalization   canon,
+           GChecksumType      hash,
+           GError           **error)
 {
   g_autoptr(JsonObject) unsecured = NULL;
   g_autoptr(JsonObject) config = NULL;
   g_autoptr(GByteArray) out = g_byte_array_new ();
   JsonNode *proof_context;
-
-  g_return_val_if_fail (document != NULL && proof != NULL, NULL);
 
   unsecured = copy_without (document, "proof");
   config = copy_without (proof, "proofValue");
@@ -236,9 +269,35 @@ dossier_data_integrity_hash_data (JsonObject     *document,
     json_object_set_member (config, "@context", json_node_copy (json_object_get_member (unsecured, "@context")));
   if (previous != NULL)
     json_object_set_array_member (unsecured, "proof", json_array_ref (previous));
-  if (!hash_canonical (config, hash, out, error) || !hash_canonical (unsecured, hash, out, error))
+  if (!hash_canonical (config, canon, hash, out, error) || !hash_canonical (unsecured, canon, hash, out, error))
     return NULL;
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+/* The bytes a JCS suite signs. */
+GBytes *
+dossier_data_integrity_hash_data (JsonObject     *document,
+                                  JsonObject     *proof,
+                                  JsonArray      *previous,
+                                  GChecksumType   hash,
+                                  GError        **error)
+{
+  g_return_val_if_fail (document != NULL && proof != NULL, NULL);
+
+  return hash_data (document, proof, previous, CANON_JCS, hash, error);
+}
+
+/* The bytes an RDFC suite (or Ed25519Signature2020) signs. */
+GBytes *
+dossier_data_integrity_hash_data_rdfc (JsonObject     *document,
+                                       JsonObject     *proof,
+                                       JsonArray      *previous,
+                                       GChecksumType   hash,
+                                       GError        **error)
+{
+  g_return_val_if_fail (document != NULL && proof != NULL, NULL);
+
+  return hash_data (document, proof, previous, CANON_RDFC, hash, error);
 }
 
 static const char *
@@ -375,8 +434,10 @@ check_suite (JsonObject          *proof,
   const char *value = dossier_json_get_string (proof, "proofValue");
 
   if (g_strcmp0 (type, "Ed25519Signature2020") == 0)
-    return dossier_verification_fail (result, "signature", "cryptosuite-unsupported",
-                                      _("Ed25519Signature2020 proofs are not supported yet: they need RDF canonicalization"));
+    {
+      *suite = &ed25519_signature_2020;
+      return TRUE;
+    }
   if (g_strcmp0 (type, "DataIntegrityProof") != 0)
     return dossier_verification_fail (result, "signature", "proof-type", _("Proof type “%s” is not a Data Integrity proof"),
                                       type != NULL ? type : "");
@@ -388,13 +449,9 @@ check_suite (JsonObject          *proof,
   if (g_str_equal (name, "ecdsa-sd-2023") && value != NULL && g_str_has_prefix (value, "u2V0A"))
     return dossier_verification_fail (result, "signature", "proof-not-derived",
                                       _("This is an ecdsa-sd-2023 base proof, which only its holder uses; a verifier needs the derived proof"));
-  if ((*suite)->hash_data == NULL && (*suite)->standard_name != NULL)
+  if ((*suite)->canon == CANON_NONE)
     return dossier_verification_fail (result, "signature", "cryptosuite-unsupported",
-                                      _("Cryptosuite %s (the early name of %s) is not supported yet: it needs RDF canonicalization"),
-                                      name, (*suite)->standard_name);
-  if ((*suite)->hash_data == NULL)
-    return dossier_verification_fail (result, "signature", "cryptosuite-unsupported",
-                                      _("Cryptosuite %s is not supported yet: it needs RDF canonicalization"), name);
+                                      _("Cryptosuite %s is not supported yet"), name);
   return TRUE;
 }
 
@@ -460,6 +517,25 @@ check_proof_options (JsonObject          *proof,
   return TRUE;
 }
 
+/* Records why the document could not be turned into the bytes signed. */
+static void
+fail_transform (DossierVerification *result,
+                const Cryptosuite   *suite,
+                GError              *error)
+{
+  const char *code = "canonicalization";
+
+  if (g_error_matches (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_MISMATCH))
+    code = "signature-mismatch";
+  else if (g_error_matches (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_UNAVAILABLE))
+    code = "context-unavailable";
+  else if (g_error_matches (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_UNSUPPORTED))
+    code = "jsonld-safe-mode";
+  else if (g_error_matches (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_TOO_LARGE))
+    code = "too-large";
+  dossier_verification_fail (result, "signature", code, _("Cannot compute what the %s proof signs: %s"), suite->name, error->message);
+}
+
 /* Verifies one proof of @document; the key that verified it, or NULL after
  * recording the failure. */
 static DossierJwk *
@@ -506,9 +582,12 @@ verify_proof (JsonObject                 *document,
                        _("The key of %s does not fit cryptosuite %s"), method, suite->name);
           continue;
         }
-      data = suite->hash_data (document, proof, json_array_get_length (previous) > 0 ? previous : NULL, hash, &error);
+      data = hash_data (document, proof, json_array_get_length (previous) > 0 ? previous : NULL, suite->canon, hash, &error);
       if (data == NULL)
-        break;
+        {
+          fail_transform (result, suite, error);
+          return NULL;
+        }
       if (dossier_crypto_verify (alg, dossier_jwk_get_pkey (key), g_bytes_get_data (data, NULL), g_bytes_get_size (data),
                                  g_bytes_get_data (signature, NULL), g_bytes_get_size (signature), &error))
         return g_object_ref (key);
@@ -572,6 +651,21 @@ proofs_of (JsonObject          *vc,
   return proofs;
 }
 
+/* How a verified proof is named in its check: its cryptosuite, or its
+ * type for a legacy proof, and a pre-standard name flagged as such. */
+static char *
+suite_label (JsonObject *proof)
+{
+  const char *name = dossier_json_get_string (proof, "cryptosuite");
+  const Cryptosuite *suite = cryptosuite_named (name);
+
+  if (name == NULL)
+    return g_strdup (dossier_json_get_string (proof, "type"));
+  if (suite != NULL && suite->standard_name != NULL)
+    return g_strdup_printf (_("%s (a pre-standard name of %s)"), name, suite->standard_name);
+  return g_strdup (name);
+}
+
 /* Every proof must verify (a proof set), each by a key of the issuer. */
 static gboolean
 verify_proofs (JsonObject                 *vc,
@@ -588,6 +682,7 @@ verify_proofs (JsonObject                 *vc,
     {
       JsonObject *proof = json_array_get_object_element (proofs, i);
       g_autoptr(DossierJwk) key = verify_proof (vc, proof, proofs, issuer, purpose, options, result);
+      g_autofree char *label = NULL;
 
       if (key == NULL)
         return FALSE;
@@ -595,12 +690,12 @@ verify_proofs (JsonObject                 *vc,
       if (anchor != NULL)
         dossier_verification_check (result, "key", TRUE, "%s", anchor);
       *trusted = i == 0 ? anchor != NULL : *trusted && anchor != NULL;
+      label = suite_label (proof);
       if (anchor != NULL)
-        dossier_verification_check (result, "signature", TRUE, _("%s proof"), dossier_json_get_string (proof, "cryptosuite"));
+        dossier_verification_check (result, "signature", TRUE, _("%s proof"), label);
       else
         dossier_verification_check (result, "signature", TRUE, _("%s proof by %s, whose key no trust anchor holds"),
-                                    dossier_json_get_string (proof, "cryptosuite"),
-                                    dossier_json_get_string (proof, "verificationMethod"));
+                                    label, dossier_json_get_string (proof, "verificationMethod"));
     }
   return TRUE;
 }
@@ -758,8 +853,8 @@ dossier_data_integrity_verify (const char                 *text,
 }
 
 /* Secures @document with a new proof made with @key: the proof's options
- * are @cryptosuite ("eddsa-jcs-2022" with an Ed25519 key, "ecdsa-jcs-2019"
- * with a P-256 or P-384 one), @verification_method, the assertionMethod
+ * are @cryptosuite ("eddsa-jcs-2022" or "eddsa-rdfc-2022" with an Ed25519
+ * key, "ecdsa-jcs-2019" or "ecdsa-rdfc-2019" with a P-256 or P-384 one), @verification_method, the assertionMethod
  * purpose and @created; the value is added to them and the proof to
  * @document. */
 gboolean
@@ -783,7 +878,7 @@ dossier_data_integrity_sign (JsonObject  *document,
 
   suite = cryptosuite_named (cryptosuite);
   p384 = EVP_PKEY_is_a (key, "EC") && EVP_PKEY_get_bits (key) == 384;
-  if (suite == NULL || suite->hash_data == NULL || suite->standard_name != NULL ||
+  if (suite == NULL || suite->canon == CANON_NONE || suite->standard_name != NULL ||
       (suite->family == SUITE_EDDSA) != (EVP_PKEY_is_a (key, "ED25519") != 0) ||
       (suite->family != SUITE_EDDSA && !EVP_PKEY_is_a (key, "EC")))
     {
@@ -794,15 +889,16 @@ dossier_data_integrity_sign (JsonObject  *document,
   alg = suite->family == SUITE_EDDSA ? "EdDSA" : p384 ? "ES384" : "ES256";
 
   /* the proof carries the document's @context, as the JCS suites say the
-   * signer puts it there; verifiers hash the proof options as they are */
-  if (json_object_has_member (document, "@context"))
+   * signer puts it there; verifiers hash the proof options as they are.
+   * An RDFC proof takes its terms from the document's context instead. */
+  if (suite->canon == CANON_JCS && json_object_has_member (document, "@context"))
     json_object_set_member (proof, "@context", json_node_copy (json_object_get_member (document, "@context")));
   json_object_set_string_member (proof, "type", "DataIntegrityProof");
   json_object_set_string_member (proof, "cryptosuite", cryptosuite);
   json_object_set_string_member (proof, "created", created);
   json_object_set_string_member (proof, "verificationMethod", verification_method);
   json_object_set_string_member (proof, "proofPurpose", "assertionMethod");
-  data = dossier_data_integrity_hash_data (document, proof, NULL, p384 ? G_CHECKSUM_SHA384 : G_CHECKSUM_SHA256, error);
+  data = hash_data (document, proof, NULL, suite->canon, p384 ? G_CHECKSUM_SHA384 : G_CHECKSUM_SHA256, error);
   if (data == NULL)
     return FALSE;
   signature = dossier_crypto_sign (alg, key, g_bytes_get_data (data, NULL), g_bytes_get_size (data), error);
