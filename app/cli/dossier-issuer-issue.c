@@ -433,6 +433,8 @@ write_student (DossierIssuer       *issuer,
     json_object_set_string_member (entry, "registerNumber", g_hash_table_lookup (student->values, "registerNumber"));
   json_object_set_string_member (entry, "template", template->id);
   json_object_set_string_member (entry, "format", formats[format].name);
+  if (format == DOSSIER_ISSUE_DI)
+    json_object_set_string_member (entry, "cryptosuite", cryptosuite != NULL ? cryptosuite : "eddsa-jcs-2022");
   json_object_set_string_member (entry, "file", file);
   return TRUE;
 }

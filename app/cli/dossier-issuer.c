@@ -173,6 +173,7 @@ static void
 check_issued (DossierIssuer *issuer,
               GPtrArray     *students,
               const char    *format,
+              const char    *cryptosuite,
               DossierRoster *roster)
 {
   JsonArray *issued = dossier_json_get_array (issuer->issued, "credentials");
@@ -184,8 +185,13 @@ check_issued (DossierIssuer *issuer,
       JsonNode *node = json_array_get_element (issued, i);
       JsonObject *entry = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
       const char *number = dossier_json_get_string (entry, "diplomaNumber");
+      const char *suite = dossier_json_get_string (entry, "cryptosuite");
 
-      if (number != NULL && g_strcmp0 (dossier_json_get_string (entry, "format"), format) == 0)
+      /* Data Integrity credentials listed before the choice of suite are eddsa-jcs-2022 */
+      if (suite == NULL && g_strcmp0 (dossier_json_get_string (entry, "format"), "di") == 0)
+        suite = "eddsa-jcs-2022";
+      if (number != NULL && g_strcmp0 (dossier_json_get_string (entry, "format"), format) == 0 &&
+          g_strcmp0 (suite, cryptosuite) == 0)
         g_hash_table_insert (numbers, (gpointer) number, entry);
     }
   for (guint i = 0; i < students->len; i++)
@@ -280,7 +286,10 @@ command_issue (int    argc,
     return fail (error);
   roster = dossier_roster_parse (g_mapped_file_get_contents (file), g_mapped_file_get_length (file));
   students = dossier_template_read_roster (template, roster);
-  check_issued (issuer, students, format_name != NULL ? format_name : "vc-jwt", roster);
+  /* a diploma signed with another cryptosuite is a copy too */
+  if (format == DOSSIER_ISSUE_DI && cryptosuite == NULL)
+    cryptosuite = g_strdup ("eddsa-jcs-2022");
+  check_issued (issuer, students, format_name != NULL ? format_name : "vc-jwt", cryptosuite, roster);
   if (roster->problems->len > 0)
     {
       print_problems (roster_path, roster);
