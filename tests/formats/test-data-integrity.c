@@ -3,7 +3,9 @@
  * vectors, the same with one thing changed, and proofs made here with
  * fresh keys for what the vectors do not cover (P-384, DID issuers). */
 #include "dossier-data-integrity.h"
+#include "dossier-format-error.h"
 #include "dossier-jcs.h"
+#include "dossier-json.h"
 #include "dossier-jws.h"
 #include "issuer-fixture.h"
 #include "verify-fixture.h"
@@ -429,6 +431,179 @@ test_malformed (void)
     }
 }
 
+/* The RDFC vectors: eddsa-rdfc-2022, ecdsa-rdfc-2019 with P-256, the
+ * legacy Ed25519Signature2020, and a proof set and a proof chain. */
+static void
+test_rdfc_vectors (void)
+{
+  static const struct { const char *input, *key, *detail; } cases[] = {
+    { "vc-di/eddsa/eddsa-rdfc-2022/signedDataInt.json", EDDSA_KEY, "eddsa-rdfc-2022 proof" },
+    { "vc-di/ecdsa/ecdsa-rdfc-2019-p256/signedECDSAP256.json", ECDSA_KEY, "ecdsa-rdfc-2019 proof" },
+    { "vc-di/eddsa/Ed25519Signature2020/signedEdSig.json", EDDSA_KEY, "Ed25519Signature2020 proof" },
+    { "vc-di/eddsa/proof-set-chain/signedProofSet1.json", "vc-di/keys/eddsa/multiKeyPairs.json", "eddsa-rdfc-2022 proof" },
+    { "vc-di/eddsa/proof-set-chain/signedProofChain2.json", "vc-di/keys/eddsa/multiKeyPairs.json", "eddsa-rdfc-2022 proof" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *input = read_vector (cases[i].input);
+      g_autoptr(DossierVerification) result = verify_with (input, cases[i].key);
+      g_autofree char *changed = NULL;
+
+      g_test_message ("%s", cases[i].input);
+      test_assert_outcome (result, "valid", NULL, NULL);
+      g_assert_cmpstr (test_check_detail (result, "signature"), ==, cases[i].detail);
+      g_assert_finalize_object (g_steal_pointer (&result));
+
+      /* the RDF meaning changed, and with it what was signed */
+      changed = replaced (input, "\"VerifiableCredential\",", "\"VerifiableCredential\", \"ExampleCredential\",");
+      result = verify_with (changed, cases[i].key);
+      test_assert_outcome (result, "invalid", "signature", "signature-mismatch");
+      g_assert_finalize_object (g_steal_pointer (&result));
+    }
+}
+
+static JsonObject *
+rdfc_credential (const char *issuer,
+                 const char *extra_members)
+{
+  g_autofree char *text = g_strdup_printf ("{\"@context\":[\"https://www.w3.org/ns/credentials/v2\","
+                                           "\"https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json\"],"
+                                           "\"id\":\"urn:uuid:2b7c1d4e-8d51-4f0e-9a40-7f1a1d2c3b4a\","
+                                           "\"type\":[\"VerifiableCredential\",\"AchievementCredential\"],"
+                                           "\"name\":\"Bằng kỹ sư\","
+                                           "\"issuer\":{\"id\":\"%s\",\"type\":[\"Profile\"],\"name\":\"Trường Đại học Bách khoa\"},"
+                                           "\"validFrom\":\"2024-09-01T00:00:00Z\"%s,"
+                                           "\"credentialSubject\":{\"type\":[\"AchievementSubject\"],\"achievement\":"
+                                           "{\"id\":\"https://hust.example.edu.vn/achievements/ee\",\"type\":[\"Achievement\"],"
+                                           "\"name\":\"Kỹ sư Điện\",\"achievementType\":\"BachelorDegree\","
+                                           "\"criteria\":{\"narrative\":\"Hoàn thành chương trình\"}}}}",
+                                           issuer, extra_members);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = dossier_jcs_parse (text, strlen (text), &error);
+
+  g_assert_no_error (error);
+  return json_object_ref (json_node_get_object (node));
+}
+
+static char *
+to_text (JsonObject *object)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+
+  return json_to_string (node, TRUE);
+}
+
+/* Proofs made here by dossier_data_integrity_sign with the RDFC suites:
+ * valid with the key trusted, broken by any change of meaning, refused
+ * for terms no context defines or a context Dossier does not bundle. */
+static void
+test_rdfc_signed_here (void)
+{
+  static const struct { const char *curve, *suite; } cases[] = {
+    { "Ed25519", "eddsa-rdfc-2022" },
+    { "P-256", "ecdsa-rdfc-2019" },
+    { "P-384", "ecdsa-rdfc-2019" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(TestKey) key = test_key_new (cases[i].curve);
+      g_autofree char *multikey = test_key_multikey (key);
+      g_autofree char *did = did_key_of (key);
+      g_autofree char *method = g_strdup_printf ("%s#%s", did, multikey);
+      g_autofree char *anchor = g_strdup_printf ("{\"publicKeyMultibase\":\"%s\"}", multikey);
+      g_autoptr(DossierTrustRegistry) registry = test_registry_new (anchor, NULL);
+      g_autoptr(JsonObject) credential = rdfc_credential (did, "");
+      g_autoptr(JsonObject) undefined_term = rdfc_credential (did, ",\"favouriteColour\":\"blue\"");
+      g_autoptr(JsonObject) remote = rdfc_credential (did, "");
+      g_autoptr(GError) error = NULL;
+      g_autoptr(DossierVerification) result = NULL;
+      g_autofree char *text = NULL;
+      g_autofree char *changed = NULL;
+      JsonObject *proof;
+
+      g_test_message ("%s with %s", cases[i].suite, cases[i].curve);
+      g_assert_true (dossier_data_integrity_sign (credential, cases[i].suite, key->pkey, method, "2024-09-01T00:00:00Z", &error));
+      g_assert_no_error (error);
+      proof = dossier_json_get_object (credential, "proof");
+      /* an RDFC proof takes its terms from the credential's context */
+      g_assert_false (json_object_has_member (proof, "@context"));
+      g_assert_cmpstr (dossier_json_get_string (proof, "cryptosuite"), ==, cases[i].suite);
+      text = to_text (credential);
+      result = test_verify (text, registry);
+      test_assert_outcome (result, "valid", NULL, NULL);
+      g_assert_cmpstr (dossier_verification_get_format (result), ==, "vc-di");
+      g_assert_finalize_object (g_steal_pointer (&result));
+
+      changed = replaced (text, "Kỹ sư Điện", "Kỹ sư Cơ khí");
+      result = test_verify (changed, registry);
+      test_assert_outcome (result, "invalid", "signature", "signature-mismatch");
+      g_assert_finalize_object (g_steal_pointer (&result));
+      g_clear_pointer (&changed, g_free);
+
+      /* JSON the RDF does not see: member order and spacing */
+      changed = replaced (text, "\"name\" : \"Bằng kỹ sư\",", "\"name\":   \"Bằng kỹ sư\"   ,");
+      result = test_verify (changed, registry);
+      test_assert_outcome (result, "valid", NULL, NULL);
+      g_assert_finalize_object (g_steal_pointer (&result));
+
+      /* safe mode: a term no context defines is refused, not dropped */
+      g_assert_false (dossier_data_integrity_sign (undefined_term, cases[i].suite, key->pkey, method, "2024-09-01T00:00:00Z",
+                                                   &error));
+      g_assert_error (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_UNSUPPORTED);
+      g_clear_error (&error);
+      g_assert_true (dossier_data_integrity_sign (remote, cases[i].suite, key->pkey, method, "2024-09-01T00:00:00Z", &error));
+      json_array_add_string_element (dossier_json_get_array (remote, "@context"), "https://contexts.example.org/unknown/v1");
+      g_clear_pointer (&text, g_free);
+      text = to_text (remote);
+      result = test_verify (text, registry);
+      test_assert_outcome (result, "invalid", "signature", "context-unavailable");
+      g_assert_finalize_object (g_steal_pointer (&result));
+    }
+}
+
+/* eddsa-2022, the name eddsa-rdfc-2022 had before it was standard, is
+ * verified as that suite and says so. */
+static void
+test_rdfc_legacy_name (void)
+{
+  g_autoptr(TestKey) key = test_key_new ("Ed25519");
+  g_autofree char *multikey = test_key_multikey (key);
+  g_autofree char *did = did_key_of (key);
+  g_autofree char *anchor = g_strdup_printf ("{\"publicKeyMultibase\":\"%s\"}", multikey);
+  g_autoptr(DossierTrustRegistry) registry = test_registry_new (anchor, NULL);
+  g_autoptr(JsonObject) credential = rdfc_credential (did, "");
+  g_autoptr(JsonObject) proof = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) data = NULL;
+  g_autoptr(GBytes) signature = NULL;
+  g_autoptr(DossierVerification) result = NULL;
+  g_autofree char *method = g_strdup_printf ("%s#%s", did, multikey);
+  g_autofree char *base58 = NULL;
+  g_autofree char *value = NULL;
+  g_autofree char *text = NULL;
+
+  json_object_set_string_member (proof, "type", "DataIntegrityProof");
+  json_object_set_string_member (proof, "cryptosuite", "eddsa-2022");
+  json_object_set_string_member (proof, "created", "2024-09-01T00:00:00Z");
+  json_object_set_string_member (proof, "verificationMethod", method);
+  json_object_set_string_member (proof, "proofPurpose", "assertionMethod");
+  data = dossier_data_integrity_hash_data_rdfc (credential, proof, NULL, G_CHECKSUM_SHA256, &error);
+  g_assert_no_error (error);
+  signature = dossier_crypto_sign ("EdDSA", key->pkey, g_bytes_get_data (data, NULL), g_bytes_get_size (data), &error);
+  g_assert_no_error (error);
+  base58 = test_base58_encode (g_bytes_get_data (signature, NULL), g_bytes_get_size (signature));
+  value = g_strconcat ("z", base58, NULL);
+  json_object_set_string_member (proof, "proofValue", value);
+  json_object_set_object_member (credential, "proof", json_object_ref (proof));
+  text = to_text (credential);
+  result = test_verify (text, registry);
+  test_assert_outcome (result, "valid", NULL, NULL);
+  g_assert_cmpstr (test_check_detail (result, "signature"), ==, "eddsa-2022 (a pre-standard name of eddsa-rdfc-2022) proof");
+  g_assert_finalize_object (g_steal_pointer (&result));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -443,5 +618,8 @@ main (int   argc,
   g_test_add_func ("/data-integrity/listed-by-issuer", test_listed_by_issuer);
   g_test_add_func ("/data-integrity/presentation", test_presentation);
   g_test_add_func ("/data-integrity/malformed", test_malformed);
+  g_test_add_func ("/data-integrity/rdfc-vectors", test_rdfc_vectors);
+  g_test_add_func ("/data-integrity/rdfc-signed-here", test_rdfc_signed_here);
+  g_test_add_func ("/data-integrity/rdfc-legacy-name", test_rdfc_legacy_name);
   return g_test_run ();
 }
