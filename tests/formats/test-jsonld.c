@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "dossier-format-error.h"
+#include "dossier-jsonld.h"
+#include "dossier-jsonld-private.h"
+#include "dossier-rdfc.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+/* The W3C JSON-LD 1.1 toRdf suite, and the loader's refusals. */
+
+#define SUITE_URL "https://w3c.github.io/json-ld-api/tests/"
+
+static char *
+vector_path (const char *relative)
+{
+  return g_build_filename (g_getenv ("DOSSIER_VECTORS"), "jsonld-tordf", relative, NULL);
+}
+
+/* Serves the suite's own "remote" documents from the vectors folder. */
+static GBytes *
+suite_loader (const char *url,
+              gpointer    user_data)
+{
+  g_autofree char *path = NULL;
+  char *contents = NULL;
+  gsize length = 0;
+
+  if (!g_str_has_prefix (url, SUITE_URL))
+    return NULL;
+  path = vector_path (url + strlen (SUITE_URL));
+  if (!g_file_get_contents (path, &contents, &length, NULL))
+    return NULL;
+  return g_bytes_new_take (contents, length);
+}
+
+static JsonNode *
+load_json (const char  *relative,
+           GError     **error)
+{
+  g_autofree char *path = vector_path (relative);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  if (!json_parser_load_from_file (parser, path, error))
+    return NULL;
+  return json_node_ref (json_parser_get_root (parser));
+}
+
+static char *
+canonical (const char *nquads,
+           GError    **error)
+{
+  return dossier_rdfc_canonicalize_nquads (nquads, strlen (nquads), DOSSIER_RDFC_HASH_SHA256, NULL, error);
+}
+
+/* Runs one manifest entry; FALSE with a message when it does not pass. */
+static gboolean
+run_case (JsonObject  *entry,
+          char       **message)
+{
+  const char *type = json_object_get_string_member (entry, "type");
+  JsonObject *options_object = json_object_get_object_member (entry, "options");
+  DossierJsonLdOptions options = { 0 };
+  g_autoptr(JsonNode) input = NULL;
+  g_autoptr(JsonNode) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *output = NULL;
+
+  input = load_json (json_object_get_string_member (entry, "input"), &error);
+  if (input == NULL)
+    {
+      /* an input that is not JSON at all counts as refused */
+      if (strcmp (type, "negative") == 0)
+        return TRUE;
+      return (*message = g_strdup (error->message)), FALSE;
+    }
+  options.base = json_object_get_string_member_with_default (options_object, "base",
+                                                             json_object_get_string_member (entry, "document_url"));
+  options.processing_mode_10 = g_strcmp0 (json_object_get_string_member_with_default (options_object, "processingMode", NULL),
+                                          "json-ld-1.0") == 0;
+  options.generalized_rdf = json_object_get_boolean_member_with_default (options_object, "produceGeneralizedRdf", FALSE);
+  options.rdf_direction = json_object_get_string_member_with_default (options_object, "rdfDirection", NULL);
+  if (!json_object_get_null_member (entry, "context"))
+    {
+      context = load_json (json_object_get_string_member (entry, "context"), &error);
+      g_assert_no_error (error);
+      options.expand_context = context;
+    }
+
+  output = dossier_jsonld_to_nquads_with_options (input, &options, DOSSIER_JSONLD_FLAGS_NONE, &error);
+  if (strcmp (type, "negative") == 0)
+    {
+      if (output != NULL)
+        return (*message = g_strdup_printf ("accepted; expected %s; gave\n%s",
+                                            json_object_get_string_member (entry, "expect_error"), output)), FALSE;
+      return TRUE;
+    }
+  if (output == NULL)
+    return (*message = g_strdup (error->message)), FALSE;
+  if (strcmp (type, "syntax") == 0)
+    return TRUE;
+  {
+    g_autofree char *path = vector_path (json_object_get_string_member (entry, "expect"));
+    g_autofree char *expected = NULL;
+    g_autofree char *ours = NULL;
+    g_autofree char *theirs = NULL;
+
+    g_file_get_contents (path, &expected, NULL, &error);
+    g_assert_no_error (error);
+    theirs = canonical (expected, &error);
+    if (theirs == NULL)
+      return (*message = g_strdup_printf ("expected output not canonicalizable: %s", error->message)), FALSE;
+    ours = canonical (output, &error);
+    if (ours == NULL)
+      return (*message = g_strdup_printf ("output not canonicalizable: %s\n%s", error->message, output)), FALSE;
+    if (strcmp (ours, theirs) != 0)
+      return (*message = g_strdup_printf ("output differs:\n%s\nexpected:\n%s", ours, theirs)), FALSE;
+  }
+  return TRUE;
+}
+
+/* "id reason" lines: full cases known to fail, and why. */
+static GHashTable *
+load_skips (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("DOSSIER_TEST_SRCDIR"), "formats", "jsonld-full-skips.txt", NULL);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  GHashTable *skips = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return skips;
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *space;
+
+      if (lines[i][0] == '\0' || lines[i][0] == '#')
+        continue;
+      space = strchr (lines[i], ' ');
+      g_hash_table_insert (skips, g_strndup (lines[i], space ? (gsize) (space - lines[i]) : strlen (lines[i])),
+                           g_strdup (space ? space + 1 : ""));
+    }
+  return skips;
+}
+
+static void
+test_tordf_suite (void)
+{
+  g_autofree char *path = vector_path ("manifest.jsonl");
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GHashTable) skips = load_skips ();
+  g_autoptr(GError) error = NULL;
+  guint core_total = 0, core_passed = 0, full_total = 0, full_passed = 0, unexpected = 0;
+
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+  dossier_jsonld_set_test_loader (suite_loader, NULL);
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(JsonNode) node = NULL;
+      g_autofree char *message = NULL;
+      JsonObject *entry;
+      const char *id, *priority;
+      gboolean core, passed, listed;
+
+      if (lines[i][0] == '\0')
+        continue;
+      node = json_from_string (lines[i], &error);
+      g_assert_no_error (error);
+      entry = json_node_get_object (node);
+      /* 1.0-only behaviour, which a 1.1 processor skips */
+      if (g_strcmp0 (json_object_get_string_member (entry, "spec_version"), "json-ld-1.0") == 0)
+        continue;
+      id = json_object_get_string_member (entry, "id");
+      priority = json_object_get_string_member (entry, "priority");
+      core = g_strcmp0 (priority, "vc-core") == 0;
+      passed = run_case (entry, &message);
+      listed = g_hash_table_contains (skips, id);
+      if (core)
+        {
+          core_total++;
+          core_passed += passed;
+        }
+      else
+        {
+          full_total++;
+          full_passed += passed;
+        }
+      if (!passed && (core || !listed))
+        {
+          g_test_message ("%s (%s) failed: %s", id, priority, message);
+          unexpected++;
+        }
+      else if (passed && listed)
+        {
+          g_test_message ("%s passes now: take it off jsonld-full-skips.txt", id);
+          unexpected++;
+        }
+    }
+  dossier_jsonld_set_test_loader (NULL, NULL);
+  g_test_message ("vc-core: %u/%u, full: %u/%u", core_passed, core_total, full_passed, full_total);
+  g_print ("# vc-core: %u/%u, full: %u/%u\n", core_passed, core_total, full_passed, full_total);
+  g_assert_cmpuint (core_total, >, 0);
+  g_assert_cmpuint (core_passed, ==, core_total);
+  g_assert_cmpuint (unexpected, ==, 0);
+}
+
+static JsonNode *
+parse (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = json_from_string (text, &error);
+
+  g_assert_no_error (error);
+  return node;
+}
+
+static void
+test_bundled_context (void)
+{
+  g_autoptr(GBytes) bytes = dossier_jsonld_lookup_context ("https://www.w3.org/ns/credentials/v2");
+  g_autoptr(JsonNode) document = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *nquads = NULL;
+
+  g_assert_nonnull (bytes);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), "\"@context\""));
+  g_assert_null (dossier_jsonld_lookup_context ("https://example.com/context"));
+
+  document = parse ("{\"@context\": \"https://www.w3.org/ns/credentials/v2\","
+                    " \"id\": \"urn:uuid:1\", \"type\": \"VerifiableCredential\","
+                    " \"issuer\": \"did:example:issuer\","
+                    " \"credentialSubject\": {\"id\": \"did:example:subject\"}}");
+  nquads = dossier_jsonld_to_nquads (document, NULL, DOSSIER_JSONLD_SAFE_MODE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (nquads, "<urn:uuid:1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+                            "<https://www.w3.org/2018/credentials#VerifiableCredential> .\n"));
+  g_assert_nonnull (strstr (nquads, "<urn:uuid:1> <https://www.w3.org/2018/credentials#issuer> <did:example:issuer> .\n"));
+  g_assert_nonnull (strstr (nquads, "<urn:uuid:1> <https://www.w3.org/2018/credentials#credentialSubject> "
+                            "<did:example:subject> .\n"));
+}
+
+static void
+test_unknown_context (void)
+{
+  g_autoptr(JsonNode) document = parse ("{\"@context\": [\"https://www.w3.org/ns/credentials/v2\","
+                                        " \"https://example.com/not-bundled/v1\"], \"id\": \"urn:uuid:1\"}");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *nquads = dossier_jsonld_to_nquads (document, NULL, DOSSIER_JSONLD_FLAGS_NONE, &error);
+
+  g_assert_null (nquads);
+  g_assert_error (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_UNAVAILABLE);
+  g_assert_nonnull (strstr (error->message, "https://example.com/not-bundled/v1"));
+}
+
+static void
+test_safe_mode (void)
+{
+  const char *text = "{\"@context\": \"https://www.w3.org/ns/credentials/v2\","
+                     " \"id\": \"urn:uuid:1\", \"type\": \"VerifiableCredential\","
+                     " \"issuer\": \"did:example:issuer\", \"favouriteColour\": \"blue\"}";
+  g_autoptr(JsonNode) document = parse (text);
+  g_autoptr(JsonNode) with_vocab = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *lenient = NULL;
+  g_autofree char *strict = NULL;
+  g_autofree char *defined = NULL;
+
+  /* dropped without a word by default, refused in safe mode */
+  lenient = dossier_jsonld_to_nquads (document, NULL, DOSSIER_JSONLD_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_null (strstr (lenient, "blue"));
+  strict = dossier_jsonld_to_nquads (document, NULL, DOSSIER_JSONLD_SAFE_MODE, &error);
+  g_assert_null (strict);
+  g_assert_error (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_UNSUPPORTED);
+  g_assert_nonnull (strstr (error->message, "favouriteColour"));
+  g_clear_error (&error);
+
+  /* the undefined-terms context gives such terms an IRI */
+  with_vocab = parse ("{\"@context\": [\"https://www.w3.org/ns/credentials/v2\","
+                      " \"https://www.w3.org/ns/credentials/undefined-terms/v2\"],"
+                      " \"id\": \"urn:uuid:1\", \"favouriteColour\": \"blue\"}");
+  defined = dossier_jsonld_to_nquads (with_vocab, NULL, DOSSIER_JSONLD_SAFE_MODE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (defined, "<urn:uuid:1> <https://www.w3.org/ns/credentials/issuer-dependent#favouriteColour> \"blue\" .\n"));
+}
+
+static void
+test_limits (void)
+{
+  g_autoptr(GString) deep = g_string_new ("{\"@context\": {\"@vocab\": \"urn:v:\"}, \"a\": ");
+  g_autoptr(JsonNode) document = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *nquads = NULL;
+
+  for (guint i = 0; i < 300; i++)
+    g_string_append (deep, "{\"a\": ");
+  g_string_append (deep, "1");
+  for (guint i = 0; i < 301; i++)
+    g_string_append (deep, "}");
+  document = parse (deep->str);
+  nquads = dossier_jsonld_to_nquads (document, NULL, DOSSIER_JSONLD_FLAGS_NONE, &error);
+  g_assert_null (nquads);
+  g_assert_error (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_TOO_LARGE);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/jsonld/loader/bundled", test_bundled_context);
+  g_test_add_func ("/jsonld/loader/unknown", test_unknown_context);
+  g_test_add_func ("/jsonld/safe-mode", test_safe_mode);
+  g_test_add_func ("/jsonld/limits", test_limits);
+  g_test_add_func ("/jsonld/w3c-tordf", test_tordf_suite);
+
+  return g_test_run ();
+}
