@@ -245,6 +245,7 @@ hash_data (JsonObject        *document,
            JsonArray         *previous,
            Canonicalization   canon,
            GChecksumType      hash,
+           gboolean          *document_failed,
            GError           **error)
 {
   g_autoptr(JsonObject) unsecured = NULL;
@@ -269,8 +270,14 @@ hash_data (JsonObject        *document,
     json_object_set_member (config, "@context", json_node_copy (json_object_get_member (unsecured, "@context")));
   if (previous != NULL)
     json_object_set_array_member (unsecured, "proof", json_array_ref (previous));
-  if (!hash_canonical (config, canon, hash, out, error) || !hash_canonical (unsecured, canon, hash, out, error))
+  if (!hash_canonical (config, canon, hash, out, error))
     return NULL;
+  if (!hash_canonical (unsecured, canon, hash, out, error))
+    {
+      if (document_failed != NULL)
+        *document_failed = TRUE;
+      return NULL;
+    }
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
 
@@ -284,7 +291,7 @@ dossier_data_integrity_hash_data (JsonObject     *document,
 {
   g_return_val_if_fail (document != NULL && proof != NULL, NULL);
 
-  return hash_data (document, proof, previous, CANON_JCS, hash, error);
+  return hash_data (document, proof, previous, CANON_JCS, hash, NULL, error);
 }
 
 /* The bytes an RDFC suite (or Ed25519Signature2020) signs. */
@@ -297,7 +304,7 @@ dossier_data_integrity_hash_data_rdfc (JsonObject     *document,
 {
   g_return_val_if_fail (document != NULL && proof != NULL, NULL);
 
-  return hash_data (document, proof, previous, CANON_RDFC, hash, error);
+  return hash_data (document, proof, previous, CANON_RDFC, hash, NULL, error);
 }
 
 static const char *
@@ -337,6 +344,32 @@ add_listed_by_issuer (GPtrArray                  *keys,
     }
 }
 
+/* A method named by the issuer's own id with a Multikey as its fragment,
+ * as Open Badges issuers name theirs, is that key.  Like a DID's own key it
+ * is the issuer's word only: trusted when an anchor holds the same key for
+ * the issuer. */
+static void
+add_named_multikey (GPtrArray                  *keys,
+                    const char                 *method,
+                    const char                 *issuer,
+                    const DossierVerifyOptions *options)
+{
+  const char *fragment = strchr (method, '#');
+  g_autoptr(DossierJwk) key = NULL;
+  const char *anchor;
+
+  if (fragment == NULL || fragment[1] != 'z' || strlen (issuer) != (gsize) (fragment - method) ||
+      strncmp (method, issuer, (gsize) (fragment - method)) != 0)
+    return;
+  if ((key = dossier_multikey_to_jwk (fragment + 1, method, NULL)) == NULL)
+    return;
+  dossier_jwk_add_issuer (key, issuer);
+  anchor = dossier_issuer_key_anchor (key, issuer, options);
+  if (anchor != NULL)
+    g_object_set_data_full (G_OBJECT (key), "dossier-anchor", g_strdup (anchor), g_free);
+  g_ptr_array_add (keys, g_steal_pointer (&key));
+}
+
 /* The keys that may have made a proof by @method for @issuer: trusted keys
  * of that id first, then the keys a DID names.  A DID's key stands for the
  * issuer only when the DID is the issuer's, or when a trust anchor holds the
@@ -365,6 +398,8 @@ method_keys (const char                 *method,
       }
   if (!dossier_did_is_did (method))
     {
+      if (keys->len == 0)
+        add_named_multikey (keys, method, issuer, options);
       if (keys->len == 0)
         {
           dossier_verification_fail (result, "key", "key-not-trusted", _("No trusted key %s for issuer %s"), method, issuer);
@@ -517,14 +552,24 @@ check_proof_options (JsonObject          *proof,
   return TRUE;
 }
 
-/* Records why the document could not be turned into the bytes signed. */
+/* Records why the document could not be turned into the bytes signed.  A
+ * credential using a term or type none of its contexts defines does not
+ * follow its own vocabulary, which is a schema failure; the proof's own
+ * options failing the same way make the proof unusable. */
 static void
 fail_transform (DossierVerification *result,
                 const Cryptosuite   *suite,
+                gboolean             document_failed,
                 GError              *error)
 {
   const char *code = "canonicalization";
 
+  if (document_failed && g_error_matches (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_UNSUPPORTED))
+    {
+      dossier_verification_fail (result, "schema", "jsonld-undefined-term",
+                                 _("The credential uses what none of its JSON-LD contexts defines: %s"), error->message);
+      return;
+    }
   if (g_error_matches (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_MISMATCH))
     code = "signature-mismatch";
   else if (g_error_matches (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_UNAVAILABLE))
@@ -572,6 +617,7 @@ verify_proof (JsonObject                 *document,
     {
       DossierJwk *key = g_ptr_array_index (keys, i);
       g_autoptr(GBytes) data = NULL;
+      gboolean document_failed = FALSE;
       GChecksumType hash;
       const char *alg = algorithm_for (suite, key, &hash);
 
@@ -582,10 +628,11 @@ verify_proof (JsonObject                 *document,
                        _("The key of %s does not fit cryptosuite %s"), method, suite->name);
           continue;
         }
-      data = hash_data (document, proof, json_array_get_length (previous) > 0 ? previous : NULL, suite->canon, hash, &error);
+      data = hash_data (document, proof, json_array_get_length (previous) > 0 ? previous : NULL, suite->canon, hash,
+                        &document_failed, &error);
       if (data == NULL)
         {
-          fail_transform (result, suite, error);
+          fail_transform (result, suite, document_failed, error);
           return NULL;
         }
       if (dossier_crypto_verify (alg, dossier_jwk_get_pkey (key), g_bytes_get_data (data, NULL), g_bytes_get_size (data),
@@ -898,7 +945,7 @@ dossier_data_integrity_sign (JsonObject  *document,
   json_object_set_string_member (proof, "created", created);
   json_object_set_string_member (proof, "verificationMethod", verification_method);
   json_object_set_string_member (proof, "proofPurpose", "assertionMethod");
-  data = hash_data (document, proof, NULL, suite->canon, p384 ? G_CHECKSUM_SHA384 : G_CHECKSUM_SHA256, error);
+  data = hash_data (document, proof, NULL, suite->canon, p384 ? G_CHECKSUM_SHA384 : G_CHECKSUM_SHA256, NULL, error);
   if (data == NULL)
     return FALSE;
   signature = dossier_crypto_sign (alg, key, g_bytes_get_data (data, NULL), g_bytes_get_size (data), error);
