@@ -190,11 +190,12 @@ context_starts_with (JsonNode *document,
 
 /* The canonical form of @object: its JCS serialization, or the RDFC-1.0
  * canonical N-Quads of its JSON-LD meaning (in safe mode, so that no term
- * drops out of what is signed unnoticed). */
+ * drops out of what is signed unnoticed).  RDFC-1.0 runs with its default
+ * hash, SHA-256, whatever the suite hashes the result with: the suites
+ * name no other. */
 static char *
 canonicalize (JsonObject        *object,
               Canonicalization   canon,
-              GChecksumType      hash,
               gsize             *length,
               GError           **error)
 {
@@ -207,9 +208,7 @@ canonicalize (JsonObject        *object,
   nquads = dossier_jsonld_to_nquads (node, NULL, DOSSIER_JSONLD_SAFE_MODE, error);
   if (nquads == NULL)
     return NULL;
-  canonical = dossier_rdfc_canonicalize_nquads (nquads, strlen (nquads),
-                                                hash == G_CHECKSUM_SHA384 ? DOSSIER_RDFC_HASH_SHA384 : DOSSIER_RDFC_HASH_SHA256,
-                                                NULL, error);
+  canonical = dossier_rdfc_canonicalize_nquads (nquads, strlen (nquads), DOSSIER_RDFC_HASH_SHA256, NULL, error);
   if (canonical != NULL)
     *length = strlen (canonical);
   return canonical;
@@ -224,7 +223,7 @@ hash_canonical (JsonObject        *object,
 {
   g_autoptr(GChecksum) checksum = g_checksum_new (hash);
   gsize length = 0, size = (gsize) g_checksum_type_get_length (hash);
-  g_autofree char *canonical = canonicalize (object, canon, hash, &length, error);
+  g_autofree char *canonical = canonicalize (object, canon, &length, error);
   guint8 digest[64];
 
   if (canonical == NULL)
