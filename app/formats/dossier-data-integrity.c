@@ -3,8 +3,11 @@
 
 #include "dossier-data-integrity.h"
 
+#include "dossier-base64.h"
 #include "dossier-credential.h"
+#include "dossier-crypto-error.h"
 #include "dossier-did.h"
+#include "dossier-ecdsa-sd.h"
 #include "dossier-format-error.h"
 #include "dossier-issuer-key.h"
 #include "dossier-jcs.h"
@@ -40,7 +43,7 @@ typedef enum
 {
   CANON_JCS,
   CANON_RDFC,
-  CANON_NONE,   /* selective disclosure, which Dossier cannot check yet */
+  CANON_SD,     /* RDFC, each revealed statement signed apart (ecdsa-sd-2023) */
 } Canonicalization;
 
 typedef struct
@@ -56,7 +59,7 @@ static const Cryptosuite cryptosuites[] = {
   { "ecdsa-jcs-2019", SUITE_ECDSA, CANON_JCS, NULL },
   { "eddsa-rdfc-2022", SUITE_EDDSA, CANON_RDFC, NULL },
   { "ecdsa-rdfc-2019", SUITE_ECDSA, CANON_RDFC, NULL },
-  { "ecdsa-sd-2023", SUITE_ECDSA, CANON_NONE, NULL },
+  { "ecdsa-sd-2023", SUITE_ECDSA, CANON_SD, NULL },
   { "eddsa-2022", SUITE_EDDSA, CANON_RDFC, "eddsa-rdfc-2022" },
 };
 
@@ -238,6 +241,42 @@ hash_canonical (JsonObject        *object,
  * proof without its value, carrying the document's @context) and then that
  * of the canonical document without its proof, or, for a proof in a chain,
  * with the proofs it follows (@previous) as its proof. */
+/* The document without its proof (or, for a proof in a chain, with the
+ * proofs it follows, @previous, as its proof) and the proof's options
+ * (without its value, carrying the document's @context), as a suite
+ * canonicalizes them. */
+static gboolean
+unsecured_and_options (JsonObject  *document,
+                       JsonObject  *proof,
+                       JsonArray   *previous,
+                       JsonObject **unsecured,
+                       JsonObject **config,
+                       GError     **error)
+{
+  JsonNode *proof_context = json_object_get_member (proof, "@context");
+
+  *unsecured = copy_without (document, "proof");
+  *config = copy_without (proof, "proofValue");
+  if (proof_context != NULL)
+    {
+      if (!context_starts_with (json_object_get_member (document, "@context"), proof_context))
+        {
+          g_set_error_literal (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_MISMATCH,
+                               _("The proof’s @context is not the start of the credential’s"));
+          return FALSE;
+        }
+      json_object_set_member (*unsecured, "@context", json_node_copy (proof_context));
+    }
+  if (json_object_has_member (*unsecured, "@context"))
+    json_object_set_member (*config, "@context", json_node_copy (json_object_get_member (*unsecured, "@context")));
+  if (previous != NULL)
+    json_object_set_array_member (*unsecured, "proof", json_array_ref (previous));
+  return TRUE;
+}
+
+/* The bytes a suite signs: the hash of the canonical proof options, then
+ * that of the canonical document.  @document_failed tells whether it was
+ * the document that could not be canonicalized. */
 static GBytes *
 hash_data (JsonObject        *document,
            JsonObject        *proof,
@@ -250,26 +289,9 @@ hash_data (JsonObject        *document,
   g_autoptr(JsonObject) unsecured = NULL;
   g_autoptr(JsonObject) config = NULL;
   g_autoptr(GByteArray) out = g_byte_array_new ();
-  JsonNode *proof_context;
 
-  unsecured = copy_without (document, "proof");
-  config = copy_without (proof, "proofValue");
-  proof_context = json_object_get_member (proof, "@context");
-  if (proof_context != NULL)
-    {
-      if (!context_starts_with (json_object_get_member (document, "@context"), proof_context))
-        {
-          g_set_error_literal (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_MISMATCH,
-                               _("The proof’s @context is not the start of the credential’s"));
-          return NULL;
-        }
-      json_object_set_member (unsecured, "@context", json_node_copy (proof_context));
-    }
-  if (json_object_has_member (unsecured, "@context"))
-    json_object_set_member (config, "@context", json_node_copy (json_object_get_member (unsecured, "@context")));
-  if (previous != NULL)
-    json_object_set_array_member (unsecured, "proof", json_array_ref (previous));
-  if (!hash_canonical (config, canon, hash, out, error))
+  if (!unsecured_and_options (document, proof, previous, &unsecured, &config, error) ||
+      !hash_canonical (config, canon, hash, out, error))
     return NULL;
   if (!hash_canonical (unsecured, canon, hash, out, error))
     {
@@ -278,6 +300,37 @@ hash_data (JsonObject        *document,
       return NULL;
     }
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+/* A derived ecdsa-sd-2023 proof signs the proof options' hash and the
+ * mandatory statements with @key, and every other revealed statement
+ * with a key of the credential's own. */
+static gboolean
+verify_derived (JsonObject  *document,
+                JsonObject  *proof,
+                JsonArray   *previous,
+                DossierJwk  *key,
+                GBytes      *value,
+                gboolean    *document_failed,
+                GError     **error)
+{
+  g_autoptr(JsonObject) unsecured = NULL;
+  g_autoptr(JsonObject) config = NULL;
+  g_autoptr(GByteArray) proof_hash = g_byte_array_new ();
+  g_autoptr(GBytes) proof_hash_bytes = NULL;
+  g_autofree char *canonical = NULL;
+  gsize length;
+
+  if (!unsecured_and_options (document, proof, previous, &unsecured, &config, error) ||
+      !hash_canonical (config, CANON_RDFC, G_CHECKSUM_SHA256, proof_hash, error))
+    return FALSE;
+  if ((canonical = canonicalize (unsecured, CANON_RDFC, &length, error)) == NULL)
+    {
+      *document_failed = TRUE;
+      return FALSE;
+    }
+  proof_hash_bytes = g_byte_array_free_to_bytes (g_steal_pointer (&proof_hash));
+  return dossier_ecdsa_sd_verify_derived (proof_hash_bytes, canonical, value, dossier_jwk_get_pkey (key), error);
 }
 
 /* The bytes a JCS suite signs. */
@@ -453,6 +506,8 @@ algorithm_for (const Cryptosuite *suite,
     return NULL;
   if (EVP_PKEY_get_bits (pkey) == 256)
     return "ES256";
+  if (suite->canon == CANON_SD)
+    return NULL;
   *hash = G_CHECKSUM_SHA384;
   return EVP_PKEY_get_bits (pkey) == 384 ? "ES384" : NULL;
 }
@@ -483,9 +538,6 @@ check_suite (JsonObject          *proof,
   if (g_str_equal (name, "ecdsa-sd-2023") && value != NULL && g_str_has_prefix (value, "u2V0A"))
     return dossier_verification_fail (result, "signature", "proof-not-derived",
                                       _("This is an ecdsa-sd-2023 base proof, which only its holder uses; a verifier needs the derived proof"));
-  if ((*suite)->canon == CANON_NONE)
-    return dossier_verification_fail (result, "signature", "cryptosuite-unsupported",
-                                      _("Cryptosuite %s is not supported yet"), name);
   return TRUE;
 }
 
@@ -531,6 +583,7 @@ previous_proofs (JsonObject *proof,
  * recording what is wrong. */
 static gboolean
 check_proof_options (JsonObject          *proof,
+                     const Cryptosuite   *suite,
                      const char          *expected_purpose,
                      GBytes             **signature,
                      DossierVerification *result)
@@ -545,6 +598,14 @@ check_proof_options (JsonObject          *proof,
                                       _("The proof must be for %s, not “%s”"), expected_purpose, purpose != NULL ? purpose : "");
   if (created != NULL && (parsed = g_date_time_new_from_iso8601 (created, NULL)) == NULL)
     return dossier_verification_fail (result, "signature", "proof-malformed", _("The proof’s creation time “%s” is not a date and time"), created);
+  if (suite->canon == CANON_SD)
+    {
+      if (value == NULL || value[0] != 'u' || (*signature = dossier_base64url_decode (value + 1, -1, NULL)) == NULL ||
+          !dossier_ecdsa_sd_is_derived (*signature))
+        return dossier_verification_fail (result, "signature", "proof-malformed",
+                                          _("The proof value is not a multibase base64url ecdsa-sd-2023 derived proof"));
+      return TRUE;
+    }
   if (value == NULL || value[0] != 'z' ||
       (*signature = dossier_base58btc_decode (value + 1, strlen (value + 1), NULL)) == NULL)
     return dossier_verification_fail (result, "signature", "proof-malformed", _("The proof value is not multibase base58btc"));
@@ -604,7 +665,7 @@ verify_proof (JsonObject                 *document,
       return NULL;
     }
   if ((keys = method_keys (method, issuer, options, result)) == NULL ||
-      !check_suite (proof, &suite, result) || !check_proof_options (proof, purpose, &signature, result))
+      !check_suite (proof, &suite, result) || !check_proof_options (proof, suite, purpose, &signature, result))
     return NULL;
   previous = previous_proofs (proof, all);
   if (previous == NULL)
@@ -626,6 +687,19 @@ verify_proof (JsonObject                 *document,
           g_set_error (&error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_MISMATCH,
                        _("The key of %s does not fit cryptosuite %s"), method, suite->name);
           continue;
+        }
+      if (suite->canon == CANON_SD)
+        {
+          if (verify_derived (document, proof, json_array_get_length (previous) > 0 ? previous : NULL, key, signature,
+                              &document_failed, &error))
+            return g_object_ref (key);
+          if (g_error_matches (error, DOSSIER_CRYPTO_ERROR, DOSSIER_CRYPTO_ERROR_SIGNATURE))
+            continue;
+          if (g_error_matches (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_DECODE) && !document_failed)
+            dossier_verification_fail (result, "signature", "proof-malformed", "%s", error->message);
+          else
+            fail_transform (result, suite, document_failed, error);
+          return NULL;
         }
       data = hash_data (document, proof, json_array_get_length (previous) > 0 ? previous : NULL, suite->canon, hash,
                         &document_failed, &error);
@@ -924,7 +998,7 @@ dossier_data_integrity_sign (JsonObject  *document,
 
   suite = cryptosuite_named (cryptosuite);
   p384 = EVP_PKEY_is_a (key, "EC") && EVP_PKEY_get_bits (key) == 384;
-  if (suite == NULL || suite->canon == CANON_NONE || suite->standard_name != NULL ||
+  if (suite == NULL || suite->canon == CANON_SD || suite->standard_name != NULL ||
       (suite->family == SUITE_EDDSA) != (EVP_PKEY_is_a (key, "ED25519") != 0) ||
       (suite->family != SUITE_EDDSA && !EVP_PKEY_is_a (key, "EC")))
     {

@@ -92,7 +92,7 @@ test_vectors_changed (void)
     { "\"proofPurpose\": \"assertionMethod\"", "\"proofPurpose\": \"authentication\"", EDDSA_KEY, "signature", "proof-purpose" },
     { "\"cryptosuite\": \"eddsa-jcs-2022\"", "\"cryptosuite\": \"eddsa-rdfc-2022\"", EDDSA_KEY, "signature", "signature-mismatch" },
     { "\"cryptosuite\": \"eddsa-jcs-2022\"", "\"cryptosuite\": \"eddsa-2022\"", EDDSA_KEY, "signature", "signature-mismatch" },
-    { "\"cryptosuite\": \"eddsa-jcs-2022\"", "\"cryptosuite\": \"ecdsa-sd-2023\"", EDDSA_KEY, "signature", "cryptosuite-unsupported" },
+    { "\"cryptosuite\": \"eddsa-jcs-2022\"", "\"cryptosuite\": \"ecdsa-sd-2023\"", EDDSA_KEY, "signature", "proof-malformed" },
     { "\"cryptosuite\": \"eddsa-jcs-2022\"", "\"cryptosuite\": \"eddsa-jcs-2099\"", EDDSA_KEY, "signature", "cryptosuite-unsupported" },
     { "\"cryptosuite\": \"eddsa-jcs-2022\"", "\"cryptosuite\": \"ecdsa-jcs-2019\"", EDDSA_KEY, "signature", "signature-mismatch" },
     { "\"type\": \"DataIntegrityProof\"", "\"type\": \"Ed25519Signature2020\"", EDDSA_KEY, "signature", "signature-mismatch" },
@@ -605,6 +605,45 @@ test_rdfc_legacy_name (void)
   g_assert_finalize_object (g_steal_pointer (&result));
 }
 
+#define SD_DERIVED "ob3/ob30/sd/derivedcredential.json"
+#define SD_KEY     "{\"publicKeyMultibase\":\"zDnaekGZTbQBerwcehBSXLqAg6s55hVEBms1zFy89VHXtJSa9\"}"
+
+/* A derived ecdsa-sd-2023 proof from the Open Badges validator's tests:
+ * valid by the issuer's key; any revealed statement changed, dropped or
+ * added breaks it; a proof value that is not a derived proof is refused. */
+static void
+test_ecdsa_sd_derived (void)
+{
+  static const struct { const char *from, *to, *code; } cases[] = {
+    /* a mandatory statement (the issuer's name) and a selectively revealed one */
+    { "\"Example Corp\"", "\"Example Corq\"", "signature-mismatch" },
+    { "\"Teamwork\"", "\"Teamwork!\"", "signature-mismatch" },
+    /* one statement fewer, or one more, than the proof signs */
+    { "   \"name\": \"Teamwork\"\n", "   \"image\": \"https://example.com/badge.png\", \"name\": \"Teamwork\"\n", "signature-mismatch" },
+    { "\"url\": \"https://www.imsglobal.org\",", "", "signature-mismatch" },
+    { "\"proofValue\": \"u2V0Bh", "\"proofValue\": \"u2V0Ch", "proof-malformed" },
+    { "\"proofValue\": \"u2V0Bh", "\"proofValue\": \"z2V0Bh", "proof-malformed" },
+    { "\"proofValue\": \"u2V0Bh", "\"proofValue\": \"u2V0BhAAAA", "proof-malformed" },
+  };
+  g_autofree char *input = read_vector (SD_DERIVED);
+  g_autoptr(DossierTrustRegistry) registry = test_registry_new (SD_KEY, NULL);
+  g_autoptr(DossierVerification) result = test_verify (input, registry);
+
+  test_assert_outcome (result, "valid", NULL, NULL);
+  g_assert_cmpstr (test_check_detail (result, "signature"), ==, "ecdsa-sd-2023 proof");
+  g_assert_finalize_object (g_steal_pointer (&result));
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *changed = replaced (input, cases[i].from, cases[i].to);
+
+      g_test_message ("case %u", i);
+      result = test_verify (changed, registry);
+      test_assert_outcome (result, "invalid", "signature", cases[i].code);
+      g_assert_finalize_object (g_steal_pointer (&result));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -622,5 +661,6 @@ main (int   argc,
   g_test_add_func ("/data-integrity/rdfc-vectors", test_rdfc_vectors);
   g_test_add_func ("/data-integrity/rdfc-signed-here", test_rdfc_signed_here);
   g_test_add_func ("/data-integrity/rdfc-legacy-name", test_rdfc_legacy_name);
+  g_test_add_func ("/data-integrity/ecdsa-sd-derived", test_ecdsa_sd_derived);
   return g_test_run ();
 }
