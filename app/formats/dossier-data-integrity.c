@@ -193,12 +193,13 @@ context_starts_with (JsonNode *document,
 
 /* The canonical form of @object: its JCS serialization, or the RDFC-1.0
  * canonical N-Quads of its JSON-LD meaning (in safe mode, so that no term
- * drops out of what is signed unnoticed).  RDFC-1.0 runs with its default
- * hash, SHA-256, whatever the suite hashes the result with: the suites
- * name no other. */
+ * drops out of what is signed unnoticed).  RDFC-1.0 hashes with the
+ * suite's @hash, SHA-384 for P-384 keys, as the reference implementation
+ * of ecdsa-rdfc-2019 does. */
 static char *
 canonicalize (JsonObject        *object,
               Canonicalization   canon,
+              GChecksumType      hash,
               gsize             *length,
               GError           **error)
 {
@@ -211,7 +212,9 @@ canonicalize (JsonObject        *object,
   nquads = dossier_jsonld_to_nquads (node, NULL, DOSSIER_JSONLD_SAFE_MODE, error);
   if (nquads == NULL)
     return NULL;
-  canonical = dossier_rdfc_canonicalize_nquads (nquads, strlen (nquads), DOSSIER_RDFC_HASH_SHA256, NULL, error);
+  canonical = dossier_rdfc_canonicalize_nquads (nquads, strlen (nquads),
+                                                hash == G_CHECKSUM_SHA384 ? DOSSIER_RDFC_HASH_SHA384 : DOSSIER_RDFC_HASH_SHA256,
+                                                NULL, error);
   if (canonical != NULL)
     *length = strlen (canonical);
   return canonical;
@@ -226,7 +229,7 @@ hash_canonical (JsonObject        *object,
 {
   g_autoptr(GChecksum) checksum = g_checksum_new (hash);
   gsize length = 0, size = (gsize) g_checksum_type_get_length (hash);
-  g_autofree char *canonical = canonicalize (object, canon, &length, error);
+  g_autofree char *canonical = canonicalize (object, canon, hash, &length, error);
   guint8 digest[64];
 
   if (canonical == NULL)
@@ -324,7 +327,7 @@ verify_derived (JsonObject  *document,
   if (!unsecured_and_options (document, proof, previous, &unsecured, &config, error) ||
       !hash_canonical (config, CANON_RDFC, G_CHECKSUM_SHA256, proof_hash, error))
     return FALSE;
-  if ((canonical = canonicalize (unsecured, CANON_RDFC, &length, error)) == NULL)
+  if ((canonical = canonicalize (unsecured, CANON_RDFC, G_CHECKSUM_SHA256, &length, error)) == NULL)
     {
       *document_failed = TRUE;
       return FALSE;
