@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// @digitalbazaar/vc with the eddsa-rdfc-2022 cryptosuite, as the other side
-// of Dossier's: it signs Open Badges credentials for Dossier to verify, and
-// times its own verification of credentials dossier-issuer signed.  JSON-LD
-// contexts come from the shared copies only, never from the network.
+// @digitalbazaar/vc with the eddsa-rdfc-2022 and ecdsa-rdfc-2019
+// cryptosuites, as the other side of Dossier's: it signs Open Badges
+// credentials for Dossier to verify, and times its own verification of
+// credentials dossier-issuer signed.  JSON-LD contexts come from the shared
+// copies only, never from the network.
 //   node rdfc-peer.mjs sign CONTEXTS_DIR OUT_DIR COUNT
 //     writes OUT_DIR/key.json (the public Multikey, for --trust),
-//     OUT_DIR/signed-N.json and OUT_DIR/tampered.json
+//     OUT_DIR/signed-N.json and OUT_DIR/tampered.json (eddsa-rdfc-2022), and
+//     OUT_DIR/ecdsa-P-256.json and ecdsa-P-384.json with their -key.json
 //   node rdfc-peer.mjs bench CONTEXTS_DIR SCHOOL_DIR DI_DIR SECONDS
 //     verifies every credential of DI_DIR (all must be valid) for SECONDS,
 //     and prints "node format=vc-di-rdfc ... per_second=N"
@@ -14,8 +16,10 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import * as vc from '@digitalbazaar/vc';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import { cryptosuite as ecdsaRdfc2019 } from '@digitalbazaar/ecdsa-rdfc-2019-cryptosuite';
 
 const [mode, contexts, ...rest] = process.argv.slice(2);
 const readJson = (path) => JSON.parse(readFileSync(path, 'utf8'));
@@ -79,6 +83,22 @@ if (mode === 'sign') {
       documentLoader });
     if (!check.verified) throw new Error(`the peer's own credential does not verify: ${JSON.stringify(check.error)}`);
     writeFileSync(join(out, `signed-${i}.json`), JSON.stringify(last, null, 2));
+  }
+  // ecdsa-rdfc-2019 with both curves; several results give the document
+  // blank nodes enough that the canonicalization's hash shows in the labels
+  for (const curve of ['P-256', 'P-384']) {
+    const made = await EcdsaMultikey.generate({ curve });
+    const ecController = `did:key:${made.publicKeyMultibase}`;
+    const ecExported = await made.export({ publicKey: true, secretKey: true, includeContext: true });
+    const ecKey = await EcdsaMultikey.from({ ...ecExported, id: `${ecController}#${made.publicKeyMultibase}`, controller: ecController });
+    const ecPublic = await ecKey.export({ publicKey: true, includeContext: true });
+    serveController(ecController, [{ id: ecPublic.id, type: 'Multikey', controller: ecController, publicKeyMultibase: made.publicKeyMultibase }]);
+    const credential = credentialFor(ecController, 0);
+    credential.credentialSubject.result = ['A', 'B', 'C'].map((value) => ({ type: ['Result'], value }));
+    const signed = await vc.issue({ credential, suite: new DataIntegrityProof({ signer: ecKey.signer(), cryptosuite: ecdsaRdfc2019 }),
+      documentLoader });
+    writeFileSync(join(out, `ecdsa-${curve}.json`), JSON.stringify(signed, null, 2));
+    writeFileSync(join(out, `ecdsa-${curve}-key.json`), JSON.stringify(ecPublic, null, 2));
   }
   const tampered = structuredClone(last);
   tampered.credentialSubject.achievement.name = 'Bằng thạc sĩ';

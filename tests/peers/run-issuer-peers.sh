@@ -3,8 +3,9 @@
 # dossier-issuer signs a class in each format and revokes one diploma;
 # jose, @sd-jwt/sd-jwt-vc and @digitalbazaar/vc (pinned in issuer/) check
 # the signatures and the status lists.  The other way round,
-# @digitalbazaar/vc signs eddsa-rdfc-2022 credentials that dossier-cli must
-# find valid, and a tampered one invalid.
+# @digitalbazaar/vc signs eddsa-rdfc-2022 and ecdsa-rdfc-2019 (P-256 and
+# P-384) credentials that dossier-cli must find valid, and a tampered one
+# invalid.
 #   run-issuer-peers.sh ISSUER SHARED_DIR WORK_DIR PEER_SCRIPT PACKAGE_DIR DOSSIER_CLI RDFC_PEER_SCRIPT
 set -eu
 issuer=$1 shared=$2 work=$3 script=$4 packages=$5 cli=$6 rdfc_script=$7
@@ -49,4 +50,11 @@ if "$cli" verify --json --trust "$out/peer-rdfc/key.json" "$out/peer-rdfc/tamper
   echo "FAIL dossier-cli did not find the tampered credential's signature wrong: $(cat "$out/peer-rdfc/verdict.json")"
   exit 1
 fi
-echo "dossier-cli: the peer's eddsa-rdfc-2022 credentials verify, the tampered one does not"
+for curve in P-256 P-384; do
+  if ! "$cli" verify --json --trust "$out/peer-rdfc/ecdsa-$curve-key.json" "$out/peer-rdfc/ecdsa-$curve.json" \
+       >"$out/peer-rdfc/verdict.json"; then
+    echo "FAIL dossier-cli refused the peer's ecdsa-rdfc-2019 $curve credential: $(cat "$out/peer-rdfc/verdict.json")"
+    exit 1
+  fi
+done
+echo "dossier-cli: the peer's eddsa-rdfc-2022 and ecdsa-rdfc-2019 credentials verify, the tampered one does not"
