@@ -605,6 +605,59 @@ test_rdfc_legacy_name (void)
   g_assert_finalize_object (g_steal_pointer (&result));
 }
 
+/* An Ed25519Signature2020 proof made here, by a did:web issuer whose DID
+ * document names its key as an Ed25519VerificationKey2020: valid with that
+ * document trusted; a proof without the suite's context cannot be read. */
+static void
+test_ed25519_signature_2020 (void)
+{
+  g_autoptr(TestKey) key = test_key_new ("Ed25519");
+  g_autofree char *multikey = test_key_multikey (key);
+  g_autofree char *document = g_strdup_printf ("{\"@context\":[\"https://www.w3.org/ns/did/v1\","
+                                               "\"https://w3id.org/security/suites/ed25519-2020/v1\"],"
+                                               "\"id\":\"did:web:thpt.example.edu.vn\",\"verificationMethod\":[{"
+                                               "\"id\":\"did:web:thpt.example.edu.vn#key-1\",\"type\":\"Ed25519VerificationKey2020\","
+                                               "\"controller\":\"did:web:thpt.example.edu.vn\",\"publicKeyMultibase\":\"%s\"}],"
+                                               "\"assertionMethod\":[\"did:web:thpt.example.edu.vn#key-1\"]}", multikey);
+  g_autoptr(DossierTrustRegistry) registry = test_registry_new (document, NULL);
+  g_autoptr(JsonObject) credential = rdfc_credential ("did:web:thpt.example.edu.vn", "");
+  g_autoptr(JsonObject) proof = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) data = NULL;
+  g_autoptr(GBytes) signature = NULL;
+  g_autoptr(DossierVerification) result = NULL;
+  g_autofree char *base58 = NULL;
+  g_autofree char *value = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *changed = NULL;
+
+  json_array_add_string_element (dossier_json_get_array (credential, "@context"), "https://w3id.org/security/suites/ed25519-2020/v1");
+  json_object_set_string_member (proof, "type", "Ed25519Signature2020");
+  json_object_set_string_member (proof, "created", "2024-09-01T00:00:00Z");
+  json_object_set_string_member (proof, "verificationMethod", "did:web:thpt.example.edu.vn#key-1");
+  json_object_set_string_member (proof, "proofPurpose", "assertionMethod");
+  data = dossier_data_integrity_hash_data_rdfc (credential, proof, NULL, G_CHECKSUM_SHA256, &error);
+  g_assert_no_error (error);
+  signature = dossier_crypto_sign ("EdDSA", key->pkey, g_bytes_get_data (data, NULL), g_bytes_get_size (data), &error);
+  g_assert_no_error (error);
+  base58 = test_base58_encode (g_bytes_get_data (signature, NULL), g_bytes_get_size (signature));
+  value = g_strconcat ("z", base58, NULL);
+  json_object_set_string_member (proof, "proofValue", value);
+  json_object_set_object_member (credential, "proof", json_object_ref (proof));
+  text = to_text (credential);
+
+  result = test_verify (text, registry);
+  test_assert_outcome (result, "valid", NULL, NULL);
+  g_assert_cmpstr (test_check_detail (result, "signature"), ==, "Ed25519Signature2020 proof");
+  g_assert_finalize_object (g_steal_pointer (&result));
+
+  /* without the suite's context, the proof's type means nothing */
+  changed = replaced (text, ",\n    \"https://w3id.org/security/suites/ed25519-2020/v1\"", "");
+  result = test_verify (changed, registry);
+  test_assert_outcome (result, "invalid", "signature", "jsonld-safe-mode");
+  g_assert_finalize_object (g_steal_pointer (&result));
+}
+
 #define SD_DERIVED "ob3/ob30/sd/derivedcredential.json"
 #define SD_KEY     "{\"publicKeyMultibase\":\"zDnaekGZTbQBerwcehBSXLqAg6s55hVEBms1zFy89VHXtJSa9\"}"
 
@@ -662,5 +715,6 @@ main (int   argc,
   g_test_add_func ("/data-integrity/rdfc-signed-here", test_rdfc_signed_here);
   g_test_add_func ("/data-integrity/rdfc-legacy-name", test_rdfc_legacy_name);
   g_test_add_func ("/data-integrity/ecdsa-sd-derived", test_ecdsa_sd_derived);
+  g_test_add_func ("/data-integrity/ed25519-signature-2020", test_ed25519_signature_2020);
   return g_test_run ();
 }
