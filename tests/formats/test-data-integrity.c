@@ -658,6 +658,78 @@ test_ed25519_signature_2020 (void)
   g_assert_finalize_object (g_steal_pointer (&result));
 }
 
+/* A presentation by its holder with an eddsa-rdfc-2022 proof for the
+ * verifier's challenge and domain, of a credential secured with
+ * ecdsa-rdfc-2019: the same checks as for the JCS suites. */
+static void
+test_rdfc_presentation (void)
+{
+  g_autoptr(TestKey) issuer = test_key_new ("P-256");
+  g_autoptr(TestKey) holder = test_key_new ("Ed25519");
+  g_autofree char *issuer_multikey = test_key_multikey (issuer);
+  g_autofree char *issuer_did = did_key_of (issuer);
+  g_autofree char *issuer_method = g_strdup_printf ("%s#%s", issuer_did, issuer_multikey);
+  g_autofree char *holder_multikey = test_key_multikey (holder);
+  g_autofree char *holder_did = did_key_of (holder);
+  g_autofree char *holder_method = g_strdup_printf ("%s#%s", holder_did, holder_multikey);
+  g_autofree char *anchor = g_strdup_printf ("{\"publicKeyMultibase\":\"%s\"}", issuer_multikey);
+  g_autoptr(DossierTrustRegistry) registry = test_registry_new (anchor, NULL);
+  g_autoptr(JsonObject) credential = rdfc_credential (issuer_did, "");
+  g_autoptr(JsonObject) presentation = json_object_new ();
+  g_autoptr(JsonObject) proof = json_object_new ();
+  g_autoptr(JsonArray) context = json_array_new ();
+  g_autoptr(JsonArray) credentials = json_array_new ();
+  g_autoptr(JsonArray) domain = json_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) data = NULL;
+  g_autoptr(GBytes) signature = NULL;
+  g_autoptr(DossierVerification) result = NULL;
+  g_autofree char *base58 = NULL;
+  g_autofree char *value = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *changed = NULL;
+
+  g_assert_true (dossier_data_integrity_sign (credential, "ecdsa-rdfc-2019", issuer->pkey, issuer_method, "2024-09-01T00:00:00Z", &error));
+  g_assert_no_error (error);
+  json_array_add_string_element (context, "https://www.w3.org/ns/credentials/v2");
+  json_object_set_array_member (presentation, "@context", json_array_ref (context));
+  json_object_set_string_member (presentation, "type", "VerifiablePresentation");
+  json_object_set_string_member (presentation, "holder", holder_did);
+  json_array_add_object_element (credentials, json_object_ref (credential));
+  json_object_set_array_member (presentation, "verifiableCredential", json_array_ref (credentials));
+  json_array_add_string_element (domain, "https://verifier.example");
+  json_object_set_string_member (proof, "type", "DataIntegrityProof");
+  json_object_set_string_member (proof, "cryptosuite", "eddsa-rdfc-2022");
+  json_object_set_string_member (proof, "created", "2025-05-01T00:00:00Z");
+  json_object_set_string_member (proof, "verificationMethod", holder_method);
+  json_object_set_string_member (proof, "proofPurpose", "authentication");
+  json_object_set_string_member (proof, "challenge", "n-0S6_WzA2Mj");
+  json_object_set_array_member (proof, "domain", json_array_ref (domain));
+  data = dossier_data_integrity_hash_data_rdfc (presentation, proof, NULL, G_CHECKSUM_SHA256, &error);
+  g_assert_no_error (error);
+  signature = dossier_crypto_sign ("EdDSA", holder->pkey, g_bytes_get_data (data, NULL), g_bytes_get_size (data), &error);
+  g_assert_no_error (error);
+  base58 = test_base58_encode (g_bytes_get_data (signature, NULL), g_bytes_get_size (signature));
+  value = g_strconcat ("z", base58, NULL);
+  json_object_set_string_member (proof, "proofValue", value);
+  json_object_set_object_member (presentation, "proof", json_object_ref (proof));
+  text = to_text (presentation);
+
+  result = verify_presented (text, registry, "https://verifier.example", "n-0S6_WzA2Mj");
+  test_assert_outcome (result, "valid", NULL, NULL);
+  g_assert_cmpstr (test_check_detail (result, "key-binding"), ==, "Presented for this verifier");
+  g_assert_finalize_object (g_steal_pointer (&result));
+  result = verify_presented (text, registry, "https://verifier.example", "another-nonce");
+  test_assert_outcome (result, "invalid", "key-binding", "challenge-mismatch");
+  g_assert_finalize_object (g_steal_pointer (&result));
+
+  /* the credential changed inside what the holder signed */
+  changed = replaced (text, "Kỹ sư Điện", "Tiến sĩ");
+  result = verify_presented (changed, registry, "https://verifier.example", "n-0S6_WzA2Mj");
+  test_assert_outcome (result, "invalid", "signature", "signature-mismatch");
+  g_assert_finalize_object (g_steal_pointer (&result));
+}
+
 #define SD_DERIVED "ob3/ob30/sd/derivedcredential.json"
 #define SD_KEY     "{\"publicKeyMultibase\":\"zDnaekGZTbQBerwcehBSXLqAg6s55hVEBms1zFy89VHXtJSa9\"}"
 
@@ -716,5 +788,6 @@ main (int   argc,
   g_test_add_func ("/data-integrity/rdfc-legacy-name", test_rdfc_legacy_name);
   g_test_add_func ("/data-integrity/ecdsa-sd-derived", test_ecdsa_sd_derived);
   g_test_add_func ("/data-integrity/ed25519-signature-2020", test_ed25519_signature_2020);
+  g_test_add_func ("/data-integrity/rdfc-presentation", test_rdfc_presentation);
   return g_test_run ();
 }
