@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "dossier-data-integrity.h"
+#include "dossier-data-integrity-private.h"
 
 #include "dossier-base64.h"
 #include "dossier-credential.h"
@@ -12,10 +13,8 @@
 #include "dossier-issuer-key.h"
 #include "dossier-jcs.h"
 #include "dossier-json.h"
-#include "dossier-jsonld.h"
 #include "dossier-jws.h"
 #include "dossier-multikey.h"
-#include "dossier-rdfc.h"
 #include "dossier-status-list.h"
 
 #include <glib/gi18n-lib.h>
@@ -39,33 +38,26 @@ typedef enum
   SUITE_ECDSA,
 } SuiteFamily;
 
-typedef enum
-{
-  CANON_JCS,
-  CANON_RDFC,
-  CANON_SD,     /* RDFC, each revealed statement signed apart (ecdsa-sd-2023) */
-} Canonicalization;
-
 typedef struct
 {
-  const char       *name;
-  SuiteFamily       family;
-  Canonicalization  canon;
-  const char       *standard_name;   /* for a pre-standard alias, the suite's name now */
+  const char                 *name;
+  SuiteFamily                 family;
+  DossierDiCanonicalization   canon;
+  const char                 *standard_name;   /* for a pre-standard alias, the suite's name now */
 } Cryptosuite;
 
 static const Cryptosuite cryptosuites[] = {
-  { "eddsa-jcs-2022", SUITE_EDDSA, CANON_JCS, NULL },
-  { "ecdsa-jcs-2019", SUITE_ECDSA, CANON_JCS, NULL },
-  { "eddsa-rdfc-2022", SUITE_EDDSA, CANON_RDFC, NULL },
-  { "ecdsa-rdfc-2019", SUITE_ECDSA, CANON_RDFC, NULL },
-  { "ecdsa-sd-2023", SUITE_ECDSA, CANON_SD, NULL },
-  { "eddsa-2022", SUITE_EDDSA, CANON_RDFC, "eddsa-rdfc-2022" },
+  { "eddsa-jcs-2022", SUITE_EDDSA, DOSSIER_DI_CANON_JCS, NULL },
+  { "ecdsa-jcs-2019", SUITE_ECDSA, DOSSIER_DI_CANON_JCS, NULL },
+  { "eddsa-rdfc-2022", SUITE_EDDSA, DOSSIER_DI_CANON_RDFC, NULL },
+  { "ecdsa-rdfc-2019", SUITE_ECDSA, DOSSIER_DI_CANON_RDFC, NULL },
+  { "ecdsa-sd-2023", SUITE_ECDSA, DOSSIER_DI_CANON_SD, NULL },
+  { "eddsa-2022", SUITE_EDDSA, DOSSIER_DI_CANON_RDFC, "eddsa-rdfc-2022" },
 };
 
 /* The legacy proof type, signed as eddsa-rdfc-2022 is, with no cryptosuite
  * member of its own. */
-static const Cryptosuite ed25519_signature_2020 = { "Ed25519Signature2020", SUITE_EDDSA, CANON_RDFC, NULL };
+static const Cryptosuite ed25519_signature_2020 = { "Ed25519Signature2020", SUITE_EDDSA, DOSSIER_DI_CANON_RDFC, NULL };
 
 static const Cryptosuite *
 cryptosuite_named (const char *name)
@@ -133,233 +125,6 @@ dossier_data_integrity_detect (const char *text,
     return FALSE;
   vc = json_node_get_object (root);
   return secured_type (vc);
-}
-
-static JsonObject *
-copy_without (JsonObject *object,
-              const char *left_out)
-{
-  JsonObject *copy = json_object_new ();
-  JsonObjectIter iter;
-  const char *name;
-  JsonNode *member;
-
-  json_object_iter_init (&iter, object);
-  while (json_object_iter_next (&iter, &name, &member))
-    if (left_out == NULL || !g_str_equal (name, left_out))
-      json_object_set_member (copy, name, json_node_copy (member));
-  return copy;
-}
-
-static gboolean
-same_json (JsonNode *a,
-           JsonNode *b)
-{
-  g_autofree char *left = dossier_jcs_serialize (a, NULL, NULL);
-  g_autofree char *right = dossier_jcs_serialize (b, NULL, NULL);
-
-  return left != NULL && right != NULL && g_str_equal (left, right);
-}
-
-/* Whether the document's @context begins with the proof's, in order. */
-static gboolean
-context_starts_with (JsonNode *document,
-                     JsonNode *proof)
-{
-  JsonArray *whole, *start;
-  guint length;
-
-  if (document == NULL)
-    return FALSE;
-  if (!JSON_NODE_HOLDS_ARRAY (proof))
-    {
-      if (!JSON_NODE_HOLDS_ARRAY (document))
-        return same_json (document, proof);
-      whole = json_node_get_array (document);
-      return json_array_get_length (whole) > 0 && same_json (json_array_get_element (whole, 0), proof);
-    }
-  start = json_node_get_array (proof);
-  length = json_array_get_length (start);
-  if (!JSON_NODE_HOLDS_ARRAY (document))
-    return length == 0 || (length == 1 && same_json (document, json_array_get_element (start, 0)));
-  whole = json_node_get_array (document);
-  if (json_array_get_length (whole) < length)
-    return FALSE;
-  for (guint i = 0; i < length; i++)
-    if (!same_json (json_array_get_element (whole, i), json_array_get_element (start, i)))
-      return FALSE;
-  return TRUE;
-}
-
-/* The canonical form of @object: its JCS serialization, or the RDFC-1.0
- * canonical N-Quads of its JSON-LD meaning (in safe mode, so that no term
- * drops out of what is signed unnoticed).  RDFC-1.0 hashes with the
- * suite's @hash, SHA-384 for P-384 keys, as the reference implementation
- * of ecdsa-rdfc-2019 does. */
-static char *
-canonicalize (JsonObject        *object,
-              Canonicalization   canon,
-              GChecksumType      hash,
-              gsize             *length,
-              GError           **error)
-{
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
-  g_autofree char *nquads = NULL;
-  char *canonical;
-
-  if (canon == CANON_JCS)
-    return dossier_jcs_serialize (node, length, error);
-  nquads = dossier_jsonld_to_nquads (node, NULL, DOSSIER_JSONLD_SAFE_MODE, error);
-  if (nquads == NULL)
-    return NULL;
-  canonical = dossier_rdfc_canonicalize_nquads (nquads, strlen (nquads),
-                                                hash == G_CHECKSUM_SHA384 ? DOSSIER_RDFC_HASH_SHA384 : DOSSIER_RDFC_HASH_SHA256,
-                                                NULL, error);
-  if (canonical != NULL)
-    *length = strlen (canonical);
-  return canonical;
-}
-
-static gboolean
-hash_canonical (JsonObject        *object,
-                Canonicalization   canon,
-                GChecksumType      hash,
-                GByteArray        *out,
-                GError           **error)
-{
-  g_autoptr(GChecksum) checksum = g_checksum_new (hash);
-  gsize length = 0, size = (gsize) g_checksum_type_get_length (hash);
-  g_autofree char *canonical = canonicalize (object, canon, hash, &length, error);
-  guint8 digest[64];
-
-  if (canonical == NULL)
-    return FALSE;
-  g_checksum_update (checksum, (const guchar *) canonical, (gssize) length);
-  g_checksum_get_digest (checksum, digest, &size);
-  g_byte_array_append (out, digest, (guint) size);
-  return TRUE;
-}
-
-/* The bytes a suite signs: the hash of the canonical proof options (the
- * proof without its value, carrying the document's @context) and then that
- * of the canonical document without its proof, or, for a proof in a chain,
- * with the proofs it follows (@previous) as its proof. */
-/* The document without its proof (or, for a proof in a chain, with the
- * proofs it follows, @previous, as its proof) and the proof's options
- * (without its value, carrying the document's @context), as a suite
- * canonicalizes them. */
-static gboolean
-unsecured_and_options (JsonObject  *document,
-                       JsonObject  *proof,
-                       JsonArray   *previous,
-                       JsonObject **unsecured,
-                       JsonObject **config,
-                       GError     **error)
-{
-  JsonNode *proof_context = json_object_get_member (proof, "@context");
-
-  *unsecured = copy_without (document, "proof");
-  *config = copy_without (proof, "proofValue");
-  if (proof_context != NULL)
-    {
-      if (!context_starts_with (json_object_get_member (document, "@context"), proof_context))
-        {
-          g_set_error_literal (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_MISMATCH,
-                               _("The proof’s @context is not the start of the credential’s"));
-          return FALSE;
-        }
-      json_object_set_member (*unsecured, "@context", json_node_copy (proof_context));
-    }
-  if (json_object_has_member (*unsecured, "@context"))
-    json_object_set_member (*config, "@context", json_node_copy (json_object_get_member (*unsecured, "@context")));
-  if (previous != NULL)
-    json_object_set_array_member (*unsecured, "proof", json_array_ref (previous));
-  return TRUE;
-}
-
-/* The bytes a suite signs: the hash of the canonical proof options, then
- * that of the canonical document.  @document_failed tells whether it was
- * the document that could not be canonicalized. */
-static GBytes *
-hash_data (JsonObject        *document,
-           JsonObject        *proof,
-           JsonArray         *previous,
-           Canonicalization   canon,
-           GChecksumType      hash,
-           gboolean          *document_failed,
-           GError           **error)
-{
-  g_autoptr(JsonObject) unsecured = NULL;
-  g_autoptr(JsonObject) config = NULL;
-  g_autoptr(GByteArray) out = g_byte_array_new ();
-
-  if (!unsecured_and_options (document, proof, previous, &unsecured, &config, error) ||
-      !hash_canonical (config, canon, hash, out, error))
-    return NULL;
-  if (!hash_canonical (unsecured, canon, hash, out, error))
-    {
-      if (document_failed != NULL)
-        *document_failed = TRUE;
-      return NULL;
-    }
-  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
-}
-
-/* A derived ecdsa-sd-2023 proof signs the proof options' hash and the
- * mandatory statements with @key, and every other revealed statement
- * with a key of the credential's own. */
-static gboolean
-verify_derived (JsonObject  *document,
-                JsonObject  *proof,
-                JsonArray   *previous,
-                DossierJwk  *key,
-                GBytes      *value,
-                gboolean    *document_failed,
-                GError     **error)
-{
-  g_autoptr(JsonObject) unsecured = NULL;
-  g_autoptr(JsonObject) config = NULL;
-  g_autoptr(GByteArray) proof_hash = g_byte_array_new ();
-  g_autoptr(GBytes) proof_hash_bytes = NULL;
-  g_autofree char *canonical = NULL;
-  gsize length;
-
-  if (!unsecured_and_options (document, proof, previous, &unsecured, &config, error) ||
-      !hash_canonical (config, CANON_RDFC, G_CHECKSUM_SHA256, proof_hash, error))
-    return FALSE;
-  if ((canonical = canonicalize (unsecured, CANON_RDFC, G_CHECKSUM_SHA256, &length, error)) == NULL)
-    {
-      *document_failed = TRUE;
-      return FALSE;
-    }
-  proof_hash_bytes = g_byte_array_free_to_bytes (g_steal_pointer (&proof_hash));
-  return dossier_ecdsa_sd_verify_derived (proof_hash_bytes, canonical, value, dossier_jwk_get_pkey (key), error);
-}
-
-/* The bytes a JCS suite signs. */
-GBytes *
-dossier_data_integrity_hash_data (JsonObject     *document,
-                                  JsonObject     *proof,
-                                  JsonArray      *previous,
-                                  GChecksumType   hash,
-                                  GError        **error)
-{
-  g_return_val_if_fail (document != NULL && proof != NULL, NULL);
-
-  return hash_data (document, proof, previous, CANON_JCS, hash, NULL, error);
-}
-
-/* The bytes an RDFC suite (or Ed25519Signature2020) signs. */
-GBytes *
-dossier_data_integrity_hash_data_rdfc (JsonObject     *document,
-                                       JsonObject     *proof,
-                                       JsonArray      *previous,
-                                       GChecksumType   hash,
-                                       GError        **error)
-{
-  g_return_val_if_fail (document != NULL && proof != NULL, NULL);
-
-  return hash_data (document, proof, previous, CANON_RDFC, hash, NULL, error);
 }
 
 static const char *
@@ -509,7 +274,7 @@ algorithm_for (const Cryptosuite *suite,
     return NULL;
   if (EVP_PKEY_get_bits (pkey) == 256)
     return "ES256";
-  if (suite->canon == CANON_SD)
+  if (suite->canon == DOSSIER_DI_CANON_SD)
     return NULL;
   *hash = G_CHECKSUM_SHA384;
   return EVP_PKEY_get_bits (pkey) == 384 ? "ES384" : NULL;
@@ -601,7 +366,7 @@ check_proof_options (JsonObject          *proof,
                                       _("The proof must be for %s, not “%s”"), expected_purpose, purpose != NULL ? purpose : "");
   if (created != NULL && (parsed = g_date_time_new_from_iso8601 (created, NULL)) == NULL)
     return dossier_verification_fail (result, "signature", "proof-malformed", _("The proof’s creation time “%s” is not a date and time"), created);
-  if (suite->canon == CANON_SD)
+  if (suite->canon == DOSSIER_DI_CANON_SD)
     {
       if (value == NULL || value[0] != 'u' || (*signature = dossier_base64url_decode (value + 1, -1, NULL)) == NULL ||
           !dossier_ecdsa_sd_is_derived (*signature))
@@ -693,9 +458,9 @@ verify_proof (JsonObject                 *document,
                        _("The key of %s does not fit cryptosuite %s"), method, suite->name);
           continue;
         }
-      if (suite->canon == CANON_SD)
+      if (suite->canon == DOSSIER_DI_CANON_SD)
         {
-          if (verify_derived (document, proof, json_array_get_length (previous) > 0 ? previous : NULL, key, signature,
+          if (dossier_di_verify_derived (document, proof, json_array_get_length (previous) > 0 ? previous : NULL, key, signature,
                               &document_failed, &error))
             return g_object_ref (key);
           if (g_error_matches (error, DOSSIER_CRYPTO_ERROR, DOSSIER_CRYPTO_ERROR_SIGNATURE))
@@ -710,7 +475,7 @@ verify_proof (JsonObject                 *document,
         {
           g_clear_pointer (&data, g_bytes_unref);
           data_hash = hash;
-          data = hash_data (document, proof, json_array_get_length (previous) > 0 ? previous : NULL, suite->canon, hash,
+          data = dossier_di_hash_data (document, proof, json_array_get_length (previous) > 0 ? previous : NULL, suite->canon, hash,
                             &document_failed, &error);
           if (data == NULL)
             {
@@ -1008,7 +773,7 @@ dossier_data_integrity_sign (JsonObject  *document,
 
   suite = cryptosuite_named (cryptosuite);
   p384 = EVP_PKEY_is_a (key, "EC") && EVP_PKEY_get_bits (key) == 384;
-  if (suite == NULL || suite->canon == CANON_SD || suite->standard_name != NULL ||
+  if (suite == NULL || suite->canon == DOSSIER_DI_CANON_SD || suite->standard_name != NULL ||
       (suite->family == SUITE_EDDSA) != (EVP_PKEY_is_a (key, "ED25519") != 0) ||
       (suite->family != SUITE_EDDSA && !EVP_PKEY_is_a (key, "EC")))
     {
@@ -1021,14 +786,14 @@ dossier_data_integrity_sign (JsonObject  *document,
   /* the proof carries the document's @context, as the JCS suites say the
    * signer puts it there; verifiers hash the proof options as they are.
    * An RDFC proof takes its terms from the document's context instead. */
-  if (suite->canon == CANON_JCS && json_object_has_member (document, "@context"))
+  if (suite->canon == DOSSIER_DI_CANON_JCS && json_object_has_member (document, "@context"))
     json_object_set_member (proof, "@context", json_node_copy (json_object_get_member (document, "@context")));
   json_object_set_string_member (proof, "type", "DataIntegrityProof");
   json_object_set_string_member (proof, "cryptosuite", cryptosuite);
   json_object_set_string_member (proof, "created", created);
   json_object_set_string_member (proof, "verificationMethod", verification_method);
   json_object_set_string_member (proof, "proofPurpose", "assertionMethod");
-  data = hash_data (document, proof, NULL, suite->canon, p384 ? G_CHECKSUM_SHA384 : G_CHECKSUM_SHA256, NULL, error);
+  data = dossier_di_hash_data (document, proof, NULL, suite->canon, p384 ? G_CHECKSUM_SHA384 : G_CHECKSUM_SHA256, NULL, error);
   if (data == NULL)
     return FALSE;
   signature = dossier_crypto_sign (alg, key, g_bytes_get_data (data, NULL), g_bytes_get_size (data), error);
