@@ -412,9 +412,7 @@ expand_keyword (JsonLdState *state,
       if (!is_absolute_or_blank (iri)
           && !safe_refuse (state, _("The JSON-LD @id “%s” is not an absolute IRI"), node_string (value)))
         return FALSE;
-      if (iri == NULL)
-        return TRUE;
-      expanded = string_node (iri);
+      expanded = iri ? string_node (iri) : json_node_new (JSON_NODE_NULL);
     }
   else if (strcmp (property, "@type") == 0)
     {
@@ -447,7 +445,9 @@ expand_keyword (JsonLdState *state,
 
       if (state->mode_10)
         return TRUE;
-      expanded = as_array (expand (state, scope->active, NULL, value, scope->base_url, FALSE, FALSE));
+      /* expanded as a property value, so that nothing is dropped as
+       * free-floating before it is checked */
+      expanded = as_array (expand (state, scope->active, "@included", value, scope->base_url, FALSE, FALSE));
       if (failed (state))
         {
           json_node_unref (expanded);
@@ -1208,11 +1208,17 @@ blank_label (Rdf        *rdf,
 static gboolean
 iri_is_well_formed (const char *iri)
 {
+  guint fragments = 0;
+
   if (!jsonld_is_absolute_iri (iri))
     return FALSE;
   for (const guchar *p = (const guchar *) iri; *p; p++)
-    if (*p <= 0x20 || strchr ("<>\"{}|^`\\", *p) != NULL)
-      return FALSE;
+    {
+      if (*p <= 0x20 || strchr ("<>\"{}|^`\\", *p) != NULL)
+        return FALSE;
+      if (*p == '#' && ++fragments > 1)
+        return FALSE;
+    }
   return TRUE;
 }
 
@@ -1446,7 +1452,7 @@ literal_term (Rdf        *rdf,
               if (value_type == G_TYPE_INT64)
                 lexical = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (value));
               else
-                lexical = g_strdup_printf ("%.0f", number);
+                lexical = g_strdup_printf ("%.0f", number == 0 ? 0.0 : number);
               datatype = g_strdup (type ? type : XSD_NS "integer");
             }
         }
@@ -1571,7 +1577,8 @@ node_properties (Rdf        *rdf,
             {
               JsonNode *item = json_array_get_element (items, i);
               g_autofree char *ignored = NULL;
-              if (!is_node_object (item))
+              /* a graph named by an ill-formed IRI is dropped whole */
+              if (!is_node_object (item) || subject == NULL)
                 continue;
               ignored = node_to_rdf (rdf, json_node_get_object (item), subject);
               if (failed (rdf->state))
