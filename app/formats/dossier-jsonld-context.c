@@ -840,21 +840,19 @@ finish_term (JsonLdState   *state,
   return TRUE;
 }
 
+static gboolean create_term_definition (JsonLdState   *state,
+                                        JsonLdContext *active,
+                                        TermScope     *scope,
+                                        const char    *term);
+
 static gboolean
 create_term (JsonLdState   *state,
              JsonLdContext *active,
              TermScope     *scope,
              const char    *term)
 {
-  g_autoptr(JsonLdTerm) definition = NULL;
-  g_autoptr(JsonLdTerm) previous = NULL;
-  JsonNode *value_node;
-  JsonObject *value = NULL;
-  g_autoptr(JsonObject) owned_value = NULL;
-  gboolean simple_term = FALSE;
   gpointer state_defined;
-  JsonNode *member;
-  const char *colon;
+  gboolean ok;
 
   if (g_hash_table_lookup_extended (scope->defined, term, NULL, &state_defined))
     {
@@ -868,6 +866,31 @@ create_term (JsonLdState   *state,
   if (!jsonld_add_work (state, 1))
     return FALSE;
   g_hash_table_insert (scope->defined, g_strdup (term), GINT_TO_POINTER (FALSE));
+  /* terms defined through other terms of the same context recurse */
+  if (state->depth + 1 > DOSSIER_JSONLD_MAX_DEPTH)
+    return jsonld_fail (state, DOSSIER_FORMAT_ERROR_TOO_LARGE,
+                        _("The JSON-LD term “%s” depends on too many others"), term);
+  state->depth++;
+  ok = create_term_definition (state, active, scope, term);
+  state->depth--;
+  return ok;
+}
+
+static gboolean
+create_term_definition (JsonLdState   *state,
+                        JsonLdContext *active,
+                        TermScope     *scope,
+                        const char    *term)
+{
+  g_autoptr(JsonLdTerm) definition = NULL;
+  g_autoptr(JsonLdTerm) previous = NULL;
+  JsonNode *value_node;
+  JsonObject *value = NULL;
+  g_autoptr(JsonObject) owned_value = NULL;
+  gboolean simple_term = FALSE;
+  JsonNode *member;
+  const char *colon;
+
   value_node = json_object_get_member (scope->local, term);
 
   if (strcmp (term, "@type") == 0)
