@@ -18,6 +18,7 @@
 
 #define RESOURCE_PREFIX "/io/github/dossierapp/Dossier/contexts/"
 #define MAX_SHARED_CONTEXTS 512
+#define MAX_SHARED_BASES    16
 
 static const struct
 {
@@ -59,6 +60,7 @@ static const char * const keywords[] = {
 G_LOCK_DEFINE_STATIC (shared);
 static GHashTable *shared_documents;  /* URL → sealed JsonNode */
 static GHashTable *shared_contexts;   /* key → JsonLdContext */
+static guint n_shared_bases;
 static DossierJsonLdTestLoader test_loader;
 static gpointer test_loader_data;
 
@@ -601,9 +603,20 @@ jsonld_context_initial (const char *base,
 {
   g_autofree char *key = g_strdup_printf ("initial %d %s", mode_10, base ? base : "");
   JsonLdContext *context = shared_lookup (key);
+  gboolean room;
 
   if (context != NULL)
     return context;
+  /* Contexts processed on top of a shared initial context are shared in
+   * turn; documents with bases of their own should not crowd out the
+   * contexts every credential uses. */
+  G_LOCK (shared);
+  room = n_shared_bases < MAX_SHARED_BASES;
+  if (room)
+    n_shared_bases++;
+  G_UNLOCK (shared);
+  if (!room)
+    return jsonld_context_new (base);
   return shared_insert (key, jsonld_context_new (base));
 }
 

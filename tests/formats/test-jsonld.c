@@ -287,6 +287,84 @@ test_safe_mode (void)
   g_assert_nonnull (strstr (defined, "<urn:uuid:1> <https://www.w3.org/ns/credentials/undefined-term#favouriteColour> \"blue\" .\n"));
 }
 
+static JsonNode *
+load_credential (const char *relative)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("DOSSIER_VECTORS"), relative, NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  root = json_node_copy (json_parser_get_root (parser));
+  json_object_remove_member (json_node_get_object (root), "proof");
+  json_node_seal (root);
+  return root;
+}
+
+static const char * const credentials[] = {
+  "vc-di/eddsa/eddsa-rdfc-2022/signedDataInt.json",
+  "ob3/ob30/simple-eddsa-2022.json",
+  "vc-di/eddsa/Ed25519Signature2020/signedEdSig.json",
+};
+
+static gpointer
+convert_repeatedly (gpointer data)
+{
+  JsonNode **documents = data;
+
+  for (guint round = 0; round < 20; round++)
+    for (guint i = 0; i < G_N_ELEMENTS (credentials); i++)
+      {
+        g_autoptr(GError) error = NULL;
+        char *nquads = dossier_jsonld_to_nquads (documents[i], NULL, DOSSIER_JSONLD_SAFE_MODE, &error);
+
+        g_assert_no_error (error);
+        if (round == 0)
+          documents[G_N_ELEMENTS (credentials) + i] = (JsonNode *) nquads;
+        else
+          {
+            g_assert_cmpstr (nquads, ==, (char *) documents[G_N_ELEMENTS (credentials) + i]);
+            g_free (nquads);
+          }
+      }
+  return NULL;
+}
+
+/* The processed contexts are shared between threads: several threads
+ * starting together on real credentials all get the same N-Quads. */
+static void
+test_concurrent (void)
+{
+  JsonNode *documents[G_N_ELEMENTS (credentials)];
+  JsonNode *slots[4][2 * G_N_ELEMENTS (credentials)];
+  GThread *threads[4];
+
+  for (guint i = 0; i < G_N_ELEMENTS (credentials); i++)
+    documents[i] = load_credential (credentials[i]);
+  for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
+    {
+      memcpy (slots[t], documents, sizeof documents);
+      threads[t] = g_thread_new ("jsonld", convert_repeatedly, slots[t]);
+    }
+  for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
+    g_thread_join (threads[t]);
+  for (guint i = 0; i < G_N_ELEMENTS (credentials); i++)
+    {
+      for (guint t = 1; t < G_N_ELEMENTS (threads); t++)
+        g_assert_cmpstr ((char *) slots[t][G_N_ELEMENTS (credentials) + i], ==,
+                         (char *) slots[0][G_N_ELEMENTS (credentials) + i]);
+      g_assert_nonnull (strstr ((char *) slots[0][G_N_ELEMENTS (credentials) + i],
+                                "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"));
+    }
+  for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
+    for (guint i = 0; i < G_N_ELEMENTS (credentials); i++)
+      g_free (slots[t][G_N_ELEMENTS (credentials) + i]);
+  for (guint i = 0; i < G_N_ELEMENTS (credentials); i++)
+    json_node_unref (documents[i]);
+}
+
 static void
 test_limits (void)
 {
@@ -312,6 +390,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/jsonld/concurrent", test_concurrent);
   g_test_add_func ("/jsonld/loader/bundled", test_bundled_context);
   g_test_add_func ("/jsonld/loader/unknown", test_unknown_context);
   g_test_add_func ("/jsonld/safe-mode", test_safe_mode);
