@@ -434,7 +434,7 @@ context_copy (JsonLdState   *state,
   copy->direction = g_strdup (source->direction);
   copy->previous = source->previous ? jsonld_context_ref (source->previous) : NULL;
   copy->has_protected = source->has_protected;
-  jsonld_add_work (state, 1 + g_hash_table_size (source->terms) / 8);
+  jsonld_add_work (state, 1 + g_hash_table_size (source->terms));
   return copy;
 }
 

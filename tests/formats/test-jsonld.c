@@ -384,6 +384,31 @@ test_limits (void)
   g_assert_error (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_TOO_LARGE);
 }
 
+/* A large context copied again for every node: refused as too much work,
+ * quickly, not ground through. */
+static void
+test_work_limit (void)
+{
+  g_autoptr(GString) text = g_string_new ("{\"@context\": {");
+  g_autoptr(JsonNode) document = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTimer) timer = g_timer_new ();
+  g_autofree char *nquads = NULL;
+
+  for (guint i = 0; i < 6000; i++)
+    g_string_append_printf (text, "%s\"t%u\": \"urn:x:%u\"", i ? ", " : "", i, i);
+  g_string_append (text, "}, \"@graph\": [");
+  for (guint i = 0; i < 3000; i++)
+    g_string_append_printf (text, "%s{\"@context\": {}, \"t1\": %u}", i ? ", " : "", i);
+  g_string_append (text, "]}");
+  document = parse (text->str);
+  g_timer_start (timer);
+  nquads = dossier_jsonld_to_nquads (document, NULL, DOSSIER_JSONLD_FLAGS_NONE, &error);
+  g_assert_null (nquads);
+  g_assert_error (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_TOO_LARGE);
+  g_assert_cmpfloat (g_timer_elapsed (timer, NULL), <, 5.0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -395,6 +420,7 @@ main (int   argc,
   g_test_add_func ("/jsonld/loader/unknown", test_unknown_context);
   g_test_add_func ("/jsonld/safe-mode", test_safe_mode);
   g_test_add_func ("/jsonld/limits", test_limits);
+  g_test_add_func ("/jsonld/work-limit", test_work_limit);
   g_test_add_func ("/jsonld/w3c-tordf", test_tordf_suite);
 
   return g_test_run ();
