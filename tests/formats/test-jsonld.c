@@ -6,6 +6,7 @@
 
 #include <json-glib/json-glib.h>
 #include <string.h>
+#include <time.h>
 
 /* The W3C JSON-LD 1.1 toRdf suite, and the loader's refusals. */
 
@@ -392,21 +393,22 @@ test_work_limit (void)
   g_autoptr(GString) text = g_string_new ("{\"@context\": {");
   g_autoptr(JsonNode) document = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GTimer) timer = g_timer_new ();
   g_autofree char *nquads = NULL;
+  clock_t start;
 
-  for (guint i = 0; i < 6000; i++)
+  for (guint i = 0; i < 4000; i++)
     g_string_append_printf (text, "%s\"t%u\": \"urn:x:%u\"", i ? ", " : "", i, i);
   g_string_append (text, "}, \"@graph\": [");
-  for (guint i = 0; i < 3000; i++)
+  for (guint i = 0; i < 2000; i++)
     g_string_append_printf (text, "%s{\"@context\": {}, \"t1\": %u}", i ? ", " : "", i);
   g_string_append (text, "]}");
   document = parse (text->str);
-  g_timer_start (timer);
+  start = clock ();
   nquads = dossier_jsonld_to_nquads (document, NULL, DOSSIER_JSONLD_FLAGS_NONE, &error);
   g_assert_null (nquads);
   g_assert_error (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_TOO_LARGE);
-  g_assert_cmpfloat (g_timer_elapsed (timer, NULL), <, 5.0);
+  /* processor time, as the machine may be busy with other work */
+  g_assert_cmpfloat ((double) (clock () - start) / CLOCKS_PER_SEC, <, 3.0);
 }
 
 int
