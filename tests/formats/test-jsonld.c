@@ -411,6 +411,122 @@ test_work_limit (void)
   g_assert_cmpfloat ((double) (clock () - start) / CLOCKS_PER_SEC, <, 3.0);
 }
 
+static void
+collect_documents (const char *directory,
+                   GPtrArray  *paths)
+{
+  g_autoptr(GDir) dir = g_dir_open (directory, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    return;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (directory, name, NULL);
+      g_autofree char *text = NULL;
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          if (strcmp (name, "keys") != 0 && strcmp (name, "contexts") != 0)
+            collect_documents (path, paths);
+          continue;
+        }
+      if (!g_str_has_suffix (name, ".json") || !g_file_get_contents (path, &text, NULL, NULL))
+        continue;
+      if (strstr (text, "\"@context\"") != NULL && text[strspn (text, " \t\r\n")] == '{')
+        g_ptr_array_add (paths, g_steal_pointer (&path));
+    }
+}
+
+/* Every credential among the vectors gives the same RDF dataset here as
+ * with PyLD, an independent JSON-LD processor, or both refuse it. */
+static void
+test_pyld_peer (void)
+{
+  const char *peer = g_getenv ("DOSSIER_JSONLD_PEER");
+  const char *sets[] = { "vc-di", "ob3", "status-list" };
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *output = NULL;
+  g_auto(GStrv) lines = NULL;
+  int status = 0;
+  guint compared = 0, refused = 0, differ = 0;
+
+  if (peer == NULL)
+    {
+      g_test_skip ("DOSSIER_JSONLD_PEER is not set");
+      return;
+    }
+  g_ptr_array_add (argv, g_strdup ("/usr/bin/python3"));
+  g_ptr_array_add (argv, g_strdup (peer));
+  g_ptr_array_add (argv, g_strdup (g_getenv ("DOSSIER_CONTEXTS_DIR")));
+  for (guint i = 0; i < G_N_ELEMENTS (sets); i++)
+    {
+      g_autofree char *directory = g_build_filename (g_getenv ("DOSSIER_VECTORS"), sets[i], NULL);
+      collect_documents (directory, argv);
+    }
+  g_assert_cmpuint (argv->len, >, 20);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &output, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_spawn_check_wait_status (status, &error);
+  g_assert_no_error (error);
+
+  lines = g_strsplit (output, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(JsonNode) line = NULL;
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) our_error = NULL;
+      g_autofree char *ours = NULL;
+      JsonObject *entry;
+      JsonNode *document;
+      const char *file;
+
+      if (lines[i][0] == '\0')
+        continue;
+      line = parse (lines[i]);
+      entry = json_node_get_object (line);
+      file = json_object_get_string_member (entry, "file");
+      json_parser_load_from_file (parser, file, &error);
+      g_assert_no_error (error);
+      document = json_parser_get_root (parser);
+      json_object_remove_member (json_node_get_object (document), "proof");
+      ours = dossier_jsonld_to_nquads (document, NULL, DOSSIER_JSONLD_FLAGS_NONE, &our_error);
+
+      if (json_object_has_member (entry, "error") || ours == NULL)
+        {
+          if (json_object_has_member (entry, "error") && ours == NULL)
+            refused++;
+          else
+            {
+              g_test_message ("%s: %s", file, ours == NULL ? our_error->message : "PyLD refuses what Dossier accepts");
+              differ++;
+            }
+          continue;
+        }
+      {
+        const char *theirs_text = json_object_get_string_member (entry, "nquads");
+        g_autofree char *theirs = canonical (theirs_text, &error);
+        g_autofree char *ours_canonical = NULL;
+
+        g_assert_no_error (error);
+        ours_canonical = canonical (ours, &error);
+        g_assert_no_error (error);
+        if (strcmp (theirs, ours_canonical) != 0)
+          {
+            g_test_message ("%s differs:\n%s\nPyLD:\n%s", file, ours_canonical, theirs);
+            differ++;
+          }
+        else
+          compared++;
+      }
+    }
+  g_test_message ("PyLD: %u documents agree, %u refused by both, %u differ", compared, refused, differ);
+  g_assert_cmpuint (compared, >, 20);
+  g_assert_cmpuint (differ, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -424,6 +540,7 @@ main (int   argc,
   g_test_add_func ("/jsonld/limits", test_limits);
   g_test_add_func ("/jsonld/work-limit", test_work_limit);
   g_test_add_func ("/jsonld/w3c-tordf", test_tordf_suite);
+  g_test_add_func ("/jsonld/peer/pyld", test_pyld_peer);
 
   return g_test_run ();
 }
