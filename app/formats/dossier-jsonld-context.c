@@ -717,7 +717,7 @@ jsonld_expand_iri (JsonLdState   *state,
 static gboolean
 is_iri_or_blank (const char *value)
 {
-  return value != NULL && (g_str_has_prefix (value, "_:") || strchr (value, ':') != NULL);
+  return value != NULL && (g_str_has_prefix (value, "_:") || jsonld_is_absolute_iri (value));
 }
 
 static gboolean

@@ -1178,6 +1178,7 @@ typedef struct
   GString     *line;
   GHashTable  *seen;
   GHashTable  *labels;
+  GHashTable  *indexes;          /* node → its @index, which must agree wherever it appears */
   guint        next_label;
   guint        quads;
   guint        depth;
@@ -1631,6 +1632,21 @@ node_to_rdf (Rdf        *rdf,
       rdf->depth--;
       return NULL;
     }
+  if (id != NULL && json_object_has_member (node, "@index"))
+    {
+      const char *index = node_string (json_object_get_member (node, "@index"));
+      const char *seen = g_hash_table_lookup (rdf->indexes, id);
+
+      if (seen != NULL && g_strcmp0 (seen, index) != 0)
+        {
+          jsonld_fail (rdf->state, DOSSIER_FORMAT_ERROR_DECODE,
+                       _("The JSON-LD node “%s” has two different indexes (conflicting indexes)"), id);
+          rdf->depth--;
+          return NULL;
+        }
+      if (seen == NULL && index != NULL)
+        g_hash_table_insert (rdf->indexes, g_strdup (id), g_strdup (index));
+    }
   if (id != NULL)
     subject = resource_term (rdf, id);
   else if (json_object_has_member (node, "@id"))
@@ -1657,6 +1673,7 @@ dossier_jsonld_to_nquads_with_options (JsonNode                   *document,
   g_autoptr(JsonNode) expanded = NULL;
   g_autoptr(GHashTable) seen = NULL;
   g_autoptr(GHashTable) labels = NULL;
+  g_autoptr(GHashTable) indexes = NULL;
   g_autoptr(GString) line = NULL;
   GString *out = NULL;
   Rdf rdf;
@@ -1691,10 +1708,11 @@ dossier_jsonld_to_nquads_with_options (JsonNode                   *document,
 
   seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   labels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  indexes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   line = g_string_new (NULL);
   out = g_string_new (NULL);
   rdf = (Rdf) {
-    .state = &state, .out = out, .line = line, .seen = seen, .labels = labels,
+    .state = &state, .out = out, .line = line, .seen = seen, .labels = labels, .indexes = indexes,
     .generalized = options->generalized_rdf,
     .direction_mode = g_strcmp0 (options->rdf_direction, "i18n-datatype") == 0 ? 1
                       : g_strcmp0 (options->rdf_direction, "compound-literal") == 0 ? 2 : 0,

@@ -510,7 +510,14 @@ test_pyld_peer (void)
         g_autofree char *theirs = canonical (theirs_text, &error);
         g_autofree char *ours_canonical = NULL;
 
-        g_assert_no_error (error);
+        if (theirs == NULL)
+          {
+            /* PyLD writes relative IRIs in some corner cases */
+            g_test_message ("%s: PyLD output unreadable: %s", file, error->message);
+            g_clear_error (&error);
+            differ++;
+            continue;
+          }
         ours_canonical = canonical (ours, &error);
         g_assert_no_error (error);
         if (strcmp (theirs, ours_canonical) != 0)
