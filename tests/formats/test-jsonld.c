@@ -243,6 +243,33 @@ test_bundled_context (void)
                             "<did:example:subject> .\n"));
 }
 
+/* Every context in index.json is served, byte for byte as published. */
+static void
+test_bundled_index (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("DOSSIER_CONTEXTS_DIR"), "index.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GList) urls = NULL;
+  JsonObject *index;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  index = json_node_get_object (json_parser_get_root (parser));
+  urls = json_object_get_members (index);
+  g_assert_cmpuint (g_list_length (urls), >=, 20);
+  for (GList *l = urls; l != NULL; l = l->next)
+    {
+      JsonObject *entry = json_object_get_object_member (index, l->data);
+      g_autoptr(GBytes) bytes = dossier_jsonld_lookup_context (l->data);
+      g_autofree char *digest = NULL;
+
+      g_assert_nonnull (bytes);
+      digest = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+      g_assert_cmpstr (digest, ==, json_object_get_string_member (entry, "sha256"));
+    }
+}
+
 static void
 test_unknown_context (void)
 {
@@ -543,6 +570,7 @@ main (int   argc,
   g_test_add_func ("/jsonld/concurrent", test_concurrent);
   g_test_add_func ("/jsonld/loader/bundled", test_bundled_context);
   g_test_add_func ("/jsonld/loader/unknown", test_unknown_context);
+  g_test_add_func ("/jsonld/loader/index", test_bundled_index);
   g_test_add_func ("/jsonld/safe-mode", test_safe_mode);
   g_test_add_func ("/jsonld/limits", test_limits);
   g_test_add_func ("/jsonld/work-limit", test_work_limit);
