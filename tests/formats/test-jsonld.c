@@ -54,6 +54,105 @@ canonical (const char *nquads,
   return dossier_rdfc_canonicalize_nquads (nquads, strlen (nquads), DOSSIER_RDFC_HASH_SHA256, NULL, error);
 }
 
+static GPtrArray *
+nquads_lines (const char *text,
+              GPtrArray  *labels)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  GPtrArray *result = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char **tokens;
+
+      if (lines[i][0] == '\0')
+        continue;
+      tokens = g_strsplit (lines[i], " ", -1);
+      for (guint k = 0; tokens[k] != NULL; k++)
+        if (g_str_has_prefix (tokens[k], "_:")
+            && !g_ptr_array_find_with_equal_func (labels, tokens[k], g_str_equal, NULL))
+          g_ptr_array_add (labels, g_strdup (tokens[k]));
+      g_ptr_array_add (result, tokens);
+    }
+  return result;
+}
+
+static gboolean
+same_under (GPtrArray  *ours,
+            GPtrArray  *our_labels,
+            GHashTable *theirs,
+            GPtrArray  *their_labels,
+            guint      *mapping)
+{
+  for (guint i = 0; i < ours->len; i++)
+    {
+      char **tokens = ours->pdata[i];
+      g_autoptr(GString) line = g_string_new (NULL);
+
+      for (guint k = 0; tokens[k] != NULL; k++)
+        {
+          guint index;
+          if (k > 0)
+            g_string_append_c (line, ' ');
+          if (g_ptr_array_find_with_equal_func (our_labels, tokens[k], g_str_equal, &index))
+            g_string_append (line, their_labels->pdata[mapping[index]]);
+          else
+            g_string_append (line, tokens[k]);
+        }
+      if (!g_hash_table_contains (theirs, line->str))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+permute (GPtrArray  *ours,
+         GPtrArray  *our_labels,
+         GHashTable *theirs,
+         GPtrArray  *their_labels,
+         guint      *mapping,
+         guint       depth)
+{
+  if (depth == our_labels->len)
+    return same_under (ours, our_labels, theirs, their_labels, mapping);
+  for (guint i = depth; i < our_labels->len; i++)
+    {
+      guint swap = mapping[depth];
+      mapping[depth] = mapping[i];
+      mapping[i] = swap;
+      if (permute (ours, our_labels, theirs, their_labels, mapping, depth + 1))
+        return TRUE;
+      mapping[i] = mapping[depth];
+      mapping[depth] = swap;
+    }
+  return FALSE;
+}
+
+/* Isomorphism by trying every mapping of blank nodes, for the few small
+ * generalized datasets (blank-node predicates) RDFC-1.0 cannot read. */
+static gboolean
+small_isomorphic (const char *ours_text,
+                  const char *theirs_text)
+{
+  g_autoptr(GPtrArray) our_labels = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) their_labels = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) ours = nquads_lines (ours_text, our_labels);
+  g_autoptr(GPtrArray) theirs_lines = nquads_lines (theirs_text, their_labels);
+  g_autoptr(GHashTable) theirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint mapping[8];
+
+  if (our_labels->len != their_labels->len || our_labels->len > G_N_ELEMENTS (mapping)
+      || ours->len != theirs_lines->len)
+    return FALSE;
+  for (guint i = 0; i < theirs_lines->len; i++)
+    g_hash_table_add (theirs, g_strjoinv (" ", theirs_lines->pdata[i]));
+  if (g_hash_table_size (theirs) != theirs_lines->len)
+    return FALSE;
+  for (guint i = 0; i < our_labels->len; i++)
+    mapping[i] = i;
+  return permute (ours, our_labels, theirs, their_labels, mapping, 0);
+}
+
 /* Runs one manifest entry; FALSE with a message when it does not pass. */
 static gboolean
 run_case (JsonObject  *entry,
@@ -108,6 +207,12 @@ run_case (JsonObject  *entry,
 
     g_file_get_contents (path, &expected, NULL, &error);
     g_assert_no_error (error);
+    if (options.generalized_rdf)
+      {
+        if (!small_isomorphic (output, expected))
+          return (*message = g_strdup_printf ("output differs:\n%s\nexpected:\n%s", output, expected)), FALSE;
+        return TRUE;
+      }
     theirs = canonical (expected, &error);
     if (theirs == NULL)
       return (*message = g_strdup_printf ("expected output not canonicalizable: %s", error->message)), FALSE;
