@@ -7,8 +7,11 @@ Usage: jsonld-peer.py CONTEXTS_DIR FILE...
 
 Remote contexts are served only from CONTEXTS_DIR (its index.json maps
 URLs to files), as Dossier does.  A "proof" member at the top is removed,
-as Data Integrity does before canonicalization.  Prints one JSON object a
-line: {"file": ..., "nquads": ...} or {"file": ..., "error": ...}.
+as Data Integrity does before canonicalization; its first proof, without
+the proofValue and with the document's @context, is turned into N-Quads
+too, as the proof configuration.  Prints one JSON object a line:
+{"file": ..., "nquads": ..., "proof_nquads": ...}, with "error" or
+"proof_error" for what PyLD refuses.
 """
 import json
 import os
@@ -33,19 +36,32 @@ def make_loader(contexts_dir):
     return load
 
 
+def to_nquads(document, loader):
+    return jsonld.to_rdf(document, {'format': 'application/n-quads', 'documentLoader': loader})
+
+
 def main():
     loader = make_loader(sys.argv[1])
     for path in sys.argv[2:]:
         with open(path, encoding='utf-8') as f:
             document = json.load(f)
-        if isinstance(document, dict):
-            document.pop('proof', None)
+        result = {'file': path}
+        proof = document.pop('proof', None) if isinstance(document, dict) else None
+        if isinstance(proof, list):
+            proof = proof[0] if proof else None
         try:
-            nquads = jsonld.to_rdf(document, {'format': 'application/n-quads',
-                                              'documentLoader': loader})
-            print(json.dumps({'file': path, 'nquads': nquads}))
+            result['nquads'] = to_nquads(document, loader)
         except Exception as e:  # any refusal counts as one
-            print(json.dumps({'file': path, 'error': str(e).splitlines()[0]}))
+            result['error'] = str(e).splitlines()[0]
+        if isinstance(proof, dict) and '@context' in document:
+            config = dict(proof)
+            config.pop('proofValue', None)
+            config['@context'] = document['@context']
+            try:
+                result['proof_nquads'] = to_nquads(config, loader)
+            except Exception as e:
+                result['proof_error'] = str(e).splitlines()[0]
+        print(json.dumps(result))
 
 
 if __name__ == '__main__':
