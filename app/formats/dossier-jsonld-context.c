@@ -793,12 +793,15 @@ node_string (JsonNode *node)
   return NULL;
 }
 
+/* BCP 47 in the shape N-Quads accepts: a first subtag of letters, then
+ * subtags of letters and digits, each one to eight long. */
 static gboolean
 is_language_tag (const char *tag)
 {
   gsize run = 0;
+  gboolean first = TRUE;
 
-  if (tag == NULL || !g_ascii_isalpha (tag[0]))
+  if (tag == NULL || tag[0] == '\0')
     return FALSE;
   for (const char *p = tag; *p; p++)
     {
@@ -807,8 +810,9 @@ is_language_tag (const char *tag)
           if (run == 0)
             return FALSE;
           run = 0;
+          first = FALSE;
         }
-      else if (g_ascii_isalnum (*p) && run < 8)
+      else if ((first ? g_ascii_isalpha (*p) : g_ascii_isalnum (*p)) && run < 8)
         run++;
       else
         return FALSE;

@@ -498,6 +498,26 @@ test_concurrent (void)
     json_node_unref (documents[i]);
 }
 
+/* A tag N-Quads cannot carry drops its literal, or is refused in safe
+ * mode; found by fuzzing. */
+static void
+test_language_tags (void)
+{
+  g_autoptr(JsonNode) document = parse ("{\"@context\": {\"@vocab\": \"urn:v:\"}, \"@id\": \"urn:q\","
+                                        " \"label\": [{\"@value\": \"Die K\u00f6nigin\", \"@language\": \"d6\"},"
+                                        " {\"@value\": \"The Queen\", \"@language\": \"EN-gb\"}]}");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *lenient = dossier_jsonld_to_nquads (document, NULL, DOSSIER_JSONLD_FLAGS_NONE, &error);
+  g_autofree char *strict = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (lenient, ==, "<urn:q> <urn:v:label> \"The Queen\"@en-gb .\n");
+  strict = dossier_jsonld_to_nquads (document, NULL, DOSSIER_JSONLD_SAFE_MODE, &error);
+  g_assert_null (strict);
+  g_assert_error (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_UNSUPPORTED);
+  g_assert_nonnull (strstr (error->message, "d6"));
+}
+
 static void
 test_limits (void)
 {
@@ -705,6 +725,7 @@ main (int   argc,
   g_test_add_func ("/jsonld/loader/unknown", test_unknown_context);
   g_test_add_func ("/jsonld/loader/index", test_bundled_index);
   g_test_add_func ("/jsonld/safe-mode", test_safe_mode);
+  g_test_add_func ("/jsonld/language-tags", test_language_tags);
   g_test_add_func ("/jsonld/limits", test_limits);
   g_test_add_func ("/jsonld/work-limit", test_work_limit);
   g_test_add_func ("/jsonld/w3c-tordf", test_tordf_suite);
