@@ -1211,7 +1211,7 @@ iri_is_well_formed (const char *iri)
 {
   guint fragments = 0;
 
-  if (!jsonld_is_absolute_iri (iri))
+  if (!jsonld_is_absolute_iri (iri) || !g_utf8_validate (iri, -1, NULL))
     return FALSE;
   for (const guchar *p = (const guchar *) iri; *p; p++)
     {
@@ -1467,6 +1467,13 @@ literal_term (Rdf        *rdf,
         }
       else
         return NULL;
+    }
+
+  if (!g_utf8_validate (lexical, -1, NULL))
+    {
+      /* json-glib turns a lone surrogate escape into bytes that are not UTF-8 */
+      jsonld_fail (rdf->state, DOSSIER_FORMAT_ERROR_DECODE, _("A JSON-LD string is not valid UTF-8 text"));
+      return NULL;
     }
 
   if (direction != NULL && rdf->direction_mode == 2)

@@ -518,6 +518,20 @@ test_language_tags (void)
   g_assert_nonnull (strstr (error->message, "d6"));
 }
 
+/* json-glib reads a lone surrogate escape into bytes that are not UTF-8;
+ * they are refused, never written into N-Quads. */
+static void
+test_lone_surrogate (void)
+{
+  g_autoptr(JsonNode) document = parse ("{\"@context\": {\"@vocab\": \"urn:v:\"}, \"@id\": \"urn:a\","
+                                        " \"p\": \"x\\ud800y\"}");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *nquads = dossier_jsonld_to_nquads (document, NULL, DOSSIER_JSONLD_FLAGS_NONE, &error);
+
+  g_assert_null (nquads);
+  g_assert_error (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_DECODE);
+}
+
 static void
 test_limits (void)
 {
@@ -726,6 +740,7 @@ main (int   argc,
   g_test_add_func ("/jsonld/loader/index", test_bundled_index);
   g_test_add_func ("/jsonld/safe-mode", test_safe_mode);
   g_test_add_func ("/jsonld/language-tags", test_language_tags);
+  g_test_add_func ("/jsonld/lone-surrogate", test_lone_surrogate);
   g_test_add_func ("/jsonld/limits", test_limits);
   g_test_add_func ("/jsonld/work-limit", test_work_limit);
   g_test_add_func ("/jsonld/w3c-tordf", test_tordf_suite);
