@@ -18,6 +18,7 @@
 
 #define RESOURCE_PREFIX "/io/github/dossierapp/Dossier/contexts/"
 #define MAX_SHARED_CONTEXTS 512
+#define MAX_SHARED_BASES    16
 
 static const struct
 {
@@ -59,6 +60,7 @@ static const char * const keywords[] = {
 G_LOCK_DEFINE_STATIC (shared);
 static GHashTable *shared_documents;  /* URL → sealed JsonNode */
 static GHashTable *shared_contexts;   /* key → JsonLdContext */
+static guint n_shared_bases;
 static DossierJsonLdTestLoader test_loader;
 static gpointer test_loader_data;
 
@@ -432,7 +434,7 @@ context_copy (JsonLdState   *state,
   copy->direction = g_strdup (source->direction);
   copy->previous = source->previous ? jsonld_context_ref (source->previous) : NULL;
   copy->has_protected = source->has_protected;
-  jsonld_add_work (state, 1 + g_hash_table_size (source->terms) / 8);
+  jsonld_add_work (state, 1 + g_hash_table_size (source->terms));
   return copy;
 }
 
@@ -601,9 +603,20 @@ jsonld_context_initial (const char *base,
 {
   g_autofree char *key = g_strdup_printf ("initial %d %s", mode_10, base ? base : "");
   JsonLdContext *context = shared_lookup (key);
+  gboolean room;
 
   if (context != NULL)
     return context;
+  /* Contexts processed on top of a shared initial context are shared in
+   * turn; documents with bases of their own should not crowd out the
+   * contexts every credential uses. */
+  G_LOCK (shared);
+  room = n_shared_bases < MAX_SHARED_BASES;
+  if (room)
+    n_shared_bases++;
+  G_UNLOCK (shared);
+  if (!room)
+    return jsonld_context_new (base);
   return shared_insert (key, jsonld_context_new (base));
 }
 
@@ -704,7 +717,7 @@ jsonld_expand_iri (JsonLdState   *state,
 static gboolean
 is_iri_or_blank (const char *value)
 {
-  return value != NULL && (g_str_has_prefix (value, "_:") || strchr (value, ':') != NULL);
+  return value != NULL && (g_str_has_prefix (value, "_:") || jsonld_is_absolute_iri (value));
 }
 
 static gboolean
@@ -780,12 +793,15 @@ node_string (JsonNode *node)
   return NULL;
 }
 
+/* BCP 47 in the shape N-Quads accepts: a first subtag of letters, then
+ * subtags of letters and digits, each one to eight long. */
 static gboolean
 is_language_tag (const char *tag)
 {
   gsize run = 0;
+  gboolean first = TRUE;
 
-  if (tag == NULL || !g_ascii_isalpha (tag[0]))
+  if (tag == NULL || tag[0] == '\0')
     return FALSE;
   for (const char *p = tag; *p; p++)
     {
@@ -794,8 +810,9 @@ is_language_tag (const char *tag)
           if (run == 0)
             return FALSE;
           run = 0;
+          first = FALSE;
         }
-      else if (g_ascii_isalnum (*p) && run < 8)
+      else if ((first ? g_ascii_isalpha (*p) : g_ascii_isalnum (*p)) && run < 8)
         run++;
       else
         return FALSE;
@@ -840,21 +857,19 @@ finish_term (JsonLdState   *state,
   return TRUE;
 }
 
+static gboolean create_term_definition (JsonLdState   *state,
+                                        JsonLdContext *active,
+                                        TermScope     *scope,
+                                        const char    *term);
+
 static gboolean
 create_term (JsonLdState   *state,
              JsonLdContext *active,
              TermScope     *scope,
              const char    *term)
 {
-  g_autoptr(JsonLdTerm) definition = NULL;
-  g_autoptr(JsonLdTerm) previous = NULL;
-  JsonNode *value_node;
-  JsonObject *value = NULL;
-  g_autoptr(JsonObject) owned_value = NULL;
-  gboolean simple_term = FALSE;
   gpointer state_defined;
-  JsonNode *member;
-  const char *colon;
+  gboolean ok;
 
   if (g_hash_table_lookup_extended (scope->defined, term, NULL, &state_defined))
     {
@@ -868,6 +883,31 @@ create_term (JsonLdState   *state,
   if (!jsonld_add_work (state, 1))
     return FALSE;
   g_hash_table_insert (scope->defined, g_strdup (term), GINT_TO_POINTER (FALSE));
+  /* terms defined through other terms of the same context recurse */
+  if (state->depth + 1 > DOSSIER_JSONLD_MAX_DEPTH)
+    return jsonld_fail (state, DOSSIER_FORMAT_ERROR_TOO_LARGE,
+                        _("The JSON-LD term “%s” depends on too many others"), term);
+  state->depth++;
+  ok = create_term_definition (state, active, scope, term);
+  state->depth--;
+  return ok;
+}
+
+static gboolean
+create_term_definition (JsonLdState   *state,
+                        JsonLdContext *active,
+                        TermScope     *scope,
+                        const char    *term)
+{
+  g_autoptr(JsonLdTerm) definition = NULL;
+  g_autoptr(JsonLdTerm) previous = NULL;
+  JsonNode *value_node;
+  JsonObject *value = NULL;
+  g_autoptr(JsonObject) owned_value = NULL;
+  gboolean simple_term = FALSE;
+  JsonNode *member;
+  const char *colon;
+
   value_node = json_object_get_member (scope->local, term);
 
   if (strcmp (term, "@type") == 0)

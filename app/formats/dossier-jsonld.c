@@ -412,9 +412,7 @@ expand_keyword (JsonLdState *state,
       if (!is_absolute_or_blank (iri)
           && !safe_refuse (state, _("The JSON-LD @id “%s” is not an absolute IRI"), node_string (value)))
         return FALSE;
-      if (iri == NULL)
-        return TRUE;
-      expanded = string_node (iri);
+      expanded = iri ? string_node (iri) : json_node_new (JSON_NODE_NULL);
     }
   else if (strcmp (property, "@type") == 0)
     {
@@ -447,7 +445,9 @@ expand_keyword (JsonLdState *state,
 
       if (state->mode_10)
         return TRUE;
-      expanded = as_array (expand (state, scope->active, NULL, value, scope->base_url, FALSE, FALSE));
+      /* expanded as a property value, so that nothing is dropped as
+       * free-floating before it is checked */
+      expanded = as_array (expand (state, scope->active, "@included", value, scope->base_url, FALSE, FALSE));
       if (failed (state))
         {
           json_node_unref (expanded);
@@ -1178,6 +1178,7 @@ typedef struct
   GString     *line;
   GHashTable  *seen;
   GHashTable  *labels;
+  GHashTable  *indexes;          /* node → its @index, which must agree wherever it appears */
   guint        next_label;
   guint        quads;
   guint        depth;
@@ -1208,11 +1209,17 @@ blank_label (Rdf        *rdf,
 static gboolean
 iri_is_well_formed (const char *iri)
 {
-  if (!jsonld_is_absolute_iri (iri))
+  guint fragments = 0;
+
+  if (!jsonld_is_absolute_iri (iri) || !g_utf8_validate (iri, -1, NULL))
     return FALSE;
   for (const guchar *p = (const guchar *) iri; *p; p++)
-    if (*p <= 0x20 || strchr ("<>\"{}|^`\\", *p) != NULL)
-      return FALSE;
+    {
+      if (*p <= 0x20 || strchr ("<>\"{}|^`\\", *p) != NULL)
+        return FALSE;
+      if (*p == '#' && ++fragments > 1)
+        return FALSE;
+    }
   return TRUE;
 }
 
@@ -1446,7 +1453,7 @@ literal_term (Rdf        *rdf,
               if (value_type == G_TYPE_INT64)
                 lexical = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (value));
               else
-                lexical = g_strdup_printf ("%.0f", number);
+                lexical = g_strdup_printf ("%.0f", number == 0 ? 0.0 : number);
               datatype = g_strdup (type ? type : XSD_NS "integer");
             }
         }
@@ -1460,6 +1467,13 @@ literal_term (Rdf        *rdf,
         }
       else
         return NULL;
+    }
+
+  if (!g_utf8_validate (lexical, -1, NULL))
+    {
+      /* json-glib turns a lone surrogate escape into bytes that are not UTF-8 */
+      jsonld_fail (rdf->state, DOSSIER_FORMAT_ERROR_DECODE, _("A JSON-LD string is not valid UTF-8 text"));
+      return NULL;
     }
 
   if (direction != NULL && rdf->direction_mode == 2)
@@ -1571,7 +1585,8 @@ node_properties (Rdf        *rdf,
             {
               JsonNode *item = json_array_get_element (items, i);
               g_autofree char *ignored = NULL;
-              if (!is_node_object (item))
+              /* a graph named by an ill-formed IRI is dropped whole */
+              if (!is_node_object (item) || subject == NULL)
                 continue;
               ignored = node_to_rdf (rdf, json_node_get_object (item), subject);
               if (failed (rdf->state))
@@ -1624,6 +1639,21 @@ node_to_rdf (Rdf        *rdf,
       rdf->depth--;
       return NULL;
     }
+  if (id != NULL && json_object_has_member (node, "@index"))
+    {
+      const char *index = node_string (json_object_get_member (node, "@index"));
+      const char *seen = g_hash_table_lookup (rdf->indexes, id);
+
+      if (seen != NULL && g_strcmp0 (seen, index) != 0)
+        {
+          jsonld_fail (rdf->state, DOSSIER_FORMAT_ERROR_DECODE,
+                       _("The JSON-LD node “%s” has two different indexes (conflicting indexes)"), id);
+          rdf->depth--;
+          return NULL;
+        }
+      if (seen == NULL && index != NULL)
+        g_hash_table_insert (rdf->indexes, g_strdup (id), g_strdup (index));
+    }
   if (id != NULL)
     subject = resource_term (rdf, id);
   else if (json_object_has_member (node, "@id"))
@@ -1650,6 +1680,7 @@ dossier_jsonld_to_nquads_with_options (JsonNode                   *document,
   g_autoptr(JsonNode) expanded = NULL;
   g_autoptr(GHashTable) seen = NULL;
   g_autoptr(GHashTable) labels = NULL;
+  g_autoptr(GHashTable) indexes = NULL;
   g_autoptr(GString) line = NULL;
   GString *out = NULL;
   Rdf rdf;
@@ -1684,10 +1715,11 @@ dossier_jsonld_to_nquads_with_options (JsonNode                   *document,
 
   seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   labels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  indexes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   line = g_string_new (NULL);
   out = g_string_new (NULL);
   rdf = (Rdf) {
-    .state = &state, .out = out, .line = line, .seen = seen, .labels = labels,
+    .state = &state, .out = out, .line = line, .seen = seen, .labels = labels, .indexes = indexes,
     .generalized = options->generalized_rdf,
     .direction_mode = g_strcmp0 (options->rdf_direction, "i18n-datatype") == 0 ? 1
                       : g_strcmp0 (options->rdf_direction, "compound-literal") == 0 ? 2 : 0,
