@@ -730,6 +730,48 @@ test_rdfc_presentation (void)
   g_assert_finalize_object (g_steal_pointer (&result));
 }
 
+/* The Open Badges validator's RDFC credentials: each verifies with its key
+ * trusted as a bare key, and becomes the record a JWT badge would; with the
+ * key trusted only as its did:key, it vouches for no other issuer. */
+static void
+test_rdfc_open_badges (void)
+{
+  static const struct { const char *input, *key, *detail, *kind; } cases[] = {
+    { "ob3/ob30/simple-did-key-method.json", "z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi", "eddsa-rdfc-2022 proof", "badge" },
+    { "ob3/ob30/simple-context-alias.json", "z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi", "eddsa-rdfc-2022 proof", "badge" },
+    { "ob3/ob30/simple-eddsa-2022.json", "z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi",
+      "eddsa-2022 (a pre-standard name of eddsa-rdfc-2022) proof", "badge" },
+    { "ob3/ob30/simple_v1.json", "z6MknNHHrBzPytzu6CUBP9Lg7fg4KSBjzimc2Frh693YbMiv", "Ed25519Signature2020 proof", "badge" },
+    { "ob3/clr20/simple_v1.json", "z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi", "Ed25519Signature2020 proof", "certificate" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *input = read_vector (cases[i].input);
+      g_autofree char *bare = g_strdup_printf ("{\"publicKeyMultibase\":\"%s\"}", cases[i].key);
+      g_autofree char *did_document = g_strdup_printf ("{\"id\":\"did:key:%s\",\"verificationMethod\":[{"
+                                                       "\"id\":\"did:key:%s#%s\",\"type\":\"Multikey\","
+                                                       "\"controller\":\"did:key:%s\",\"publicKeyMultibase\":\"%s\"}]}",
+                                                       cases[i].key, cases[i].key, cases[i].key, cases[i].key, cases[i].key);
+      g_autoptr(DossierTrustRegistry) registry = test_registry_new (bare, NULL);
+      g_autoptr(DossierTrustRegistry) did_registry = test_registry_new (did_document, NULL);
+      g_autoptr(DossierVerification) result = NULL;
+      DossierRecord *record;
+
+      g_test_message ("%s", cases[i].input);
+      result = test_verify (input, registry);
+      test_assert_outcome (result, "valid", NULL, NULL);
+      g_assert_cmpstr (test_check_detail (result, "signature"), ==, cases[i].detail);
+      record = g_ptr_array_index (dossier_verification_get_records (result), 0);
+      g_assert_cmpstr (dossier_record_kind_to_string (dossier_record_get_kind (record)), ==, cases[i].kind);
+      g_assert_finalize_object (g_steal_pointer (&result));
+
+      result = test_verify (input, did_registry);
+      g_assert_cmpstr (dossier_verification_get_summary (result), !=, "valid");
+      g_assert_finalize_object (g_steal_pointer (&result));
+    }
+}
+
 #define SD_DERIVED "ob3/ob30/sd/derivedcredential.json"
 #define SD_KEY     "{\"publicKeyMultibase\":\"zDnaekGZTbQBerwcehBSXLqAg6s55hVEBms1zFy89VHXtJSa9\"}"
 
@@ -789,5 +831,6 @@ main (int   argc,
   g_test_add_func ("/data-integrity/ecdsa-sd-derived", test_ecdsa_sd_derived);
   g_test_add_func ("/data-integrity/ed25519-signature-2020", test_ed25519_signature_2020);
   g_test_add_func ("/data-integrity/rdfc-presentation", test_rdfc_presentation);
+  g_test_add_func ("/data-integrity/rdfc-open-badges", test_rdfc_open_badges);
   return g_test_run ();
 }
