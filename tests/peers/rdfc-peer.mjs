@@ -8,6 +8,9 @@
 //     writes OUT_DIR/key.json (the public Multikey, for --trust),
 //     OUT_DIR/signed-N.json and OUT_DIR/tampered.json (eddsa-rdfc-2022), and
 //     OUT_DIR/ecdsa-P-256.json and ecdsa-P-384.json with their -key.json
+//   node rdfc-peer.mjs verify CONTEXTS_DIR DIR
+//     verifies every di-*.json of DIR (signed by Dossier, each by its own
+//     did:key) and a tampered copy of each, which must fail
 //   node rdfc-peer.mjs bench CONTEXTS_DIR SCHOOL_DIR DI_DIR SECONDS
 //     verifies every credential of DI_DIR (all must be valid) for SECONDS,
 //     and prints "node format=vc-di-rdfc ... per_second=N"
@@ -104,6 +107,29 @@ if (mode === 'sign') {
   tampered.credentialSubject.achievement.name = 'Bằng thạc sĩ';
   writeFileSync(join(out, 'tampered.json'), JSON.stringify(tampered, null, 2));
   console.log(`signed ${countText} eddsa-rdfc-2022 credentials by ${controller}`);
+} else if (mode === 'verify') {
+  const [dir] = rest;
+  const suites = { 'eddsa-rdfc-2022': eddsaRdfc2022, 'ecdsa-rdfc-2019': ecdsaRdfc2019 };
+  const files = readdirSync(dir).filter((n) => n.startsWith('di-') && n.endsWith('.json')).sort();
+  let failed = files.length === 0;
+  for (const name of files) {
+    const credential = readJson(join(dir, name));
+    const method = credential.proof.verificationMethod;
+    const [controller, multibase] = method.split('#');
+    serveController(controller, [{ id: method, type: 'Multikey', controller, publicKeyMultibase: multibase }]);
+    const suite = new DataIntegrityProof({ cryptosuite: suites[credential.proof.cryptosuite] });
+    const result = await vc.verifyCredential({ credential, suite, documentLoader });
+    const tampered = structuredClone(credential);
+    tampered.credentialSubject.achievement.name += ' X';
+    const bad = await vc.verifyCredential({ credential: tampered, suite, documentLoader });
+    if (!result.verified || bad.verified) {
+      failed = true;
+      console.log(`FAIL ${name}: ${result.verified ? 'a tampered copy verified' : JSON.stringify(result.error ?? result.results?.[0]?.error).slice(0, 400)}`);
+    } else {
+      console.log(`${name}: verified by @digitalbazaar/vc, its tampered copy refused`);
+    }
+  }
+  process.exit(failed ? 1 : 0);
 } else if (mode === 'bench') {
   const [school, dir, secondsText] = rest;
   const did = readJson(join(school, 'did.json'));
@@ -128,6 +154,6 @@ if (mode === 'sign') {
     ` per_second=${(done / elapsed).toFixed(0)} user_seconds=${user.toFixed(2)} per_user_second=${(done / user).toFixed(0)} valid=${valid}`);
   process.exit(valid === done && done > 0 ? 0 : 1);
 } else {
-  console.error('usage: rdfc-peer.mjs sign CONTEXTS OUT COUNT | bench CONTEXTS SCHOOL DI_DIR SECONDS');
+  console.error('usage: rdfc-peer.mjs sign CONTEXTS OUT COUNT | verify CONTEXTS DIR | bench CONTEXTS SCHOOL DI_DIR SECONDS');
   process.exit(2);
 }

@@ -6,9 +6,11 @@
 # @digitalbazaar/vc signs eddsa-rdfc-2022 and ecdsa-rdfc-2019 (P-256 and
 # P-384) credentials that dossier-cli must find valid, and a tampered one
 # invalid.
-#   run-issuer-peers.sh ISSUER SHARED_DIR WORK_DIR PEER_SCRIPT PACKAGE_DIR DOSSIER_CLI RDFC_PEER_SCRIPT
+# Credentials dossier-sign secures with eddsa-rdfc-2022 and ecdsa-rdfc-2019
+# (P-256, P-384) are checked by the same library.
+#   run-issuer-peers.sh ISSUER SHARED_DIR WORK_DIR PEER_SCRIPT PACKAGE_DIR DOSSIER_CLI RDFC_PEER_SCRIPT DOSSIER_SIGN
 set -eu
-issuer=$1 shared=$2 work=$3 script=$4 packages=$5 cli=$6 rdfc_script=$7
+issuer=$1 shared=$2 work=$3 script=$4 packages=$5 cli=$6 rdfc_script=$7 sign=$8
 . "$(dirname "$0")/prepare-peers.sh"
 peers="$work/issuer-peers"
 if ! cmp -s "$packages/package-lock.json" "$peers/package-lock.json" || [ ! -d "$peers/node_modules" ]; then
@@ -58,3 +60,8 @@ for curve in P-256 P-384; do
   fi
 done
 echo "dossier-cli: the peer's eddsa-rdfc-2022 and ecdsa-rdfc-2019 credentials verify, the tampered one does not"
+
+rm -rf "$out/dossier-rdfc"
+mkdir -p "$out/dossier-rdfc"
+"$sign" di "$out/dossier-rdfc"
+node "$peers/$(basename "$rdfc_script")" verify "$shared/contexts" "$out/dossier-rdfc"
