@@ -487,7 +487,7 @@ expand_keyword (JsonLdState *state,
   else if (strcmp (property, "@list") == 0)
     {
       if (scope->active_property == NULL || strcmp (scope->active_property, "@graph") == 0)
-        return TRUE;
+        return jsonld_safe_refuse (state, "%s", _("The JSON-LD document has a list outside any property, which would be dropped"));
       expanded = as_array (expand (state, scope->active, scope->active_property, value, scope->base_url, FALSE, TRUE));
       if (jsonld_failed (state))
         {
@@ -939,8 +939,12 @@ finish_object (JsonLdState *state,
     return NULL;
   if (active_property == NULL || strcmp (active_property, "@graph") == 0)
     {
-      if (json_object_get_size (result) == 0 || json_object_has_member (result, "@value")
-          || json_object_has_member (result, "@list"))
+      if (json_object_has_member (result, "@value") || json_object_has_member (result, "@list"))
+        {
+          jsonld_safe_refuse (state, "%s", _("The JSON-LD document has a value outside any property, which would be dropped"));
+          return NULL;
+        }
+      if (json_object_get_size (result) == 0)
         return NULL;
       if (only_member (result, "@id"))
         return NULL;
@@ -1100,7 +1104,10 @@ expand (JsonLdState   *state,
   if (is_scalar (element))
     {
       if (active_property == NULL || strcmp (active_property, "@graph") == 0)
-        result = NULL;
+        {
+          jsonld_safe_refuse (state, "%s", _("The JSON-LD document has a value outside any property, which would be dropped"));
+          result = NULL;
+        }
       else if (property_definition != NULL && property_definition->context != NULL)
         {
           g_autoptr(JsonLdContext) scoped = jsonld_apply_scoped (state, active, property_definition, FALSE, TRUE);
