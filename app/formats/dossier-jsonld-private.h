@@ -93,6 +93,15 @@ char          *dossier_jsonld_to_nquads_with_options (JsonNode                  
                                                       DossierJsonLdFlags          flags,
                                                       GError                    **error);
 
+gboolean       jsonld_failed          (JsonLdState *state);
+gboolean       jsonld_safe_refuse     (JsonLdState *state,
+                                       const char  *format,
+                                       ...) G_GNUC_PRINTF (2, 3);
+const char    *jsonld_node_string     (JsonNode    *node);
+gboolean       jsonld_is_node_object  (JsonNode    *node);
+char          *jsonld_expanded_to_nquads (JsonLdState                *state,
+                                          JsonArray                  *expanded,
+                                          const DossierJsonLdOptions *options);
 gboolean       jsonld_fail            (JsonLdState *state,
                                        int          code,
                                        const char  *format,

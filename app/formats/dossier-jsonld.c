@@ -5,30 +5,22 @@
 #include "dossier-jsonld-private.h"
 
 #include "dossier-format-error.h"
-#include "dossier-jcs.h"
 
 #include <glib/gi18n-lib.h>
-#include <math.h>
 #include <string.h>
 
 /* JSON-LD 1.1 expansion (W3C JSON-LD 1.1 Processing Algorithms, section
- * 5) and deserialization to RDF (section 8), written straight to N-Quads.
- * The expanded form is built as json-glib nodes; the RDF is then read off
- * it node by node, which gives the same quads as going through a node map
- * since the dataset is a set and duplicates are dropped. */
+ * 5), built as json-glib nodes, and the public entry points; the RDF is
+ * read off the expanded form in dossier-jsonld-rdf.c. */
 
-#define RDF_NS       "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-#define XSD_NS       "http://www.w3.org/2001/XMLSchema#"
-#define I18N_NS      "https://www.w3.org/ns/i18n#"
-
-static gboolean
-failed (JsonLdState *state)
+gboolean
+jsonld_failed (JsonLdState *state)
 {
   return *state->error != NULL;
 }
 
-static const char *
-node_string (JsonNode *node)
+const char *
+jsonld_node_string (JsonNode *node)
 {
   if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
     return json_node_get_string (node);
@@ -174,8 +166,8 @@ is_graph_object (JsonNode *node)
   return TRUE;
 }
 
-static gboolean
-is_node_object (JsonNode *node)
+gboolean
+jsonld_is_node_object (JsonNode *node)
 {
   JsonObject *object;
 
@@ -186,14 +178,10 @@ is_node_object (JsonNode *node)
          && !json_object_has_member (object, "@set");
 }
 
-static gboolean safe_refuse (JsonLdState *state,
-                             const char  *format,
-                             ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-safe_refuse (JsonLdState *state,
-             const char  *format,
-             ...)
+gboolean
+jsonld_safe_refuse (JsonLdState *state,
+                    const char  *format,
+                    ...)
 {
   g_autofree char *message = NULL;
   va_list args;
@@ -230,16 +218,16 @@ expand_value (JsonLdState   *state,
   const char *type = definition ? definition->type_mapping : NULL;
   JsonObject *result;
 
-  if (type != NULL && node_string (value) != NULL
+  if (type != NULL && jsonld_node_string (value) != NULL
       && (strcmp (type, "@id") == 0 || strcmp (type, "@vocab") == 0))
     {
-      g_autofree char *iri = jsonld_expand_iri (state, active, node_string (value), TRUE,
+      g_autofree char *iri = jsonld_expand_iri (state, active, jsonld_node_string (value), TRUE,
                                                 strcmp (type, "@vocab") == 0);
-      if (failed (state))
+      if (jsonld_failed (state))
         return NULL;
       if (!is_absolute_or_blank (iri))
         {
-          if (!safe_refuse (state, _("The JSON-LD value “%s” is not an absolute IRI"), node_string (value)))
+          if (!jsonld_safe_refuse (state, _("The JSON-LD value “%s” is not an absolute IRI"), jsonld_node_string (value)))
             return NULL;
         }
       result = json_object_new ();
@@ -253,7 +241,7 @@ expand_value (JsonLdState   *state,
   json_object_set_member (result, "@value", json_node_ref (value));
   if (type != NULL && strcmp (type, "@id") != 0 && strcmp (type, "@vocab") != 0 && strcmp (type, "@none") != 0)
     json_object_set_string_member (result, "@type", type);
-  else if (node_string (value) != NULL)
+  else if (jsonld_node_string (value) != NULL)
     {
       const char *language = definition && definition->has_language ? definition->language : active->language;
       const char *direction = definition && definition->has_direction ? definition->direction : active->direction;
@@ -297,12 +285,12 @@ expand_type_value (JsonLdState *state,
   g_autoptr(GList) items = NULL;
   JsonArray *array;
 
-  if (node_string (value) != NULL)
+  if (jsonld_node_string (value) != NULL)
     {
-      g_autofree char *iri = jsonld_expand_iri (state, scope->type_scoped, node_string (value), TRUE, TRUE);
-      if (failed (state))
+      g_autofree char *iri = jsonld_expand_iri (state, scope->type_scoped, jsonld_node_string (value), TRUE, TRUE);
+      if (jsonld_failed (state))
         return NULL;
-      if (!is_absolute_or_blank (iri) && !safe_refuse (state, _("The JSON-LD type “%s” is not an absolute IRI"), node_string (value)))
+      if (!is_absolute_or_blank (iri) && !jsonld_safe_refuse (state, _("The JSON-LD type “%s” is not an absolute IRI"), jsonld_node_string (value)))
         return NULL;
       return iri ? string_node (iri) : json_node_new (JSON_NODE_NULL);
     }
@@ -317,16 +305,16 @@ expand_type_value (JsonLdState *state,
     {
       g_autofree char *iri = NULL;
 
-      if (node_string (l->data) == NULL)
+      if (jsonld_node_string (l->data) == NULL)
         {
           json_array_unref (array);
           decode_error (state, _("A JSON-LD @type value must be a string or an array of strings (invalid type value)"));
           return NULL;
         }
-      iri = jsonld_expand_iri (state, scope->type_scoped, node_string (l->data), TRUE, TRUE);
-      if (failed (state)
+      iri = jsonld_expand_iri (state, scope->type_scoped, jsonld_node_string (l->data), TRUE, TRUE);
+      if (jsonld_failed (state)
           || (!is_absolute_or_blank (iri)
-              && !safe_refuse (state, _("The JSON-LD type “%s” is not an absolute IRI"), node_string (l->data))))
+              && !jsonld_safe_refuse (state, _("The JSON-LD type “%s” is not an absolute IRI"), jsonld_node_string (l->data))))
         {
           json_array_unref (array);
           return NULL;
@@ -349,7 +337,7 @@ expand_reverse (JsonLdState *state,
   if (!JSON_NODE_HOLDS_OBJECT (value))
     return decode_error (state, _("A JSON-LD @reverse value must be an object (invalid @reverse value)"));
   expanded = expand (state, scope->active, "@reverse", value, scope->base_url, FALSE, FALSE);
-  if (failed (state))
+  if (jsonld_failed (state))
     return FALSE;
   if (expanded == NULL || !JSON_NODE_HOLDS_OBJECT (expanded))
     return TRUE;
@@ -404,13 +392,13 @@ expand_keyword (JsonLdState *state,
     {
       g_autofree char *iri = NULL;
 
-      if (node_string (value) == NULL)
+      if (jsonld_node_string (value) == NULL)
         return decode_error (state, _("A JSON-LD @id must be a string (invalid @id value)"));
-      iri = jsonld_expand_iri (state, scope->active, node_string (value), TRUE, FALSE);
-      if (failed (state))
+      iri = jsonld_expand_iri (state, scope->active, jsonld_node_string (value), TRUE, FALSE);
+      if (jsonld_failed (state))
         return FALSE;
       if (!is_absolute_or_blank (iri)
-          && !safe_refuse (state, _("The JSON-LD @id “%s” is not an absolute IRI"), node_string (value)))
+          && !jsonld_safe_refuse (state, _("The JSON-LD @id “%s” is not an absolute IRI"), jsonld_node_string (value)))
         return FALSE;
       expanded = iri ? string_node (iri) : json_node_new (JSON_NODE_NULL);
     }
@@ -418,7 +406,7 @@ expand_keyword (JsonLdState *state,
     {
       expanded = expand_type_value (state, scope, value);
       if (expanded == NULL)
-        return !failed (state);
+        return !jsonld_failed (state);
       if (json_object_has_member (result, "@type"))
         {
           JsonArray *merged = json_array_new ();
@@ -436,7 +424,7 @@ expand_keyword (JsonLdState *state,
   else if (strcmp (property, "@graph") == 0)
     {
       expanded = as_array (expand (state, scope->active, "@graph", value, scope->base_url, FALSE, FALSE));
-      if (failed (state))
+      if (jsonld_failed (state))
         return FALSE;
     }
   else if (strcmp (property, "@included") == 0)
@@ -448,14 +436,14 @@ expand_keyword (JsonLdState *state,
       /* expanded as a property value, so that nothing is dropped as
        * free-floating before it is checked */
       expanded = as_array (expand (state, scope->active, "@included", value, scope->base_url, FALSE, FALSE));
-      if (failed (state))
+      if (jsonld_failed (state))
         {
           json_node_unref (expanded);
           return FALSE;
         }
       items = json_node_get_array (expanded);
       for (guint i = 0; i < json_array_get_length (items); i++)
-        if (!is_node_object (json_array_get_element (items, i)) || is_graph_object (json_array_get_element (items, i)))
+        if (!jsonld_is_node_object (json_array_get_element (items, i)) || is_graph_object (json_array_get_element (items, i)))
           {
             json_node_unref (expanded);
             return decode_error (state, _("A JSON-LD @included value must hold node objects (invalid @included value)"));
@@ -472,13 +460,13 @@ expand_keyword (JsonLdState *state,
     }
   else if (strcmp (property, "@language") == 0)
     {
-      if (node_string (value) == NULL)
+      if (jsonld_node_string (value) == NULL)
         return decode_error (state, _("A JSON-LD @language must be a string (invalid language-tagged string)"));
-      if (!jsonld_is_language_tag (node_string (value))
-          && !safe_refuse (state, _("The JSON-LD language tag “%s” is not well formed"), node_string (value)))
+      if (!jsonld_is_language_tag (jsonld_node_string (value))
+          && !jsonld_safe_refuse (state, _("The JSON-LD language tag “%s” is not well formed"), jsonld_node_string (value)))
         return FALSE;
       {
-        g_autofree char *lower = g_ascii_strdown (node_string (value), -1);
+        g_autofree char *lower = g_ascii_strdown (jsonld_node_string (value), -1);
         expanded = string_node (lower);
       }
     }
@@ -486,22 +474,22 @@ expand_keyword (JsonLdState *state,
     {
       if (state->mode_10)
         return TRUE;
-      if (g_strcmp0 (node_string (value), "ltr") != 0 && g_strcmp0 (node_string (value), "rtl") != 0)
+      if (g_strcmp0 (jsonld_node_string (value), "ltr") != 0 && g_strcmp0 (jsonld_node_string (value), "rtl") != 0)
         return decode_error (state, _("A JSON-LD @direction must be “ltr” or “rtl” (invalid base direction)"));
       expanded = json_node_ref (value);
     }
   else if (strcmp (property, "@index") == 0)
     {
-      if (node_string (value) == NULL)
+      if (jsonld_node_string (value) == NULL)
         return decode_error (state, _("A JSON-LD @index must be a string (invalid @index value)"));
       expanded = json_node_ref (value);
     }
   else if (strcmp (property, "@list") == 0)
     {
       if (scope->active_property == NULL || strcmp (scope->active_property, "@graph") == 0)
-        return TRUE;
+        return jsonld_safe_refuse (state, "%s", _("The JSON-LD document has a list outside any property, which would be dropped"));
       expanded = as_array (expand (state, scope->active, scope->active_property, value, scope->base_url, FALSE, TRUE));
-      if (failed (state))
+      if (jsonld_failed (state))
         {
           json_node_unref (expanded);
           return FALSE;
@@ -510,7 +498,7 @@ expand_keyword (JsonLdState *state,
   else if (strcmp (property, "@set") == 0)
     {
       expanded = expand (state, scope->active, scope->active_property, value, scope->base_url, FALSE, FALSE);
-      if (failed (state))
+      if (jsonld_failed (state))
         return FALSE;
       if (expanded == NULL)
         expanded = array_node (json_array_new ());
@@ -558,7 +546,7 @@ expand_language_map (JsonLdState   *state,
 
           if (JSON_NODE_HOLDS_NULL (item))
             continue;
-          if (node_string (item) == NULL)
+          if (jsonld_node_string (item) == NULL)
             {
               json_array_unref (result);
               decode_error (state, _("A JSON-LD language map must hold strings (invalid language map value)"));
@@ -570,7 +558,7 @@ expand_language_map (JsonLdState   *state,
             {
               g_autofree char *lower = g_ascii_strdown (l->data, -1);
               if (!jsonld_is_language_tag (l->data)
-                  && !safe_refuse (state, _("The JSON-LD language tag “%s” is not well formed"), (const char *) l->data))
+                  && !jsonld_safe_refuse (state, _("The JSON-LD language tag “%s” is not well formed"), (const char *) l->data))
                 {
                   json_object_unref (value);
                   json_array_unref (result);
@@ -627,7 +615,7 @@ expand_index_map (JsonLdState   *state,
       expanded_index = jsonld_expand_iri (state, active, index, FALSE, TRUE);
       values = expand (state, map_context, key,
                        json_object_get_member (map, index), scope->base_url, TRUE, FALSE);
-      if (failed (state))
+      if (jsonld_failed (state))
         goto fail;
       values = as_array (g_steal_pointer (&values));
       items = json_node_get_array (values);
@@ -656,7 +644,7 @@ expand_index_map (JsonLdState   *state,
               g_autofree char *expanded_key = jsonld_expand_iri (state, active, index_key, FALSE, TRUE);
               JsonArray *merged = json_array_new ();
 
-              if (reexpanded == NULL || expanded_key == NULL || failed (state))
+              if (reexpanded == NULL || expanded_key == NULL || jsonld_failed (state))
                 {
                   json_array_unref (merged);
                   json_node_unref (item);
@@ -686,7 +674,7 @@ expand_index_map (JsonLdState   *state,
             {
               g_autofree char *id = jsonld_expand_iri (state, active, index, TRUE, FALSE);
               if (!is_absolute_or_blank (id)
-                  && !safe_refuse (state, _("The JSON-LD @id “%s” is not an absolute IRI"), index))
+                  && !jsonld_safe_refuse (state, _("The JSON-LD @id “%s” is not an absolute IRI"), index))
                 {
                   json_node_unref (item);
                   goto fail;
@@ -742,7 +730,7 @@ expand_property (JsonLdState *state,
     expanded = expand_index_map (state, scope, key, definition, json_node_get_object (value));
   else
     expanded = expand (state, active, key, value, scope->base_url, FALSE, FALSE);
-  if (failed (state))
+  if (jsonld_failed (state))
     {
       g_clear_pointer (&expanded, json_node_unref);
       return FALSE;
@@ -864,11 +852,11 @@ expand_members (JsonLdState *state,
       if (strcmp (key, "@context") == 0)
         continue;
       property = jsonld_expand_iri (state, scope->active, key, FALSE, TRUE);
-      if (failed (state))
+      if (jsonld_failed (state))
         return FALSE;
       if (property == NULL || (strchr (property, ':') == NULL && !jsonld_is_keyword (property)))
         {
-          if (!safe_refuse (state, _("The JSON-LD property “%s” is not defined by any context"), key))
+          if (!jsonld_safe_refuse (state, _("The JSON-LD property “%s” is not defined by any context"), key))
             return FALSE;
           continue;
         }
@@ -879,7 +867,7 @@ expand_members (JsonLdState *state,
           continue;
         }
       if (!g_str_has_prefix (property, "_:") && !jsonld_is_absolute_iri (property)
-          && !safe_refuse (state, _("The JSON-LD property “%s” is not an absolute IRI"), key))
+          && !jsonld_safe_refuse (state, _("The JSON-LD property “%s” is not an absolute IRI"), key))
         return FALSE;
       if (!expand_property (state, scope, key, property, value))
         return FALSE;
@@ -912,17 +900,17 @@ finish_object (JsonLdState *state,
           goto invalid_value;
       if (type != NULL && (json_object_has_member (result, "@language") || json_object_has_member (result, "@direction")))
         goto invalid_value;
-      if (g_strcmp0 (node_string (type), "@json") == 0)
+      if (g_strcmp0 (jsonld_node_string (type), "@json") == 0)
         return object_node (json_object_ref (result));
       if (JSON_NODE_HOLDS_NULL (value))
         return NULL;
-      if (node_string (value) == NULL && json_object_has_member (result, "@language"))
+      if (jsonld_node_string (value) == NULL && json_object_has_member (result, "@language"))
         {
           decode_error (state, _("A JSON-LD language-tagged value must be a string (invalid language-tagged value)"));
           return NULL;
         }
-      if (type != NULL && (node_string (type) == NULL || !is_absolute_or_blank (node_string (type))
-                           || g_str_has_prefix (node_string (type), "_:")))
+      if (type != NULL && (jsonld_node_string (type) == NULL || !is_absolute_or_blank (jsonld_node_string (type))
+                           || g_str_has_prefix (jsonld_node_string (type), "_:")))
         {
           decode_error (state, _("A JSON-LD typed value needs an absolute IRI as its type (invalid typed value)"));
           return NULL;
@@ -951,8 +939,12 @@ finish_object (JsonLdState *state,
     return NULL;
   if (active_property == NULL || strcmp (active_property, "@graph") == 0)
     {
-      if (json_object_get_size (result) == 0 || json_object_has_member (result, "@value")
-          || json_object_has_member (result, "@list"))
+      if (json_object_has_member (result, "@value") || json_object_has_member (result, "@list"))
+        {
+          jsonld_safe_refuse (state, "%s", _("The JSON-LD document has a value outside any property, which would be dropped"));
+          return NULL;
+        }
+      if (json_object_get_size (result) == 0)
         return NULL;
       if (only_member (result, "@id"))
         return NULL;
@@ -1034,8 +1026,8 @@ expand_object (JsonLdState   *state,
       types = as_array (json_node_ref (json_object_get_member (element, l->data)));
       array = json_node_get_array (types);
       for (guint i = 0; i < json_array_get_length (array); i++)
-        if (node_string (json_array_get_element (array, i)) != NULL)
-          sorted = g_list_prepend (sorted, (gpointer) node_string (json_array_get_element (array, i)));
+        if (jsonld_node_string (json_array_get_element (array, i)) != NULL)
+          sorted = g_list_prepend (sorted, (gpointer) jsonld_node_string (json_array_get_element (array, i)));
       sorted = g_list_sort (sorted, compare_strings);
       for (GList *t = sorted; t != NULL; t = t->next)
         {
@@ -1064,11 +1056,11 @@ expand_object (JsonLdState   *state,
           JsonArray *array = json_node_get_array (value);
           value = json_array_get_element (array, json_array_get_length (array) - 1);
         }
-      if (node_string (value) != NULL)
-        input_type = jsonld_expand_iri (state, active, node_string (value), FALSE, TRUE);
+      if (jsonld_node_string (value) != NULL)
+        input_type = jsonld_expand_iri (state, active, jsonld_node_string (value), FALSE, TRUE);
       break;
     }
-  if (failed (state))
+  if (jsonld_failed (state))
     return NULL;
 
   scope = (ObjectScope) {
@@ -1112,7 +1104,10 @@ expand (JsonLdState   *state,
   if (is_scalar (element))
     {
       if (active_property == NULL || strcmp (active_property, "@graph") == 0)
-        result = NULL;
+        {
+          jsonld_safe_refuse (state, "%s", _("The JSON-LD document has a value outside any property, which would be dropped"));
+          result = NULL;
+        }
       else if (property_definition != NULL && property_definition->context != NULL)
         {
           g_autoptr(JsonLdContext) scoped = jsonld_apply_scoped (state, active, property_definition, FALSE, TRUE);
@@ -1133,7 +1128,7 @@ expand (JsonLdState   *state,
         {
           JsonNode *item = expand (state, active, active_property, json_array_get_element (items, i),
                                    base_url, from_map, inside_list);
-          if (failed (state))
+          if (jsonld_failed (state))
             {
               g_clear_pointer (&item, json_node_unref);
               json_array_unref (array);
@@ -1165,507 +1160,9 @@ expand (JsonLdState   *state,
     result = expand_object (state, active, active_property, json_node_get_object (element), base_url,
                             from_map, property_definition);
   state->depth--;
-  if (failed (state))
+  if (jsonld_failed (state))
     g_clear_pointer (&result, json_node_unref);
   return result;
-}
-
-/* Deserialization to RDF, section 8. */
-typedef struct
-{
-  JsonLdState *state;
-  GString     *out;
-  GString     *line;
-  GHashTable  *seen;
-  GHashTable  *labels;
-  GHashTable  *indexes;          /* node → its @index, which must agree wherever it appears */
-  guint        next_label;
-  guint        quads;
-  guint        depth;
-  gboolean     generalized;
-  int          direction_mode;   /* 0 dropped, 1 i18n-datatype, 2 compound-literal */
-} Rdf;
-
-static char *
-new_blank (Rdf *rdf)
-{
-  return g_strdup_printf ("_:b%u", rdf->next_label++);
-}
-
-static char *
-blank_label (Rdf        *rdf,
-             const char *label)
-{
-  const char *issued = g_hash_table_lookup (rdf->labels, label);
-  char *fresh;
-
-  if (issued != NULL)
-    return g_strdup (issued);
-  fresh = new_blank (rdf);
-  g_hash_table_insert (rdf->labels, g_strdup (label), g_strdup (fresh));
-  return fresh;
-}
-
-static gboolean
-iri_is_well_formed (const char *iri)
-{
-  guint fragments = 0;
-
-  if (!jsonld_is_absolute_iri (iri) || !g_utf8_validate (iri, -1, NULL))
-    return FALSE;
-  for (const guchar *p = (const guchar *) iri; *p; p++)
-    {
-      if (*p <= 0x20 || strchr ("<>\"{}|^`\\", *p) != NULL)
-        return FALSE;
-      if (*p == '#' && ++fragments > 1)
-        return FALSE;
-    }
-  return TRUE;
-}
-
-/* The N-Quads term for an IRI or blank node, or NULL when it is not
- * well formed and the triple must be dropped. */
-static char *
-resource_term (Rdf        *rdf,
-               const char *iri)
-{
-  if (iri == NULL)
-    return NULL;
-  if (g_str_has_prefix (iri, "_:"))
-    return blank_label (rdf, iri);
-  if (!iri_is_well_formed (iri))
-    {
-      safe_refuse (rdf->state, _("The JSON-LD document uses “%s”, which is not an absolute IRI"), iri);
-      return NULL;
-    }
-  return g_strdup_printf ("<%s>", iri);
-}
-
-static gboolean
-emit (Rdf        *rdf,
-      const char *subject,
-      const char *predicate,
-      const char *object,
-      const char *graph)
-{
-  GString *line = rdf->line;
-
-  g_string_truncate (line, 0);
-  g_string_append (line, subject);
-  g_string_append_c (line, ' ');
-  g_string_append (line, predicate);
-  g_string_append_c (line, ' ');
-  g_string_append (line, object);
-  if (graph != NULL)
-    {
-      g_string_append_c (line, ' ');
-      g_string_append (line, graph);
-    }
-  g_string_append (line, " .\n");
-  if (g_hash_table_contains (rdf->seen, line->str))
-    return TRUE;
-  if (++rdf->quads > DOSSIER_JSONLD_MAX_QUADS)
-    return jsonld_fail (rdf->state, DOSSIER_FORMAT_ERROR_TOO_LARGE,
-                        _("The JSON-LD document makes more than %d statements"), DOSSIER_JSONLD_MAX_QUADS);
-  g_hash_table_add (rdf->seen, g_strdup (line->str));
-  g_string_append_len (rdf->out, line->str, line->len);
-  return TRUE;
-}
-
-static void
-append_escaped (GString    *out,
-                const char *text,
-                gsize       length)
-{
-  g_string_append_c (out, '"');
-  for (gsize i = 0; i < length; i++)
-    {
-      guchar c = text[i];
-      switch (c)
-        {
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '"': g_string_append (out, "\\\""); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        case '\b': g_string_append (out, "\\b"); break;
-        case '\f': g_string_append (out, "\\f"); break;
-        default:
-          if (c < 0x20 || c == 0x7f)
-            g_string_append_printf (out, "\\u%04X", c);
-          else
-            g_string_append_c (out, c);
-        }
-    }
-  g_string_append_c (out, '"');
-}
-
-static char *
-canonical_double (double value)
-{
-  char buffer[64];
-  char *e, *end;
-  int exponent;
-  GString *out;
-
-  if (value == 0)
-    return g_strdup ("0.0E0");
-  g_snprintf (buffer, sizeof buffer, "%.15E", value);
-  e = strchr (buffer, 'E');
-  if (e == NULL)
-    return g_strdup (buffer);
-  exponent = atoi (e + 1);
-  *e = '\0';
-  end = e - 1;
-  while (end > buffer && *end == '0' && end[-1] != '.')
-    *end-- = '\0';
-  out = g_string_new (buffer);
-  g_string_append_printf (out, "E%d", exponent);
-  return g_string_free (out, FALSE);
-}
-
-static char *
-literal_term (Rdf        *rdf,
-              JsonObject *item,
-              const char *graph);
-
-static char *node_to_rdf (Rdf        *rdf,
-                          JsonObject *node,
-                          const char *graph);
-
-static char *list_to_rdf (Rdf        *rdf,
-                          JsonArray  *list,
-                          const char *graph);
-
-static char *
-object_to_rdf (Rdf        *rdf,
-               JsonNode   *item,
-               const char *graph)
-{
-  JsonObject *object;
-
-  if (!JSON_NODE_HOLDS_OBJECT (item))
-    return NULL;
-  object = json_node_get_object (item);
-  if (json_object_has_member (object, "@value"))
-    return literal_term (rdf, object, graph);
-  if (json_object_has_member (object, "@list"))
-    {
-      JsonNode *list = json_object_get_member (object, "@list");
-      if (!JSON_NODE_HOLDS_ARRAY (list))
-        return NULL;
-      return list_to_rdf (rdf, json_node_get_array (list), graph);
-    }
-  return node_to_rdf (rdf, object, graph);
-}
-
-static char *
-list_to_rdf (Rdf        *rdf,
-             JsonArray  *list,
-             const char *graph)
-{
-  guint length = json_array_get_length (list);
-  g_autofree char *head = NULL;
-  g_autofree char *current = NULL;
-
-  if (length == 0)
-    return g_strdup ("<" RDF_NS "nil>");
-  head = new_blank (rdf);
-  current = g_strdup (head);
-  for (guint i = 0; i < length; i++)
-    {
-      g_autofree char *object = object_to_rdf (rdf, json_array_get_element (list, i), graph);
-      g_autofree char *next = NULL;
-
-      if (failed (rdf->state))
-        return NULL;
-      if (object != NULL && !emit (rdf, current, "<" RDF_NS "first>", object, graph))
-        return NULL;
-      next = i + 1 < length ? new_blank (rdf) : g_strdup ("<" RDF_NS "nil>");
-      if (!emit (rdf, current, "<" RDF_NS "rest>", next, graph))
-        return NULL;
-      g_free (current);
-      current = g_steal_pointer (&next);
-    }
-  return g_steal_pointer (&head);
-}
-
-static char *
-literal_term (Rdf        *rdf,
-              JsonObject *item,
-              const char *graph)
-{
-  JsonNode *value = json_object_get_member (item, "@value");
-  const char *type = node_string (json_object_get_member (item, "@type"));
-  const char *language = node_string (json_object_get_member (item, "@language"));
-  const char *direction = node_string (json_object_get_member (item, "@direction"));
-  g_autofree char *lexical = NULL;
-  g_autofree char *datatype = NULL;
-  GString *term;
-
-  if (type != NULL && strcmp (type, "@json") != 0 && !iri_is_well_formed (type))
-    {
-      safe_refuse (rdf->state, _("The JSON-LD datatype “%s” is not an absolute IRI"), type);
-      return NULL;
-    }
-  if (language != NULL && !jsonld_is_language_tag (language))
-    {
-      safe_refuse (rdf->state, _("The JSON-LD language tag “%s” is not well formed"), language);
-      return NULL;
-    }
-  if (g_strcmp0 (type, "@json") == 0)
-    {
-      g_autoptr(GError) local_error = NULL;
-      gsize length = 0;
-
-      lexical = dossier_jcs_serialize (value, &length, &local_error);
-      if (lexical == NULL)
-        {
-          jsonld_fail (rdf->state, DOSSIER_FORMAT_ERROR_DECODE, _("A JSON literal cannot be canonicalized: %s"),
-                       local_error->message);
-          return NULL;
-        }
-      datatype = g_strdup (RDF_NS "JSON");
-    }
-  else if (!JSON_NODE_HOLDS_VALUE (value))
-    return NULL;
-  else
-    {
-      GType value_type = json_node_get_value_type (value);
-
-      if (value_type == G_TYPE_BOOLEAN)
-        {
-          lexical = g_strdup (json_node_get_boolean (value) ? "true" : "false");
-          datatype = g_strdup (type ? type : XSD_NS "boolean");
-        }
-      else if (value_type == G_TYPE_INT64 || value_type == G_TYPE_DOUBLE)
-        {
-          double number = json_node_get_double (value);
-
-          if ((value_type == G_TYPE_DOUBLE && (fmod (number, 1.0) != 0 || fabs (number) >= 1e21))
-              || g_strcmp0 (type, XSD_NS "double") == 0)
-            {
-              lexical = canonical_double (number);
-              datatype = g_strdup (type ? type : XSD_NS "double");
-            }
-          else
-            {
-              if (value_type == G_TYPE_INT64)
-                lexical = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (value));
-              else
-                lexical = g_strdup_printf ("%.0f", number == 0 ? 0.0 : number);
-              datatype = g_strdup (type ? type : XSD_NS "integer");
-            }
-        }
-      else if (value_type == G_TYPE_STRING)
-        {
-          lexical = g_strdup (json_node_get_string (value));
-          if (type != NULL)
-            datatype = g_strdup (type);
-          else if (language == NULL)
-            datatype = g_strdup (XSD_NS "string");
-        }
-      else
-        return NULL;
-    }
-
-  if (!g_utf8_validate (lexical, -1, NULL))
-    {
-      /* json-glib turns a lone surrogate escape into bytes that are not UTF-8 */
-      jsonld_fail (rdf->state, DOSSIER_FORMAT_ERROR_DECODE, _("A JSON-LD string is not valid UTF-8 text"));
-      return NULL;
-    }
-
-  if (direction != NULL && rdf->direction_mode == 2)
-    {
-      g_autofree char *node = new_blank (rdf);
-      g_autoptr(GString) value_term = g_string_new (NULL);
-
-      append_escaped (value_term, lexical, strlen (lexical));
-      if (!emit (rdf, node, "<" RDF_NS "value>", value_term->str, graph))
-        return NULL;
-      if (language != NULL)
-        {
-          g_autoptr(GString) language_term = g_string_new (NULL);
-          append_escaped (language_term, language, strlen (language));
-          if (!emit (rdf, node, "<" RDF_NS "language>", language_term->str, graph))
-            return NULL;
-        }
-      {
-        g_autoptr(GString) direction_term = g_string_new (NULL);
-        append_escaped (direction_term, direction, strlen (direction));
-        if (!emit (rdf, node, "<" RDF_NS "direction>", direction_term->str, graph))
-          return NULL;
-      }
-      return g_steal_pointer (&node);
-    }
-
-  term = g_string_new (NULL);
-  append_escaped (term, lexical, strlen (lexical));
-  if (direction != NULL && rdf->direction_mode == 1)
-    g_string_append_printf (term, "^^<" I18N_NS "%s_%s>", language ? language : "", direction);
-  else if (language != NULL && type == NULL)
-    g_string_append_printf (term, "@%s", language);
-  else if (g_strcmp0 (datatype, XSD_NS "string") != 0)
-    g_string_append_printf (term, "^^<%s>", datatype);
-  return g_string_free (term, FALSE);
-}
-
-static char *
-predicate_term (Rdf        *rdf,
-                const char *property)
-{
-  if (g_str_has_prefix (property, "_:"))
-    {
-      if (!rdf->generalized)
-        {
-          safe_refuse (rdf->state, _("The JSON-LD property “%s” is a blank node"), property);
-          return NULL;
-        }
-      return blank_label (rdf, property);
-    }
-  return resource_term (rdf, property);
-}
-
-static gboolean
-node_properties (Rdf        *rdf,
-                 JsonObject *node,
-                 const char *subject,
-                 const char *graph)
-{
-  g_autoptr(GList) names = json_object_get_members (node);
-
-  for (GList *l = names; l != NULL; l = l->next)
-    {
-      const char *key = l->data;
-      JsonNode *member = json_object_get_member (node, key);
-
-      if (strcmp (key, "@type") == 0)
-        {
-          JsonArray *types = JSON_NODE_HOLDS_ARRAY (member) ? json_node_get_array (member) : NULL;
-          for (guint i = 0; types != NULL && i < json_array_get_length (types); i++)
-            {
-              g_autofree char *type = resource_term (rdf, node_string (json_array_get_element (types, i)));
-              if (failed (rdf->state))
-                return FALSE;
-              if (type != NULL && subject != NULL && !emit (rdf, subject, "<" RDF_NS "type>", type, graph))
-                return FALSE;
-            }
-        }
-      else if (strcmp (key, "@reverse") == 0)
-        {
-          JsonObject *reverse = JSON_NODE_HOLDS_OBJECT (member) ? json_node_get_object (member) : NULL;
-          g_autoptr(GList) properties = reverse ? json_object_get_members (reverse) : NULL;
-
-          for (GList *p = properties; p != NULL; p = p->next)
-            {
-              g_autofree char *predicate = predicate_term (rdf, p->data);
-              JsonArray *items = json_node_get_array (json_object_get_member (reverse, p->data));
-
-              if (failed (rdf->state))
-                return FALSE;
-              for (guint i = 0; i < json_array_get_length (items); i++)
-                {
-                  JsonNode *item = json_array_get_element (items, i);
-                  g_autofree char *other = JSON_NODE_HOLDS_OBJECT (item)
-                                           ? node_to_rdf (rdf, json_node_get_object (item), graph) : NULL;
-                  if (failed (rdf->state))
-                    return FALSE;
-                  if (other != NULL && predicate != NULL && subject != NULL
-                      && !emit (rdf, other, predicate, subject, graph))
-                    return FALSE;
-                }
-            }
-        }
-      else if (strcmp (key, "@graph") == 0)
-        {
-          JsonArray *items = JSON_NODE_HOLDS_ARRAY (member) ? json_node_get_array (member) : NULL;
-
-          for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
-            {
-              JsonNode *item = json_array_get_element (items, i);
-              g_autofree char *ignored = NULL;
-              /* a graph named by an ill-formed IRI is dropped whole */
-              if (!is_node_object (item) || subject == NULL)
-                continue;
-              ignored = node_to_rdf (rdf, json_node_get_object (item), subject);
-              if (failed (rdf->state))
-                return FALSE;
-            }
-        }
-      else if (strcmp (key, "@included") == 0)
-        {
-          JsonArray *items = JSON_NODE_HOLDS_ARRAY (member) ? json_node_get_array (member) : NULL;
-
-          for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
-            {
-              g_autofree char *ignored = node_to_rdf (rdf, json_node_get_object (json_array_get_element (items, i)), graph);
-              if (failed (rdf->state))
-                return FALSE;
-            }
-        }
-      else if (key[0] != '@')
-        {
-          g_autofree char *predicate = predicate_term (rdf, key);
-          JsonArray *items = JSON_NODE_HOLDS_ARRAY (member) ? json_node_get_array (member) : NULL;
-
-          if (failed (rdf->state))
-            return FALSE;
-          for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
-            {
-              g_autofree char *object = object_to_rdf (rdf, json_array_get_element (items, i), graph);
-              if (failed (rdf->state))
-                return FALSE;
-              if (object != NULL && predicate != NULL && subject != NULL
-                  && !emit (rdf, subject, predicate, object, graph))
-                return FALSE;
-            }
-        }
-    }
-  return TRUE;
-}
-
-static char *
-node_to_rdf (Rdf        *rdf,
-             JsonObject *node,
-             const char *graph)
-{
-  const char *id = node_string (json_object_get_member (node, "@id"));
-  g_autofree char *subject = NULL;
-
-  if (++rdf->depth > 4 * DOSSIER_JSONLD_MAX_DEPTH)
-    {
-      jsonld_fail (rdf->state, DOSSIER_FORMAT_ERROR_TOO_LARGE, _("The JSON-LD document nests too deeply"));
-      rdf->depth--;
-      return NULL;
-    }
-  if (id != NULL && json_object_has_member (node, "@index"))
-    {
-      const char *index = node_string (json_object_get_member (node, "@index"));
-      const char *seen = g_hash_table_lookup (rdf->indexes, id);
-
-      if (seen != NULL && g_strcmp0 (seen, index) != 0)
-        {
-          jsonld_fail (rdf->state, DOSSIER_FORMAT_ERROR_DECODE,
-                       _("The JSON-LD node “%s” has two different indexes (conflicting indexes)"), id);
-          rdf->depth--;
-          return NULL;
-        }
-      if (seen == NULL && index != NULL)
-        g_hash_table_insert (rdf->indexes, g_strdup (id), g_strdup (index));
-    }
-  if (id != NULL)
-    subject = resource_term (rdf, id);
-  else if (json_object_has_member (node, "@id"))
-    subject = NULL;
-  else
-    subject = new_blank (rdf);
-  if (!failed (rdf->state))
-    node_properties (rdf, node, subject, graph);
-  rdf->depth--;
-  if (failed (rdf->state))
-    return NULL;
-  return g_steal_pointer (&subject);
 }
 
 char *
@@ -1678,12 +1175,7 @@ dossier_jsonld_to_nquads_with_options (JsonNode                   *document,
   JsonLdState state = { .error = &local_error, .flags = flags, .mode_10 = options->processing_mode_10 };
   g_autoptr(JsonLdContext) active = NULL;
   g_autoptr(JsonNode) expanded = NULL;
-  g_autoptr(GHashTable) seen = NULL;
-  g_autoptr(GHashTable) labels = NULL;
-  g_autoptr(GHashTable) indexes = NULL;
-  g_autoptr(GString) line = NULL;
-  GString *out = NULL;
-  Rdf rdf;
+  char *nquads = NULL;
 
   g_return_val_if_fail (document != NULL, NULL);
 
@@ -1703,7 +1195,7 @@ dossier_jsonld_to_nquads_with_options (JsonNode                   *document,
     }
 
   expanded = expand (&state, active, NULL, document, options->base, FALSE, FALSE);
-  if (failed (&state))
+  if (jsonld_failed (&state))
     goto out;
   if (expanded != NULL && JSON_NODE_HOLDS_OBJECT (expanded) && only_member (json_node_get_object (expanded), "@graph"))
     {
@@ -1712,29 +1204,7 @@ dossier_jsonld_to_nquads_with_options (JsonNode                   *document,
       expanded = graph;
     }
   expanded = as_array (g_steal_pointer (&expanded));
-
-  seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  labels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  indexes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  line = g_string_new (NULL);
-  out = g_string_new (NULL);
-  rdf = (Rdf) {
-    .state = &state, .out = out, .line = line, .seen = seen, .labels = labels, .indexes = indexes,
-    .generalized = options->generalized_rdf,
-    .direction_mode = g_strcmp0 (options->rdf_direction, "i18n-datatype") == 0 ? 1
-                      : g_strcmp0 (options->rdf_direction, "compound-literal") == 0 ? 2 : 0,
-  };
-  for (guint i = 0; i < json_array_get_length (json_node_get_array (expanded)); i++)
-    {
-      JsonNode *item = json_array_get_element (json_node_get_array (expanded), i);
-      g_autofree char *ignored = NULL;
-
-      if (!is_node_object (item))
-        continue;
-      ignored = node_to_rdf (&rdf, json_node_get_object (item), NULL);
-      if (failed (&state))
-        break;
-    }
+  nquads = jsonld_expanded_to_nquads (&state, json_node_get_array (expanded), options);
 
 out:
   g_clear_pointer (&state.documents, g_hash_table_unref);
@@ -1742,12 +1212,11 @@ out:
   g_clear_pointer (&state.keep, g_ptr_array_unref);
   if (local_error != NULL)
     {
-      if (out != NULL)
-        g_string_free (out, TRUE);
+      g_free (nquads);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-  return g_string_free (out, FALSE);
+  return nquads;
 }
 
 char *

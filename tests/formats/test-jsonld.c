@@ -418,6 +418,21 @@ test_safe_mode (void)
   defined = dossier_jsonld_to_nquads (with_vocab, NULL, DOSSIER_JSONLD_SAFE_MODE, &error);
   g_assert_no_error (error);
   g_assert_nonnull (strstr (defined, "<urn:uuid:1> <https://www.w3.org/ns/credentials/undefined-term#favouriteColour> \"blue\" .\n"));
+
+  /* so are values that belong to no property */
+  {
+    g_autoptr(JsonNode) floating = parse ("{\"@context\": {\"@vocab\": \"urn:v:\"},"
+                                          " \"@graph\": [{\"@id\": \"urn:a\", \"p\": 1}, \"stray\"]}");
+    g_autofree char *kept = dossier_jsonld_to_nquads (floating, NULL, DOSSIER_JSONLD_FLAGS_NONE, &error);
+    g_autofree char *refused = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (kept, ==, "<urn:a> <urn:v:p> \"1\"^^<http://www.w3.org/2001/XMLSchema#integer> .\n");
+    refused = dossier_jsonld_to_nquads (floating, NULL, DOSSIER_JSONLD_SAFE_MODE, &error);
+    g_assert_null (refused);
+    g_assert_error (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_UNSUPPORTED);
+    g_clear_error (&error);
+  }
 }
 
 static JsonNode *
