@@ -186,11 +186,36 @@ issue_sd_jwt (DossierIssuer    *issuer,
   return dossier_sd_jwt_issue (claims, &options, error);
 }
 
+/* The Data Integrity cryptosuites dossier-issuer signs with. */
+gboolean
+dossier_issue_cryptosuite_known (const char *cryptosuite)
+{
+  return g_strcmp0 (cryptosuite, "eddsa-jcs-2022") == 0 || g_strcmp0 (cryptosuite, "eddsa-rdfc-2022") == 0;
+}
+
+/* An RDFC proof signs the credential's RDF meaning, which holds only terms
+ * some context defines; the template's own fields are in none, so the
+ * credential names the bundled context that keeps them, the issuer-dependent
+ * terms of VC 2.0, rather than have them dropped or refused. */
+static void
+add_undefined_terms_context (JsonObject *credential)
+{
+  JsonArray *context = dossier_json_get_array (credential, "@context");
+  const char *url = "https://www.w3.org/ns/credentials/undefined-terms/v2";
+
+  for (guint i = 0; context != NULL && i < json_array_get_length (context); i++)
+    if (g_strcmp0 (json_node_get_string (json_array_get_element (context, i)), url) == 0)
+      return;
+  if (context != NULL)
+    json_array_add_string_element (context, url);
+}
+
 char *
 dossier_issue_secure (DossierIssuer       *issuer,
                       DossierTemplate     *template,
                       JsonObject          *credential,
                       DossierIssueFormat   format,
+                      const char          *cryptosuite,
                       GDateTime           *now,
                       GError             **error)
 {
@@ -213,7 +238,11 @@ dossier_issue_secure (DossierIssuer       *issuer,
                                  _("Data Integrity credentials are signed with Ed25519, and this issuer has no Ed25519 key"));
             return NULL;
           }
-        if (!dossier_data_integrity_sign (credential, "eddsa-jcs-2022", issuer->ed25519, issuer->ed25519_kid, created, error))
+        if (cryptosuite == NULL)
+          cryptosuite = "eddsa-jcs-2022";
+        if (g_str_equal (cryptosuite, "eddsa-rdfc-2022"))
+          add_undefined_terms_context (credential);
+        if (!dossier_data_integrity_sign (credential, cryptosuite, issuer->ed25519, issuer->ed25519_kid, created, error))
           return NULL;
         node = json_node_init_object (json_node_alloc (), credential);
         json_generator_set_root (generator, node);
@@ -370,6 +399,7 @@ write_student (DossierIssuer       *issuer,
                DossierTemplate     *template,
                DossierStudent      *student,
                DossierIssueFormat   format,
+               const char          *cryptosuite,
                guint                index,
                GDateTime           *now,
                const char          *dir,
@@ -377,7 +407,7 @@ write_student (DossierIssuer       *issuer,
                GError             **error)
 {
   g_autoptr(JsonObject) credential = dossier_issue_build_credential (issuer, template, student, index, now);
-  g_autofree char *secured = dossier_issue_secure (issuer, template, credential, format, now, error);
+  g_autofree char *secured = dossier_issue_secure (issuer, template, credential, format, cryptosuite, now, error);
   g_autofree char *stem = file_stem (student);
   g_autofree char *file = NULL;
   g_autofree char *path = NULL;
@@ -403,6 +433,8 @@ write_student (DossierIssuer       *issuer,
     json_object_set_string_member (entry, "registerNumber", g_hash_table_lookup (student->values, "registerNumber"));
   json_object_set_string_member (entry, "template", template->id);
   json_object_set_string_member (entry, "format", formats[format].name);
+  if (format == DOSSIER_ISSUE_DI)
+    json_object_set_string_member (entry, "cryptosuite", cryptosuite != NULL ? cryptosuite : "eddsa-jcs-2022");
   json_object_set_string_member (entry, "file", file);
   return TRUE;
 }
@@ -415,6 +447,7 @@ dossier_issue_roster (DossierIssuer       *issuer,
                       DossierTemplate     *template,
                       GPtrArray           *students,
                       DossierIssueFormat   format,
+                      const char          *cryptosuite,
                       GDateTime           *issued_at,
                       const char          *out_dir,
                       GError             **error)
@@ -452,7 +485,8 @@ dossier_issue_roster (DossierIssuer       *issuer,
       JsonObject *entry = json_object_new ();
 
       g_ptr_array_add (entries, entry);
-      ok = write_student (issuer, template, g_ptr_array_index (students, i), format, first + i, now, pattern, entry, error);
+      ok = write_student (issuer, template, g_ptr_array_index (students, i), format, cryptosuite, first + i, now, pattern,
+                         entry, error);
       if (ok)
         json_array_add_object_element (manifest, json_object_ref (entry));
     }

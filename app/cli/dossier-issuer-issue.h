@@ -15,6 +15,7 @@ typedef enum
 
 gboolean    dossier_issue_format_from_name (const char          *name,
                                             DossierIssueFormat  *format);
+gboolean    dossier_issue_cryptosuite_known (const char         *cryptosuite);
 JsonObject *dossier_issue_build_credential (DossierIssuer       *issuer,
                                             DossierTemplate     *template,
                                             DossierStudent      *student,
@@ -24,12 +25,14 @@ char       *dossier_issue_secure           (DossierIssuer       *issuer,
                                             DossierTemplate     *template,
                                             JsonObject          *credential,
                                             DossierIssueFormat   format,
+                                            const char          *cryptosuite,
                                             GDateTime           *now,
                                             GError             **error);
 gboolean    dossier_issue_roster           (DossierIssuer       *issuer,
                                             DossierTemplate     *template,
                                             GPtrArray           *students,
                                             DossierIssueFormat   format,
+                                            const char          *cryptosuite,
                                             GDateTime           *issued_at,
                                             const char          *out_dir,
                                             GError             **error);

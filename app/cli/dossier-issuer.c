@@ -173,6 +173,7 @@ static void
 check_issued (DossierIssuer *issuer,
               GPtrArray     *students,
               const char    *format,
+              const char    *cryptosuite,
               DossierRoster *roster)
 {
   JsonArray *issued = dossier_json_get_array (issuer->issued, "credentials");
@@ -184,8 +185,13 @@ check_issued (DossierIssuer *issuer,
       JsonNode *node = json_array_get_element (issued, i);
       JsonObject *entry = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
       const char *number = dossier_json_get_string (entry, "diplomaNumber");
+      const char *suite = dossier_json_get_string (entry, "cryptosuite");
 
-      if (number != NULL && g_strcmp0 (dossier_json_get_string (entry, "format"), format) == 0)
+      /* Data Integrity credentials listed before the choice of suite are eddsa-jcs-2022 */
+      if (suite == NULL && g_strcmp0 (dossier_json_get_string (entry, "format"), "di") == 0)
+        suite = "eddsa-jcs-2022";
+      if (number != NULL && g_strcmp0 (dossier_json_get_string (entry, "format"), format) == 0 &&
+          g_strcmp0 (suite, cryptosuite) == 0)
         g_hash_table_insert (numbers, (gpointer) number, entry);
     }
   for (guint i = 0; i < students->len; i++)
@@ -205,7 +211,7 @@ command_issue (int    argc,
                char **argv)
 {
   g_autofree char *issuer_dir = NULL, *roster_path = NULL, *template_name = NULL, *format_name = NULL, *out = NULL;
-  g_autofree char *issued_at_text = NULL;
+  g_autofree char *issued_at_text = NULL, *cryptosuite = NULL;
   g_autoptr(GDateTime) issued_at = NULL;
   gboolean check = FALSE;
   GOptionEntry entries[] = {
@@ -213,6 +219,8 @@ command_issue (int    argc,
     { "roster", 0, 0, G_OPTION_ARG_FILENAME, &roster_path, N_("The class list, saved from the spreadsheet as CSV UTF-8"), N_("FILE") },
     { "template", 0, 0, G_OPTION_ARG_STRING, &template_name, N_("thpt-diploma, degree, certificate, or a template file"), N_("TEMPLATE") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format_name, N_("vc-jwt (default), sd-jwt or di"), N_("FORMAT") },
+    { "cryptosuite", 0, 0, G_OPTION_ARG_STRING, &cryptosuite,
+      N_("For --format di: eddsa-jcs-2022 (default) or eddsa-rdfc-2022"), N_("SUITE") },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("A new folder for the signed credentials"), N_("DIR") },
     { "check", 0, 0, G_OPTION_ARG_NONE, &check, N_("Only check the roster and report every problem; sign nothing"), NULL },
     { "issued-at", 0, 0, G_OPTION_ARG_STRING, &issued_at_text,
@@ -230,7 +238,8 @@ command_issue (int    argc,
       "For each student the new folder gets the credential, a QR code (.png), an OpenID4VCI credential\n"
       "offer (.offer.json) and a one-page A4 certificate with the QR code (.pdf); issued.json lists them all.\n\n"
       "Formats: vc-jwt (a signed JWT, ES256), sd-jwt (SD-JWT VC: the student chooses which personal\n"
-      "details to show), di (JSON with a Data Integrity proof, eddsa-jcs-2022).\n\n"
+      "details to show), di (JSON with a Data Integrity proof, eddsa-jcs-2022, or eddsa-rdfc-2022 with\n"
+      "--cryptosuite eddsa-rdfc-2022 for verifiers that read JSON-LD).\n\n"
       "Example:\n"
       "  dossier-issuer issue --issuer ~/khoa-ky-so --roster lop-12a1.csv --template thpt-diploma --check\n"
       "  dossier-issuer issue --issuer ~/khoa-ky-so --roster lop-12a1.csv --template thpt-diploma \\\n"
@@ -250,6 +259,8 @@ command_issue (int    argc,
     return usage_error (context, _("--issuer, --roster, --template and --out (or --check) are needed"));
   if (format_name != NULL && !dossier_issue_format_from_name (format_name, &format))
     return usage_error (context, _("--format is vc-jwt, sd-jwt or di"));
+  if (cryptosuite != NULL && (format != DOSSIER_ISSUE_DI || !dossier_issue_cryptosuite_known (cryptosuite)))
+    return usage_error (context, _("--cryptosuite goes with --format di and is eddsa-jcs-2022 or eddsa-rdfc-2022"));
   if (issued_at_text != NULL)
     {
       g_autofree char *full = strlen (issued_at_text) == 10 ? g_strconcat (issued_at_text, "T00:00:00Z", NULL)
@@ -275,7 +286,10 @@ command_issue (int    argc,
     return fail (error);
   roster = dossier_roster_parse (g_mapped_file_get_contents (file), g_mapped_file_get_length (file));
   students = dossier_template_read_roster (template, roster);
-  check_issued (issuer, students, format_name != NULL ? format_name : "vc-jwt", roster);
+  /* a diploma signed with another cryptosuite is a copy too */
+  if (format == DOSSIER_ISSUE_DI && cryptosuite == NULL)
+    cryptosuite = g_strdup ("eddsa-jcs-2022");
+  check_issued (issuer, students, format_name != NULL ? format_name : "vc-jwt", cryptosuite, roster);
   if (roster->problems->len > 0)
     {
       print_problems (roster_path, roster);
@@ -293,7 +307,7 @@ command_issue (int    argc,
     }
   g_clear_pointer (&issuer, dossier_issuer_free);
   if ((issuer = open_unlocked (issuer_dir, &error)) == NULL ||
-      !dossier_issue_roster (issuer, template, students, format, issued_at, out, &error))
+      !dossier_issue_roster (issuer, template, students, format, cryptosuite, issued_at, out, &error))
     {
       g_printerr (_("dossier-issuer: %s\nNothing was issued.\n"), error->message);
       return EXIT_FAILED;

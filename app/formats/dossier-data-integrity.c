@@ -2,9 +2,13 @@
 #include "config.h"
 
 #include "dossier-data-integrity.h"
+#include "dossier-data-integrity-private.h"
 
+#include "dossier-base64.h"
 #include "dossier-credential.h"
+#include "dossier-crypto-error.h"
 #include "dossier-did.h"
+#include "dossier-ecdsa-sd.h"
 #include "dossier-format-error.h"
 #include "dossier-issuer-key.h"
 #include "dossier-jcs.h"
@@ -21,9 +25,9 @@
  * of them, or a chain; and presentations of such credentials, proved by
  * their holder for the verifier's challenge and domain.  Each proof names a cryptosuite, which says how the
  * document and the proof's options are turned into the bytes that are
- * signed.  The JCS suites hash the JSON canonical forms; the RDF ones need
- * JSON-LD expansion and RDF canonicalization, which are not here yet, and
- * are reported as unsupported rather than guessed at. */
+ * signed.  The JCS suites hash the JSON canonical forms; the RDFC suites
+ * (and the older Ed25519Signature2020 proofs) hash the RDFC-1.0 canonical
+ * N-Quads of the JSON-LD documents, whose contexts must all be bundled. */
 
 #define CLOCK_SKEW_SECONDS 60
 #define MAX_CREDENTIALS    16
@@ -36,26 +40,24 @@ typedef enum
 
 typedef struct
 {
-  const char  *name;
-  SuiteFamily  family;
-  /* turns the document and proof into the signed bytes; NULL when Dossier
-   * cannot yet (the canonicalization the suite needs is missing) */
-  GBytes     *(*hash_data) (JsonObject     *document,
-                            JsonObject     *proof,
-                            JsonArray      *previous,
-                            GChecksumType   hash,
-                            GError        **error);
-  const char  *standard_name;   /* for a pre-standard alias, the suite's name now */
+  const char                 *name;
+  SuiteFamily                 family;
+  DossierDiCanonicalization   canon;
+  const char                 *standard_name;   /* for a pre-standard alias, the suite's name now */
 } Cryptosuite;
 
 static const Cryptosuite cryptosuites[] = {
-  { "eddsa-jcs-2022", SUITE_EDDSA, dossier_data_integrity_hash_data, NULL },
-  { "ecdsa-jcs-2019", SUITE_ECDSA, dossier_data_integrity_hash_data, NULL },
-  { "eddsa-rdfc-2022", SUITE_EDDSA, NULL, NULL },
-  { "ecdsa-rdfc-2019", SUITE_ECDSA, NULL, NULL },
-  { "ecdsa-sd-2023", SUITE_ECDSA, NULL, NULL },
-  { "eddsa-2022", SUITE_EDDSA, NULL, "eddsa-rdfc-2022" },
+  { "eddsa-jcs-2022", SUITE_EDDSA, DOSSIER_DI_CANON_JCS, NULL },
+  { "ecdsa-jcs-2019", SUITE_ECDSA, DOSSIER_DI_CANON_JCS, NULL },
+  { "eddsa-rdfc-2022", SUITE_EDDSA, DOSSIER_DI_CANON_RDFC, NULL },
+  { "ecdsa-rdfc-2019", SUITE_ECDSA, DOSSIER_DI_CANON_RDFC, NULL },
+  { "ecdsa-sd-2023", SUITE_ECDSA, DOSSIER_DI_CANON_SD, NULL },
+  { "eddsa-2022", SUITE_EDDSA, DOSSIER_DI_CANON_RDFC, "eddsa-rdfc-2022" },
 };
+
+/* The legacy proof type, signed as eddsa-rdfc-2022 is, with no cryptosuite
+ * member of its own. */
+static const Cryptosuite ed25519_signature_2020 = { "Ed25519Signature2020", SUITE_EDDSA, DOSSIER_DI_CANON_RDFC, NULL };
 
 static const Cryptosuite *
 cryptosuite_named (const char *name)
@@ -125,122 +127,6 @@ dossier_data_integrity_detect (const char *text,
   return secured_type (vc);
 }
 
-static JsonObject *
-copy_without (JsonObject *object,
-              const char *left_out)
-{
-  JsonObject *copy = json_object_new ();
-  JsonObjectIter iter;
-  const char *name;
-  JsonNode *member;
-
-  json_object_iter_init (&iter, object);
-  while (json_object_iter_next (&iter, &name, &member))
-    if (left_out == NULL || !g_str_equal (name, left_out))
-      json_object_set_member (copy, name, json_node_copy (member));
-  return copy;
-}
-
-static gboolean
-same_json (JsonNode *a,
-           JsonNode *b)
-{
-  g_autofree char *left = dossier_jcs_serialize (a, NULL, NULL);
-  g_autofree char *right = dossier_jcs_serialize (b, NULL, NULL);
-
-  return left != NULL && right != NULL && g_str_equal (left, right);
-}
-
-/* Whether the document's @context begins with the proof's, in order. */
-static gboolean
-context_starts_with (JsonNode *document,
-                     JsonNode *proof)
-{
-  JsonArray *whole, *start;
-  guint length;
-
-  if (document == NULL)
-    return FALSE;
-  if (!JSON_NODE_HOLDS_ARRAY (proof))
-    {
-      if (!JSON_NODE_HOLDS_ARRAY (document))
-        return same_json (document, proof);
-      whole = json_node_get_array (document);
-      return json_array_get_length (whole) > 0 && same_json (json_array_get_element (whole, 0), proof);
-    }
-  start = json_node_get_array (proof);
-  length = json_array_get_length (start);
-  if (!JSON_NODE_HOLDS_ARRAY (document))
-    return length == 0 || (length == 1 && same_json (document, json_array_get_element (start, 0)));
-  whole = json_node_get_array (document);
-  if (json_array_get_length (whole) < length)
-    return FALSE;
-  for (guint i = 0; i < length; i++)
-    if (!same_json (json_array_get_element (whole, i), json_array_get_element (start, i)))
-      return FALSE;
-  return TRUE;
-}
-
-static gboolean
-hash_canonical (JsonObject     *object,
-                GChecksumType   hash,
-                GByteArray     *out,
-                GError        **error)
-{
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
-  g_autoptr(GChecksum) checksum = g_checksum_new (hash);
-  gsize length = 0, size = (gsize) g_checksum_type_get_length (hash);
-  g_autofree char *canonical = dossier_jcs_serialize (node, &length, error);
-  guint8 digest[64];
-
-  if (canonical == NULL)
-    return FALSE;
-  g_checksum_update (checksum, (const guchar *) canonical, (gssize) length);
-  g_checksum_get_digest (checksum, digest, &size);
-  g_byte_array_append (out, digest, (guint) size);
-  return TRUE;
-}
-
-/* The bytes a JCS suite signs: the hash of the canonical proof options
- * (the proof without its value, carrying the document's @context) and
- * then that of the canonical document without its proof, or, for a proof
- * in a chain, with the proofs it follows (@previous) as its proof. */
-GBytes *
-dossier_data_integrity_hash_data (JsonObject     *document,
-                                  JsonObject     *proof,
-                                  JsonArray      *previous,
-                                  GChecksumType   hash,
-                                  GError        **error)
-{
-  g_autoptr(JsonObject) unsecured = NULL;
-  g_autoptr(JsonObject) config = NULL;
-  g_autoptr(GByteArray) out = g_byte_array_new ();
-  JsonNode *proof_context;
-
-  g_return_val_if_fail (document != NULL && proof != NULL, NULL);
-
-  unsecured = copy_without (document, "proof");
-  config = copy_without (proof, "proofValue");
-  proof_context = json_object_get_member (proof, "@context");
-  if (proof_context != NULL)
-    {
-      if (!context_starts_with (json_object_get_member (document, "@context"), proof_context))
-        {
-          g_set_error_literal (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_MISMATCH,
-                               _("The proof’s @context is not the start of the credential’s"));
-          return NULL;
-        }
-      json_object_set_member (unsecured, "@context", json_node_copy (proof_context));
-    }
-  if (json_object_has_member (unsecured, "@context"))
-    json_object_set_member (config, "@context", json_node_copy (json_object_get_member (unsecured, "@context")));
-  if (previous != NULL)
-    json_object_set_array_member (unsecured, "proof", json_array_ref (previous));
-  if (!hash_canonical (config, hash, out, error) || !hash_canonical (unsecured, hash, out, error))
-    return NULL;
-  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
-}
-
 static const char *
 code_of (GError *error)
 {
@@ -278,6 +164,32 @@ add_listed_by_issuer (GPtrArray                  *keys,
     }
 }
 
+/* A method named by the issuer's own id with a Multikey as its fragment,
+ * as Open Badges issuers name theirs, is that key.  Like a DID's own key it
+ * is the issuer's word only: trusted when an anchor holds the same key for
+ * the issuer. */
+static void
+add_named_multikey (GPtrArray                  *keys,
+                    const char                 *method,
+                    const char                 *issuer,
+                    const DossierVerifyOptions *options)
+{
+  const char *fragment = strchr (method, '#');
+  g_autoptr(DossierJwk) key = NULL;
+  const char *anchor;
+
+  if (fragment == NULL || fragment[1] != 'z' || strlen (issuer) != (gsize) (fragment - method) ||
+      strncmp (method, issuer, (gsize) (fragment - method)) != 0)
+    return;
+  if ((key = dossier_multikey_to_jwk (fragment + 1, method, NULL)) == NULL)
+    return;
+  dossier_jwk_add_issuer (key, issuer);
+  anchor = dossier_issuer_key_anchor (key, issuer, options);
+  if (anchor != NULL)
+    g_object_set_data_full (G_OBJECT (key), "dossier-anchor", g_strdup (anchor), g_free);
+  g_ptr_array_add (keys, g_steal_pointer (&key));
+}
+
 /* The keys that may have made a proof by @method for @issuer: trusted keys
  * of that id first, then the keys a DID names.  A DID's key stands for the
  * issuer only when the DID is the issuer's, or when a trust anchor holds the
@@ -306,6 +218,8 @@ method_keys (const char                 *method,
       }
   if (!dossier_did_is_did (method))
     {
+      if (keys->len == 0)
+        add_named_multikey (keys, method, issuer, options);
       if (keys->len == 0)
         {
           dossier_verification_fail (result, "key", "key-not-trusted", _("No trusted key %s for issuer %s"), method, issuer);
@@ -360,6 +274,8 @@ algorithm_for (const Cryptosuite *suite,
     return NULL;
   if (EVP_PKEY_get_bits (pkey) == 256)
     return "ES256";
+  if (suite->canon == DOSSIER_DI_CANON_SD)
+    return NULL;
   *hash = G_CHECKSUM_SHA384;
   return EVP_PKEY_get_bits (pkey) == 384 ? "ES384" : NULL;
 }
@@ -375,8 +291,10 @@ check_suite (JsonObject          *proof,
   const char *value = dossier_json_get_string (proof, "proofValue");
 
   if (g_strcmp0 (type, "Ed25519Signature2020") == 0)
-    return dossier_verification_fail (result, "signature", "cryptosuite-unsupported",
-                                      _("Ed25519Signature2020 proofs are not supported yet: they need RDF canonicalization"));
+    {
+      *suite = &ed25519_signature_2020;
+      return TRUE;
+    }
   if (g_strcmp0 (type, "DataIntegrityProof") != 0)
     return dossier_verification_fail (result, "signature", "proof-type", _("Proof type “%s” is not a Data Integrity proof"),
                                       type != NULL ? type : "");
@@ -388,13 +306,6 @@ check_suite (JsonObject          *proof,
   if (g_str_equal (name, "ecdsa-sd-2023") && value != NULL && g_str_has_prefix (value, "u2V0A"))
     return dossier_verification_fail (result, "signature", "proof-not-derived",
                                       _("This is an ecdsa-sd-2023 base proof, which only its holder uses; a verifier needs the derived proof"));
-  if ((*suite)->hash_data == NULL && (*suite)->standard_name != NULL)
-    return dossier_verification_fail (result, "signature", "cryptosuite-unsupported",
-                                      _("Cryptosuite %s (the early name of %s) is not supported yet: it needs RDF canonicalization"),
-                                      name, (*suite)->standard_name);
-  if ((*suite)->hash_data == NULL)
-    return dossier_verification_fail (result, "signature", "cryptosuite-unsupported",
-                                      _("Cryptosuite %s is not supported yet: it needs RDF canonicalization"), name);
   return TRUE;
 }
 
@@ -440,6 +351,7 @@ previous_proofs (JsonObject *proof,
  * recording what is wrong. */
 static gboolean
 check_proof_options (JsonObject          *proof,
+                     const Cryptosuite   *suite,
                      const char          *expected_purpose,
                      GBytes             **signature,
                      DossierVerification *result)
@@ -454,10 +366,47 @@ check_proof_options (JsonObject          *proof,
                                       _("The proof must be for %s, not “%s”"), expected_purpose, purpose != NULL ? purpose : "");
   if (created != NULL && (parsed = g_date_time_new_from_iso8601 (created, NULL)) == NULL)
     return dossier_verification_fail (result, "signature", "proof-malformed", _("The proof’s creation time “%s” is not a date and time"), created);
+  if (suite->canon == DOSSIER_DI_CANON_SD)
+    {
+      if (value == NULL || value[0] != 'u' || (*signature = dossier_base64url_decode (value + 1, -1, NULL)) == NULL ||
+          !dossier_ecdsa_sd_is_derived (*signature))
+        return dossier_verification_fail (result, "signature", "proof-malformed",
+                                          _("The proof value is not a multibase base64url ecdsa-sd-2023 derived proof"));
+      return TRUE;
+    }
   if (value == NULL || value[0] != 'z' ||
       (*signature = dossier_base58btc_decode (value + 1, strlen (value + 1), NULL)) == NULL)
     return dossier_verification_fail (result, "signature", "proof-malformed", _("The proof value is not multibase base58btc"));
   return TRUE;
+}
+
+/* Records why the document could not be turned into the bytes signed.  A
+ * credential using a term or type none of its contexts defines does not
+ * follow its own vocabulary, which is a schema failure; the proof's own
+ * options failing the same way make the proof unusable. */
+static void
+fail_transform (DossierVerification *result,
+                const Cryptosuite   *suite,
+                gboolean             document_failed,
+                GError              *error)
+{
+  const char *code = "canonicalization";
+
+  if (document_failed && g_error_matches (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_UNSUPPORTED))
+    {
+      dossier_verification_fail (result, "schema", "jsonld-undefined-term",
+                                 _("The credential uses what none of its JSON-LD contexts defines: %s"), error->message);
+      return;
+    }
+  if (g_error_matches (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_MISMATCH))
+    code = "signature-mismatch";
+  else if (g_error_matches (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_UNAVAILABLE))
+    code = "context-unavailable";
+  else if (g_error_matches (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_UNSUPPORTED))
+    code = "jsonld-safe-mode";
+  else if (g_error_matches (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_TOO_LARGE))
+    code = "too-large";
+  dossier_verification_fail (result, "signature", code, _("Cannot compute what the %s proof signs: %s"), suite->name, error->message);
 }
 
 /* Verifies one proof of @document; the key that verified it, or NULL after
@@ -477,6 +426,8 @@ verify_proof (JsonObject                 *document,
   g_autoptr(GBytes) signature = NULL;
   g_autoptr(JsonArray) previous = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) data = NULL;
+  GChecksumType data_hash = G_CHECKSUM_SHA256;
 
   if (method == NULL)
     {
@@ -484,7 +435,7 @@ verify_proof (JsonObject                 *document,
       return NULL;
     }
   if ((keys = method_keys (method, issuer, options, result)) == NULL ||
-      !check_suite (proof, &suite, result) || !check_proof_options (proof, purpose, &signature, result))
+      !check_suite (proof, &suite, result) || !check_proof_options (proof, suite, purpose, &signature, result))
     return NULL;
   previous = previous_proofs (proof, all);
   if (previous == NULL)
@@ -492,10 +443,11 @@ verify_proof (JsonObject                 *document,
       dossier_verification_fail (result, "signature", "previous-proof-missing", _("The proof follows a proof that is not there"));
       return NULL;
     }
+  /* what is signed depends only on the hash, so keys of one kind share it */
   for (guint i = 0; i < keys->len; i++)
     {
       DossierJwk *key = g_ptr_array_index (keys, i);
-      g_autoptr(GBytes) data = NULL;
+      gboolean document_failed = FALSE;
       GChecksumType hash;
       const char *alg = algorithm_for (suite, key, &hash);
 
@@ -506,9 +458,31 @@ verify_proof (JsonObject                 *document,
                        _("The key of %s does not fit cryptosuite %s"), method, suite->name);
           continue;
         }
-      data = suite->hash_data (document, proof, json_array_get_length (previous) > 0 ? previous : NULL, hash, &error);
-      if (data == NULL)
-        break;
+      if (suite->canon == DOSSIER_DI_CANON_SD)
+        {
+          if (dossier_di_verify_derived (document, proof, json_array_get_length (previous) > 0 ? previous : NULL, key, signature,
+                              &document_failed, &error))
+            return g_object_ref (key);
+          if (g_error_matches (error, DOSSIER_CRYPTO_ERROR, DOSSIER_CRYPTO_ERROR_SIGNATURE))
+            continue;
+          if (g_error_matches (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_DECODE) && !document_failed)
+            dossier_verification_fail (result, "signature", "proof-malformed", "%s", error->message);
+          else
+            fail_transform (result, suite, document_failed, error);
+          return NULL;
+        }
+      if (data == NULL || data_hash != hash)
+        {
+          g_clear_pointer (&data, g_bytes_unref);
+          data_hash = hash;
+          data = dossier_di_hash_data (document, proof, json_array_get_length (previous) > 0 ? previous : NULL, suite->canon, hash,
+                            &document_failed, &error);
+          if (data == NULL)
+            {
+              fail_transform (result, suite, document_failed, error);
+              return NULL;
+            }
+        }
       if (dossier_crypto_verify (alg, dossier_jwk_get_pkey (key), g_bytes_get_data (data, NULL), g_bytes_get_size (data),
                                  g_bytes_get_data (signature, NULL), g_bytes_get_size (signature), &error))
         return g_object_ref (key);
@@ -572,6 +546,21 @@ proofs_of (JsonObject          *vc,
   return proofs;
 }
 
+/* How a verified proof is named in its check: its cryptosuite, or its
+ * type for a legacy proof, and a pre-standard name flagged as such. */
+static char *
+suite_label (JsonObject *proof)
+{
+  const char *name = dossier_json_get_string (proof, "cryptosuite");
+  const Cryptosuite *suite = cryptosuite_named (name);
+
+  if (name == NULL)
+    return g_strdup (dossier_json_get_string (proof, "type"));
+  if (suite != NULL && suite->standard_name != NULL)
+    return g_strdup_printf (_("%s (a pre-standard name of %s)"), name, suite->standard_name);
+  return g_strdup (name);
+}
+
 /* Every proof must verify (a proof set), each by a key of the issuer. */
 static gboolean
 verify_proofs (JsonObject                 *vc,
@@ -588,6 +577,7 @@ verify_proofs (JsonObject                 *vc,
     {
       JsonObject *proof = json_array_get_object_element (proofs, i);
       g_autoptr(DossierJwk) key = verify_proof (vc, proof, proofs, issuer, purpose, options, result);
+      g_autofree char *label = NULL;
 
       if (key == NULL)
         return FALSE;
@@ -595,12 +585,12 @@ verify_proofs (JsonObject                 *vc,
       if (anchor != NULL)
         dossier_verification_check (result, "key", TRUE, "%s", anchor);
       *trusted = i == 0 ? anchor != NULL : *trusted && anchor != NULL;
+      label = suite_label (proof);
       if (anchor != NULL)
-        dossier_verification_check (result, "signature", TRUE, _("%s proof"), dossier_json_get_string (proof, "cryptosuite"));
+        dossier_verification_check (result, "signature", TRUE, _("%s proof"), label);
       else
         dossier_verification_check (result, "signature", TRUE, _("%s proof by %s, whose key no trust anchor holds"),
-                                    dossier_json_get_string (proof, "cryptosuite"),
-                                    dossier_json_get_string (proof, "verificationMethod"));
+                                    label, dossier_json_get_string (proof, "verificationMethod"));
     }
   return TRUE;
 }
@@ -758,8 +748,8 @@ dossier_data_integrity_verify (const char                 *text,
 }
 
 /* Secures @document with a new proof made with @key: the proof's options
- * are @cryptosuite ("eddsa-jcs-2022" with an Ed25519 key, "ecdsa-jcs-2019"
- * with a P-256 or P-384 one), @verification_method, the assertionMethod
+ * are @cryptosuite ("eddsa-jcs-2022" or "eddsa-rdfc-2022" with an Ed25519
+ * key, "ecdsa-jcs-2019" or "ecdsa-rdfc-2019" with a P-256 or P-384 one), @verification_method, the assertionMethod
  * purpose and @created; the value is added to them and the proof to
  * @document. */
 gboolean
@@ -783,7 +773,7 @@ dossier_data_integrity_sign (JsonObject  *document,
 
   suite = cryptosuite_named (cryptosuite);
   p384 = EVP_PKEY_is_a (key, "EC") && EVP_PKEY_get_bits (key) == 384;
-  if (suite == NULL || suite->hash_data == NULL || suite->standard_name != NULL ||
+  if (suite == NULL || suite->canon == DOSSIER_DI_CANON_SD || suite->standard_name != NULL ||
       (suite->family == SUITE_EDDSA) != (EVP_PKEY_is_a (key, "ED25519") != 0) ||
       (suite->family != SUITE_EDDSA && !EVP_PKEY_is_a (key, "EC")))
     {
@@ -794,15 +784,16 @@ dossier_data_integrity_sign (JsonObject  *document,
   alg = suite->family == SUITE_EDDSA ? "EdDSA" : p384 ? "ES384" : "ES256";
 
   /* the proof carries the document's @context, as the JCS suites say the
-   * signer puts it there; verifiers hash the proof options as they are */
-  if (json_object_has_member (document, "@context"))
+   * signer puts it there; verifiers hash the proof options as they are.
+   * An RDFC proof takes its terms from the document's context instead. */
+  if (suite->canon == DOSSIER_DI_CANON_JCS && json_object_has_member (document, "@context"))
     json_object_set_member (proof, "@context", json_node_copy (json_object_get_member (document, "@context")));
   json_object_set_string_member (proof, "type", "DataIntegrityProof");
   json_object_set_string_member (proof, "cryptosuite", cryptosuite);
   json_object_set_string_member (proof, "created", created);
   json_object_set_string_member (proof, "verificationMethod", verification_method);
   json_object_set_string_member (proof, "proofPurpose", "assertionMethod");
-  data = dossier_data_integrity_hash_data (document, proof, NULL, p384 ? G_CHECKSUM_SHA384 : G_CHECKSUM_SHA256, error);
+  data = dossier_di_hash_data (document, proof, NULL, suite->canon, p384 ? G_CHECKSUM_SHA384 : G_CHECKSUM_SHA256, NULL, error);
   if (data == NULL)
     return FALSE;
   signature = dossier_crypto_sign (alg, key, g_bytes_get_data (data, NULL), g_bytes_get_size (data), error);

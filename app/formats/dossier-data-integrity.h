@@ -19,6 +19,12 @@ GBytes  *dossier_data_integrity_hash_data  (JsonObject                 *document
                                             JsonArray                  *previous,
                                             GChecksumType               hash,
                                             GError                    **error);
+GBytes  *dossier_data_integrity_hash_data_rdfc
+                                           (JsonObject                 *document,
+                                            JsonObject                 *proof,
+                                            JsonArray                  *previous,
+                                            GChecksumType               hash,
+                                            GError                    **error);
 
 gboolean dossier_data_integrity_sign       (JsonObject                 *document,
                                             const char                 *cryptosuite,

@@ -39,11 +39,39 @@ load_folder (const char *path)
   return files;
 }
 
+/* The corpus's trust/ folder: the bench-peers corpus's key set and
+ * certificate bundle, or every file of a dossier-issuer corpus (the
+ * school's DID document and status lists). */
+static gboolean
+load_trust (DossierTrustRegistry *trust,
+            const char           *corpus)
+{
+  g_autofree char *path = g_build_filename (corpus, "trust", NULL);
+  g_autofree char *jwks = g_build_filename (path, "jwks.json", NULL);
+  g_autofree char *pem = g_build_filename (path, "dsc.pem", NULL);
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+  guint added = 0;
+
+  if (g_file_test (jwks, G_FILE_TEST_EXISTS))
+    return dossier_trust_registry_add_path (trust, jwks, NULL) && dossier_trust_registry_add_path (trust, pem, NULL);
+  dir = g_dir_open (path, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (path, name, NULL);
+
+      if (!dossier_trust_registry_add_path (trust, file, NULL))
+        return FALSE;
+      added++;
+    }
+  return added > 0;
+}
+
 int
 main (int    argc,
       char **argv)
 {
-  const char *formats[] = { "shc-jws", "shc-qr", "hcert", "vc-jwt", "sd-jwt" };
+  const char *formats[] = { "shc-jws", "shc-qr", "hcert", "vc-jwt", "sd-jwt", "vc-di" };
   g_autoptr(DossierTrustRegistry) trust = dossier_trust_registry_new ();
   g_autoptr(GDateTime) at = g_date_time_new_from_iso8601 ("2026-01-01T00:00:00Z", NULL);
   double seconds;
@@ -54,16 +82,11 @@ main (int    argc,
       return 2;
     }
   seconds = atof (argv[2]);
-  {
-    g_autofree char *jwks = g_build_filename (argv[1], "trust", "jwks.json", NULL);
-    g_autofree char *pem = g_build_filename (argv[1], "trust", "dsc.pem", NULL);
-
-    if (!dossier_trust_registry_add_path (trust, jwks, NULL) || !dossier_trust_registry_add_path (trust, pem, NULL))
-      {
-        g_printerr ("bench-verify: no trust/ in %s\n", argv[1]);
-        return 2;
-      }
-  }
+  if (!load_trust (trust, argv[1]))
+    {
+      g_printerr ("bench-verify: no trust/ in %s\n", argv[1]);
+      return 2;
+    }
 
   for (guint f = 0; f < G_N_ELEMENTS (formats); f++)
     {

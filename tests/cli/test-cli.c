@@ -751,6 +751,51 @@ test_data_integrity (void)
   dossier_test_rm_rf (dir);
 }
 
+/* An Open Badges credential from the 1EdTech vectors, secured with an
+ * eddsa-rdfc-2022 proof by a did:key: with that key trusted, verified and
+ * imported as the same kind of record as a JWT badge would make. */
+static void
+test_data_integrity_rdfc (void)
+{
+  g_autofree char *dir = dossier_test_make_tmpdir ();
+  g_autofree char *vault = g_build_filename (dir, "vault", NULL);
+  g_autofree char *credential = vector ("ob3/ob30/simple-did-key-method.json");
+  g_autofree char *key = g_build_filename (dir, "key.json", NULL);
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) list = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *object, *record;
+
+  g_file_set_contents (key, "{\"publicKeyMultibase\":\"z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi\"}", -1, &error);
+  g_assert_no_error (error);
+  CLI (&run, NULL, "verify", "--json", "--trust", key, "--at", "2025-06-01T00:00:00Z", credential);
+  g_assert_cmpint (run.status, ==, 0);
+  node = parse_json (run.out);
+  object = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (object, "verdict"), ==, "valid");
+  g_assert_cmpstr (json_object_get_string_member (object, "format"), ==, "vc-di");
+  g_assert_nonnull (strstr (run.out, "eddsa-rdfc-2022 proof"));
+  record = json_array_get_object_element (json_object_get_array_member (object, "records"), 0);
+  g_assert_cmpstr (json_object_get_string_member (record, "kind"), ==, "badge");
+  run_clear (&run);
+
+  init_vault (vault);
+  CLI (&run, PASSPHRASE, "--vault", vault, "import", credential);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  CLI (&run, PASSPHRASE, "--vault", vault, "reverify", "--offline", "--trust", key);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  CLI (&run, PASSPHRASE, "--vault", vault, "list", "--json");
+  list = parse_json (run.out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (list)), ==, 1);
+  record = json_array_get_object_element (json_node_get_array (list), 0);
+  g_assert_cmpstr (json_object_get_string_member (record, "kind"), ==, "badge");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (record, "verdict"), "summary"), ==, "valid");
+  dossier_test_rm_rf (dir);
+}
+
 #define FAST_KDF "--kdf-iterations", "1", "--kdf-memory", "8192"
 #define MARKER "MARKER-Nguyễn-Thị-Bình-42"
 
@@ -1184,5 +1229,6 @@ main (int    argc,
   g_test_add_func ("/cli/passwd-crash", test_passwd_crash);
   g_test_add_func ("/cli/verify-status-and-did", test_verify_status_and_did);
   g_test_add_func ("/cli/data-integrity", test_data_integrity);
+  g_test_add_func ("/cli/data-integrity-rdfc", test_data_integrity_rdfc);
   return g_test_run ();
 }

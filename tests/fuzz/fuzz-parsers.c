@@ -3,7 +3,8 @@
  * compact JWS and JWE, PEM certificates, base45, vault.json, raw DEFLATE,
  * SMART Health Links and their manifests, base58 and multikeys, DIDs and
  * DID documents, status lists, JSON canonicalization and Data Integrity
- * proofs, the credentials baked into badge images, lists of DCC signer
+ * proofs (ecdsa-sd-2023 derived proof values too), the credentials baked
+ * into badge images, lists of DCC signer
  * certificates, and COSE_Sign1 messages such as CWT status list tokens. */
 #include "dossier-baked-badge.h"
 #include "dossier-certificate.h"
@@ -11,6 +12,7 @@
 #include "dossier-data-integrity.h"
 #include "dossier-did.h"
 #include "dossier-dsc-list.h"
+#include "dossier-ecdsa-sd.h"
 #include "dossier-hcert.h"
 #include "dossier-inflate.h"
 #include "dossier-jcs.h"
@@ -23,6 +25,7 @@
 #include "dossier-status-list.h"
 #include "dossier-vault-config.h"
 
+#include <openssl/ec.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -97,6 +100,29 @@ fuzz_canonical (const uint8_t *data,
       }
 }
 
+/* The bytes as the CBOR of a derived ecdsa-sd-2023 proof value, checked
+ * against a small fixed document with blank nodes. */
+static void
+fuzz_ecdsa_sd (const uint8_t *data,
+               size_t         size)
+{
+  static EVP_PKEY *key;
+  static const guint8 header[] = { 0xd9, 0x5d, 0x01 };
+  static const guint8 zeros[32] = { 0 };
+  const char *canonical = "_:c14n0 <https://example.org/p> \"_:c14n9 \\\" <x>\" _:c14n1 .\n"
+                          "<https://example.org/s> <https://example.org/q> _:c14n0 .\n";
+  g_autoptr(GByteArray) value = g_byte_array_new ();
+  g_autoptr(GBytes) value_bytes = NULL;
+  g_autoptr(GBytes) proof_hash = g_bytes_new_static (zeros, sizeof zeros);
+
+  if (key == NULL)
+    key = EVP_EC_gen ("P-256");
+  g_byte_array_append (value, header, sizeof header);
+  g_byte_array_append (value, data, (guint) MIN (size, G_MAXUINT / 2));
+  value_bytes = g_byte_array_free_to_bytes (g_steal_pointer (&value));
+  dossier_ecdsa_sd_verify_derived (proof_hash, canonical, value_bytes, key, NULL);
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
@@ -148,5 +174,6 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     }
   fuzz_did_and_status (data, size);
   fuzz_canonical (data, size);
+  fuzz_ecdsa_sd (data, size);
   return 0;
 }

@@ -344,28 +344,59 @@ test_round_trip (void)
     const char *format;
     const char *suffix;
     const char *format_seen;
+    const char *cryptosuite;
   } formats[] = {
-    { "vc-jwt", ".jwt", "vc-jwt" },
-    { "sd-jwt", ".sd-jwt", "sd-jwt" },
-    { "di", ".json", "vc-di" },
+    { "vc-jwt", ".jwt", "vc-jwt", NULL },
+    { "sd-jwt", ".sd-jwt", "sd-jwt", NULL },
+    { "di", ".json", "vc-di", "eddsa-jcs-2022" },
+    /* the same diplomas again in the other suite: a copy, not a second issue */
+    { "di", ".json", "vc-di", "eddsa-rdfc-2022" },
   };
   g_autofree char *dir = dossier_test_make_tmpdir ();
   g_autofree char *school = init_school (dir);
   g_autofree char *roster = write_file (dir, "lop-12a1.csv", diploma_roster, -1);
 
+  /* a suite the issuer does not sign with, or one for a format without suites */
+  {
+    g_autofree char *out = g_build_filename (dir, "refused", NULL);
+    g_auto(Run) run = { 0 };
+
+    ISSUER (&run, PASSPHRASE, "issue", "--issuer", school, "--roster", roster, "--template", "thpt-diploma",
+            "--format", "di", "--cryptosuite", "ecdsa-sd-2023", "--out", out);
+    g_assert_cmpint (run.status, ==, 2);
+    g_assert_nonnull (strstr (run.err, "--cryptosuite"));
+    run_clear (&run);
+    ISSUER (&run, PASSPHRASE, "issue", "--issuer", school, "--roster", roster, "--template", "thpt-diploma",
+            "--format", "vc-jwt", "--cryptosuite", "eddsa-rdfc-2022", "--out", out);
+    g_assert_cmpint (run.status, ==, 2);
+    g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  }
+
   for (guint f = 0; f < G_N_ELEMENTS (formats); f++)
     {
-      g_autofree char *out = g_build_filename (dir, formats[f].format, NULL);
+      g_autofree char *out = g_build_filename (dir, formats[f].cryptosuite ?: formats[f].format, NULL);
       g_autoptr(GPtrArray) files = NULL;
       g_autoptr(GPtrArray) results = NULL;
       g_auto(Run) run = { 0 };
       int status;
 
-      ISSUER (&run, PASSPHRASE, "issue", "--issuer", school, "--roster", roster, "--template", "thpt-diploma",
-              "--format", formats[f].format, "--out", out);
+      if (formats[f].cryptosuite != NULL)
+        ISSUER (&run, PASSPHRASE, "issue", "--issuer", school, "--roster", roster, "--template", "thpt-diploma",
+                "--format", formats[f].format, "--cryptosuite", formats[f].cryptosuite, "--out", out);
+      else
+        ISSUER (&run, PASSPHRASE, "issue", "--issuer", school, "--roster", roster, "--template", "thpt-diploma",
+                "--format", formats[f].format, "--out", out);
       g_assert_cmpstr (run.err, ==, "");
       g_assert_cmpint (run.status, ==, 0);
       files = files_in (out, formats[f].suffix);
+      for (guint i = 0; formats[f].cryptosuite != NULL && i < files->len; i++)
+        {
+          g_autofree char *contents = NULL;
+          g_autofree char *expected = g_strdup_printf ("\"cryptosuite\" : \"%s\"", formats[f].cryptosuite);
+
+          g_assert_true (g_file_get_contents (g_ptr_array_index (files, i), &contents, NULL, NULL));
+          g_assert_nonnull (strstr (contents, expected));
+        }
       g_assert_cmpuint (files->len, ==, 3);
       if (strstr (g_ptr_array_index (files, 0), "0002-B2026-0001") == NULL)
         g_error ("%s: first file %s", formats[f].format, (char *) g_ptr_array_index (files, 0));

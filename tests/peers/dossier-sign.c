@@ -2,18 +2,22 @@
 /* Signs with Dossier's code for third-party libraries to check, and
  * writes the public keys beside what it signed.
  *   dossier-sign jws DIR                compact JWS, one per algorithm
+ *   dossier-sign di DIR                 Open Badges credentials with eddsa-rdfc-2022 and ecdsa-rdfc-2019
+ *                                       (P-256, P-384) proofs by did:key, as di-SUITE-CURVE.json
  *   dossier-sign sd-jwt DIR AUD NONCE   an SD-JWT VC and a presentation with key binding
  *   dossier-sign hcert DIR              HCERTs signed ES256 and PS256, with their certificates
  *   dossier-sign jws-verify JWK TOKEN   exit 0 when Dossier accepts the JWS in TOKEN
  *   dossier-sign jwe-encrypt DIR        dir/A256GCM JWEs under a fresh key, plain and zip DEF
  *   dossier-sign jwe-decrypt DIR FILE   exit 0 when FILE decrypts to FILE's .txt twin */
 #include "dossier-base64.h"
+#include "dossier-data-integrity.h"
 #include "dossier-hcert.h"
 #include "dossier-jws.h"
 #include "dossier-json.h"
 #include "dossier-sd-jwt.h"
 #include "dossier-shl.h"
 #include "dossier-jwe.h"
+#include "dossier-multikey.h"
 
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
@@ -337,10 +341,69 @@ decrypt_jwe (const char *dir,
   return 0;
 }
 
+/* An Open Badges diploma secured with @suite by @pkey's own did:key. */
+static gboolean
+write_data_integrity (const char *dir,
+                      const char *suite,
+                      const char *curve,
+                      EVP_PKEY   *pkey)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *multikey = dossier_multikey_encode (pkey, &error);
+  g_autofree char *did = NULL, *method = NULL, *text = NULL, *name = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  if (multikey == NULL)
+    {
+      g_printerr ("dossier-sign: %s\n", error->message);
+      return FALSE;
+    }
+  did = g_strconcat ("did:key:", multikey, NULL);
+  method = g_strdup_printf ("%s#%s", did, multikey);
+  text = g_strdup_printf ("{\"@context\":[\"https://www.w3.org/ns/credentials/v2\","
+                          "\"https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json\"],"
+                          "\"id\":\"urn:uuid:0e5f8c1a-6b0d-4d8e-9a51-3c2b7d9e4f10\","
+                          "\"type\":[\"VerifiableCredential\",\"AchievementCredential\"],\"name\":\"Bằng cử nhân\","
+                          "\"issuer\":{\"id\":\"%s\",\"type\":[\"Profile\"],\"name\":\"Trường Đại học Cần Thơ\"},"
+                          "\"validFrom\":\"2026-06-30T00:00:00Z\",\"credentialSubject\":{\"type\":[\"AchievementSubject\"],"
+                          "\"result\":[{\"type\":[\"Result\"],\"value\":\"A\"},{\"type\":[\"Result\"],\"value\":\"B\"}],"
+                          "\"achievement\":{\"id\":\"https://ctu.example.edu.vn/achievements/ba\",\"type\":[\"Achievement\"],"
+                          "\"achievementType\":\"BachelorDegree\",\"name\":\"Cử nhân Nông học\","
+                          "\"description\":\"Tốt nghiệp đại học\",\"criteria\":{\"narrative\":\"Hoàn thành chương trình\"}}}}",
+                          did);
+  node = json_from_string (text, &error);
+  if (node == NULL ||
+      !dossier_data_integrity_sign (json_node_get_object (node), suite, pkey, method, "2026-06-30T00:00:00Z", &error))
+    {
+      g_printerr ("dossier-sign: %s: %s\n", suite, error->message);
+      return FALSE;
+    }
+  name = g_strdup_printf ("di-%s-%s.json", suite, curve);
+  return write_json (dir, name, json_node_get_object (node));
+}
+
+static int
+sign_data_integrity (const char *dir)
+{
+  EVP_PKEY *p256 = EVP_EC_gen ("P-256"), *p384 = EVP_EC_gen ("P-384");
+  EVP_PKEY *ed = EVP_PKEY_Q_keygen (NULL, NULL, "ED25519");
+  gboolean ok;
+
+  ok = write_data_integrity (dir, "eddsa-rdfc-2022", "Ed25519", ed) &&
+       write_data_integrity (dir, "ecdsa-rdfc-2019", "P-256", p256) &&
+       write_data_integrity (dir, "ecdsa-rdfc-2019", "P-384", p384);
+  EVP_PKEY_free (p256);
+  EVP_PKEY_free (p384);
+  EVP_PKEY_free (ed);
+  return ok ? 0 : 1;
+}
+
 int
 main (int    argc,
       char **argv)
 {
+  if (argc == 3 && g_str_equal (argv[1], "di"))
+    return sign_data_integrity (argv[2]);
   if (argc == 3 && g_str_equal (argv[1], "jws"))
     return sign_jws (argv[2]);
   if (argc == 5 && g_str_equal (argv[1], "sd-jwt"))
@@ -353,7 +416,7 @@ main (int    argc,
     return encrypt_jwe (argv[2]);
   if (argc == 4 && g_str_equal (argv[1], "jwe-decrypt"))
     return decrypt_jwe (argv[2], argv[3]);
-  g_printerr ("usage: dossier-sign jws DIR | sd-jwt DIR AUD NONCE | hcert DIR | jws-verify JWK TOKEN |"
+  g_printerr ("usage: dossier-sign jws DIR | di DIR | sd-jwt DIR AUD NONCE | hcert DIR | jws-verify JWK TOKEN |"
               " jwe-encrypt DIR | jwe-decrypt DIR FILE\n");
   return 2;
 }

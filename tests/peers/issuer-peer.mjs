@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // What dossier-issuer signs, checked by third-party libraries: jose for
 // VC-JWT, @sd-jwt/sd-jwt-vc for SD-JWT VC, @digitalbazaar/vc with the
-// eddsa-jcs-2022 cryptosuite for Data Integrity.  JSON-LD contexts come
-// from the shared copies, never from the network.
-//   node issuer-peer.mjs SCHOOL_DIR CONTEXTS_DIR VC_JWT_DIR SD_JWT_DIR DI_DIR REVOKED_NUMBER
+// eddsa-jcs-2022 and eddsa-rdfc-2022 cryptosuites for Data Integrity.
+// JSON-LD contexts come from the shared copies, never from the network.
+//   node issuer-peer.mjs SCHOOL_DIR CONTEXTS_DIR VC_JWT_DIR SD_JWT_DIR DI_DIR REVOKED_NUMBER [DI_RDFC_DIR]
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -14,8 +14,9 @@ import { digest } from '@sd-jwt/crypto-nodejs';
 import * as vc from '@digitalbazaar/vc';
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import { createVerifyCryptosuite } from '@digitalbazaar/eddsa-jcs-2022-cryptosuite';
+import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 
-const [school, contexts, vcJwtDir, sdJwtDir, diDir, revokedNumber] = process.argv.slice(2);
+const [school, contexts, vcJwtDir, sdJwtDir, diDir, revokedNumber, diRdfcDir] = process.argv.slice(2);
 let passed = 0, failed = 0;
 const check = (ok, what) => { if (ok) passed++; else { failed++; console.log(`FAIL ${what}`); } };
 const readJson = (path) => JSON.parse(readFileSync(path, 'utf8'));
@@ -120,7 +121,17 @@ const checkStatus = async ({ credential }) => {
   const set = statusOf(credential);
   return set.length === 0 ? { verified: true } : { verified: false, error: new Error(`status: ${set.join(',')}`) };
 };
-for (const file of filesOf(diDir, '.json')) {
+const rdfcSuite = new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 });
+const diFiles = filesOf(diDir, '.json').map((file) => [file, suite]);
+if (diRdfcDir) {
+  const rdfcFiles = filesOf(diRdfcDir, '.json');
+  check(rdfcFiles.length > 0, 'eddsa-rdfc-2022 credentials issued');
+  for (const file of rdfcFiles) {
+    check(readJson(file).proof?.cryptosuite === 'eddsa-rdfc-2022', `${file}: eddsa-rdfc-2022 proof`);
+    diFiles.push([file, rdfcSuite]);
+  }
+}
+for (const [file, suite] of diFiles) {
   const credential = readJson(file);
   const result = await vc.verifyCredential({ credential, suite, documentLoader, checkStatus });
   const revoked = credential.credentialSubject.diplomaNumber === revokedNumber;
