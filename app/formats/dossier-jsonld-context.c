@@ -4,65 +4,22 @@
 #include "dossier-jsonld-private.h"
 
 #include "dossier-format-error.h"
-#include "dossier-contexts-resources.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
 /* JSON-LD 1.1 context processing (W3C JSON-LD 1.1 Processing Algorithms,
- * section 4): active contexts, term definitions, IRI expansion and the
- * loader that serves only the contexts Dossier bundles.  Contexts are
+ * section 4): active contexts, term definitions and IRI expansion.  Contexts are
  * immutable once built and reference counted, so a context processed from
  * a bundled document is kept for the life of the process and shared by
  * every later document, from any thread. */
 
-#define RESOURCE_PREFIX "/io/github/dossierapp/Dossier/contexts/"
 #define MAX_SHARED_CONTEXTS 512
 #define MAX_SHARED_BASES    16
 
-static const struct
-{
-  const char *url;
-  const char *file;
-} bundled_contexts[] = {
-  { "https://www.w3.org/2018/credentials/v1", "credentials-v1.jsonld" },
-  { "https://www.w3.org/ns/credentials/v2", "credentials-v2.jsonld" },
-  { "https://www.w3.org/ns/credentials/undefined-terms/v2", "credentials-undefined-terms-v2.jsonld" },
-  { "https://www.w3.org/2018/credentials/examples/v1", "credentials-examples-v1.jsonld" },
-  { "https://www.w3.org/ns/credentials/examples/v2", "credentials-examples-v2.jsonld" },
-  { "https://www.w3.org/ns/odrl.jsonld", "odrl.jsonld" },
-  { "https://w3id.org/security/data-integrity/v1", "data-integrity-v1.jsonld" },
-  { "https://w3id.org/security/data-integrity/v2", "data-integrity-v2.jsonld" },
-  { "https://w3id.org/security/multikey/v1", "multikey-v1.jsonld" },
-  { "https://w3id.org/security/suites/ed25519-2020/v1", "ed25519-2020-v1.jsonld" },
-  { "https://w3id.org/security/v1", "security-v1.jsonld" },
-  { "https://w3id.org/security/v2", "security-v2.jsonld" },
-  { "https://www.w3.org/ns/did/v1", "did-v1.jsonld" },
-  { "https://w3id.org/vc/status-list/2021/v1", "status-list-2021-v1.jsonld" },
-  { "https://www.w3.org/ns/credentials/status/v1", "bitstring-status-list-v1.jsonld" },
-  { "https://purl.imsglobal.org/spec/ob/v3p0/context.json", "ob-v3p0-context-3.0.0.json" },
-  { "https://purl.imsglobal.org/spec/ob/v3p0/context/ob_v3p0.jsonld", "ob-v3p0-context-3.0.0.json" },
-  { "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json", "ob-v3p0-context-3.0.1.json" },
-  { "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json", "ob-v3p0-context-3.0.2.json" },
-  { "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json", "ob-v3p0-context-3.0.3.json" },
-  { "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json", "ob-v3p0-extensions.json" },
-  { "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json", "clr-v2p0-context-2.0.1.json" },
-  { "https://purl.imsglobal.org/spec/clr/v2p0/context.json", "clr-v2p0-context.json" },
-};
-
-static const char * const keywords[] = {
-  "@base", "@container", "@context", "@direction", "@graph", "@id", "@import",
-  "@included", "@index", "@json", "@language", "@list", "@nest", "@none",
-  "@prefix", "@propagate", "@protected", "@reverse", "@set", "@type",
-  "@value", "@version", "@vocab",
-};
-
 G_LOCK_DEFINE_STATIC (shared);
-static GHashTable *shared_documents;  /* URL → sealed JsonNode */
 static GHashTable *shared_contexts;   /* key → JsonLdContext */
 static guint n_shared_bases;
-static DossierJsonLdTestLoader test_loader;
-static gpointer test_loader_data;
 
 gboolean
 jsonld_fail (JsonLdState *state,
@@ -89,246 +46,6 @@ jsonld_add_work (JsonLdState *state,
     return TRUE;
   return jsonld_fail (state, DOSSIER_FORMAT_ERROR_TOO_LARGE,
                       _("The JSON-LD document takes too much work to expand"));
-}
-
-gboolean
-jsonld_is_keyword (const char *value)
-{
-  if (value == NULL || value[0] != '@')
-    return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (keywords); i++)
-    if (strcmp (value, keywords[i]) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-gboolean
-jsonld_has_keyword_form (const char *value)
-{
-  if (value == NULL || value[0] != '@' || value[1] == '\0')
-    return FALSE;
-  for (const char *p = value + 1; *p; p++)
-    if (!g_ascii_isalpha (*p))
-      return FALSE;
-  return TRUE;
-}
-
-static gsize
-scheme_length (const char *value)
-{
-  gsize i = 0;
-
-  if (!g_ascii_isalpha (value[0]))
-    return 0;
-  for (i = 1; value[i]; i++)
-    {
-      char c = value[i];
-      if (c == ':')
-        return i;
-      if (!g_ascii_isalnum (c) && c != '+' && c != '-' && c != '.')
-        return 0;
-    }
-  return 0;
-}
-
-gboolean
-jsonld_is_absolute_iri (const char *value)
-{
-  if (value == NULL)
-    return FALSE;
-  if (scheme_length (value) == 0)
-    return FALSE;
-  for (const char *p = value; *p; p++)
-    if (g_ascii_isspace (*p))
-      return FALSE;
-  return TRUE;
-}
-
-/* RFC 3986 section 5.2: references resolved against a base, with dot
- * segments removed, and no other normalization. */
-typedef struct
-{
-  const char *scheme;
-  gsize       scheme_len;
-  const char *authority;
-  gsize       authority_len;
-  gboolean    has_authority;
-  const char *path;
-  gsize       path_len;
-  const char *query;
-  gsize       query_len;
-  gboolean    has_query;
-  const char *fragment;
-  gboolean    has_fragment;
-} IriParts;
-
-static void
-split_iri (const char *iri,
-           IriParts   *parts)
-{
-  const char *p = iri;
-  gsize scheme = scheme_length (iri);
-
-  memset (parts, 0, sizeof *parts);
-  if (scheme > 0)
-    {
-      parts->scheme = iri;
-      parts->scheme_len = scheme;
-      p = iri + scheme + 1;
-    }
-  if (p[0] == '/' && p[1] == '/')
-    {
-      p += 2;
-      parts->has_authority = TRUE;
-      parts->authority = p;
-      parts->authority_len = strcspn (p, "/?#");
-      p += parts->authority_len;
-    }
-  parts->path = p;
-  parts->path_len = strcspn (p, "?#");
-  p += parts->path_len;
-  if (*p == '?')
-    {
-      p++;
-      parts->has_query = TRUE;
-      parts->query = p;
-      parts->query_len = strcspn (p, "#");
-      p += parts->query_len;
-    }
-  if (*p == '#')
-    {
-      parts->has_fragment = TRUE;
-      parts->fragment = p + 1;
-    }
-}
-
-static void
-remove_last_segment (GString *out)
-{
-  char *slash = strrchr (out->str, '/');
-
-  g_string_truncate (out, slash != NULL ? (gsize) (slash - out->str) : 0);
-}
-
-static void
-append_without_dots (GString    *out,
-                     const char *path,
-                     gsize       length)
-{
-  g_autofree char *copy = g_strndup (path, length);
-  const char *in = copy;
-  gsize start = out->len;
-  g_autoptr(GString) result = g_string_new (NULL);
-
-  while (*in)
-    {
-      if (g_str_has_prefix (in, "../"))
-        in += 3;
-      else if (g_str_has_prefix (in, "./"))
-        in += 2;
-      else if (g_str_has_prefix (in, "/./"))
-        in += 2;
-      else if (strcmp (in, "/.") == 0)
-        in = "/";
-      else if (g_str_has_prefix (in, "/../"))
-        {
-          in += 3;
-          remove_last_segment (result);
-        }
-      else if (strcmp (in, "/..") == 0)
-        {
-          in = "/";
-          remove_last_segment (result);
-        }
-      else if (strcmp (in, ".") == 0 || strcmp (in, "..") == 0)
-        in = "";
-      else
-        {
-          gsize n = (*in == '/') ? 1 + strcspn (in + 1, "/") : strcspn (in, "/");
-          g_string_append_len (result, in, n);
-          in += n;
-        }
-    }
-  (void) start;
-  g_string_append_len (out, result->str, result->len);
-}
-
-char *
-jsonld_resolve_iri (const char *base,
-                    const char *reference)
-{
-  IriParts b, r;
-  GString *out;
-
-  if (base == NULL)
-    return g_strdup (reference);
-  split_iri (reference, &r);
-  if (r.scheme != NULL)
-    {
-      out = g_string_new (NULL);
-      g_string_append_len (out, r.scheme, r.scheme_len + 1);
-      if (r.has_authority)
-        {
-          g_string_append (out, "//");
-          g_string_append_len (out, r.authority, r.authority_len);
-        }
-      append_without_dots (out, r.path, r.path_len);
-      goto query_fragment;
-    }
-  split_iri (base, &b);
-  out = g_string_new (NULL);
-  if (b.scheme != NULL)
-    g_string_append_len (out, b.scheme, b.scheme_len + 1);
-  if (r.has_authority)
-    {
-      g_string_append (out, "//");
-      g_string_append_len (out, r.authority, r.authority_len);
-      append_without_dots (out, r.path, r.path_len);
-      goto query_fragment;
-    }
-  if (b.has_authority)
-    {
-      g_string_append (out, "//");
-      g_string_append_len (out, b.authority, b.authority_len);
-    }
-  if (r.path_len == 0)
-    {
-      g_string_append_len (out, b.path, b.path_len);
-      if (!r.has_query && b.has_query)
-        {
-          g_string_append_c (out, '?');
-          g_string_append_len (out, b.query, b.query_len);
-        }
-    }
-  else if (r.path[0] == '/')
-    append_without_dots (out, r.path, r.path_len);
-  else
-    {
-      g_autoptr(GString) merged = g_string_new (NULL);
-      if (b.has_authority && b.path_len == 0)
-        g_string_append_c (merged, '/');
-      else
-        {
-          const char *slash = g_strrstr_len (b.path, b.path_len, "/");
-          if (slash != NULL)
-            g_string_append_len (merged, b.path, slash - b.path + 1);
-        }
-      g_string_append_len (merged, r.path, r.path_len);
-      append_without_dots (out, merged->str, merged->len);
-    }
-
-query_fragment:
-  if (r.has_query)
-    {
-      g_string_append_c (out, '?');
-      g_string_append_len (out, r.query, r.query_len);
-    }
-  if (r.has_fragment)
-    {
-      g_string_append_c (out, '#');
-      g_string_append (out, r.fragment);
-    }
-  return g_string_free (out, FALSE);
 }
 
 static JsonLdTerm *
@@ -445,115 +162,6 @@ jsonld_context_lookup (JsonLdContext *context,
   if (term == NULL)
     return NULL;
   return g_hash_table_lookup (context->terms, term);
-}
-
-void
-dossier_jsonld_set_test_loader (DossierJsonLdTestLoader loader,
-                                gpointer                user_data)
-{
-  G_LOCK (shared);
-  test_loader = loader;
-  test_loader_data = user_data;
-  G_UNLOCK (shared);
-}
-
-GBytes *
-dossier_jsonld_lookup_context (const char *url)
-{
-  g_autofree char *path = NULL;
-
-  g_return_val_if_fail (url != NULL, NULL);
-
-  for (guint i = 0; i < G_N_ELEMENTS (bundled_contexts); i++)
-    if (strcmp (url, bundled_contexts[i].url) == 0)
-      {
-        path = g_strconcat (RESOURCE_PREFIX, bundled_contexts[i].file, NULL);
-        return g_resource_lookup_data (dossier_contexts_get_resource (), path,
-                                       G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
-      }
-  return NULL;
-}
-
-static JsonNode *
-parse_document (JsonLdState *state,
-                const char  *url,
-                GBytes      *bytes)
-{
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GError) local_error = NULL;
-  gsize size = 0;
-  const char *data = g_bytes_get_data (bytes, &size);
-
-  if (size > 1024 * 1024)
-    {
-      jsonld_fail (state, DOSSIER_FORMAT_ERROR_TOO_LARGE, _("The JSON-LD context %s is too large"), url);
-      return NULL;
-    }
-  if (!json_parser_load_from_data (parser, data, size, &local_error))
-    {
-      jsonld_fail (state, DOSSIER_FORMAT_ERROR_DECODE, _("The JSON-LD context %s is not valid JSON: %s"),
-                   url, local_error->message);
-      return NULL;
-    }
-  return json_node_ref (json_parser_get_root (parser));
-}
-
-/* The parsed document at URL; *SHARED tells whether it is a bundled one,
- * kept for the life of the process. */
-static JsonNode *
-load_document (JsonLdState *state,
-               const char  *url,
-               gboolean    *shared)
-{
-  g_autoptr(GBytes) bytes = NULL;
-  DossierJsonLdTestLoader loader;
-  gpointer loader_data;
-  JsonNode *node;
-
-  *shared = FALSE;
-  G_LOCK (shared);
-  loader = test_loader;
-  loader_data = test_loader_data;
-  node = shared_documents ? g_hash_table_lookup (shared_documents, url) : NULL;
-  G_UNLOCK (shared);
-  if (node != NULL)
-    {
-      *shared = TRUE;
-      return json_node_ref (node);
-    }
-  if (state->documents != NULL && (node = g_hash_table_lookup (state->documents, url)) != NULL)
-    return json_node_ref (node);
-
-  bytes = dossier_jsonld_lookup_context (url);
-  if (bytes != NULL)
-    {
-      node = parse_document (state, url, bytes);
-      if (node == NULL)
-        return NULL;
-      G_LOCK (shared);
-      if (shared_documents == NULL)
-        shared_documents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_node_unref);
-      if (!g_hash_table_contains (shared_documents, url))
-        g_hash_table_insert (shared_documents, g_strdup (url), json_node_ref (node));
-      G_UNLOCK (shared);
-      *shared = TRUE;
-      return node;
-    }
-  if (loader != NULL)
-    bytes = loader (url, loader_data);
-  if (bytes == NULL)
-    {
-      jsonld_fail (state, DOSSIER_FORMAT_ERROR_UNAVAILABLE,
-                   _("The JSON-LD context %s is not one Dossier knows; loading remote context failed"), url);
-      return NULL;
-    }
-  node = parse_document (state, url, bytes);
-  if (node == NULL)
-    return NULL;
-  if (state->documents == NULL)
-    state->documents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_node_unref);
-  g_hash_table_insert (state->documents, g_strdup (url), json_node_ref (node));
-  return node;
 }
 
 static JsonLdContext *
@@ -791,39 +399,6 @@ node_string (JsonNode *node)
   if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
     return json_node_get_string (node);
   return NULL;
-}
-
-/* BCP 47 in the shape N-Quads accepts: a first subtag of letters, then
- * subtags of letters and digits, each one to eight long. */
-static gboolean
-is_language_tag (const char *tag)
-{
-  gsize run = 0;
-  gboolean first = TRUE;
-
-  if (tag == NULL || tag[0] == '\0')
-    return FALSE;
-  for (const char *p = tag; *p; p++)
-    {
-      if (*p == '-')
-        {
-          if (run == 0)
-            return FALSE;
-          run = 0;
-          first = FALSE;
-        }
-      else if ((first ? g_ascii_isalpha (*p) : g_ascii_isalnum (*p)) && run < 8)
-        run++;
-      else
-        return FALSE;
-    }
-  return run > 0;
-}
-
-gboolean
-jsonld_is_language_tag (const char *tag)
-{
-  return is_language_tag (tag);
 }
 
 static gboolean
@@ -1261,7 +836,7 @@ process_remote (JsonLdState   *state,
       if (processed != NULL)
         return processed;
     }
-  document = load_document (state, url, &shared);
+  document = jsonld_load_document (state, url, &shared);
   if (document == NULL)
     return NULL;
   if (!JSON_NODE_HOLDS_OBJECT (document)
@@ -1304,7 +879,7 @@ merge_import (JsonLdState *state,
       return NULL;
     }
   url = jsonld_resolve_iri (base_url, value);
-  document = load_document (state, url, &shared);
+  document = jsonld_load_document (state, url, &shared);
   if (document == NULL)
     return NULL;
   if (!JSON_NODE_HOLDS_OBJECT (document)

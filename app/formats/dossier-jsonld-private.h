@@ -116,6 +116,10 @@ char          *jsonld_resolve_iri     (const char  *base,
 
 gboolean       jsonld_is_language_tag (const char *tag);
 
+JsonNode      *jsonld_load_document   (JsonLdState *state,
+                                       const char  *url,
+                                       gboolean    *shared);
+
 JsonLdContext *jsonld_context_new     (const char  *base);
 JsonLdContext *jsonld_context_initial (const char  *base,
                                        gboolean     mode_10);
