@@ -459,6 +459,22 @@ key_pairs_of (JsonObject *object)
   return keys->len > 0 ? g_steal_pointer (&keys) : NULL;
 }
 
+static GPtrArray *
+unbound_copies (GPtrArray *keys)
+{
+  GPtrArray *copies = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < keys->len; i++)
+    {
+      DossierJwk *copy = dossier_jwk_new_from_json (dossier_jwk_get_json (g_ptr_array_index (keys, i)), NULL);
+
+      if (copy != NULL)
+        g_ptr_array_add (copies, copy);
+    }
+  g_ptr_array_unref (keys);
+  return copies;
+}
+
 /* The keys of a trust file: a JWK or JWK Set, a DID document, a Multikey
  * (or key pair) with publicKeyMultibase, or an object of named key pairs.  A status list given
  * here holds no key; it is kept to answer for its id. */
@@ -471,6 +487,7 @@ keys_of_document (DossierTrustRegistry *self,
   JsonObject *object;
   const char *multibase, *id;
   gsize trimmed = length;
+  GPtrArray *keys;
   g_autoptr(GBytes) bytes = g_bytes_new_static (contents, length);
   g_autofree char *cwt_subject = dossier_status_list_cwt_subject (bytes);
 
@@ -499,13 +516,18 @@ keys_of_document (DossierTrustRegistry *self,
 
           remember (self, url, contents, length);
         }
-      return dossier_did_document_keys (object, NULL);
+      keys = dossier_did_document_keys (object, NULL);
+      /* a did:key is its key and names no one else: trusting its document
+       * is trusting the bare key, for whichever issuer names it its own */
+      if (keys != NULL && id != NULL && g_str_has_prefix (id, "did:key:"))
+        return unbound_copies (keys);
+      return keys;
     }
   if (multibase != NULL)
     {
       DossierJwk *key = dossier_multikey_to_jwk (multibase, id, NULL);
-      GPtrArray *keys = g_ptr_array_new_with_free_func (g_object_unref);
 
+      keys = g_ptr_array_new_with_free_func (g_object_unref);
       if (key != NULL && dossier_json_get_string (object, "controller") != NULL)
         dossier_jwk_add_issuer (key, dossier_json_get_string (object, "controller"));
       if (key != NULL)

@@ -732,7 +732,8 @@ test_rdfc_presentation (void)
 
 /* The Open Badges validator's RDFC credentials: each verifies with its key
  * trusted as a bare key, and becomes the record a JWT badge would; with the
- * key trusted only as its did:key, it vouches for no other issuer. */
+ * key trusted through its did:key document too, but not when another DID
+ * publishes the key. */
 static void
 test_rdfc_open_badges (void)
 {
@@ -754,7 +755,12 @@ test_rdfc_open_badges (void)
                                                        "\"controller\":\"did:key:%s\",\"publicKeyMultibase\":\"%s\"}]}",
                                                        cases[i].key, cases[i].key, cases[i].key, cases[i].key, cases[i].key);
       g_autoptr(DossierTrustRegistry) registry = test_registry_new (bare, NULL);
+      g_autofree char *other_document = g_strdup_printf ("{\"id\":\"did:web:other.example\",\"verificationMethod\":[{"
+                                                         "\"id\":\"did:web:other.example#key-1\",\"type\":\"Multikey\","
+                                                         "\"controller\":\"did:web:other.example\",\"publicKeyMultibase\":\"%s\"}]}",
+                                                         cases[i].key);
       g_autoptr(DossierTrustRegistry) did_registry = test_registry_new (did_document, NULL);
+      g_autoptr(DossierTrustRegistry) other_registry = test_registry_new (other_document, NULL);
       g_autoptr(DossierVerification) result = NULL;
       DossierRecord *record;
 
@@ -766,7 +772,13 @@ test_rdfc_open_badges (void)
       g_assert_cmpstr (dossier_record_kind_to_string (dossier_record_get_kind (record)), ==, cases[i].kind);
       g_assert_finalize_object (g_steal_pointer (&result));
 
+      /* a did:key is nothing but its key: its document vouches as the bare key does */
       result = test_verify (input, did_registry);
+      test_assert_outcome (result, "valid", NULL, NULL);
+      g_assert_finalize_object (g_steal_pointer (&result));
+
+      /* the same key published by another DID is that DID's, and no one else's */
+      result = test_verify (input, other_registry);
       g_assert_cmpstr (dossier_verification_get_summary (result), !=, "valid");
       g_assert_finalize_object (g_steal_pointer (&result));
     }
