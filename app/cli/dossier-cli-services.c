@@ -102,9 +102,10 @@ services_fail (GError *error)
 
   if (error->domain == DOSSIER_SERVICES_ERROR)
     {
-      static const char *const nicks[] = { "offline", "sign-in-refused", "sign-in-needed", "server-error",
-                                           "certificate", "timeout", "too-large", "malformed", "cancelled",
-                                           "wrong-code", "not-found", "exists" };
+      static const char *const nicks[] = {
+        "offline", "sign-in-refused", "sign-in-needed", "server-error", "certificate", "timeout",
+        "too-large", "malformed", "cancelled", "wrong-code", "not-found", "exists",
+      };
 
       if (error->code >= 0 && (gsize) error->code < G_N_ELEMENTS (nicks))
         nick = g_strdup (nicks[error->code]);
