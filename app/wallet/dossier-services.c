@@ -477,7 +477,7 @@ finish_add (GTask *task)
 {
   DossierServices *self = g_task_get_source_object (task);
   AddData *data = g_task_get_task_data (task);
-  g_autofree char *id = unique_id (self, data->api_url);
+  g_autofree char *id = unique_id (self, data->auth_url);
   DossierServiceConnection *connection;
 
   connection = dossier_service_connection_new (id, data->auth_url, data->kind);
@@ -520,11 +520,11 @@ found_health (GTask *task)
   DossierServices *self = g_task_get_source_object (task);
   AddData *data = g_task_get_task_data (task);
   g_autofree char *probe = NULL;
-  g_autofree char *host = host_of (data->url);
+  g_autofree char *short_name = unique_id (self, data->auth_url);
 
   data->kind = DOSSIER_SERVICE_KIND_HEALTH;
   /* Translators: the name of a health service, from its address */
-  data->name = g_strdup_printf (_("Health book (%s)"), host);
+  data->name = g_strdup_printf (_("Health book (%s)"), short_name);
   if (!g_str_equal (data->auth_url, data->api_url))
     {
       finish_add (task);
@@ -1481,6 +1481,21 @@ records_key (GPtrArray *records)
   return g_strconcat ("shc:", digest, NULL);
 }
 
+/* The kinds of FHIR resources the intake keeps as records of their own. */
+static gboolean
+is_record_type (const char *type)
+{
+  static const char *const types[] = {
+    "Immunization", "Observation", "MedicationStatement", "MedicationRequest", "AllergyIntolerance",
+    "Condition", "Procedure", "Encounter",
+  };
+
+  for (guint i = 0; type != NULL && i < G_N_ELEMENTS (types); i++)
+    if (g_str_equal (type, types[i]))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 on_health_pulled (GObject      *source,
                   GAsyncResult *result,
@@ -1517,16 +1532,17 @@ on_health_pulled (GObject      *source,
       JsonObject *resource = g_ptr_array_index (pull->resources, i);
       const char *type = dossier_json_get_string (resource, "resourceType");
       g_autofree char *key = fhir_key (resource);
-      gboolean is_patient = g_strcmp0 (type, "Patient") == 0;
+      gboolean is_record = is_record_type (type);
 
-      /* the Patient names whose book it is: it goes along, uncounted */
-      if (!is_patient && is_seen (job, key))
+      /* the Patient (whose book it is), a summary's Composition and the
+       * like go along with the new records, uncounted */
+      if (is_record && is_seen (job, key))
         {
           dossier_sync_summary_add (job->summary, type, DOSSIER_SYNC_ITEM_UNCHANGED, NULL);
           job->n_unchanged++;
           continue;
         }
-      if (!is_patient)
+      if (is_record)
         fresh++;
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "resource");
