@@ -219,6 +219,37 @@ return_error (GTask      *task,
   g_task_return_error (task, services_error (error, service));
 }
 
+/* A stopped call ends with the services' own error, as every other
+ * failure does. */
+static gboolean
+cancelled_in_terms (GError **error)
+{
+  if (error != NULL && g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_clear_error (error);
+      g_set_error_literal (error, DOSSIER_SERVICES_ERROR, DOSSIER_SERVICES_ERROR_CANCELLED, _("Stopped"));
+    }
+  return FALSE;
+}
+
+static gboolean
+finish_boolean (GAsyncResult  *result,
+                GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error) || cancelled_in_terms (error);
+}
+
+static gpointer
+finish_pointer (GAsyncResult  *result,
+                GError       **error)
+{
+  gpointer value = g_task_propagate_pointer (G_TASK (result), error);
+
+  if (value == NULL)
+    cancelled_in_terms (error);
+  return value;
+}
+
 /* Settings */
 
 static char *
@@ -349,7 +380,7 @@ dossier_services_load_finish (DossierServices  *self,
                               GError          **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return finish_boolean (result, error);
 }
 
 static gboolean
@@ -423,7 +454,7 @@ dossier_services_set_sync_on_unlock_finish (DossierServices  *self,
                                             GError          **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return finish_boolean (result, error);
 }
 
 /* Adding a connection: discovery decides what kind of service it is. */
@@ -699,7 +730,7 @@ dossier_services_add_finish (DossierServices  *self,
                              GError          **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  if (!g_task_propagate_boolean (G_TASK (result), error))
+  if (!finish_boolean (result, error))
     return NULL;
   return g_object_ref (g_object_get_data (G_OBJECT (result), "connection"));
 }
@@ -957,7 +988,7 @@ dossier_services_sign_in_finish (DossierServices  *self,
                                  GError          **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return finish_boolean (result, error);
 }
 
 static void
@@ -1071,7 +1102,7 @@ dossier_services_sign_out_finish (DossierServices  *self,
                                   GError          **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return finish_boolean (result, error);
 }
 
 void
@@ -1092,7 +1123,7 @@ dossier_services_remove_finish (DossierServices  *self,
                                 GError          **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return finish_boolean (result, error);
 }
 
 /* Keys of items already kept */
@@ -2046,7 +2077,7 @@ dossier_services_sync_finish (DossierServices  *self,
                               GError          **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return finish_pointer (result, error);
 }
 
 /* Receiving a credential offer */
@@ -2435,5 +2466,5 @@ dossier_services_receive_offer_finish (DossierServices  *self,
                                        GError          **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return finish_pointer (result, error);
 }

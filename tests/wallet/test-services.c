@@ -627,6 +627,35 @@ test_fault (Fixture       *f,
   g_assert_cmpfloat (g_timer_elapsed (timer, NULL), <, 20);
 }
 
+static gboolean
+cancel_later (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* A sync stopped while it waits for a page keeps nothing. */
+static void
+test_cancelled (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(DossierSyncSummary) summary = NULL;
+  DossierServiceConnection *connection;
+
+  connection = add_service (f, f->base);
+  sign_in (f, connection);
+  dossier_net_session_set_timeout (dossier_wallet_get_net (f->wallet), 30);
+  f->fault = FAULT_SLOW;
+  g_timeout_add (300, cancel_later, cancellable);
+  dossier_services_sync_async (f->services, connection, NULL, NULL, cancellable, dossier_test_store_result, slot (f));
+  summary = dossier_services_sync_finish (f->services, WAIT (f), &error);
+  g_assert_null (summary);
+  g_assert_error (error, DOSSIER_SERVICES_ERROR, DOSSIER_SERVICES_ERROR_CANCELLED);
+  g_assert_cmpint (count_records (f), ==, 0);
+}
+
 /* Bad input to add: not a service, not an address, not https. */
 static void
 test_add_refused (Fixture       *f,
@@ -776,6 +805,7 @@ main (int    argc,
   ADD ("fault/huge", &huge, test_fault);
   ADD ("fault/malformed", &malformed, test_fault);
   ADD ("fault/refresh-refused", &refresh, test_fault);
+  ADD ("cancelled", NULL, test_cancelled);
   ADD ("tls/self-signed", GINT_TO_POINTER (FALSE), test_tls);
   ADD ("tls/expired", GINT_TO_POINTER (TRUE), test_tls);
   return g_test_run ();
