@@ -214,6 +214,7 @@ on_sync_saved (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
+  GCancellable *cancellable;
   g_autoptr(GTask) task = user_data;
   DossierServices *self = g_task_get_source_object (task);
   SyncJob *job = g_task_get_task_data (task);
@@ -228,13 +229,10 @@ on_sync_saved (GObject      *source,
   /* counts only: never what was fetched */
   detail = g_strdup_printf ("new=%u unchanged=%u pending=%u", job->n_new, job->n_unchanged,
                             job->pending != NULL ? json_array_get_length (job->pending) : 0);
-  {
-    GCancellable *cancellable = g_task_get_cancellable (task);
-
-    dossier_vault_append_audit_async (services_vault (self), DOSSIER_AUDIT_SERVICE_SYNC,
-                                      dossier_service_connection_get_id (job->current), detail,
-                                      cancellable, on_sync_audited, g_steal_pointer (&task));
-  }
+  cancellable = g_task_get_cancellable (task);
+  dossier_vault_append_audit_async (services_vault (self), DOSSIER_AUDIT_SERVICE_SYNC,
+                                    dossier_service_connection_get_id (job->current), detail,
+                                    cancellable, on_sync_audited, g_steal_pointer (&task));
 }
 
 static void

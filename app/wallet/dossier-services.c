@@ -330,6 +330,7 @@ on_connections_loaded (GObject      *source,
                        GAsyncResult *result,
                        gpointer      user_data)
 {
+  GCancellable *cancellable;
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
   char *text;
@@ -341,12 +342,9 @@ on_connections_loaded (GObject      *source,
       return;
     }
   g_task_set_task_data (task, text, g_free);
-  {
-    GCancellable *cancellable = g_task_get_cancellable (task);
-
-    dossier_vault_get_setting_async (DOSSIER_VAULT (source), SETTING_SYNC_ON_UNLOCK, cancellable,
-                                     on_sync_setting_loaded, g_steal_pointer (&task));
-  }
+  cancellable = g_task_get_cancellable (task);
+  dossier_vault_get_setting_async (DOSSIER_VAULT (source), SETTING_SYNC_ON_UNLOCK, cancellable,
+                                   on_sync_setting_loaded, g_steal_pointer (&task));
 }
 
 void
@@ -790,6 +788,7 @@ on_sign_saved (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
+  GCancellable *cancellable;
   g_autoptr(GTask) task = user_data;
   SignData *data = g_task_get_task_data (task);
   DossierServices *self = g_task_get_source_object (task);
@@ -800,13 +799,10 @@ on_sign_saved (GObject      *source,
       g_task_return_error (task, error);
       return;
     }
-  {
-    GCancellable *cancellable = g_task_get_cancellable (task);
-
-    dossier_vault_append_audit_async (services_vault (self), data->action, dossier_service_connection_get_id (data->connection),
-                                      dossier_service_connection_get_display_name (data->connection),
-                                      cancellable, on_audit_written, g_steal_pointer (&task));
-  }
+  cancellable = g_task_get_cancellable (task);
+  dossier_vault_append_audit_async (services_vault (self), data->action, dossier_service_connection_get_id (data->connection),
+                                    dossier_service_connection_get_display_name (data->connection),
+                                    cancellable, on_audit_written, g_steal_pointer (&task));
 }
 
 static void
@@ -814,6 +810,7 @@ on_tokens_kept (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
+  GCancellable *cancellable;
   g_autoptr(GTask) task = user_data;
   DossierServices *self = g_task_get_source_object (task);
   SignData *data = g_task_get_task_data (task);
@@ -831,11 +828,8 @@ on_tokens_kept (GObject      *source,
       g_ptr_array_remove (self->connections, data->connection);
       g_list_model_items_changed (G_LIST_MODEL (self), 0, self->connections->len + 1, self->connections->len);
     }
-  {
-    GCancellable *cancellable = g_task_get_cancellable (task);
-
-    save = g_task_new (self, cancellable, on_sign_saved, g_steal_pointer (&task));
-  }
+  cancellable = g_task_get_cancellable (task);
+  save = g_task_new (self, cancellable, on_sign_saved, g_steal_pointer (&task));
   services_save_connections (self, save);
 }
 
@@ -844,6 +838,7 @@ on_signed_in (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
+  GCancellable *cancellable;
   g_autoptr(GTask) task = user_data;
   DossierServices *self = g_task_get_source_object (task);
   SignData *data = g_task_get_task_data (task);
@@ -863,13 +858,10 @@ on_signed_in (GObject      *source,
                                dossier_service_connection_get_display_name (data->connection));
       return;
     }
-  {
-    GCancellable *cancellable = g_task_get_cancellable (task);
-
-    dossier_service_tokens_save_async (services_vault (self), dossier_service_connection_get_base_url (data->connection),
-                                       data->tokens, cancellable, on_tokens_kept,
-                                       g_steal_pointer (&task));
-  }
+  cancellable = g_task_get_cancellable (task);
+  dossier_service_tokens_save_async (services_vault (self), dossier_service_connection_get_base_url (data->connection),
+                                     data->tokens, cancellable, on_tokens_kept,
+                                     g_steal_pointer (&task));
 }
 
 static char *
@@ -899,6 +891,7 @@ on_sign_in_issuer (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
+  GCancellable *cancellable;
   g_autoptr(GTask) task = user_data;
   SignData *data = g_task_get_task_data (task);
   g_autoptr(DossierOid4vciIssuer) issuer = NULL;
@@ -922,12 +915,9 @@ on_sign_in_issuer (GObject      *source,
                                       issuer->revocation_endpoint);
   details = learning_details (issuer);
   dossier_oauth_client_set_authorization_details (data->client, details);
-  {
-    GCancellable *cancellable = g_task_get_cancellable (task);
-
-    dossier_oauth_client_sign_in_async (data->client, cancellable, on_signed_in,
-                                        g_steal_pointer (&task));
-  }
+  cancellable = g_task_get_cancellable (task);
+  dossier_oauth_client_sign_in_async (data->client, cancellable, on_signed_in,
+                                      g_steal_pointer (&task));
 }
 
 DossierOAuthClient *
