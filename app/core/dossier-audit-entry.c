@@ -33,7 +33,10 @@ G_DEFINE_ENUM_TYPE (DossierAuditAction, dossier_audit_action,
   G_DEFINE_ENUM_VALUE (DOSSIER_AUDIT_CHANGE_PASSPHRASE, "change-passphrase"),
   G_DEFINE_ENUM_VALUE (DOSSIER_AUDIT_PERSON, "person"),
   G_DEFINE_ENUM_VALUE (DOSSIER_AUDIT_BACKUP, "backup"),
-  G_DEFINE_ENUM_VALUE (DOSSIER_AUDIT_RESTORE, "restore"))
+  G_DEFINE_ENUM_VALUE (DOSSIER_AUDIT_RESTORE, "restore"),
+  G_DEFINE_ENUM_VALUE (DOSSIER_AUDIT_SERVICE_SYNC, "service-sync"),
+  G_DEFINE_ENUM_VALUE (DOSSIER_AUDIT_SERVICE_SIGN_IN, "service-sign-in"),
+  G_DEFINE_ENUM_VALUE (DOSSIER_AUDIT_SERVICE_SIGN_OUT, "service-sign-out"))
 
 static void
 dossier_audit_entry_finalize (GObject *object)
@@ -132,6 +135,9 @@ dossier_audit_entry_get_description (DossierAuditEntry *self)
     case DOSSIER_AUDIT_PERSON: return _("Family member changed");
     case DOSSIER_AUDIT_BACKUP: return _("Backup written");
     case DOSSIER_AUDIT_RESTORE: return _("Vault restored from a backup");
+    case DOSSIER_AUDIT_SERVICE_SYNC: return _("Records fetched from a service");
+    case DOSSIER_AUDIT_SERVICE_SIGN_IN: return _("Signed in to a service");
+    case DOSSIER_AUDIT_SERVICE_SIGN_OUT: return _("Signed out of a service");
     default: return _("Unknown event");
     }
 }

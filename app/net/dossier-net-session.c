@@ -37,6 +37,8 @@ typedef struct
   guint         redirects;
   guint         status;
   gboolean      any_status;  /* hand back the body of any answer, with its status */
+  char         *bearer;      /* wiped memory, or NULL */
+  char         *accept;
   GByteArray   *body;
   GInputStream *stream;
   guint8        chunk[CHUNK_SIZE];
@@ -47,6 +49,8 @@ fetch_free (Fetch *fetch)
 {
   g_clear_pointer (&fetch->body, g_byte_array_unref);
   g_clear_object (&fetch->stream);
+  dossier_secure_strfree (fetch->bearer);
+  g_free (fetch->accept);
   g_free (fetch);
 }
 
@@ -357,6 +361,7 @@ send_to (GTask      *task,
          GBytes     *body)
 {
   DossierNetSession *self = g_task_get_source_object (task);
+  Fetch *fetch = g_task_get_task_data (task);
   g_autoptr(SoupMessage) message = NULL;
 
   if (!uri_is_allowed (self, uri))
@@ -375,21 +380,33 @@ send_to (GTask      *task,
     soup_message_set_request_body_from_bytes (message, content_type, body);
   if (g_strcmp0 (content_type, "application/x-www-form-urlencoded") == 0)
     soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "application/json");
+  /* a redirection never carries the token on to another address */
+  if (fetch->bearer != NULL && fetch->redirects == 0)
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", fetch->bearer, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", value);
+      dossier_secure_wipe (value, strlen (value));
+    }
+  if (fetch->accept != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", fetch->accept);
   soup_session_send_async (self->session, message, G_PRIORITY_DEFAULT, g_task_get_cancellable (task), on_sent, task);
 }
 
 static void
-send_request (DossierNetSession   *self,
-              const char          *method,
-              const char          *uri,
-              const char          *content_type,
-              GBytes              *body,
-              gboolean             any_status,
-              gsize                max_size,
-              GCancellable        *cancellable,
-              gpointer             source_tag,
-              GAsyncReadyCallback  callback,
-              gpointer             user_data)
+send_request_full (DossierNetSession   *self,
+                   const char          *method,
+                   const char          *uri,
+                   const char          *bearer,
+                   const char          *accept,
+                   const char          *content_type,
+                   GBytes              *body,
+                   gboolean             any_status,
+                   gsize                max_size,
+                   GCancellable        *cancellable,
+                   gpointer             source_tag,
+                   GAsyncReadyCallback  callback,
+                   gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GUri) parsed = NULL;
@@ -398,6 +415,8 @@ send_request (DossierNetSession   *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, source_tag);
   fetch = g_new0 (Fetch, 1);
+  fetch->bearer = dossier_secure_strdup (bearer);
+  fetch->accept = g_strdup (accept);
   fetch->max_size = max_size;
   fetch->any_status = any_status;
   /* answers carrying secrets are read into one allocation, so that the
@@ -413,6 +432,56 @@ send_request (DossierNetSession   *self,
       return;
     }
   send_to (g_steal_pointer (&task), method, parsed, content_type, body);
+}
+
+static void
+send_request (DossierNetSession   *self,
+              const char          *method,
+              const char          *uri,
+              const char          *content_type,
+              GBytes              *body,
+              gboolean             any_status,
+              gsize                max_size,
+              GCancellable        *cancellable,
+              gpointer             source_tag,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
+{
+  send_request_full (self, method, uri, NULL, NULL, content_type, body, any_status, max_size, cancellable,
+                     source_tag, callback, user_data);
+}
+
+/**
+ * dossier_net_session_send_async:
+ * @method: "GET" or "POST"
+ * @bearer: (nullable): an OAuth 2.0 access token to send with it
+ * @accept: (nullable): the media types asked for
+ * @content_type: (nullable): the type of @body
+ * @body: (nullable): what to post
+ *
+ * Sends a request to a service's API.  As with forms, the body of an answer
+ * of any status is handed back with its status
+ * (dossier_net_session_post_form_finish()); size limit, TLS and https rules
+ * hold as for every request.  The token is not sent on to a redirection.
+ */
+void
+dossier_net_session_send_async (DossierNetSession   *self,
+                                const char          *method,
+                                const char          *uri,
+                                const char          *bearer,
+                                const char          *accept,
+                                const char          *content_type,
+                                GBytes              *body,
+                                gsize                max_size,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (DOSSIER_IS_NET_SESSION (self));
+  g_return_if_fail (method != NULL && uri != NULL);
+
+  send_request_full (self, method, uri, bearer, accept, content_type, body, TRUE, max_size, cancellable,
+                     dossier_net_session_post_form_async, callback, user_data);
 }
 
 /* Fetches @uri and returns its body, refusing more than @max_size bytes:

@@ -19,6 +19,7 @@ typedef enum
   DOSSIER_NET_ERROR_CERTIFICATE_WRONG_HOST,
   DOSSIER_NET_ERROR_CERTIFICATE_EXPIRED,   /* expired, or not valid yet */
   DOSSIER_NET_ERROR_CERTIFICATE_INVALID,   /* revoked, insecure or unreadable */
+  DOSSIER_NET_ERROR_MALFORMED,             /* an answer that is not what its API promises */
 } DossierNetError;
 
 GQuark dossier_net_error_quark (void);
@@ -63,6 +64,17 @@ GBytes            *dossier_net_session_post_form_finish (DossierNetSession    *s
                                                          GAsyncResult         *result,
                                                          guint                *status,
                                                          GError              **error);
+void               dossier_net_session_send_async       (DossierNetSession    *self,
+                                                         const char           *method,
+                                                         const char           *uri,
+                                                         const char           *bearer,
+                                                         const char           *accept,
+                                                         const char           *content_type,
+                                                         GBytes               *body,
+                                                         gsize                 max_size,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
 gboolean           dossier_net_session_check_uri        (DossierNetSession    *self,
                                                          const char           *uri,
                                                          GError              **error);

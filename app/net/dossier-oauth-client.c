@@ -42,6 +42,7 @@ struct _DossierOAuthClient
   char                    *authorization_endpoint;
   char                    *token_endpoint;
   char                    *revocation_endpoint;
+  char                    *authorization_details;
 };
 
 G_DEFINE_FINAL_TYPE (DossierOAuthClient, dossier_oauth_client, G_TYPE_OBJECT)
@@ -57,6 +58,7 @@ dossier_oauth_client_finalize (GObject *object)
   g_free (self->issuer);
   g_free (self->client_id);
   g_free (self->scope);
+  g_free (self->authorization_details);
   g_free (self->authorization_endpoint);
   g_free (self->token_endpoint);
   g_free (self->revocation_endpoint);
@@ -426,6 +428,8 @@ authorization_uri (DossierOAuthClient *self,
   g_hash_table_insert (form, "code_challenge_method", "S256");
   if (self->scope != NULL)
     g_hash_table_insert (form, "scope", self->scope);
+  if (self->authorization_details != NULL)
+    g_hash_table_insert (form, "authorization_details", self->authorization_details);
   query = soup_form_encode_hash (form);
   return g_strconcat (self->authorization_endpoint, strchr (self->authorization_endpoint, '?') ? "&" : "?",
                       query, NULL);
@@ -466,7 +470,8 @@ tokens_from_answer (DossierOAuthClient        *self,
                     GError                   **error)
 {
   g_autoptr(DossierOAuthTokens) tokens = NULL;
-  const char *access_token, *token_type, *refresh_token, *scope;
+  const char *access_token, *token_type, *refresh_token, *scope, *patient;
+  JsonNode *details;
   gint64 expires_in = 0;
 
   if (status < 200 || status >= 300)
@@ -516,6 +521,13 @@ tokens_from_answer (DossierOAuthClient        *self,
   else if (previous != NULL)
     tokens->refresh_token = dossier_secure_strdup (previous->refresh_token);
   tokens->scope = g_strdup (scope != NULL ? scope : previous != NULL ? previous->scope : NULL);
+  patient = dossier_json_get_string (answer, "patient");
+  tokens->patient = g_strdup (patient != NULL ? patient : previous != NULL ? previous->patient : NULL);
+  details = json_object_get_member (answer, "authorization_details");
+  if (details != NULL && JSON_NODE_HOLDS_ARRAY (details))
+    tokens->authorization_details = json_to_string (details, FALSE);
+  else if (previous != NULL)
+    tokens->authorization_details = g_strdup (previous->authorization_details);
   if (expires_in > 0)
     tokens->expires_at = g_get_real_time () / G_USEC_PER_SEC + expires_in;
   return g_steal_pointer (&tokens);
@@ -650,6 +662,18 @@ refresh_tokens (GTask *task)
 
 static void revoke_next (GTask *task);
 
+static void
+exchange_form (GTask *task)
+{
+  DossierOAuthClient *self = g_task_get_source_object (task);
+  GHashTable *form = g_object_get_data (G_OBJECT (task), "dossier-form");
+
+  if (g_hash_table_lookup (form, "client_id") == NULL)
+    g_hash_table_insert (form, g_strdup ("client_id"), g_strdup (self->client_id));
+  dossier_net_session_post_form_async (self->net, self->token_endpoint, form, MAX_TOKEN_RESPONSE_SIZE,
+                                       g_task_get_cancellable (task), on_tokens, task);
+}
+
 /* Runs @task's next step, discovering the service's endpoints first. */
 typedef void (*Step) (GTask *task);
 
@@ -711,6 +735,64 @@ dossier_oauth_client_sign_in_async (DossierOAuthClient  *self,
   g_task_set_source_tag (task, dossier_oauth_client_sign_in_async);
   g_task_set_task_data (task, g_new0 (Flow, 1), (GDestroyNotify) flow_free);
   run_discovered (task, start_authorization);
+}
+
+/**
+ * dossier_oauth_client_exchange_async:
+ * @form: (element-type utf8 utf8): the grant's fields, with grant_type;
+ *   the table must own its keys and values (the client id is added)
+ *
+ * Asks the token endpoint for tokens with a grant other than a sign-in in
+ * the browser, such as an OpenID4VCI pre-authorized code.  Finish with
+ * dossier_oauth_client_get_tokens_finish().
+ */
+void
+dossier_oauth_client_exchange_async (DossierOAuthClient  *self,
+                                     GHashTable          *form,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (DOSSIER_IS_OAUTH_CLIENT (self));
+  g_return_if_fail (form != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dossier_oauth_client_exchange_async);
+  g_task_set_task_data (task, g_new0 (Flow, 1), (GDestroyNotify) flow_free);
+  g_object_set_data_full (G_OBJECT (task), "dossier-form", g_hash_table_ref (form),
+                          (GDestroyNotify) g_hash_table_unref);
+  run_discovered (task, exchange_form);
+}
+
+/* RFC 9396 authorization details to ask for at sign-in, as JSON text. */
+void
+dossier_oauth_client_set_authorization_details (DossierOAuthClient *self,
+                                                const char         *details)
+{
+  g_return_if_fail (DOSSIER_IS_OAUTH_CLIENT (self));
+  g_free (self->authorization_details);
+  self->authorization_details = g_strdup (details);
+}
+
+/* Endpoints read from elsewhere (an OpenID4VCI issuer names its
+ * authorization server): discovery is then skipped. */
+void
+dossier_oauth_client_set_endpoints (DossierOAuthClient *self,
+                                    const char         *authorization_endpoint,
+                                    const char         *token_endpoint,
+                                    const char         *revocation_endpoint)
+{
+  g_return_if_fail (DOSSIER_IS_OAUTH_CLIENT (self));
+  g_return_if_fail (token_endpoint != NULL);
+  g_free (self->authorization_endpoint);
+  self->authorization_endpoint = g_strdup (authorization_endpoint);
+  g_free (self->token_endpoint);
+  self->token_endpoint = g_strdup (token_endpoint);
+  g_free (self->revocation_endpoint);
+  self->revocation_endpoint = g_strdup (revocation_endpoint);
+  self->discovered = TRUE;
 }
 
 /**

@@ -56,6 +56,17 @@ void                dossier_oauth_client_refresh_async             (DossierOAuth
 DossierOAuthTokens *dossier_oauth_client_get_tokens_finish         (DossierOAuthClient       *self,
                                                                     GAsyncResult             *result,
                                                                     GError                  **error);
+void                dossier_oauth_client_exchange_async            (DossierOAuthClient       *self,
+                                                                    GHashTable               *form,
+                                                                    GCancellable             *cancellable,
+                                                                    GAsyncReadyCallback       callback,
+                                                                    gpointer                  user_data);
+void                dossier_oauth_client_set_authorization_details (DossierOAuthClient      *self,
+                                                                    const char               *details);
+void                dossier_oauth_client_set_endpoints             (DossierOAuthClient       *self,
+                                                                    const char               *authorization_endpoint,
+                                                                    const char               *token_endpoint,
+                                                                    const char               *revocation_endpoint);
 void                dossier_oauth_client_sign_out_async            (DossierOAuthClient       *self,
                                                                     const DossierOAuthTokens *tokens,
                                                                     GCancellable             *cancellable,

@@ -35,6 +35,8 @@ dossier_oauth_tokens_copy (const DossierOAuthTokens *tokens)
   copy->token_type = g_strdup (tokens->token_type);
   copy->scope = g_strdup (tokens->scope);
   copy->expires_at = tokens->expires_at;
+  copy->patient = g_strdup (tokens->patient);
+  copy->authorization_details = g_strdup (tokens->authorization_details);
   return copy;
 }
 
@@ -47,6 +49,8 @@ dossier_oauth_tokens_free (DossierOAuthTokens *tokens)
   dossier_secure_strfree (tokens->refresh_token);
   g_free (tokens->token_type);
   g_free (tokens->scope);
+  g_free (tokens->patient);
+  g_free (tokens->authorization_details);
   g_free (tokens);
 }
 
@@ -101,6 +105,8 @@ dossier_oauth_tokens_serialize (const DossierOAuthTokens *tokens)
     { "refresh_token", tokens->refresh_token },
     { "token_type", tokens->token_type },
     { "scope", tokens->scope },
+    { "patient", tokens->patient },
+    { "authorization_details", tokens->authorization_details },
   };
   gsize size = 64;
   char *text;
@@ -173,7 +179,7 @@ dossier_oauth_tokens_deserialize (const char  *text,
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(DossierOAuthTokens) tokens = NULL;
   JsonObject *object;
-  const char *access_token, *refresh_token, *token_type, *scope;
+  const char *access_token, *refresh_token, *token_type, *scope, *patient, *details;
 
   g_return_val_if_fail (text != NULL, NULL);
 
@@ -184,7 +190,9 @@ dossier_oauth_tokens_deserialize (const char  *text,
       (access_token = dossier_json_get_string (object, "access_token")) == NULL ||
       (token_type = dossier_json_get_string (object, "token_type")) == NULL ||
       !optional_string (object, "refresh_token", &refresh_token) ||
-      !optional_string (object, "scope", &scope))
+      !optional_string (object, "scope", &scope) ||
+      !optional_string (object, "patient", &patient) ||
+      !optional_string (object, "authorization_details", &details))
     {
       dossier_oauth_tokens_wipe_json (object);
       g_set_error (error, DOSSIER_OAUTH_ERROR, DOSSIER_OAUTH_ERROR_INVALID,
@@ -196,6 +204,8 @@ dossier_oauth_tokens_deserialize (const char  *text,
   tokens->refresh_token = dossier_secure_strdup (refresh_token);
   tokens->token_type = g_strdup (token_type);
   tokens->scope = g_strdup (scope);
+  tokens->patient = g_strdup (patient);
+  tokens->authorization_details = g_strdup (details);
   if (!dossier_json_get_number (object, "expires_at", &tokens->expires_at))
     tokens->expires_at = 0;
   dossier_oauth_tokens_wipe_json (object);

@@ -15,6 +15,8 @@ typedef struct
   char   *token_type;     /* always "Bearer" */
   char   *scope;          /* what the service granted, or NULL when it did not say */
   gint64  expires_at;     /* Unix time the access token stops working, or 0 when unknown */
+  char   *patient;        /* SMART: the FHIR Patient id the tokens are for, or NULL */
+  char   *authorization_details; /* RFC 9396 details granted, as JSON text, or NULL */
 } DossierOAuthTokens;
 
 #define DOSSIER_TYPE_OAUTH_TOKENS (dossier_oauth_tokens_get_type ())

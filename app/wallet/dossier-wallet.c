@@ -3,6 +3,7 @@
 
 #include "dossier-wallet.h"
 
+#include "dossier-services-private.h"
 #include "dossier-verifier.h"
 
 #include <glib/gi18n-lib.h>
@@ -19,6 +20,7 @@ struct _DossierWallet
   DossierVault         *vault;
   DossierTrustRegistry *trust;
   DossierNetSession    *net;
+  DossierServices      *services;
 };
 
 G_DEFINE_FINAL_TYPE (DossierWallet, dossier_wallet, G_TYPE_OBJECT)
@@ -31,6 +33,7 @@ dossier_wallet_finalize (GObject *object)
 
   g_clear_object (&self->vault);
   g_clear_object (&self->trust);
+  g_clear_object (&self->services);
   g_clear_object (&self->net);
   G_OBJECT_CLASS (dossier_wallet_parent_class)->finalize (object);
 }
@@ -46,6 +49,7 @@ dossier_wallet_init (DossierWallet *self)
 {
   self->trust = dossier_trust_registry_new ();
   self->net = dossier_net_session_new ();
+  self->services = dossier_services_new (self);
 }
 
 DossierWallet *
@@ -65,6 +69,14 @@ dossier_wallet_get_net (DossierWallet *self)
 {
   g_return_val_if_fail (DOSSIER_IS_WALLET (self), NULL);
   return self->net;
+}
+
+/* Returns: (transfer none): the connections to national services */
+DossierServices *
+dossier_wallet_get_services (DossierWallet *self)
+{
+  g_return_val_if_fail (DOSSIER_IS_WALLET (self), NULL);
+  return self->services;
 }
 
 DossierTrustRegistry *

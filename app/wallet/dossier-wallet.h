@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "dossier-net-session.h"
+#include "dossier-services.h"
 #include "dossier-trust-registry.h"
 #include "dossier-vault.h"
 
@@ -30,6 +31,7 @@ DossierWallet *dossier_wallet_new                  (const char           *vault_
 DossierVault  *dossier_wallet_get_vault            (DossierWallet        *self);
 DossierTrustRegistry *dossier_wallet_get_trust     (DossierWallet        *self);
 DossierNetSession    *dossier_wallet_get_net       (DossierWallet        *self);
+DossierServices      *dossier_wallet_get_services  (DossierWallet        *self);
 
 GPtrArray     *dossier_wallet_intake               (DossierWallet        *self,
                                                     GBytes               *bytes,
