@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#define _GNU_SOURCE   /* memmem () */
 #include "config.h"
 
 #include "dossier-shc.h"
@@ -80,8 +81,8 @@ dossier_shc_detect_jws (DossierJws *jws)
   if (g_strcmp0 (dossier_jws_get_header_string (jws, "zip"), "DEF") == 0)
     return TRUE;
   payload = dossier_jws_get_payload (jws);
-  return g_strstr_len (g_bytes_get_data (payload, NULL), (gssize) g_bytes_get_size (payload),
-                       "smarthealth.cards#health-card") != NULL;
+  return memmem (g_bytes_get_data (payload, NULL), g_bytes_get_size (payload),
+                 "smarthealth.cards#health-card", strlen ("smarthealth.cards#health-card")) != NULL;
 }
 
 static gboolean
