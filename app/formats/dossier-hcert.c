@@ -360,6 +360,33 @@ add_records (JsonObject          *dcc,
   dossier_verification_add_record (result, record);
 }
 
+/* The record of a certificate, read when first asked for. */
+typedef struct
+{
+  JsonNode   *dcc;
+  const char *type;
+  char       *issuer;
+} HcertContent;
+
+static void
+hcert_content_free (gpointer data)
+{
+  HcertContent *content = data;
+
+  json_node_unref (content->dcc);
+  g_free (content->issuer);
+  g_free (content);
+}
+
+static void
+read_hcert_content (DossierVerification *result,
+                    gpointer             data)
+{
+  HcertContent *content = data;
+
+  add_records (json_node_get_object (content->dcc), content->type, content->issuer, result);
+}
+
 static gboolean
 signature_matches (cbor_item_t         *cose,
                    GBytes              *protected_bytes,
@@ -447,6 +474,7 @@ dossier_hcert_verify (const char                 *text,
   gsize offset = 0;
   const char *type;
   JsonArray *entries;
+  HcertContent *content;
   gint64 alg = 0;
 
   dossier_verification_set_format (result, "hcert");
@@ -509,7 +537,11 @@ dossier_hcert_verify (const char                 *text,
   if (!check_dcc_schema (json_node_get_object (dcc_node), result))
     return;
   type = certificate_type (json_node_get_object (dcc_node), &entries);
-  add_records (json_node_get_object (dcc_node), type, issuer, result);
+  content = g_new (HcertContent, 1);
+  content->dcc = json_node_ref (dcc_node);
+  content->type = type;
+  content->issuer = g_strdup (issuer);
+  dossier_verification_defer_content (result, read_hcert_content, content, hcert_content_free);
   dossier_verification_set_issuer (result, issuer, issuer, FALSE);
 
   if ((dsc = find_signer (kid, cose, protected_bytes, alg, options, result)) == NULL)
