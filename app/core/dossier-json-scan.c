@@ -288,6 +288,34 @@ scan_value (Scanner *s,
     }
 }
 
+/* One value array per thread is kept between scans: a fresh one per
+ * credential is a large allocation, which makes malloc tidy up all the
+ * small blocks the last verification freed. */
+#define MAX_KEPT_VALUES (64 * 1024)
+
+static GPrivate kept_values = G_PRIVATE_INIT ((GDestroyNotify) g_array_unref);
+
+static GArray *
+take_values (gsize length)
+{
+  GArray *values = g_private_get (&kept_values);
+
+  if (values == NULL)
+    return g_array_sized_new (FALSE, FALSE, sizeof (Value), MIN (length / 4 + 8, 4096));
+  g_private_set (&kept_values, NULL);
+  g_array_set_size (values, 0);
+  return values;
+}
+
+static void
+give_back_values (GArray *values)
+{
+  if (values->len <= MAX_KEPT_VALUES && g_private_get (&kept_values) == NULL)
+    g_private_set (&kept_values, values);
+  else
+    g_array_unref (values);
+}
+
 /* The scan of @data, or NULL when it is not JSON of the plain subset (the
  * caller then asks dossier_json_parse()). */
 DossierJsonScan *
@@ -299,12 +327,12 @@ dossier_json_scan_new (const char *data,
 
   if (data == NULL || length == 0 || length > DOSSIER_JSON_SCAN_MAX_LENGTH)
     return NULL;
-  s.values = g_array_sized_new (FALSE, FALSE, sizeof (Value), MIN (length / 4 + 8, 4096));
+  s.values = take_values (length);
   skip_space (&s);
   if (s.pos >= length || (data[s.pos] != '{' && data[s.pos] != '[') || !scan_value (&s, 0) ||
       (skip_space (&s), s.pos != length))
     {
-      g_array_unref (s.values);
+      give_back_values (s.values);
       return NULL;
     }
   scan = g_new (DossierJsonScan, 1);
@@ -319,7 +347,7 @@ dossier_json_scan_free (DossierJsonScan *scan)
 {
   if (scan == NULL)
     return;
-  g_array_unref (scan->values);
+  give_back_values (scan->values);
   g_free (scan);
 }
 
