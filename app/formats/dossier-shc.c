@@ -125,9 +125,13 @@ decode_digits (const char          *digits,
                GString             *out,
                DossierVerification *result)
 {
+  gsize start = out->len;
+
   if (length == 0 || length % 2 != 0)
     return dossier_verification_fail (result, "decode", "shc-qr-odd-digits",
                                       _("A SMART Health Card QR holds pairs of digits; this one has %zu digits"), length);
+  /* written in place: a card is a thousand pairs or more */
+  g_string_set_size (out, start + length / 2);
   for (gsize i = 0; i < length; i += 2)
     {
       int value;
@@ -139,7 +143,7 @@ decode_digits (const char          *digits,
       if (value > 'z' - 45)
         return dossier_verification_fail (result, "decode", "shc-qr-digit-pair",
                                           _("The digit pair %02d at position %zu stands for no character of a JWS"), value, i);
-      g_string_append_c (out, (char) (value + 45));
+      out->str[start + i / 2] = (char) (value + 45);
     }
   return TRUE;
 }
