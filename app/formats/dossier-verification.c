@@ -8,6 +8,7 @@
 #include "dossier-utils.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 G_DEFINE_INTERFACE (DossierKeySource, dossier_key_source, G_TYPE_OBJECT)
 
@@ -208,6 +209,24 @@ dossier_verification_get_format (DossierVerification *self)
   return self->format;
 }
 
+/* The detail of a check: most are a fixed text or one string, which need
+ * no trip through printf. */
+static char *
+format_detail (const char *detail_format,
+               va_list     args)
+{
+  if (strchr (detail_format, '%') == NULL)
+    return g_strdup (detail_format);
+  if (strcmp (detail_format, "%s") == 0)
+    {
+      const char *text = va_arg (args, const char *);
+
+      /* as glibc's printf shows a null string */
+      return g_strdup (text != NULL ? text : "(null)");
+    }
+  return g_strdup_vprintf (detail_format, args);
+}
+
 static void
 add_check (DossierVerification *self,
            const char          *name,
@@ -232,7 +251,7 @@ dossier_verification_check (DossierVerification *self,
   g_return_val_if_fail (DOSSIER_IS_VERIFICATION (self), FALSE);
 
   va_start (args, detail_format);
-  add_check (self, name, ok, g_strdup_vprintf (detail_format, args));
+  add_check (self, name, ok, format_detail (detail_format, args));
   va_end (args);
   if (!ok && self->error_code == NULL)
     {
@@ -256,7 +275,7 @@ dossier_verification_fail (DossierVerification *self,
   g_return_val_if_fail (DOSSIER_IS_VERIFICATION (self), FALSE);
 
   va_start (args, detail_format);
-  detail = g_strdup_vprintf (detail_format, args);
+  detail = format_detail (detail_format, args);
   va_end (args);
   add_check (self, name, FALSE, detail);
   if (self->error_code == NULL)
