@@ -99,16 +99,39 @@ dossier_base64url_decode (const char  *text,
   return g_bytes_new_take (out, o);
 }
 
+/* Unpadded base64url, written directly: disclosure digests and key
+ * thumbprints are encoded on every verification. */
 char *
 dossier_base64url_encode (gconstpointer data,
                           gsize         length)
 {
-  g_autofree char *plain = g_base64_encode (data, length);
-  gsize n = strlen (plain);
+  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  const guint8 *in = data;
+  char *out, *o;
+  gsize i = 0;
 
-  while (n > 0 && plain[n - 1] == '=')
-    plain[--n] = '\0';
-  g_strdelimit (plain, "+", '-');
-  g_strdelimit (plain, "/", '_');
-  return g_steal_pointer (&plain);
+  g_return_val_if_fail (length <= G_MAXSIZE / 2, NULL);
+  out = o = g_malloc (length / 3 * 4 + 4);
+  for (; i + 3 <= length; i += 3)
+    {
+      guint32 triple = (guint32) in[i] << 16 | (guint32) in[i + 1] << 8 | in[i + 2];
+
+      *o++ = alphabet[triple >> 18];
+      *o++ = alphabet[(triple >> 12) & 63];
+      *o++ = alphabet[(triple >> 6) & 63];
+      *o++ = alphabet[triple & 63];
+    }
+  if (length - i == 1)
+    {
+      *o++ = alphabet[in[i] >> 2];
+      *o++ = alphabet[(in[i] & 3) << 4];
+    }
+  else if (length - i == 2)
+    {
+      *o++ = alphabet[in[i] >> 2];
+      *o++ = alphabet[((in[i] & 3) << 4) | (in[i + 1] >> 4)];
+      *o++ = alphabet[(in[i + 1] & 15) << 2];
+    }
+  *o = '\0';
+  return out;
 }

@@ -22,6 +22,8 @@ struct _DossierJws
   char       *signing_input;   /* "<header>.<payload>" as received */
   JsonNode   *payload_json;    /* parsed on first use, so detection and verification share it */
   gboolean    payload_parsed;
+  DossierJsonScan *payload_scan;  /* likewise scanned */
+  gboolean    payload_scanned;
 };
 
 void
@@ -34,24 +36,39 @@ dossier_jws_free (DossierJws *jws)
   g_clear_pointer (&jws->signature, g_bytes_unref);
   g_free (jws->signing_input);
   g_clear_pointer (&jws->payload_json, json_node_unref);
+  g_clear_pointer (&jws->payload_scan, dossier_json_scan_free);
   g_free (jws);
 }
 
-/* Three base64url parts and nothing else: no white space, no padding. */
+/* Three base64url parts and nothing else: no white space, no padding.
+ * Every verification asks this first, so bytes are classed by table. */
 gboolean
 dossier_jws_looks_compact (const char *text,
                            gsize       length)
 {
+  /* 1 for the base64url alphabet, 2 for the dot */
+  static const guint8 classes[256] = {
+    ['-'] = 1, ['_'] = 1, ['.'] = 2,
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1,
+    ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1,
+    ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1,
+    ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1,
+    ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+  };
+  const guchar *p = (const guchar *) text;
   guint dots = 0;
 
   if (length == 0)
     return FALSE;
   for (gsize i = 0; i < length; i++)
     {
-      if (text[i] == '.')
-        dots++;
-      else if (!g_ascii_isalnum (text[i]) && text[i] != '-' && text[i] != '_')
+      guint8 class = classes[p[i]];
+
+      if (class == 0)
         return FALSE;
+      dots += class >> 1;
     }
   return dots == 2;
 }
@@ -143,6 +160,21 @@ dossier_jws_get_payload_json (DossierJws *jws)
   return jws->payload_json;
 }
 
+/* A scan of the payload (see dossier_json_scan_new()), or NULL when it is
+ * not JSON of the plain subset and dossier_jws_get_payload_json() must be
+ * asked instead.  The scan reads the payload in place: it lives as long as
+ * @jws. */
+DossierJsonScan *
+dossier_jws_get_payload_scan (DossierJws *jws)
+{
+  if (!jws->payload_scanned)
+    {
+      jws->payload_scan = dossier_json_scan_new (g_bytes_get_data (jws->payload, NULL), g_bytes_get_size (jws->payload));
+      jws->payload_scanned = TRUE;
+    }
+  return jws->payload_scan;
+}
+
 /* Digests fetched from the provider once: EVP_sha256 () and friends make
  * OpenSSL 3 look the implementation up again on every use. */
 static const EVP_MD *
@@ -158,6 +190,41 @@ digest_named (const char *name)
       g_once_init_leave (&ready, 1);
     }
   return g_str_equal (name, "SHA384") ? sha384 : sha256;
+}
+
+/* SHA-256 of @data, with the digest fetched once: SHA256 () fetches it
+ * again on every call, which costs more than hashing a short text. */
+static GPrivate thread_digest = G_PRIVATE_INIT ((GDestroyNotify) EVP_MD_CTX_free);
+
+/* One digest context per thread, reused: allocating one per hash costs as
+ * much as hashing a disclosure. */
+static gboolean
+digest (const EVP_MD  *md,
+        gconstpointer  data,
+        gsize          length,
+        guint8        *out,
+        unsigned int  *out_length)
+{
+  EVP_MD_CTX *ctx = g_private_get (&thread_digest);
+
+  if (ctx == NULL)
+    {
+      ctx = EVP_MD_CTX_new ();
+      g_private_set (&thread_digest, ctx);
+    }
+  return ctx != NULL && EVP_DigestInit_ex2 (ctx, md, NULL) == 1 && EVP_DigestUpdate (ctx, data, length) == 1 &&
+         EVP_DigestFinal_ex (ctx, out, out_length) == 1;
+}
+
+void
+dossier_crypto_sha256 (gconstpointer  data,
+                       gsize          length,
+                       guint8         out[32])
+{
+  unsigned int out_length = 0;
+
+  if (!digest (digest_named ("SHA256"), data, length, out, &out_length) || out_length != 32)
+    g_error ("OpenSSL cannot compute SHA-256");
 }
 
 #define MAX_ECDSA_HALF 120   /* bytes of r or s: any curve up to 960 bits */
@@ -263,12 +330,12 @@ ecdsa_verify (EVP_PKEY      *pkey,
               gsize          der_length)
 {
   EVP_PKEY_CTX *ctx = ecdsa_context_for (pkey);
-  guint8 digest[EVP_MAX_MD_SIZE];
-  unsigned int digest_length = 0;
+  guint8 hash[EVP_MAX_MD_SIZE];
+  unsigned int hash_length = 0;
 
-  if (ctx == NULL || EVP_Digest (data, data_length, digest, &digest_length, md, NULL) != 1)
+  if (ctx == NULL || !digest (md, data, data_length, hash, &hash_length))
     return 0;
-  return EVP_PKEY_verify (ctx, der, der_length, digest, digest_length);
+  return EVP_PKEY_verify (ctx, der, der_length, hash, hash_length);
 }
 
 static gboolean

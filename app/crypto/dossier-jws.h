@@ -3,6 +3,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "dossier-json-scan.h"
+
 #include "dossier-jwk.h"
 
 G_BEGIN_DECLS
@@ -23,6 +25,7 @@ const char *dossier_jws_get_header_string  (DossierJws    *jws,
                                             const char    *name);
 GBytes     *dossier_jws_get_payload        (DossierJws    *jws);
 JsonNode   *dossier_jws_get_payload_json   (DossierJws    *jws);
+DossierJsonScan *dossier_jws_get_payload_scan (DossierJws  *jws);
 gboolean    dossier_jws_verify             (DossierJws    *jws,
                                             DossierJwk    *key,
                                             GError       **error);
@@ -34,6 +37,10 @@ gboolean    dossier_crypto_verify          (const char    *alg,
                                             gconstpointer  signature,
                                             gsize          signature_length,
                                             GError       **error);
+
+void        dossier_crypto_sha256          (gconstpointer  data,
+                                            gsize          length,
+                                            guint8         digest[32]);
 
 GBytes     *dossier_crypto_sign            (const char    *alg,
                                             EVP_PKEY      *pkey,

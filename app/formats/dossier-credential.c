@@ -46,7 +46,6 @@ time_of (JsonObject *claims,
 {
   JsonNode *node = json_object_get_member (claims, claim);
   const char *text;
-  g_autoptr(GDateTime) parsed = NULL;
 
   if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
       (json_node_get_value_type (node) == G_TYPE_INT64 || json_node_get_value_type (node) == G_TYPE_DOUBLE))
@@ -54,8 +53,7 @@ time_of (JsonObject *claims,
   text = dossier_json_get_string (vc, member_11);
   if (text == NULL)
     text = dossier_json_get_string (vc, member_20);
-  parsed = text != NULL ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
-  return parsed != NULL ? g_date_time_to_unix (parsed) : G_MININT64;
+  return dossier_credential_parse_time (text);
 }
 
 /* The issuer's id: a JWT's "iss", else the credential's issuer or its id. */
@@ -147,13 +145,36 @@ dossier_credential_check_times (JsonObject                 *claims,
                                 const DossierVerifyOptions *options,
                                 DossierVerification        *result)
 {
-  gint64 now, from, until;
+  if (options->at == NULL)
+    return TRUE;
+  return dossier_credential_check_period (time_of (claims, "nbf", vc, "issuanceDate", "validFrom"),
+                                          time_of (claims, "exp", vc, "expirationDate", "validUntil"),
+                                          options, result);
+}
+
+/* The time a credential written as @text (RFC 3339) stands for, as
+ * dossier_credential_check_times() reads it; G_MININT64 for none. */
+gint64
+dossier_credential_parse_time (const char *text)
+{
+  g_autoptr(GDateTime) parsed = text != NULL ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
+
+  return parsed != NULL ? g_date_time_to_unix (parsed) : G_MININT64;
+}
+
+/* As dossier_credential_check_times(), for a period already read: @from
+ * and @until in Unix time, G_MININT64 where the credential sets none. */
+gboolean
+dossier_credential_check_period (gint64                      from,
+                                 gint64                      until,
+                                 const DossierVerifyOptions *options,
+                                 DossierVerification        *result)
+{
+  gint64 now;
 
   if (options->at == NULL)
     return TRUE;
   now = g_date_time_to_unix (options->at);
-  from = time_of (claims, "nbf", vc, "issuanceDate", "validFrom");
-  until = time_of (claims, "exp", vc, "expirationDate", "validUntil");
   if (from != G_MININT64 && from > now + CLOCK_SKEW_SECONDS)
     return dossier_verification_fail (result, "not-yet-valid", "not-yet-valid", _("Not valid yet"));
   dossier_verification_check (result, "not-yet-valid", TRUE, _("Valid from before the time of checking"));
@@ -161,4 +182,3 @@ dossier_credential_check_times (JsonObject                 *claims,
     return dossier_verification_fail (result, "expired", "expired", _("Expired"));
   return dossier_verification_check (result, "expired", TRUE, _("Not expired"));
 }
-

@@ -17,5 +17,10 @@ gboolean    dossier_credential_check_times  (JsonObject                 *claims,
                                              JsonObject                 *credential,
                                              const DossierVerifyOptions *options,
                                              DossierVerification        *result);
+gint64      dossier_credential_parse_time   (const char                 *text);
+gboolean    dossier_credential_check_period (gint64                      from,
+                                             gint64                      until,
+                                             const DossierVerifyOptions *options,
+                                             DossierVerification        *result);
 
 G_END_DECLS

@@ -45,20 +45,20 @@ dossier_hcert_detect (const char *text,
   return length >= 4 && strncmp (text, "HC1:", 4) == 0;
 }
 
-/* The value of a base45 character, or -1 (what strchr() on the alphabet
- * gives, without its cost for every character of a QR code). */
-static int
+/* The value of each byte as a base45 character, plus one (0: not one). */
+static const guint8 base45_values[256] = {
+  [' '] = 37, ['$'] = 38, ['%'] = 39, ['*'] = 40, ['+'] = 41, ['-'] = 42, ['.'] = 43, ['/'] = 44, [':'] = 45,
+  ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+  ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16, ['G'] = 17, ['H'] = 18, ['I'] = 19,
+  ['J'] = 20, ['K'] = 21, ['L'] = 22, ['M'] = 23, ['N'] = 24, ['O'] = 25, ['P'] = 26, ['Q'] = 27, ['R'] = 28,
+  ['S'] = 29, ['T'] = 30, ['U'] = 31, ['V'] = 32, ['W'] = 33, ['X'] = 34, ['Y'] = 35, ['Z'] = 36,
+};
+
+/* The value of a base45 character, or -1. */
+static inline int
 base45_value (char c)
 {
-  static const char symbols[] = " $%*+-./:";
-  const char *at;
-
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'A' && c <= 'Z')
-    return c - 'A' + 10;
-  at = c != '\0' ? strchr (symbols, c) : NULL;
-  return at != NULL ? 36 + (int) (at - symbols) : -1;
+  return (int) base45_values[(guchar) c] - 1;
 }
 
 GBytes *
@@ -360,6 +360,33 @@ add_records (JsonObject          *dcc,
   dossier_verification_add_record (result, record);
 }
 
+/* The record of a certificate, read when first asked for. */
+typedef struct
+{
+  JsonNode   *dcc;
+  const char *type;
+  char       *issuer;
+} HcertContent;
+
+static void
+hcert_content_free (gpointer data)
+{
+  HcertContent *content = data;
+
+  json_node_unref (content->dcc);
+  g_free (content->issuer);
+  g_free (content);
+}
+
+static void
+read_hcert_content (DossierVerification *result,
+                    gpointer             data)
+{
+  HcertContent *content = data;
+
+  add_records (json_node_get_object (content->dcc), content->type, content->issuer, result);
+}
+
 static gboolean
 signature_matches (cbor_item_t         *cose,
                    GBytes              *protected_bytes,
@@ -447,6 +474,7 @@ dossier_hcert_verify (const char                 *text,
   gsize offset = 0;
   const char *type;
   JsonArray *entries;
+  HcertContent *content;
   gint64 alg = 0;
 
   dossier_verification_set_format (result, "hcert");
@@ -509,7 +537,11 @@ dossier_hcert_verify (const char                 *text,
   if (!check_dcc_schema (json_node_get_object (dcc_node), result))
     return;
   type = certificate_type (json_node_get_object (dcc_node), &entries);
-  add_records (json_node_get_object (dcc_node), type, issuer, result);
+  content = g_new (HcertContent, 1);
+  content->dcc = json_node_ref (dcc_node);
+  content->type = type;
+  content->issuer = g_strdup (issuer);
+  dossier_verification_defer_content (result, read_hcert_content, content, hcert_content_free);
   dossier_verification_set_issuer (result, issuer, issuer, FALSE);
 
   if ((dsc = find_signer (kid, cose, protected_bytes, alg, options, result)) == NULL)

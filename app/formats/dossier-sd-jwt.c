@@ -13,7 +13,6 @@
 
 #include <glib/gi18n-lib.h>
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 #include <string.h>
 
 /* Selective Disclosure JWT (draft-ietf-oauth-selective-disclosure-jwt) and
@@ -55,10 +54,10 @@ static char *
 sha256_b64 (const char *text,
             gsize       length)
 {
-  guint8 digest[SHA256_DIGEST_LENGTH];
+  guint8 digest[32];
 
   /* OpenSSL's SHA-256 uses the CPU's SHA instructions; GChecksum's does not */
-  SHA256 ((const guchar *) text, length, digest);
+  dossier_crypto_sha256 (text, length, digest);
   return dossier_base64url_encode (digest, sizeof digest);
 }
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#define _GNU_SOURCE   /* memmem () */
 #include "config.h"
 
 #include "dossier-shc.h"
@@ -8,6 +9,7 @@
 #include "dossier-format-error.h"
 #include "dossier-inflate.h"
 #include "dossier-json.h"
+#include "dossier-json-scan.h"
 #include "dossier-jws.h"
 
 #include <glib/gi18n-lib.h>
@@ -79,8 +81,8 @@ dossier_shc_detect_jws (DossierJws *jws)
   if (g_strcmp0 (dossier_jws_get_header_string (jws, "zip"), "DEF") == 0)
     return TRUE;
   payload = dossier_jws_get_payload (jws);
-  return g_strstr_len (g_bytes_get_data (payload, NULL), (gssize) g_bytes_get_size (payload),
-                       "smarthealth.cards#health-card") != NULL;
+  return memmem (g_bytes_get_data (payload, NULL), g_bytes_get_size (payload),
+                 "smarthealth.cards#health-card", strlen ("smarthealth.cards#health-card")) != NULL;
 }
 
 static gboolean
@@ -89,7 +91,10 @@ jws_is_health_card (const char *text,
 {
   g_autoptr(DossierJws) jws = NULL;
 
-  if (!dossier_jws_looks_compact (text, length) || (jws = dossier_jws_parse (text, length, NULL)) == NULL)
+  /* an SD-JWT is asked here first: its tilde is found faster than the
+   * compact test finds it */
+  if (memchr (text, '~', length) != NULL || !dossier_jws_looks_compact (text, length) ||
+      (jws = dossier_jws_parse (text, length, NULL)) == NULL)
     return FALSE;
   return dossier_shc_detect_jws (jws);
 }
@@ -123,9 +128,13 @@ decode_digits (const char          *digits,
                GString             *out,
                DossierVerification *result)
 {
+  gsize start = out->len;
+
   if (length == 0 || length % 2 != 0)
     return dossier_verification_fail (result, "decode", "shc-qr-odd-digits",
                                       _("A SMART Health Card QR holds pairs of digits; this one has %zu digits"), length);
+  /* written in place: a card is a thousand pairs or more */
+  g_string_set_size (out, start + length / 2);
   for (gsize i = 0; i < length; i += 2)
     {
       int value;
@@ -137,7 +146,7 @@ decode_digits (const char          *digits,
       if (value > 'z' - 45)
         return dossier_verification_fail (result, "decode", "shc-qr-digit-pair",
                                           _("The digit pair %02d at position %zu stands for no character of a JWS"), value, i);
-      g_string_append_c (out, (char) (value + 45));
+      out->str[start + i / 2] = (char) (value + 45);
     }
   return TRUE;
 }
@@ -250,6 +259,33 @@ check_header (DossierJws          *jws,
                                      dossier_jws_get_header_string (jws, "kid"));
 }
 
+/* What verification reads of a card's payload, from a scan of it or, for
+ * JSON outside the scanner's plain subset, from json-glib's tree. */
+typedef struct
+{
+  char       *iss;
+  gboolean    has_nbf;
+  gint64      nbf;
+  gboolean    has_exp;
+  gint64      exp;
+  char       *rid;
+  gboolean    is_health_card;   /* "vc" is an object whose "type" lists the health-card type */
+  gboolean    has_bundle;       /* vc.credentialSubject.fhirBundle is an object of resourceType Bundle */
+  JsonObject *bundle;           /* that bundle, when read from a tree */
+  gsize       bundle_start;     /* or where its text is in the payload */
+  gsize       bundle_length;
+} CardClaims;
+
+static void
+card_claims_clear (CardClaims *claims)
+{
+  g_free (claims->iss);
+  g_free (claims->rid);
+  g_clear_pointer (&claims->bundle, json_object_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CardClaims, card_claims_clear)
+
 static gboolean
 type_list_has (JsonObject *vc,
                const char *type)
@@ -269,29 +305,136 @@ type_list_has (JsonObject *vc,
   return FALSE;
 }
 
-static JsonObject *
-check_schema (JsonObject          *payload,
-              DossierVerification *result)
+static void
+claims_from_tree (JsonObject *payload,
+                  CardClaims *claims)
 {
   JsonObject *vc = dossier_json_get_object (payload, "vc");
-  JsonObject *subject = dossier_json_get_object (vc, "credentialSubject");
-  JsonObject *bundle = dossier_json_get_object (subject, "fhirBundle");
-  gint64 nbf;
+  JsonObject *bundle = dossier_json_get_object (dossier_json_get_object (vc, "credentialSubject"), "fhirBundle");
 
-  if (dossier_json_get_string (payload, "iss") == NULL)
-    dossier_verification_fail (result, "schema", "shc-schema-iss", _("The card names no issuer (“iss”)"));
-  else if (!dossier_json_get_number (payload, "nbf", &nbf))
-    dossier_verification_fail (result, "schema", "shc-schema-nbf", _("The card has no issue time (“nbf”)"));
-  else if (vc == NULL || !type_list_has (vc, HEALTH_CARD_TYPE))
-    dossier_verification_fail (result, "schema", "shc-schema-type", _("The credential is not of type %s"), HEALTH_CARD_TYPE);
-  else if (bundle == NULL || g_strcmp0 (dossier_json_get_string (bundle, "resourceType"), "Bundle") != 0)
-    dossier_verification_fail (result, "schema", "shc-schema-bundle", _("The card holds no FHIR bundle"));
-  else
+  claims->iss = g_strdup (dossier_json_get_string (payload, "iss"));
+  claims->has_nbf = dossier_json_get_number (payload, "nbf", &claims->nbf);
+  claims->has_exp = dossier_json_get_number (payload, "exp", &claims->exp);
+  claims->rid = g_strdup (dossier_json_get_string (vc, "rid"));
+  claims->is_health_card = vc != NULL && type_list_has (vc, HEALTH_CARD_TYPE);
+  claims->has_bundle = bundle != NULL && g_strcmp0 (dossier_json_get_string (bundle, "resourceType"), "Bundle") == 0;
+  if (claims->has_bundle)
+    claims->bundle = json_object_ref (bundle);
+}
+
+static void
+claims_from_scan (DossierJsonScan *scan,
+                  const char      *payload,
+                  CardClaims      *claims)
+{
+  guint vc = dossier_json_scan_get_member (scan, DOSSIER_JSON_SCAN_ROOT, "vc");
+  guint types = dossier_json_scan_get_member (scan, vc, "type");
+  guint bundle = dossier_json_scan_get_member (scan, dossier_json_scan_get_member (scan, vc, "credentialSubject"),
+                                               "fhirBundle");
+
+  claims->iss = dossier_json_scan_dup_string (scan, dossier_json_scan_get_member (scan, DOSSIER_JSON_SCAN_ROOT, "iss"));
+  claims->has_nbf = dossier_json_scan_get_integer (scan, dossier_json_scan_get_member (scan, DOSSIER_JSON_SCAN_ROOT, "nbf"),
+                                                   &claims->nbf);
+  claims->has_exp = dossier_json_scan_get_integer (scan, dossier_json_scan_get_member (scan, DOSSIER_JSON_SCAN_ROOT, "exp"),
+                                                   &claims->exp);
+  claims->rid = dossier_json_scan_dup_string (scan, dossier_json_scan_get_member (scan, vc, "rid"));
+  for (guint i = 0; i < dossier_json_scan_get_size (scan, types) && !claims->is_health_card; i++)
+    claims->is_health_card = dossier_json_scan_equal (scan, dossier_json_scan_get_element (scan, types, i), HEALTH_CARD_TYPE);
+  claims->has_bundle = dossier_json_scan_get_kind (scan, bundle) == DOSSIER_JSON_SCAN_OBJECT &&
+                       dossier_json_scan_equal (scan, dossier_json_scan_get_member (scan, bundle, "resourceType"), "Bundle");
+  if (claims->has_bundle)
+    claims->bundle_start = (gsize) (dossier_json_scan_get_text (scan, bundle, &claims->bundle_length) - payload);
+}
+
+/* FALSE when the payload is not a JSON object. */
+static gboolean
+read_claims (const char *payload,
+             gsize       length,
+             CardClaims *claims)
+{
+  g_autoptr(DossierJsonScan) scan = dossier_json_scan_new (payload, length);
+  g_autoptr(JsonNode) root = NULL;
+
+  if (scan != NULL)
     {
-      dossier_verification_check (result, "schema", TRUE, _("Health card with a FHIR bundle"));
-      return bundle;
+      if (dossier_json_scan_get_kind (scan, DOSSIER_JSON_SCAN_ROOT) != DOSSIER_JSON_SCAN_OBJECT)
+        return FALSE;
+      claims_from_scan (scan, payload, claims);
+      return TRUE;
     }
-  return NULL;
+  root = dossier_json_parse (payload, length);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return FALSE;
+  claims_from_tree (json_node_get_object (root), claims);
+  return TRUE;
+}
+
+static gboolean
+check_schema (CardClaims          *claims,
+              DossierVerification *result)
+{
+  if (claims->iss == NULL)
+    return dossier_verification_fail (result, "schema", "shc-schema-iss", _("The card names no issuer (“iss”)"));
+  if (!claims->has_nbf)
+    return dossier_verification_fail (result, "schema", "shc-schema-nbf", _("The card has no issue time (“nbf”)"));
+  if (!claims->is_health_card)
+    return dossier_verification_fail (result, "schema", "shc-schema-type", _("The credential is not of type %s"), HEALTH_CARD_TYPE);
+  if (!claims->has_bundle)
+    return dossier_verification_fail (result, "schema", "shc-schema-bundle", _("The card holds no FHIR bundle"));
+  return dossier_verification_check (result, "schema", TRUE, _("Health card with a FHIR bundle"));
+}
+
+/* The records of a card's FHIR bundle, read when first asked for. */
+typedef struct
+{
+  GBytes     *payload;
+  gsize       start;
+  gsize       length;
+  JsonObject *bundle;
+  char       *iss;
+} CardContent;
+
+static void
+card_content_free (gpointer data)
+{
+  CardContent *content = data;
+
+  g_clear_pointer (&content->payload, g_bytes_unref);
+  g_clear_pointer (&content->bundle, json_object_unref);
+  g_free (content->iss);
+  g_free (content);
+}
+
+static void
+read_card_content (DossierVerification *result,
+                   gpointer             data)
+{
+  CardContent *content = data;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autofree char *subject = NULL;
+  JsonObject *bundle = content->bundle;
+
+  /* the bundle's text was scanned as part of the payload: it parses */
+  if (bundle == NULL)
+    {
+      root = dossier_json_parse ((const char *) g_bytes_get_data (content->payload, NULL) + content->start, content->length);
+      if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+        return;
+      bundle = json_node_get_object (root);
+    }
+  records = dossier_fhir_bundle_to_records (bundle, &subject);
+  dossier_verification_set_subject (result, subject);
+  for (guint i = 0; i < records->len; i++)
+    {
+      DossierRecord *record = g_ptr_array_index (records, i);
+
+      if (dossier_record_get_issuer_name (record) == NULL)
+        dossier_record_set_issuer_name (record, content->iss);
+      dossier_record_set_issuer_id (record, content->iss);
+      dossier_record_set_format (record, "shc");
+      dossier_verification_add_record (result, record);
+    }
 }
 
 /* A key fit for health cards: EC P-256 for ES256, for signing, and named by
@@ -364,23 +507,22 @@ check_issuer_url (const char          *iss,
 }
 
 static gboolean
-check_times (JsonObject                 *payload,
+check_times (CardClaims                 *claims,
              const DossierVerifyOptions *options,
              DossierVerification        *result)
 {
-  gint64 nbf = 0, exp = 0, now;
+  gint64 nbf = claims->has_nbf ? claims->nbf : 0, now;
 
   if (options->at == NULL)
     return TRUE;
   now = g_date_time_to_unix (options->at);
-  dossier_json_get_number (payload, "nbf", &nbf);
   if (nbf > now + CLOCK_SKEW_SECONDS)
     return dossier_verification_fail (result, "not-yet-valid", "not-yet-valid",
                                       _("The card is valid only from %lld (Unix time)"), (long long) nbf);
   dossier_verification_check (result, "not-yet-valid", TRUE, _("Issued before the time of checking"));
-  if (dossier_json_get_number (payload, "exp", &exp) && exp < now - CLOCK_SKEW_SECONDS)
+  if (claims->has_exp && claims->exp < now - CLOCK_SKEW_SECONDS)
     return dossier_verification_fail (result, "expired", "expired",
-                                      _("The card expired at %lld (Unix time)"), (long long) exp);
+                                      _("The card expired at %lld (Unix time)"), (long long) claims->exp);
   return dossier_verification_check (result, "expired", TRUE, _("Not expired"));
 }
 
@@ -402,12 +544,12 @@ rid_is_well_formed (const char *rid)
 /* Revocation by the issuer's list of revoked ids (the card's "rid"), for
  * keys that declare one with "crlVersion". */
 static gboolean
-check_revocation (JsonObject                 *payload,
+check_revocation (CardClaims                 *claims,
                   DossierJwk                 *key,
                   const DossierVerifyOptions *options,
                   DossierVerification        *result)
 {
-  const char *rid = dossier_json_get_string (dossier_json_get_object (payload, "vc"), "rid");
+  const char *rid = claims->rid;
   const char *kid = dossier_jwk_get_kid (key);
   g_autofree char *path = NULL;
   g_autoptr(GBytes) document = NULL;
@@ -421,7 +563,7 @@ check_revocation (JsonObject                 *payload,
     return TRUE;
   path = g_strdup_printf (".well-known/crl/%s.json", kid);
   if (options->keys != NULL)
-    document = dossier_key_source_get_issuer_document (options->keys, dossier_json_get_string (payload, "iss"), key, path);
+    document = dossier_key_source_get_issuer_document (options->keys, claims->iss, key, path);
   if (document == NULL)
     {
       dossier_verification_note_status_unchecked (result, _("The issuer’s revocation list was not available; revocation not checked"));
@@ -437,7 +579,8 @@ check_revocation (JsonObject                 *payload,
                                       _("The issuer’s revocation list is malformed"));
 
   seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  dossier_json_get_number (payload, "nbf", &nbf);
+  if (claims->has_nbf)
+    nbf = claims->nbf;
   for (guint i = 0; i < json_array_get_length (json_node_get_array (rids)); i++)
     {
       JsonNode *item = json_array_get_element (json_node_get_array (rids), i);
@@ -480,13 +623,10 @@ verify_parsed_card (DossierJws                 *jws,
                     DossierVerification        *result)
 {
   g_autoptr(GBytes) inflated = NULL;
-  g_autoptr(JsonNode) root = NULL;
   g_autoptr(DossierJwk) key = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) records = NULL;
-  g_autofree char *subject = NULL;
-  JsonObject *payload, *bundle;
-  const char *iss;
+  g_auto(CardClaims) claims = { 0 };
+  CardContent *content;
   gsize size;
   const char *data;
 
@@ -506,34 +646,31 @@ verify_parsed_card (DossierJws                 *jws,
       dossier_verification_fail (result, "decode", "json-bom", _("The payload starts with a byte order mark"));
       return;
     }
-  root = dossier_json_parse (data, size);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (!read_claims (data, size, &claims))
     {
       dossier_verification_fail (result, "decode", "payload-not-json", _("The payload is not a JSON object"));
       return;
     }
-  payload = json_node_get_object (root);
-  if ((bundle = check_schema (payload, result)) == NULL)
+  if (!check_schema (&claims, result))
     return;
-  iss = dossier_json_get_string (payload, "iss");
-  dossier_verification_set_issuer (result, iss, iss, FALSE);
+  dossier_verification_set_issuer (result, claims.iss, claims.iss, FALSE);
 
-  /* The content is read even when the card fails later, so that a verifier
-   * sees what an invalid card claims beside the verdict. */
-  records = dossier_fhir_bundle_to_records (bundle, &subject);
-  dossier_verification_set_subject (result, subject);
-  for (guint i = 0; i < records->len; i++)
+  /* The content is kept even when the card fails later, so that a verifier
+   * sees what an invalid card claims beside the verdict; it is read when
+   * first asked for. */
+  content = g_new0 (CardContent, 1);
+  content->iss = g_strdup (claims.iss);
+  if (claims.bundle != NULL)
+    content->bundle = json_object_ref (claims.bundle);
+  else
     {
-      DossierRecord *record = g_ptr_array_index (records, i);
-
-      if (dossier_record_get_issuer_name (record) == NULL)
-        dossier_record_set_issuer_name (record, iss);
-      dossier_record_set_issuer_id (record, iss);
-      dossier_record_set_format (record, "shc");
-      dossier_verification_add_record (result, record);
+      content->payload = g_bytes_ref (inflated);
+      content->start = claims.bundle_start;
+      content->length = claims.bundle_length;
     }
+  dossier_verification_defer_content (result, read_card_content, content, card_content_free);
 
-  key = find_key (iss, dossier_jws_get_header_string (jws, "kid"), options, result);
+  key = find_key (claims.iss, dossier_jws_get_header_string (jws, "kid"), options, result);
   if (key == NULL)
     return;
   if (!dossier_jws_verify (jws, key, &error))
@@ -542,15 +679,15 @@ verify_parsed_card (DossierJws                 *jws,
       return;
     }
   dossier_verification_check (result, "signature", TRUE, _("ES256 signature by key %s"), dossier_jwk_get_kid (key));
-  dossier_verification_set_issuer (result, iss, g_object_get_data (G_OBJECT (key), "dossier-anchor"), TRUE);
-  if (!dossier_jwk_belongs_to (key, iss))
+  dossier_verification_set_issuer (result, claims.iss, g_object_get_data (G_OBJECT (key), "dossier-anchor"), TRUE);
+  if (!dossier_jwk_belongs_to (key, claims.iss))
     {
       dossier_verification_fail (result, "issuer", "key-issuer-mismatch",
-                                 _("Key %s does not belong to issuer %s"), dossier_jwk_get_kid (key), iss);
+                                 _("Key %s does not belong to issuer %s"), dossier_jwk_get_kid (key), claims.iss);
       return;
     }
-  if (!check_issuer_url (iss, result) || !check_times (payload, options, result) ||
-      !check_revocation (payload, key, options, result))
+  if (!check_issuer_url (claims.iss, result) || !check_times (&claims, options, result) ||
+      !check_revocation (&claims, key, options, result))
     return;
 }
 

@@ -37,12 +37,72 @@ credential_of (JsonObject *claims)
   return vc != NULL ? vc : claims;
 }
 
+/* --- claims read from a scan of the payload ------------------------------ */
+
+/* The credential inside scanned claims, as credential_of() finds it. */
+static guint
+scanned_credential (DossierJsonScan *scan)
+{
+  guint vc = dossier_json_scan_get_member (scan, DOSSIER_JSON_SCAN_ROOT, "vc");
+
+  return dossier_json_scan_get_kind (scan, vc) == DOSSIER_JSON_SCAN_OBJECT ? vc : DOSSIER_JSON_SCAN_ROOT;
+}
+
+/* As dossier_credential_has_type(), on a scanned object. */
+static gboolean
+scanned_has_type (DossierJsonScan *scan,
+                  guint            object,
+                  const char      *type)
+{
+  guint types = dossier_json_scan_get_member (scan, object, "type");
+
+  if (dossier_json_scan_get_kind (scan, types) == DOSSIER_JSON_SCAN_STRING)
+    return dossier_json_scan_equal (scan, types, type);
+  for (guint i = 0; i < dossier_json_scan_get_size (scan, types) && dossier_json_scan_get_kind (scan, types) == DOSSIER_JSON_SCAN_ARRAY; i++)
+    if (dossier_json_scan_equal (scan, dossier_json_scan_get_element (scan, types, i), type))
+      return TRUE;
+  return FALSE;
+}
+
+static char *
+scanned_string (DossierJsonScan *scan,
+                guint            object,
+                const char      *name)
+{
+  return dossier_json_scan_dup_string (scan, dossier_json_scan_get_member (scan, object, name));
+}
+
+/* As time_of() in dossier-credential.c: a NumericDate claim, else the
+ * credential's date in its VC 1.1 or 2.0 name. */
+static gint64
+scanned_time (DossierJsonScan *scan,
+              const char      *claim,
+              guint            vc,
+              const char      *member_11,
+              const char      *member_20)
+{
+  g_autofree char *text = NULL;
+  gint64 value;
+
+  if (dossier_json_scan_get_integer (scan, dossier_json_scan_get_member (scan, DOSSIER_JSON_SCAN_ROOT, claim), &value))
+    return value;
+  text = scanned_string (scan, vc, member_11);
+  if (text == NULL)
+    text = scanned_string (scan, vc, member_20);
+  return dossier_credential_parse_time (text);
+}
+
 /* Whether a parsed JWS is a VC-JWT: its payload is a credential. */
 gboolean
 dossier_vc_jwt_detect_jws (DossierJws *jws)
 {
-  JsonObject *claims = payload_object (jws);
+  DossierJsonScan *scan = dossier_jws_get_payload_scan (jws);
+  JsonObject *claims;
 
+  if (scan != NULL)
+    return dossier_json_scan_get_kind (scan, DOSSIER_JSON_SCAN_ROOT) == DOSSIER_JSON_SCAN_OBJECT &&
+           scanned_has_type (scan, scanned_credential (scan), "VerifiableCredential");
+  claims = payload_object (jws);
   return claims != NULL && dossier_credential_has_type (credential_of (claims), "VerifiableCredential");
 }
 
@@ -57,14 +117,114 @@ dossier_vc_jwt_detect (const char *text,
   return dossier_vc_jwt_detect_jws (jws);
 }
 
+/* What verification reads of a credential's claims, from a scan or a tree. */
+typedef struct
+{
+  char       *issuer;        /* dossier_credential_get_issuer() */
+  char       *issuer_name;   /* the issuer's "name", else its id, as the record names it */
+  gboolean    is_credential;
+  gboolean    is_achievement;
+  gboolean    has_subject;
+  gint64      from;          /* the validity period, G_MININT64 where open */
+  gint64      until;
+  JsonObject *claims;        /* the tree, when read from one */
+  JsonObject *vc;
+  GBytes     *payload;       /* else the text the record is read from later */
+} Claims;
+
+static void
+claims_clear (Claims *claims)
+{
+  g_free (claims->issuer);
+  g_free (claims->issuer_name);
+  g_clear_pointer (&claims->payload, g_bytes_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Claims, claims_clear)
+
+/* From a scan; FALSE when the claims name a status, which is read from the
+ * tree. */
+static gboolean
+claims_from_scan (DossierJws *jws,
+                  Claims     *claims)
+{
+  DossierJsonScan *scan = dossier_jws_get_payload_scan (jws);
+  guint vc, issuer;
+
+  if (scan == NULL || dossier_json_scan_get_kind (scan, DOSSIER_JSON_SCAN_ROOT) != DOSSIER_JSON_SCAN_OBJECT)
+    return FALSE;
+  vc = scanned_credential (scan);
+  if (dossier_json_scan_get_member (scan, vc, "credentialStatus") != DOSSIER_JSON_SCAN_MISSING ||
+      dossier_json_scan_get_member (scan, DOSSIER_JSON_SCAN_ROOT, "status") != DOSSIER_JSON_SCAN_MISSING)
+    return FALSE;
+  issuer = dossier_json_scan_get_member (scan, vc, "issuer");
+  claims->issuer = scanned_string (scan, DOSSIER_JSON_SCAN_ROOT, "iss");
+  if (claims->issuer == NULL)
+    claims->issuer = dossier_json_scan_get_kind (scan, issuer) == DOSSIER_JSON_SCAN_OBJECT ? scanned_string (scan, issuer, "id")
+                                                                                         : dossier_json_scan_dup_string (scan, issuer);
+  claims->issuer_name = scanned_string (scan, issuer, "name");
+  if (claims->issuer_name == NULL)
+    claims->issuer_name = g_strdup (claims->issuer);
+  claims->is_credential = scanned_has_type (scan, vc, "VerifiableCredential");
+  claims->is_achievement = scanned_has_type (scan, vc, "AchievementCredential");
+  claims->has_subject = dossier_json_scan_get_kind (scan, dossier_json_scan_get_member (scan, vc, "credentialSubject")) == DOSSIER_JSON_SCAN_OBJECT;
+  claims->from = scanned_time (scan, "nbf", vc, "issuanceDate", "validFrom");
+  claims->until = scanned_time (scan, "exp", vc, "expirationDate", "validUntil");
+  claims->payload = g_bytes_ref (dossier_jws_get_payload (jws));
+  return TRUE;
+}
+
+static void
+claims_from_tree (JsonObject *payload,
+                  Claims     *claims)
+{
+  JsonObject *vc = credential_of (payload);
+
+  claims->claims = payload;
+  claims->vc = vc;
+  claims->issuer = g_strdup (dossier_credential_get_issuer (payload, vc));
+  claims->issuer_name = g_strdup (dossier_json_get_string (dossier_json_get_object (vc, "issuer"), "name") ?: claims->issuer);
+  claims->is_credential = dossier_credential_has_type (vc, "VerifiableCredential");
+  claims->is_achievement = dossier_credential_has_type (vc, "AchievementCredential");
+  claims->has_subject = dossier_json_get_object (vc, "credentialSubject") != NULL;
+}
+
+typedef struct
+{
+  GBytes *payload;
+  char   *issuer;
+} CredentialContent;
+
+static void
+credential_content_free (gpointer data)
+{
+  CredentialContent *content = data;
+
+  g_bytes_unref (content->payload);
+  g_free (content->issuer);
+  g_free (content);
+}
+
+/* The record of a credential whose claims were scanned, read when first
+ * asked for: the text was scanned, so it parses. */
+static void
+read_credential_content (DossierVerification *result,
+                         gpointer             data)
+{
+  CredentialContent *content = data;
+  g_autoptr(JsonNode) root = dossier_json_parse (g_bytes_get_data (content->payload, NULL), g_bytes_get_size (content->payload));
+
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    dossier_credential_add_record (credential_of (json_node_get_object (root)), content->issuer, "vc-jwt", result);
+}
+
 static void
 verify_claims (DossierJws                 *jws,
-               JsonObject                 *claims,
+               Claims                     *claims,
                const DossierVerifyOptions *options,
                DossierVerification        *result)
 {
   g_autoptr(DossierJwk) key = NULL;
-  JsonObject *vc;
   const char *alg, *issuer;
   gboolean trusted;
 
@@ -77,16 +237,24 @@ verify_claims (DossierJws                 *jws,
     }
   dossier_verification_check (result, "header", TRUE, "%s", alg);
 
-  vc = credential_of (claims);
-  issuer = dossier_credential_get_issuer (claims, vc);
-  if (!dossier_credential_has_type (vc, "VerifiableCredential") || dossier_json_get_object (vc, "credentialSubject") == NULL || issuer == NULL)
+  issuer = claims->issuer;
+  if (!claims->is_credential || !claims->has_subject || issuer == NULL)
     {
       dossier_verification_fail (result, "schema", "vc-schema",
                                  _("A credential needs a VerifiableCredential type, a subject and an issuer"));
       return;
     }
-  dossier_verification_check (result, "schema", TRUE, "%s", dossier_credential_has_type (vc, "AchievementCredential") ? "AchievementCredential" : "VerifiableCredential");
-  dossier_credential_add_record (vc, issuer, "vc-jwt", result);
+  dossier_verification_check (result, "schema", TRUE, "%s", claims->is_achievement ? "AchievementCredential" : "VerifiableCredential");
+  if (claims->vc != NULL)
+    dossier_credential_add_record (claims->vc, issuer, "vc-jwt", result);
+  else
+    {
+      CredentialContent *content = g_new (CredentialContent, 1);
+
+      content->payload = g_bytes_ref (claims->payload);
+      content->issuer = g_strdup (issuer);
+      dossier_verification_defer_content (result, read_credential_content, content, credential_content_free);
+    }
   dossier_verification_set_issuer (result, issuer, issuer, FALSE);
 
   if ((key = dossier_issuer_key_verify (jws, issuer, options, result, &trusted)) == NULL)
@@ -104,11 +272,32 @@ verify_claims (DossierJws                 *jws,
   if (trusted)
     {
       dossier_verification_check (result, "issuer", TRUE, "%s", issuer);
-      dossier_verification_set_issuer (result, issuer, dossier_record_get_issuer_name (g_ptr_array_index (dossier_verification_get_records (result), 0)), TRUE);
+      dossier_verification_set_issuer (result, issuer, claims->issuer_name, TRUE);
     }
-  if (!dossier_credential_check_times (claims, vc, options, result))
-    return;
-  dossier_status_list_check (vc, claims, issuer, options, result);
+  if (claims->vc != NULL)
+    {
+      if (!dossier_credential_check_times (claims->claims, claims->vc, options, result))
+        return;
+      dossier_status_list_check (claims->vc, claims->claims, issuer, options, result);
+    }
+  else
+    dossier_credential_check_period (claims->from, claims->until, options, result);
+}
+
+/* The claims of @jws from a scan, else from json-glib's tree; FALSE when
+ * the payload is not a JSON object. */
+static gboolean
+read_claims (DossierJws *jws,
+             Claims     *claims)
+{
+  JsonObject *payload;
+
+  if (claims_from_scan (jws, claims))
+    return TRUE;
+  if ((payload = payload_object (jws)) == NULL)
+    return FALSE;
+  claims_from_tree (payload, claims);
+  return TRUE;
 }
 
 void
@@ -119,17 +308,17 @@ dossier_vc_jwt_verify (const char                 *text,
 {
   g_autoptr(DossierJws) jws = NULL;
   g_autoptr(GError) error = NULL;
-  JsonObject *claims;
+  g_auto(Claims) claims = { 0 };
 
   dossier_verification_set_format (result, "vc-jwt");
   if (!dossier_jws_looks_compact (text, length) || (jws = dossier_jws_parse (text, length, &error)) == NULL ||
-      (claims = payload_object (jws)) == NULL)
+      !read_claims (jws, &claims))
     {
       dossier_verification_fail (result, "decode", "jws-malformed", "%s",
                                  error != NULL ? error->message : _("Not a JWT with a JSON payload"));
       return;
     }
-  verify_claims (jws, claims, options, result);
+  verify_claims (jws, &claims, options, result);
 }
 
 /* As dossier_vc_jwt_verify(), for a JWS already parsed (and detected). */
@@ -138,15 +327,15 @@ dossier_vc_jwt_verify_jws (DossierJws                 *jws,
                            const DossierVerifyOptions *options,
                            DossierVerification        *result)
 {
-  JsonObject *claims;
+  g_auto(Claims) claims = { 0 };
 
   dossier_verification_set_format (result, "vc-jwt");
-  if ((claims = payload_object (jws)) == NULL)
+  if (!read_claims (jws, &claims))
     {
       dossier_verification_fail (result, "decode", "jws-malformed", "%s", _("Not a JWT with a JSON payload"));
       return;
     }
-  verify_claims (jws, claims, options, result);
+  verify_claims (jws, &claims, options, result);
 }
 
 /* A credential as plain JSON without a proof: nothing vouches for it, but

@@ -8,6 +8,7 @@
 #include "dossier-utils.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 G_DEFINE_INTERFACE (DossierKeySource, dossier_key_source, G_TYPE_OBJECT)
 
@@ -98,7 +99,44 @@ struct _DossierVerification
   char      *status_unchecked;   /* why the revocation status could not be checked */
   char      *unsigned_reason;    /* the format carries no signature at all */
   GPtrArray *records;
+  GQueue     deferred;           /* Deferred content, read in order on first need */
+  gboolean   reading_deferred;
 };
+
+typedef struct
+{
+  DossierVerificationContentFunc func;
+  gpointer                       data;
+  GDestroyNotify                 destroy;
+} Deferred;
+
+static void
+deferred_free (gpointer data)
+{
+  Deferred *deferred = data;
+
+  if (deferred->destroy != NULL)
+    deferred->destroy (deferred->data);
+  g_free (deferred);
+}
+
+/* Runs the deferred content readers, in the order they were deferred. */
+static void
+read_deferred (DossierVerification *self)
+{
+  Deferred *deferred;
+
+  /* a reader adds records itself */
+  if (self->reading_deferred)
+    return;
+  self->reading_deferred = TRUE;
+  while ((deferred = g_queue_pop_head (&self->deferred)) != NULL)
+    {
+      deferred->func (self, deferred->data);
+      deferred_free (deferred);
+    }
+  self->reading_deferred = FALSE;
+}
 
 G_DEFINE_FINAL_TYPE (DossierVerification, dossier_verification, G_TYPE_OBJECT)
 
@@ -127,6 +165,7 @@ dossier_verification_finalize (GObject *object)
   g_free (self->status_unchecked);
   g_free (self->unsigned_reason);
   g_ptr_array_unref (self->records);
+  g_queue_clear_full (&self->deferred, deferred_free);
   G_OBJECT_CLASS (dossier_verification_parent_class)->finalize (object);
 }
 
@@ -142,6 +181,7 @@ dossier_verification_init (DossierVerification *self)
   self->checks = g_array_new (FALSE, TRUE, sizeof (Check));
   g_array_set_clear_func (self->checks, clear_check);
   self->records = g_ptr_array_new_with_free_func (g_object_unref);
+  g_queue_init (&self->deferred);
 }
 
 DossierVerification *
@@ -169,6 +209,24 @@ dossier_verification_get_format (DossierVerification *self)
   return self->format;
 }
 
+/* The detail of a check: most are a fixed text or one string, which need
+ * no trip through printf. */
+static char *
+format_detail (const char *detail_format,
+               va_list     args)
+{
+  if (strchr (detail_format, '%') == NULL)
+    return g_strdup (detail_format);
+  if (strcmp (detail_format, "%s") == 0)
+    {
+      const char *text = va_arg (args, const char *);
+
+      /* as glibc's printf shows a null string */
+      return g_strdup (text != NULL ? text : "(null)");
+    }
+  return g_strdup_vprintf (detail_format, args);
+}
+
 static void
 add_check (DossierVerification *self,
            const char          *name,
@@ -193,7 +251,7 @@ dossier_verification_check (DossierVerification *self,
   g_return_val_if_fail (DOSSIER_IS_VERIFICATION (self), FALSE);
 
   va_start (args, detail_format);
-  add_check (self, name, ok, g_strdup_vprintf (detail_format, args));
+  add_check (self, name, ok, format_detail (detail_format, args));
   va_end (args);
   if (!ok && self->error_code == NULL)
     {
@@ -217,7 +275,7 @@ dossier_verification_fail (DossierVerification *self,
   g_return_val_if_fail (DOSSIER_IS_VERIFICATION (self), FALSE);
 
   va_start (args, detail_format);
-  detail = g_strdup_vprintf (detail_format, args);
+  detail = format_detail (detail_format, args);
   va_end (args);
   add_check (self, name, FALSE, detail);
   if (self->error_code == NULL)
@@ -280,6 +338,7 @@ dossier_verification_set_subject (DossierVerification *self,
                                   const char          *subject)
 {
   g_return_if_fail (DOSSIER_IS_VERIFICATION (self));
+  read_deferred (self);
   dossier_set_string (&self->subject, subject);
 }
 
@@ -328,13 +387,37 @@ dossier_verification_add_record (DossierVerification *self,
                                  DossierRecord       *record)
 {
   g_return_if_fail (DOSSIER_IS_VERIFICATION (self));
+  read_deferred (self);
   g_ptr_array_add (self->records, g_object_ref (record));
+}
+
+/* Has @func read the content (records and subject) of the input when it is
+ * first asked for, instead of now: a verdict alone does not need it, and
+ * reading it (a FHIR bundle, say) can cost more than the verification.
+ * Readers run in the order they were deferred, and before any record or
+ * subject set later, so that the content comes out as if read at once. */
+void
+dossier_verification_defer_content (DossierVerification            *self,
+                                    DossierVerificationContentFunc  func,
+                                    gpointer                        data,
+                                    GDestroyNotify                  destroy)
+{
+  Deferred *deferred;
+
+  g_return_if_fail (DOSSIER_IS_VERIFICATION (self));
+  g_return_if_fail (func != NULL);
+  deferred = g_new (Deferred, 1);
+  deferred->func = func;
+  deferred->data = data;
+  deferred->destroy = destroy;
+  g_queue_push_tail (&self->deferred, deferred);
 }
 
 GPtrArray *
 dossier_verification_get_records (DossierVerification *self)
 {
   g_return_val_if_fail (DOSSIER_IS_VERIFICATION (self), NULL);
+  read_deferred (self);
   return self->records;
 }
 
@@ -432,6 +515,7 @@ dossier_verification_to_json (DossierVerification *self)
 
   g_return_val_if_fail (DOSSIER_IS_VERIFICATION (self), NULL);
 
+  read_deferred (self);
   json_builder_begin_object (builder);
   dossier_json_builder_add_string (builder, "input", self->input);
   dossier_json_builder_add_string (builder, "format", self->format);

@@ -109,6 +109,13 @@ void                 dossier_verification_note_unsigned     (DossierVerification
 void                 dossier_verification_add_record        (DossierVerification *self,
                                                              DossierRecord       *record);
 GPtrArray           *dossier_verification_get_records       (DossierVerification *self);
+
+typedef void (*DossierVerificationContentFunc) (DossierVerification *self,
+                                                gpointer             data);
+void                 dossier_verification_defer_content     (DossierVerification            *self,
+                                                             DossierVerificationContentFunc  func,
+                                                             gpointer                        data,
+                                                             GDestroyNotify                  destroy);
 const char          *dossier_verification_get_summary       (DossierVerification *self);
 DossierVerdict      *dossier_verification_to_verdict        (DossierVerification *self);
 JsonNode            *dossier_verification_to_json           (DossierVerification *self);

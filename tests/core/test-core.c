@@ -2,6 +2,7 @@
 #include "dossier-audit-entry.h"
 #include "dossier-core-error.h"
 #include "dossier-json.h"
+#include "dossier-json-scan.h"
 #include "dossier-record.h"
 #include "dossier-recovery-key.h"
 #include "dossier-secret.h"
@@ -263,6 +264,65 @@ test_mistyped_words (void)
   g_assert_cmpuint (caught, >=, 95);
 }
 
+/* Whether the scanned @value is @node: same kinds, members, elements and
+ * scalars, and a container's text parses back into @node. */
+static gboolean
+scan_is_node (DossierJsonScan *scan,
+              guint            value,
+              JsonNode        *node)
+{
+  g_autofree char *string = NULL;
+  gint64 integer;
+  gsize length;
+  const char *text = dossier_json_scan_get_text (scan, value, &length);
+
+  switch (dossier_json_scan_get_kind (scan, value))
+    {
+    case DOSSIER_JSON_SCAN_OBJECT:
+      {
+        g_autoptr(JsonNode) reparsed = dossier_json_parse (text, length);
+        g_autoptr(GList) names = NULL;
+
+        if (!JSON_NODE_HOLDS_OBJECT (node) || reparsed == NULL || !json_node_equal (reparsed, node) ||
+            json_object_get_size (json_node_get_object (node)) != dossier_json_scan_get_size (scan, value))
+          return FALSE;
+        names = json_object_get_members (json_node_get_object (node));
+        for (GList *l = names; l != NULL; l = l->next)
+          if (!scan_is_node (scan, dossier_json_scan_get_member (scan, value, l->data),
+                             json_object_get_member (json_node_get_object (node), l->data)))
+            return FALSE;
+        return dossier_json_scan_get_member (scan, value, "no such member, surely") == DOSSIER_JSON_SCAN_MISSING;
+      }
+    case DOSSIER_JSON_SCAN_ARRAY:
+      {
+        g_autoptr(JsonNode) reparsed = dossier_json_parse (text, length);
+
+        if (!JSON_NODE_HOLDS_ARRAY (node) || reparsed == NULL || !json_node_equal (reparsed, node) ||
+            json_array_get_length (json_node_get_array (node)) != dossier_json_scan_get_size (scan, value))
+          return FALSE;
+        for (guint i = 0; i < dossier_json_scan_get_size (scan, value); i++)
+          if (!scan_is_node (scan, dossier_json_scan_get_element (scan, value, i), json_array_get_element (json_node_get_array (node), i)))
+            return FALSE;
+        return dossier_json_scan_get_element (scan, value, dossier_json_scan_get_size (scan, value)) == DOSSIER_JSON_SCAN_MISSING;
+      }
+    case DOSSIER_JSON_SCAN_STRING:
+      string = dossier_json_scan_dup_string (scan, value);
+      return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING &&
+             g_str_equal (string, json_node_get_string (node)) && dossier_json_scan_equal (scan, value, json_node_get_string (node));
+    case DOSSIER_JSON_SCAN_INTEGER:
+      return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64 &&
+             dossier_json_scan_get_integer (scan, value, &integer) && integer == json_node_get_int (node);
+    case DOSSIER_JSON_SCAN_BOOLEAN:
+      return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN &&
+             json_node_get_boolean (node) == (length == 4);
+    case DOSSIER_JSON_SCAN_NULL:
+      return JSON_NODE_HOLDS_NULL (node);
+    case DOSSIER_JSON_SCAN_NONE:
+    default:
+      return FALSE;
+    }
+}
+
 /* dossier_json_parse() gives json-glib's answer on every input: the same
  * tree, or no tree where json-glib refuses. */
 static void
@@ -287,8 +347,13 @@ test_json_parse_as_json_glib (void)
       JsonNode *theirs = loaded ? json_parser_get_root (parser) : NULL;
       g_autofree char *shown = g_strescape (inputs[i], NULL);
 
+      g_autoptr(DossierJsonScan) scan = dossier_json_scan_new (inputs[i], strlen (inputs[i]));
+
       g_test_message ("%s", shown);
       g_assert_true ((ours == NULL) == (theirs == NULL));
+      /* a scan is made only of what parses, and reads as json-glib's tree */
+      if (scan != NULL)
+        g_assert_true (theirs != NULL && scan_is_node (scan, DOSSIER_JSON_SCAN_ROOT, theirs));
       if (ours != NULL)
         {
           g_autofree char *ours_text = json_to_string (ours, FALSE);
@@ -303,6 +368,64 @@ test_json_parse_as_json_glib (void)
    * last (and leak the others). */
   g_assert_null (dossier_json_parse ("{\"a\":1}{\"a\":2}", 14));
   g_assert_null (dossier_json_parse ("[1] [2]", 7));
+}
+
+/* The scanner takes the plain subset and leaves the rest to json-glib. */
+static void
+test_json_scan (void)
+{
+  const char *plain[] = {
+    "{}", "[]", " {\"a\": 1 }\n", "{\"a\":{\"b\":[1,2,{\"c\":null}]},\"d\":true,\"e\":false}",
+    "{\"s\":\"caf\xc3\xa9 \\\"q\\\" \\\\ \\/ \\b\\f\\n\\r\\t\"}", "{\"n\":[0,-1,123456789012345,-123456789012345]}",
+  };
+  const char *unplain[] = {
+    "{\"big\":1234567890123456789}", "{\"f\":1.5}", "{\"z\":-0}", "{\"u\":\"\\u00e9\"}", "{\"dup\":1,\"dup\":2}",
+    "{\"\":1}", "{\"a\\n\":1}", "\"text\"", "42", "{\"a\":1}x", "{\"a\":1,}", "{\"bad\":\"\xff\"}",
+    "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]", "{\"a\":1}\f", "",
+  };
+  const char *card = "{\"iss\":\"https://x.example\",\"nbf\":1700000000,"
+                     "\"vc\":{\"type\":[\"a\",\"https://smarthealth.cards#health-card\"],\"rid\":\"r\\/1\"}}";
+  g_autoptr(DossierJsonScan) scan = NULL;
+  g_autofree char *rid = NULL;
+  GString *many = g_string_new ("{");
+  guint vc, types;
+  gint64 nbf;
+
+  for (guint i = 0; i < G_N_ELEMENTS (plain); i++)
+    {
+      g_autoptr(DossierJsonScan) each = dossier_json_scan_new (plain[i], strlen (plain[i]));
+      g_autoptr(JsonNode) root = dossier_json_parse (plain[i], strlen (plain[i]));
+
+      g_assert_nonnull (each);
+      g_assert_true (scan_is_node (each, DOSSIER_JSON_SCAN_ROOT, root));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (unplain); i++)
+    g_assert_null (dossier_json_scan_new (unplain[i], strlen (unplain[i])));
+
+  scan = dossier_json_scan_new (card, strlen (card));
+  g_assert_nonnull (scan);
+  g_assert_true (dossier_json_scan_equal (scan, dossier_json_scan_get_member (scan, DOSSIER_JSON_SCAN_ROOT, "iss"), "https://x.example"));
+  g_assert_true (dossier_json_scan_get_integer (scan, dossier_json_scan_get_member (scan, DOSSIER_JSON_SCAN_ROOT, "nbf"), &nbf));
+  g_assert_cmpint (nbf, ==, 1700000000);
+  vc = dossier_json_scan_get_member (scan, DOSSIER_JSON_SCAN_ROOT, "vc");
+  types = dossier_json_scan_get_member (scan, vc, "type");
+  g_assert_cmpuint (dossier_json_scan_get_size (scan, types), ==, 2);
+  g_assert_true (dossier_json_scan_equal (scan, dossier_json_scan_get_element (scan, types, 1), "https://smarthealth.cards#health-card"));
+  rid = dossier_json_scan_dup_string (scan, dossier_json_scan_get_member (scan, vc, "rid"));
+  g_assert_cmpstr (rid, ==, "r/1");
+  /* wrong kinds and absent members read as missing */
+  g_assert_null (dossier_json_scan_dup_string (scan, vc));
+  g_assert_false (dossier_json_scan_get_integer (scan, dossier_json_scan_get_member (scan, DOSSIER_JSON_SCAN_ROOT, "iss"), &nbf));
+  g_assert_cmpuint (dossier_json_scan_get_member (scan, types, "type"), ==, DOSSIER_JSON_SCAN_MISSING);
+  g_assert_cmpuint (dossier_json_scan_get_member (scan, DOSSIER_JSON_SCAN_MISSING, "vc"), ==, DOSSIER_JSON_SCAN_MISSING);
+  g_assert_cmpint (dossier_json_scan_get_kind (scan, DOSSIER_JSON_SCAN_MISSING), ==, DOSSIER_JSON_SCAN_NONE);
+
+  /* objects too large to check for duplicate names go to json-glib */
+  for (guint i = 0; i < 65; i++)
+    g_string_append_printf (many, "%s\"m%u\":%u", i > 0 ? "," : "", i, i);
+  g_string_append_c (many, '}');
+  g_assert_null (dossier_json_scan_new (many->str, many->len));
+  g_string_free (many, TRUE);
 }
 
 int
@@ -320,5 +443,6 @@ main (int    argc,
   g_test_add_func ("/core/recovery-words", test_recovery_words);
   g_test_add_func ("/core/recovery-words/mistyped", test_mistyped_words);
   g_test_add_func ("/core/json-parse", test_json_parse_as_json_glib);
+  g_test_add_func ("/core/json-scan", test_json_scan);
   return g_test_run ();
 }

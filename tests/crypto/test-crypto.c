@@ -33,6 +33,26 @@ test_base64url (void)
       g_assert_null (decoded);
       g_assert_error (error, DOSSIER_CRYPTO_ERROR, DOSSIER_CRYPTO_ERROR_MALFORMED);
     }
+
+  /* lengths 0 to 70 over varied bytes: GLib's base64 with the URL-safe
+   * alphabet and no padding, and back */
+  for (gsize length = 0; length <= 70; length++)
+    {
+      guint8 bytes[70];
+      g_autofree char *ours = NULL, *glib = NULL;
+      g_autoptr(GBytes) back = NULL;
+
+      for (gsize i = 0; i < length; i++)
+        bytes[i] = (guint8) (i * 37 + length * 11);
+      ours = dossier_base64url_encode (bytes, length);
+      glib = g_base64_encode (bytes, length);
+      g_strdelimit (glib, "+", '-');
+      g_strdelimit (glib, "/", '_');
+      g_strdelimit (glib, "=", '\0');
+      g_assert_cmpstr (ours, ==, glib);
+      back = dossier_base64url_decode (ours, -1, NULL);
+      g_assert_cmpmem (g_bytes_get_data (back, NULL), g_bytes_get_size (back), bytes, length);
+    }
 }
 
 /* A JWK for the public half of @pkey, built from OpenSSL's parameters. */

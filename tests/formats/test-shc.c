@@ -53,6 +53,112 @@ test_inflate_bomb (void)
   g_assert_error (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_DECOMPRESS);
 }
 
+/* What zlib itself makes of @data, read 16 KiB at a time with the cap
+ * checked after each: the output, or NULL and the error code. */
+static GBytes *
+zlib_inflate (const guint8 *data,
+              gsize         length,
+              int           window_bits,
+              gsize         max_output,
+              int          *code)
+{
+  z_stream stream = { 0 };
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  g_autofree guint8 *chunk = g_malloc (16384);
+  int rc;
+
+  g_assert_cmpint (inflateInit2 (&stream, window_bits), ==, Z_OK);
+  stream.next_in = (Bytef *) data;
+  stream.avail_in = (uInt) length;
+  do
+    {
+      stream.next_out = chunk;
+      stream.avail_out = 16384;
+      rc = inflate (&stream, Z_NO_FLUSH);
+      if (rc != Z_OK && rc != Z_STREAM_END)
+        break;
+      g_byte_array_append (out, chunk, 16384 - stream.avail_out);
+      if (out->len > max_output)
+        {
+          inflateEnd (&stream);
+          *code = DOSSIER_FORMAT_ERROR_TOO_LARGE;
+          return NULL;
+        }
+    }
+  while (rc == Z_OK && (stream.avail_in > 0 || stream.avail_out == 0));
+  inflateEnd (&stream);
+  if (rc != Z_STREAM_END || stream.avail_in > 0)
+    {
+      *code = DOSSIER_FORMAT_ERROR_DECOMPRESS;
+      return NULL;
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+/* dossier_inflate() accepts and refuses exactly what zlib does, for raw
+ * DEFLATE and zlib streams of every block kind: whole, cut short at every
+ * length, with a byte more, and with each byte altered. */
+static void
+test_inflate_as_zlib (void)
+{
+  GString *plain = g_string_new (NULL);
+  const int strategies[] = { Z_DEFAULT_STRATEGY, Z_FIXED, Z_HUFFMAN_ONLY };
+
+  for (guint i = 0; i < 60; i++)
+    g_string_append_printf (plain, "{\"resourceType\":\"Immunization\",\"lotNumber\":\"L%u\",\"x\":%u},", i * 7919 % 1000, i);
+  for (guint framing = 0; framing < 2; framing++)
+    for (guint k = 0; k < G_N_ELEMENTS (strategies) + 1; k++)
+      {
+        int window_bits = framing == 0 ? -15 : 15;
+        z_stream stream = { 0 };
+        guint8 packed[8192];
+        gsize packed_length;
+
+        /* k past the strategies: stored blocks */
+        g_assert_cmpint (deflateInit2 (&stream, k < G_N_ELEMENTS (strategies) ? 9 : 0, Z_DEFLATED, window_bits, 8,
+                                       k < G_N_ELEMENTS (strategies) ? strategies[k] : Z_DEFAULT_STRATEGY), ==, Z_OK);
+        stream.next_in = (Bytef *) plain->str;
+        stream.avail_in = (uInt) plain->len;
+        stream.next_out = packed;
+        stream.avail_out = sizeof packed - 1;
+        g_assert_cmpint (deflate (&stream, Z_FINISH), ==, Z_STREAM_END);
+        packed_length = stream.total_out;
+        deflateEnd (&stream);
+        packed[packed_length] = 0x42;
+
+        /* cut short at every length; whole, and a byte longer, with each
+         * bit of each byte altered */
+        for (gsize length = 0; length <= packed_length + 1; length++)
+          for (guint bit = 0; bit < 8; bit += length >= packed_length ? 1 : 8)
+          for (gsize flip = 0; flip <= length; flip += length >= packed_length ? 1 : MAX (length, 1))
+            {
+              g_autoptr(GError) error = NULL;
+              g_autoptr(GBytes) ours = NULL, theirs = NULL;
+              guint8 altered[8192];
+              gsize max_output = length % 3 == 0 ? plain->len - 1 : DOSSIER_INFLATE_MAX_OUTPUT;
+              int code = -1;
+
+              memcpy (altered, packed, length);
+              if (flip < length)
+                altered[flip] ^= (guint8) (1u << bit);
+              ours = dossier_inflate (altered, length, framing == 0 ? DOSSIER_INFLATE_RAW : DOSSIER_INFLATE_ZLIB,
+                                      max_output, &error);
+              theirs = zlib_inflate (altered, length, window_bits, max_output, &code);
+              if (theirs != NULL)
+                {
+                  g_assert_nonnull (ours);
+                  g_assert_true (g_bytes_equal (ours, theirs));
+                }
+              else
+                {
+                  g_assert_null (ours);
+                  g_assert_error (error, DOSSIER_FORMAT_ERROR, code);
+                }
+            }
+      }
+  g_string_free (plain, TRUE);
+}
+
 static const char *
 verify (const char *text,
         gsize       length,
@@ -163,6 +269,7 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/shc/inflate-bomb", test_inflate_bomb);
+  g_test_add_func ("/shc/inflate-as-zlib", test_inflate_as_zlib);
   g_test_add_func ("/shc/mutations", test_mutations);
   g_test_add_func ("/shc/hostile-inputs", test_hostile_inputs);
   g_test_add_func ("/shc/detect", test_detect);
