@@ -20,7 +20,7 @@ FAMILY_KINDS = {'diploma', 'degree', 'certificate', 'badge', 'immunization', 'ob
 OWNER_KINDS = FAMILY_KINDS | {'encounter', 'condition'}
 # The demo schools' signing identities, the class lists they sign from and
 # a school's own template.
-SCHOOL_FOLDERS = {'issuers', 'rosters', 'templates'}
+SCHOOL_FOLDERS = {'issuers', 'rosters', 'templates', 'services'}
 # Files signed by dossier-issuer, in the formats it writes.
 SIGNED_SUFFIXES = ('.jwt', '.sd-jwt')
 # Every diploma and degree of the demo is signed.
@@ -57,8 +57,10 @@ def check_people():
         fail('people.json is not a non-empty array of objects')
         return []
     for p in people:
-        if set(p) != {'name', 'relation', 'birth_date', 'folder'}:
-            fail('%r does not have exactly name, relation, birth_date and folder' % p)
+        if set(p) != {'id', 'name', 'relation', 'birth_date', 'folder'}:
+            fail('%r does not have exactly id, name, relation, birth_date and folder' % p)
+        if not re.fullmatch(r'[a-z0-9]+(-[a-z0-9]+)*', str(p.get('id'))):
+            fail('%s: id %r is not lower-case ASCII words joined by -' % (p.get('name'), p.get('id')))
         if p.get('relation') not in RELATIONS:
             fail('%s: relation %r is not one of %s' % (p.get('name'), p.get('relation'), sorted(RELATIONS)))
         try:
