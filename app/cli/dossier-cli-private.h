@@ -50,6 +50,12 @@ int             dossier_cli_command_reverify (Cli             *cli,
 int             dossier_cli_command_trust    (Cli             *cli,
                                               int              argc,
                                               char           **argv);
+int             dossier_cli_command_service  (Cli             *cli,
+                                              int              argc,
+                                              char           **argv);
+int             dossier_cli_command_receive  (Cli             *cli,
+                                              int              argc,
+                                              char           **argv);
 int             dossier_cli_command_backup   (Cli             *cli,
                                               int              argc,
                                               char           **argv);

@@ -123,7 +123,7 @@ static GError *
 malformed (const char *what)
 {
   return g_error_new (DOSSIER_NET_ERROR, DOSSIER_NET_ERROR_MALFORMED,
-                      _("The health service sent %s that Dossier cannot read"), what);
+                      _("Dossier cannot read the health service’s answer for “%s”"), what);
 }
 
 /* A JSON object answer with a 2xx status, else an error. */
@@ -271,7 +271,7 @@ take_bundle (Pull        *pull,
   *next = NULL;
   if (type == NULL)
     {
-      g_propagate_error (error, malformed (_("a page")));
+      g_propagate_error (error, malformed (pull->label));
       return FALSE;
     }
   if (g_strcmp0 (type, "Bundle") != 0)
@@ -318,8 +318,8 @@ on_page (GObject      *source,
     {
       g_clear_error (&error);
       pull->attempt++;
-      g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, pull->attempt, retry_later, g_steal_pointer (&task),
-                                  g_object_unref);
+      /* the pause holds the task's reference until the retry */
+      g_timeout_add_seconds (pull->attempt, retry_later, g_steal_pointer (&task));
       return;
     }
   if (error != NULL)

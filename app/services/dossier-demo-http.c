@@ -130,7 +130,7 @@ demo_read_json (SoupServerMessage *msg)
   gsize length;
   g_autoptr(JsonNode) node = NULL;
 
-  if (!has_content_type (msg, "application/json"))
+  if (!has_content_type (msg, "application/json") && !has_content_type (msg, "application/fhir+json"))
     {
       demo_send_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_request", "The body is not JSON (application/json)");
       return NULL;

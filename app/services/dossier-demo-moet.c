@@ -511,7 +511,7 @@ check_proof (DossierDemoServices  *self,
 {
   g_autoptr(DossierJws) jws = NULL;
   g_autoptr(DossierJwk) key = NULL;
-  g_autoptr(JsonNode) payload = NULL;
+  JsonNode *payload;   /* owned by @jws */
   JsonObject *header, *jwk, *claims;
   const char *nonce;
   gint64 iat = 0;

@@ -320,8 +320,12 @@ on_connections_loaded (GObject      *source,
       return;
     }
   g_task_set_task_data (task, text, g_free);
-  dossier_vault_get_setting_async (DOSSIER_VAULT (source), SETTING_SYNC_ON_UNLOCK, g_task_get_cancellable (task),
-                                   on_sync_setting_loaded, g_steal_pointer (&task));
+  {
+    GCancellable *cancellable = g_task_get_cancellable (task);
+
+    dossier_vault_get_setting_async (DOSSIER_VAULT (source), SETTING_SYNC_ON_UNLOCK, cancellable,
+                                     on_sync_setting_loaded, g_steal_pointer (&task));
+  }
 }
 
 void
@@ -775,9 +779,13 @@ on_sign_saved (GObject      *source,
       g_task_return_error (task, error);
       return;
     }
-  dossier_vault_append_audit_async (vault_of (self), data->action, dossier_service_connection_get_id (data->connection),
-                                    dossier_service_connection_get_display_name (data->connection),
-                                    g_task_get_cancellable (task), on_audit_written, g_steal_pointer (&task));
+  {
+    GCancellable *cancellable = g_task_get_cancellable (task);
+
+    dossier_vault_append_audit_async (vault_of (self), data->action, dossier_service_connection_get_id (data->connection),
+                                      dossier_service_connection_get_display_name (data->connection),
+                                      cancellable, on_audit_written, g_steal_pointer (&task));
+  }
 }
 
 static void
@@ -802,7 +810,11 @@ on_tokens_kept (GObject      *source,
       g_ptr_array_remove (self->connections, data->connection);
       g_list_model_items_changed (G_LIST_MODEL (self), 0, self->connections->len + 1, self->connections->len);
     }
-  save = g_task_new (self, g_task_get_cancellable (task), on_sign_saved, g_steal_pointer (&task));
+  {
+    GCancellable *cancellable = g_task_get_cancellable (task);
+
+    save = g_task_new (self, cancellable, on_sign_saved, g_steal_pointer (&task));
+  }
   save_connections (self, save);
 }
 
@@ -830,9 +842,13 @@ on_signed_in (GObject      *source,
                                dossier_service_connection_get_display_name (data->connection));
       return;
     }
-  dossier_service_tokens_save_async (vault_of (self), dossier_service_connection_get_base_url (data->connection),
-                                     data->tokens, g_task_get_cancellable (task), on_tokens_kept,
-                                     g_steal_pointer (&task));
+  {
+    GCancellable *cancellable = g_task_get_cancellable (task);
+
+    dossier_service_tokens_save_async (vault_of (self), dossier_service_connection_get_base_url (data->connection),
+                                       data->tokens, cancellable, on_tokens_kept,
+                                       g_steal_pointer (&task));
+  }
 }
 
 static char *
@@ -885,8 +901,12 @@ on_sign_in_issuer (GObject      *source,
                                       issuer->revocation_endpoint);
   details = learning_details (issuer);
   dossier_oauth_client_set_authorization_details (data->client, details);
-  dossier_oauth_client_sign_in_async (data->client, g_task_get_cancellable (task), on_signed_in,
-                                      g_steal_pointer (&task));
+  {
+    GCancellable *cancellable = g_task_get_cancellable (task);
+
+    dossier_oauth_client_sign_in_async (data->client, cancellable, on_signed_in,
+                                        g_steal_pointer (&task));
+  }
 }
 
 static DossierOAuthClient *
@@ -1306,9 +1326,13 @@ on_sync_saved (GObject      *source,
   /* counts only: never what was fetched */
   detail = g_strdup_printf ("new=%u unchanged=%u pending=%u", job->n_new, job->n_unchanged,
                             job->pending != NULL ? json_array_get_length (job->pending) : 0);
-  dossier_vault_append_audit_async (vault_of (self), DOSSIER_AUDIT_SERVICE_SYNC,
-                                    dossier_service_connection_get_id (job->current), detail,
-                                    g_task_get_cancellable (task), on_sync_audited, g_steal_pointer (&task));
+  {
+    GCancellable *cancellable = g_task_get_cancellable (task);
+
+    dossier_vault_append_audit_async (vault_of (self), DOSSIER_AUDIT_SERVICE_SYNC,
+                                      dossier_service_connection_get_id (job->current), detail,
+                                      cancellable, on_sync_audited, g_steal_pointer (&task));
+  }
 }
 
 static void
