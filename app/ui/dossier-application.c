@@ -3,6 +3,8 @@
 
 #include "dossier-application.h"
 
+#include "dossier-demo-launch.h"
+
 #include "dossier-preferences-window.h"
 #include "dossier-record-view.h"
 #include "dossier-resources.h"
@@ -18,6 +20,9 @@ struct _DossierApplication
   DossierWallet  *wallet;
   char           *vault_dir;
   gboolean        demo;
+  GCancellable   *demo_start;              /* while dossier-demo-services starts */
+  GSubprocess    *demo_child;
+  DossierDemoServices *demo_services;
 };
 
 G_DEFINE_FINAL_TYPE (DossierApplication, dossier_application, ADW_TYPE_APPLICATION)
@@ -41,6 +46,55 @@ dossier_application_handle_local_options (GApplication *application,
 }
 
 static void
+give_demo_services (DossierApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window != NULL && DOSSIER_IS_WINDOW (window) && self->demo_services != NULL)
+    dossier_window_set_demo_services (DOSSIER_WINDOW (window), self->demo_services->moet, self->demo_services->moh);
+}
+
+static void
+on_demo_services_started (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(DossierApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DossierDemoServices) services = NULL;
+  GSubprocess *child = dossier_demo_services_start_finish (result, &services, &error);
+
+  g_clear_object (&self->demo_start);
+  if (child == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("The demo services did not start: %s", error->message);
+      return;
+    }
+  self->demo_child = child;
+  self->demo_services = g_steal_pointer (&services);
+  give_demo_services (self);
+}
+
+/* The demo plays the national services on 127.0.0.1 for as long as the
+ * application runs. */
+static void
+start_demo_services (DossierApplication *self)
+{
+  /* the demo's services answer in plain http on 127.0.0.1 only */
+  dossier_net_session_set_allow_http (dossier_wallet_get_net (self->wallet), TRUE);
+  if (self->demo_child != NULL)
+    {
+      give_demo_services (self);
+      return;
+    }
+  if (self->demo_start != NULL)
+    return;
+  self->demo_start = g_cancellable_new ();
+  dossier_demo_services_start_async (self->demo_start, on_demo_services_started, g_object_ref (self));
+}
+
+static void
 dossier_application_activate (GApplication *application)
 {
   DossierApplication *self = DOSSIER_APPLICATION (application);
@@ -58,6 +112,30 @@ dossier_application_activate (GApplication *application)
       window = GTK_WINDOW (dossier_window_new (self, self->wallet, self->demo));
     }
   gtk_window_present (window);
+  if (self->demo)
+    start_demo_services (self);
+}
+
+/* Links given on the command line or by the desktop: credential offers. */
+static void
+dossier_application_open (GApplication  *application,
+                          GFile        **files,
+                          int            n_files,
+                          const char    *hint)
+{
+  GtkWindow *window;
+
+  g_application_activate (application);
+  window = gtk_application_get_active_window (GTK_APPLICATION (application));
+  for (int i = 0; i < n_files && window != NULL; i++)
+    {
+      g_autofree char *uri = g_file_get_uri (files[i]);
+
+      if (g_str_has_prefix (uri, "openid-credential-offer:"))
+        dossier_window_receive_offer (DOSSIER_WINDOW (window), uri);
+      else
+        g_message ("Not a credential offer: %s", uri);
+    }
 }
 
 static void
@@ -115,6 +193,7 @@ open_demo_activated (GSimpleAction *action,
   gtk_window_present (window);
   if (old != NULL)
     gtk_window_destroy (old);
+  start_demo_services (self);
 }
 
 static const GActionEntry app_actions[] = {
@@ -139,7 +218,13 @@ dossier_application_startup (GApplication *application)
 static void
 dossier_application_shutdown (GApplication *application)
 {
+  DossierApplication *self = DOSSIER_APPLICATION (application);
+
   dossier_remove_opened_files ();
+  if (self->demo_start != NULL)
+    g_cancellable_cancel (self->demo_start);
+  if (self->demo_child != NULL)
+    dossier_demo_services_stop (self->demo_child);
   G_APPLICATION_CLASS (dossier_application_parent_class)->shutdown (application);
 }
 
@@ -149,6 +234,9 @@ dossier_application_finalize (GObject *object)
   DossierApplication *self = DOSSIER_APPLICATION (object);
 
   g_clear_object (&self->wallet);
+  g_clear_object (&self->demo_start);
+  g_clear_object (&self->demo_child);
+  g_clear_pointer (&self->demo_services, dossier_demo_services_free);
   g_free (self->vault_dir);
   G_OBJECT_CLASS (dossier_application_parent_class)->finalize (object);
 }
@@ -164,6 +252,7 @@ dossier_application_class_init (DossierApplicationClass *klass)
   G_OBJECT_CLASS (klass)->finalize = dossier_application_finalize;
   app_class->handle_local_options = dossier_application_handle_local_options;
   app_class->activate = dossier_application_activate;
+  app_class->open = dossier_application_open;
   app_class->startup = dossier_application_startup;
   app_class->shutdown = dossier_application_shutdown;
 }
@@ -187,7 +276,7 @@ dossier_application_new (void)
   /* One instance: starting Dossier again brings its window forward. */
   return g_object_new (DOSSIER_TYPE_APPLICATION,
                        "application-id", APPLICATION_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", "/io/github/dossierapp/Dossier",
                        NULL);
 }

@@ -274,8 +274,7 @@ set_busy (DossierServicesWindow *self,
 
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), actions[i], !busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->url_row), !busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->offer_row), !busy);
+  /* the entries stay sensitive (focus stays put); their apply waits for the job */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "services.cancel", busy);
   gtk_widget_set_visible (self->progress_row, busy);
   if (busy)
@@ -774,6 +773,9 @@ on_added (GObject      *source,
   if (connection == NULL)
     {
       job_failed (self, error);
+      /* an address that is no service's is a mistake in the address */
+      if (g_error_matches (error, DOSSIER_SERVICES_ERROR, DOSSIER_SERVICES_ERROR_MALFORMED))
+        show_message (self, "dialog-warning-symbolic", _("Dossier cannot use this address"), error->message);
       gtk_widget_grab_focus (GTK_WIDGET (self->url_row));
       return;
     }
