@@ -183,6 +183,7 @@ demo_grant_copy (DemoGrant *grant)
   copy->challenge = g_strdup (grant->challenge);
   copy->tx_code = g_strdup (grant->tx_code);
   copy->scope = g_strdup (grant->scope);
+  copy->nonce = g_strdup (grant->nonce);
   copy->configurations = g_strdupv (grant->configurations);
   copy->expires = grant->expires;
   return copy;
@@ -199,6 +200,7 @@ demo_grant_free (DemoGrant *grant)
   g_free (grant->challenge);
   g_free (grant->tx_code);
   g_free (grant->scope);
+  g_free (grant->nonce);
   g_strfreev (grant->configurations);
   g_free (grant);
 }
@@ -213,7 +215,7 @@ demo_table_add (GHashTable *table,
   if (g_hash_table_size (table) >= DEMO_MAX_ENTRIES)
     {
       g_hash_table_remove_all (table);
-      g_warning ("A table of the demo services was full and has been emptied");
+      g_debug ("A table of the demo services was full and has been emptied");
     }
   g_hash_table_insert (table, key, value);
   return TRUE;

@@ -103,6 +103,15 @@ parse_configuration_id (const char  *id,
   return FALSE;
 }
 
+gboolean
+demo_moet_is_configuration (const char *id)
+{
+  const char *category;
+  Format format;
+
+  return parse_configuration_id (id, &category, &format);
+}
+
 static JsonObject *
 configuration (DossierDemoServices *self,
                guint                category,
@@ -564,6 +573,26 @@ did_jwk (JsonObject *jwk)
   return g_strconcat ("did:jwk:", encoded, NULL);
 }
 
+/* did:jwk:...#0 of the ministry's Ed25519 key. */
+static char *
+ed25519_method (DossierDemoServices *self)
+{
+  JsonArray *keys = dossier_json_get_array (json_node_get_object (self->catalog->moet_jwks), "keys");
+
+  for (guint i = 0; keys != NULL && i < json_array_get_length (keys); i++)
+    {
+      JsonObject *jwk = json_array_get_object_element (keys, i);
+
+      if (g_strcmp0 (dossier_json_get_string (jwk, "kty"), "OKP") == 0)
+        {
+          g_autofree char *did = did_jwk (jwk);
+
+          return g_strconcat (did, "#0", NULL);
+        }
+    }
+  g_return_val_if_reached (NULL);
+}
+
 /* @document as the ministry issues it: its issuer, its status entry, its
  * subject bound to @holder. */
 static JsonObject *
@@ -653,9 +682,13 @@ issue (DossierDemoServices  *self,
     default:
       {
         g_autofree char *created = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+        g_autofree char *method = NULL;
 
+        /* a verification method must be a URL: the key's own did:jwk, which
+         * verifiers trust through the ministry's published key set */
+        method = ed25519_method (self);
         if (!dossier_data_integrity_sign (credential, "eddsa-jcs-2022", self->catalog->moet_ed25519,
-                                          self->catalog->moet_ed25519_kid, created, error))
+                                          method, created, error))
           return NULL;
         return json_node_init_object (json_node_alloc (), credential);
       }

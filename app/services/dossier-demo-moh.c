@@ -7,6 +7,7 @@
 #include "dossier-jcs.h"
 #include "dossier-json.h"
 #include "dossier-jws.h"
+#include "dossier-vc-jwt.h"
 
 #include <string.h>
 #include <zlib.h>
@@ -560,10 +561,14 @@ card_bundle (DossierDemoPerson *person)
   return bundle;
 }
 
+/* Whether @parameters ask for immunization cards; @named counts the
+ * credential types they name at all. */
 static gboolean
-asks_for_immunizations (JsonObject *parameters)
+asks_for_immunizations (JsonObject *parameters,
+                        guint      *named)
 {
   JsonArray *list = dossier_json_get_array (parameters, "parameter");
+  gboolean wanted = FALSE;
 
   for (guint i = 0; list != NULL && i < json_array_get_length (list) && i < 64; i++)
     {
@@ -573,11 +578,12 @@ asks_for_immunizations (JsonObject *parameters)
 
       if (g_strcmp0 (dossier_json_get_string (parameter, "name"), "credentialType") != 0 || type == NULL)
         continue;
+      (*named)++;
       if (g_str_equal (type, "https://smarthealth.cards#immunization") || g_str_equal (type, "Immunization") ||
           g_str_equal (type, "https://smarthealth.cards#health-card"))
-        return TRUE;
+        wanted = TRUE;
     }
-  return FALSE;
+  return wanted;
 }
 
 static void
@@ -589,7 +595,8 @@ health_cards_issue (DossierDemoServices *self,
   g_autoptr(JsonObject) response = json_object_new ();
   g_autoptr(GError) error = NULL;
   JsonArray *out = json_array_new ();
-  gboolean has_immunization = FALSE;
+  gboolean has_immunization = FALSE, wanted;
+  guint named = 0;
 
   json_object_set_string_member (response, "resourceType", "Parameters");
   json_object_set_array_member (response, "parameter", out);
@@ -600,10 +607,16 @@ health_cards_issue (DossierDemoServices *self,
       outcome (msg, SOUP_STATUS_BAD_REQUEST, "invalid", "The body is not a FHIR Parameters resource");
       return;
     }
+  wanted = asks_for_immunizations (request, &named);
+  if (named == 0)
+    {
+      outcome (msg, SOUP_STATUS_BAD_REQUEST, "required", "The Parameters name no credentialType (a valueUri)");
+      return;
+    }
   for (guint i = 0; i < person->resources->len; i++)
     has_immunization |= g_strcmp0 (dossier_json_get_string (g_ptr_array_index (person->resources, i), "resourceType"),
                                    "Immunization") == 0;
-  if (asks_for_immunizations (request) && has_immunization)
+  if (wanted && has_immunization)
     {
       g_autoptr(JsonObject) payload = json_object_new ();
       JsonObject *vc = json_object_new ();
@@ -630,6 +643,29 @@ health_cards_issue (DossierDemoServices *self,
       json_array_add_object_element (out, parameter);
     }
   demo_send_typed_json (msg, SOUP_STATUS_OK, FHIR_JSON, response);
+}
+
+/* An OpenID Connect ID token naming the person's FHIR Patient as the
+ * fhirUser, signed with the ministry's key. */
+char *
+demo_moh_id_token (DossierDemoServices *self,
+                   DemoGrant           *grant,
+                   DossierDemoPerson   *person)
+{
+  g_autoptr(JsonObject) claims = json_object_new ();
+  g_autofree char *fhir_user = g_strdup_printf ("%s/fhir/Patient/%s", self->moh, person->patient_id);
+  gint64 now = demo_now ();
+
+  json_object_set_string_member (claims, "iss", self->moh);
+  json_object_set_string_member (claims, "sub", person->id);
+  json_object_set_string_member (claims, "aud", grant->client_id != NULL ? grant->client_id : "");
+  json_object_set_int_member (claims, "iat", now);
+  json_object_set_int_member (claims, "exp", now + DEMO_TOKEN_LIFETIME);
+  json_object_set_string_member (claims, "fhirUser", fhir_user);
+  json_object_set_string_member (claims, "name", person->name);
+  if (grant->nonce != NULL)
+    json_object_set_string_member (claims, "nonce", grant->nonce);
+  return dossier_vc_jwt_sign (claims, "JWT", "ES256", self->catalog->moh_p256, self->catalog->moh_p256_kid, NULL);
 }
 
 /* GET <moh>/fault/set?mode=drop-after-first-page: the next page after

@@ -13,7 +13,7 @@
 /* The request parameters the consent form carries through, as hidden inputs. */
 static const char * const carried[] = {
   "response_type", "client_id", "redirect_uri", "state", "code_challenge",
-  "code_challenge_method", "scope", "authorization_details", "aud", "launch",
+  "code_challenge_method", "scope", "authorization_details", "aud", "launch", "nonce",
 };
 
 static const char *
@@ -52,8 +52,9 @@ requested_configurations (GHashTable *params)
     {
       g_auto(GStrv) words = g_strsplit (scope, " ", 64);
 
+      /* other scopes (openid, offline_access, ...) restrict nothing */
       for (guint i = 0; words[i] != NULL; i++)
-        if (strchr (words[i], '_') != NULL && count++ < 64)
+        if (demo_moet_is_configuration (words[i]) && count++ < 64)
           g_strv_builder_add (builder, words[i]);
     }
   return count > 0 ? g_strv_builder_end (builder) : NULL;
@@ -77,6 +78,8 @@ check_request (GHashTable *params)
     return "code_challenge_method must be S256";
   if (g_hash_table_lookup (params, "state") != NULL && strlen (g_hash_table_lookup (params, "state")) > 1024)
     return "state is too long";
+  if (g_hash_table_lookup (params, "nonce") != NULL && strlen (g_hash_table_lookup (params, "nonce")) > 1024)
+    return "nonce is too long";
   return NULL;
 }
 
@@ -225,6 +228,7 @@ demo_oauth_authorize (DossierDemoServices *self,
   grant->redirect_uri = g_strdup (redirect_uri);
   grant->challenge = g_strdup (g_hash_table_lookup (params, "code_challenge"));
   grant->scope = g_strdup (g_hash_table_lookup (params, "scope"));
+  grant->nonce = g_strdup (g_hash_table_lookup (params, "nonce"));
   grant->configurations = service == DEMO_SERVICE_MOET ? requested_configurations (params) : NULL;
   grant->expires = demo_now () + DEMO_CODE_LIFETIME;
   {
@@ -285,6 +289,15 @@ demo_oauth_issue_tokens (DossierDemoServices *self,
   return response;
 }
 
+static gboolean
+has_scope (const char *scope,
+           const char *wanted)
+{
+  g_auto(GStrv) words = scope != NULL ? g_strsplit (scope, " ", 64) : NULL;
+
+  return words != NULL && g_strv_contains ((const char * const *) words, wanted);
+}
+
 static void
 send_tokens (DossierDemoServices *self,
              SoupServerMessage   *msg,
@@ -301,6 +314,13 @@ send_tokens (DossierDemoServices *self,
       json_object_set_string_member (response, "patient", person->patient_id);
       if (!json_object_has_member (response, "scope"))
         json_object_set_string_member (response, "scope", "launch/patient patient/*.rs offline_access");
+      if (has_scope (grant->scope, "openid"))
+        {
+          g_autofree char *id_token = demo_moh_id_token (self, grant, person);
+
+          if (id_token != NULL)
+            json_object_set_string_member (response, "id_token", id_token);
+        }
     }
   demo_send_json (msg, SOUP_STATUS_OK, response);
 }

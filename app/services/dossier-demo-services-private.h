@@ -31,6 +31,7 @@ typedef struct
   char        *challenge;       /* authorization codes only: the S256 code challenge */
   char        *tx_code;         /* pre-authorized codes only */
   char        *scope;
+  char        *nonce;           /* OpenID Connect: the authorization request's nonce */
   GStrv        configurations;  /* moet: the credential configurations asked for; NULL for all */
   gint64       expires;         /* seconds since the epoch; 0 for never */
   guint        attempts;        /* pre-authorized codes: wrong tx_codes so far */
@@ -104,6 +105,7 @@ JsonObject *demo_oauth_issue_tokens (DossierDemoServices  *self,
                                      DemoGrant            *grant);
 
 /* dossier-demo-moet.c */
+gboolean    demo_moet_is_configuration (const char        *id);
 void        demo_moet_handle        (DossierDemoServices  *self,
                                      SoupServerMessage    *msg,
                                      const char           *path);
@@ -118,6 +120,9 @@ void        demo_moet_pre_authorized (DossierDemoServices *self,
                                       GHashTable          *form);
 
 /* dossier-demo-moh.c */
+char       *demo_moh_id_token       (DossierDemoServices  *self,
+                                     DemoGrant            *grant,
+                                     DossierDemoPerson    *person);
 void        demo_moh_handle         (DossierDemoServices  *self,
                                      SoupServerMessage    *msg,
                                      const char           *path);

@@ -26,7 +26,7 @@ import urllib.request
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 
 SERVICES, CLI, DEMO = sys.argv[1:4] if len(sys.argv) >= 4 else (None, None, None)
 REDIRECT = 'http://127.0.0.1:49152/callback'
@@ -42,6 +42,20 @@ def unb64(text):
 
 def jwt_payload(token):
     return json.loads(unb64(token.split('~')[0].split('.')[1]))
+
+
+def es256_valid(token, jwk):
+    """Whether the compact JWS @token is signed ES256 by the P-256 @jwk."""
+    signing_input, _, signature = token.rpartition('.')
+    raw = unb64(signature)
+    numbers = ec.EllipticCurvePublicNumbers(int.from_bytes(unb64(jwk['x']), 'big'), int.from_bytes(unb64(jwk['y']), 'big'),
+                                            ec.SECP256R1())
+    try:
+        numbers.public_key().verify(encode_dss_signature(int.from_bytes(raw[:32], 'big'), int.from_bytes(raw[32:], 'big')),
+                                    signing_input.encode(), ec.ECDSA(hashes.SHA256()))
+        return True
+    except Exception:
+        return False
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -293,6 +307,8 @@ class DemoServicesTest(unittest.TestCase):
                 path = self.write('c.sd-jwt', credential)
             elif fmt == 'ldp_vc':
                 self.assertEqual(credential['credentialSubject']['id'], holder.did())
+                self.assertEqual(credential['proof']['cryptosuite'], 'eddsa-jcs-2022')
+                self.assertTrue(credential['proof']['verificationMethod'].startswith('did:jwk:'))
                 path = self.write('c.json', json.dumps(credential, ensure_ascii=False))
             else:
                 self.assertEqual(jwt_payload(credential)['credentialSubject']['id'], holder.did())
@@ -399,6 +415,10 @@ class DemoServicesTest(unittest.TestCase):
     def test_moet_authorization_code(self):
         moet = self.services.moet
         details = json.dumps([{'type': 'openid_credential', 'credential_configuration_id': 'diploma_ldp_vc'}])
+        status, tokens, _ = self.exchange(moet, 'nguyen-minh-khang', extra={'scope': 'degree_sd_jwt diploma_sd_jwt offline_access'})
+        self.assertEqual(status, 200, tokens)
+        self.assertEqual([d['credential_configuration_id'] for d in tokens['authorization_details']], ['diploma_sd_jwt'])
+        self.assertEqual(len(tokens['authorization_details'][0]['credential_identifiers']), 2)
         status, tokens, form = self.exchange(moet, 'nguyen-minh-duc', extra={'authorization_details': details})
         self.assertEqual(status, 200, tokens)
         self.assertEqual(tokens['token_type'], 'Bearer')
@@ -448,8 +468,16 @@ class DemoServicesTest(unittest.TestCase):
 
     def moh_tokens(self, person):
         status, tokens, _ = self.exchange(self.services.moh, person,
-                                          extra={'scope': 'openid fhirUser launch/patient patient/*.rs offline_access'})
+                                          extra={'scope': 'openid fhirUser launch/patient patient/*.rs offline_access',
+                                                 'nonce': 'n-42'})
         self.assertEqual(status, 200, tokens)
+        claims = jwt_payload(tokens['id_token'])
+        self.assertEqual((claims['iss'], claims['aud'], claims['nonce']), (self.services.moh, 'dossier', 'n-42'))
+        self.assertEqual(claims['fhirUser'], self.services.moh + '/fhir/Patient/' + tokens['patient'])
+        with open(self.moh_jwks, encoding='utf-8') as f:
+            self.assertTrue(es256_valid(tokens['id_token'], json.load(f)['keys'][0]))
+        with open(self.moet_jwks, encoding='utf-8') as f:
+            self.assertFalse(es256_valid(tokens['id_token'], json.load(f)['keys'][0]))
         return tokens
 
     def test_moh_metadata(self):
@@ -571,6 +599,11 @@ class DemoServicesTest(unittest.TestCase):
         self.assertEqual(result['issuer']['id'], self.services.moh)
         immunizations = {r for r in self.bundle_resources('Nguyễn Gia Huy') if r[0] == 'Immunization'}
         self.assertEqual(len(result['records']), len(immunizations), result['records'])
+        # the Parameters must name a credential type
+        status, _, body = request(url, data=b'{"resourceType": "Parameters", "parameter": []}', method='POST',
+                                  headers={'Authorization': 'Bearer ' + tokens['access_token'],
+                                           'Content-Type': 'application/fhir+json'})
+        self.assertEqual((status, json.loads(body)['resourceType']), (400, 'OperationOutcome'))
         # not with the ministry of education's keys
         self.assertNotEqual(verify(self.write('card2.smart-health-card', json.dumps({'verifiableCredential': cards})),
                                    self.moet_jwks)['verdict'], 'valid')
@@ -593,6 +626,56 @@ class DemoServicesTest(unittest.TestCase):
         status, _, _ = request(self.services.shl + '/links', data=b'not a jwe', method='POST',
                                headers={'Content-Type': 'application/jose'})
         self.assertEqual(status, 400)
+
+    def test_mutated_bodies(self):
+        """Valid request bodies with random bytes changed, dropped or added: each
+        answer is a 4xx with a JSON body, and the server stays up."""
+        import random
+        rng = random.Random(20261130)
+        moet, moh, shl = self.services.moet, self.services.moh, self.services.shl
+        token = self.pre_authorized_token('nguyen-minh-khang')['access_token']
+        health = self.moh_tokens('nguyen-gia-huy')
+        proof = Holder().proof(moet, 'n')
+        jwe = 'eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..aXYtaXYtaXYtaXYt.Y2lwaGVy.dGFnLXRhZy10YWctdGFnLQ'
+        link = json.loads(request(shl + '/links', data=jwe.encode(), method='POST',
+                                  headers={'Content-Type': 'application/jose'})[2])
+        cases = [
+            (moet + '/token', 'application/x-www-form-urlencoded', None,
+             b'grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Apre-authorized_code&pre-authorized_code=abc&tx_code=123456'),
+            (moh + '/token', 'application/x-www-form-urlencoded', None,
+             b'grant_type=authorization_code&code=abc&redirect_uri=http%3A%2F%2F127.0.0.1%3A1%2Fcb&code_verifier=' + b'a' * 43),
+            (moet + '/credential', 'application/json', token,
+             json.dumps({'credential_identifier': 'x.jwt_vc_json', 'proofs': {'jwt': [proof]}}).encode()),
+            (moet + '/deferred_credential', 'application/json', token, b'{"transaction_id": "abc"}'),
+            (link['manifest'], 'application/json', None, b'{"recipient": "x", "passcode": "y"}'),
+            (moh + '/fhir/Patient/%s/$health-cards-issue' % health['patient'], 'application/fhir+json',
+             health['access_token'], b'{"resourceType": "Parameters", "parameter": [{"name": "credentialType"}]}'),
+        ]
+        for url, content_type, bearer, body in cases:
+            for _ in range(40):
+                mutated = bytearray(body)
+                for _ in range(rng.randint(1, 6)):
+                    what = rng.randrange(3)
+                    at = rng.randrange(len(mutated) + 1)
+                    if what == 0 and at < len(mutated):
+                        mutated[at] = rng.randrange(256)
+                    elif what == 1 and at < len(mutated):
+                        del mutated[at]
+                    else:
+                        mutated[at:at] = bytes([rng.randrange(256)])
+                headers = {'Content-Type': content_type}
+                if bearer:
+                    headers['Authorization'] = 'Bearer ' + bearer
+                status, _, data = request(url, data=bytes(mutated), method='POST', headers=headers)
+                try:
+                    unchanged = json.loads(bytes(mutated)) == json.loads(body)
+                except ValueError:
+                    unchanged = False
+                if unchanged or (url == link['manifest'] and status == 200):
+                    continue    # a harmless change (white space, the recipient's name)
+                self.assertTrue(400 <= status < 500, (url, bytes(mutated), status, data[:200]))
+                self.assertIsInstance(json.loads(data), dict)
+        self.assertIsNone(self.services.process.poll())
 
     def test_zz_still_running(self):
         self.assertIsNone(self.services.process.poll(), 'the server stopped during the tests')
