@@ -56,6 +56,8 @@ apply_net_options (Cli        *cli,
   g_autoptr(GError) error = NULL;
 
   dossier_net_session_set_allow_http (net, options->loopback_http);
+  /* what arrives is checked in full, status lists included */
+  dossier_trust_registry_set_online (dossier_wallet_get_trust (cli->wallet), TRUE, options->loopback_http);
   if (options->timeout > 0)
     dossier_net_session_set_timeout (net, (guint) options->timeout);
   if (options->cafile != NULL && !dossier_net_session_set_trust_anchors (net, options->cafile, &error))
@@ -125,6 +127,9 @@ load_services (Cli *cli)
   int status = dossier_cli_unlock (cli);
 
   if (status >= 0)
+    return status;
+  /* what is received is checked against the keys the vault trusts */
+  if ((status = dossier_cli_load_vault_trust (cli)) >= 0)
     return status;
   if (!dossier_services_load_finish (services,
                                      CALL (cli, dossier_services_load_async (services, NULL, dossier_cli_on_result, cli)),

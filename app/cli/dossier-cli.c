@@ -611,7 +611,7 @@ static const Command commands[] = {
   { "backup", N_("--out FILE"), N_("Write an encrypted backup of the vault"), dossier_cli_command_backup },
   { "restore", N_("FILE"), N_("Create the vault from an encrypted backup"), dossier_cli_command_restore },
   { "trust", N_("add|list|refresh|remove"), N_("Manage the keys and certificates you trust"), dossier_cli_command_trust },
-  { "service", N_("add|list|sign-in|sync|sign-out|remove"), N_("Fetch your records from national services"), dossier_cli_command_service },
+  { "service", N_("ACTION…"), N_("Fetch your records from national services"), dossier_cli_command_service },
   { "receive", N_("OFFER"), N_("Receive the credentials of an issuer’s offer"), dossier_cli_command_receive },
   { "verify", N_("INPUT…"), N_("Check health cards and credentials; nothing is stored"), dossier_cli_command_verify },
 };

@@ -477,7 +477,7 @@ finish_add (GTask *task)
 {
   DossierServices *self = g_task_get_source_object (task);
   AddData *data = g_task_get_task_data (task);
-  g_autofree char *id = unique_id (self, data->api_url);
+  g_autofree char *id = unique_id (self, data->auth_url);
   DossierServiceConnection *connection;
 
   connection = dossier_service_connection_new (id, data->auth_url, data->kind);
@@ -520,11 +520,11 @@ found_health (GTask *task)
   DossierServices *self = g_task_get_source_object (task);
   AddData *data = g_task_get_task_data (task);
   g_autofree char *probe = NULL;
-  g_autofree char *host = host_of (data->url);
+  g_autofree char *short_name = unique_id (self, data->auth_url);
 
   data->kind = DOSSIER_SERVICE_KIND_HEALTH;
   /* Translators: the name of a health service, from its address */
-  data->name = g_strdup_printf (_("Health book (%s)"), host);
+  data->name = g_strdup_printf (_("Health book (%s)"), short_name);
   if (!g_str_equal (data->auth_url, data->api_url))
     {
       finish_add (task);
@@ -1481,15 +1481,29 @@ records_key (GPtrArray *records)
   return g_strconcat ("shc:", digest, NULL);
 }
 
-static void
-on_health_pulled (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+/* The kinds of FHIR resources the intake keeps as records of their own. */
+static gboolean
+is_record_type (const char *type)
 {
-  GTask *task = user_data;
-  DossierServices *self = g_task_get_source_object (task);
-  SyncJob *job = g_task_get_task_data (task);
-  g_autoptr(DossierSmartPull) pull = NULL;
+  static const char *const types[] = {
+    "Immunization", "Observation", "MedicationStatement", "MedicationRequest", "AllergyIntolerance",
+    "Condition", "Procedure", "Encounter",
+  };
+
+  for (guint i = 0; type != NULL && i < G_N_ELEMENTS (types); i++)
+    if (g_str_equal (type, types[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* Turns what a health service sent into records; runs in a worker
+ * thread, since checking health cards is cryptography and may fetch keys. */
+static gboolean
+build_health (DossierServices   *self,
+              SyncJob           *job,
+              DossierSmartPull  *pull,
+              GError           **error)
+{
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *text = NULL;
@@ -1497,14 +1511,7 @@ on_health_pulled (GObject      *source,
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *date = g_date_time_format (now, "%Y-%m-%d");
   guint fresh = 0;
-  GError *error = NULL;
 
-  pull = dossier_smart_pull_finish (DOSSIER_NET_SESSION (source), result, &error);
-  if (pull == NULL)
-    {
-      sync_failed (task, error);
-      return;
-    }
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "resourceType");
   json_builder_add_string_value (builder, "Bundle");
@@ -1517,16 +1524,17 @@ on_health_pulled (GObject      *source,
       JsonObject *resource = g_ptr_array_index (pull->resources, i);
       const char *type = dossier_json_get_string (resource, "resourceType");
       g_autofree char *key = fhir_key (resource);
-      gboolean is_patient = g_strcmp0 (type, "Patient") == 0;
+      gboolean is_record = is_record_type (type);
 
-      /* the Patient names whose book it is: it goes along, uncounted */
-      if (!is_patient && is_seen (job, key))
+      /* the Patient (whose book it is), a summary's Composition and the
+       * like go along with the new records, uncounted */
+      if (is_record && is_seen (job, key))
         {
           dossier_sync_summary_add (job->summary, type, DOSSIER_SYNC_ITEM_UNCHANGED, NULL);
           job->n_unchanged++;
           continue;
         }
-      if (!is_patient)
+      if (is_record)
         fresh++;
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "resource");
@@ -1545,26 +1553,20 @@ on_health_pulled (GObject      *source,
       bytes = g_bytes_new (text, strlen (text));
       /* Translators: a record's title: the service's name and the date of the sync */
       name = g_strdup_printf (_("%s, %s"), dossier_service_connection_get_display_name (job->current), date);
-      records = dossier_wallet_intake (self->wallet, bytes, name, &error);
+      records = dossier_wallet_intake (self->wallet, bytes, name, error);
       if (records == NULL)
-        {
-          sync_failed (task, error);
-          return;
-        }
+        return FALSE;
       take_intake (job, records, FALSE);
     }
   for (guint i = 0; i < pull->health_cards->len; i++)
     {
       const char *card = g_ptr_array_index (pull->health_cards, i);
       g_autoptr(GBytes) bytes = g_bytes_new (card, strlen (card));
-      g_autoptr(GPtrArray) records = dossier_wallet_intake (self->wallet, bytes, _("SMART Health Card"), &error);
+      g_autoptr(GPtrArray) records = dossier_wallet_intake (self->wallet, bytes, _("SMART Health Card"), error);
       g_autofree char *key = NULL;
 
       if (records == NULL)
-        {
-          sync_failed (task, error);
-          return;
-        }
+        return FALSE;
       key = records_key (records);
       if (is_seen (job, key))
         {
@@ -1574,7 +1576,81 @@ on_health_pulled (GObject      *source,
         }
       take_intake (job, records, TRUE);
     }
-  keep_records (task);
+  return TRUE;
+}
+
+static gboolean build_credentials (DossierServices *self,
+                                   SyncJob         *job,
+                                   GPtrArray       *deliveries,
+                                   GError         **error);
+
+static void
+build_in_thread (GTask        *thread_task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  GTask *task = task_data;
+  SyncJob *job = g_task_get_task_data (task);
+  gpointer fetched = g_object_get_data (G_OBJECT (thread_task), "dossier-fetched");
+  GError *error = NULL;
+  gboolean built;
+
+  if (dossier_service_connection_get_kind (job->current) == DOSSIER_SERVICE_KIND_HEALTH)
+    built = build_health (source_object, job, fetched, &error);
+  else
+    built = build_credentials (source_object, job, fetched, &error);
+  if (!built)
+    g_task_return_error (thread_task, error);
+  else
+    g_task_return_boolean (thread_task, TRUE);
+}
+
+static void
+on_built (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    sync_failed (task, error);
+  else
+    keep_records (task);
+}
+
+/* Runs the intake of what was fetched off the main thread; the sync's
+ * job is left alone by everything else until it is done. */
+static void
+build_records (GTask          *task,
+               gpointer        fetched,
+               GDestroyNotify  free_fetched)
+{
+  DossierServices *self = g_task_get_source_object (task);
+  g_autoptr(GTask) thread_task = g_task_new (self, g_task_get_cancellable (task), on_built, task);
+
+  g_task_set_task_data (thread_task, task, NULL);
+  g_object_set_data_full (G_OBJECT (thread_task), "dossier-fetched", fetched, free_fetched);
+  g_task_run_in_thread (thread_task, build_in_thread);
+}
+
+static void
+on_health_pulled (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GTask *task = user_data;
+  DossierSmartPull *pull;
+  GError *error = NULL;
+
+  pull = dossier_smart_pull_finish (DOSSIER_NET_SESSION (source), result, &error);
+  if (pull == NULL)
+    {
+      sync_failed (task, error);
+      return;
+    }
+  build_records (task, pull, (GDestroyNotify) dossier_smart_pull_free);
 }
 
 static void
@@ -1598,24 +1674,12 @@ credential_seen (const char *key,
   return TRUE;
 }
 
-static void
-on_credentials (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+static gboolean
+build_credentials (DossierServices  *self,
+                   SyncJob          *job,
+                   GPtrArray        *deliveries,
+                   GError          **error)
 {
-  GTask *task = user_data;
-  DossierServices *self = g_task_get_source_object (task);
-  SyncJob *job = g_task_get_task_data (task);
-  g_autoptr(GPtrArray) deliveries = NULL;
-  GError *error = NULL;
-
-  g_clear_pointer (&job->pending, json_array_unref);
-  deliveries = dossier_oid4vci_fetch_finish (DOSSIER_NET_SESSION (source), result, &job->pending, &error);
-  if (deliveries == NULL)
-    {
-      sync_failed (task, error);
-      return;
-    }
   for (guint i = 0; i < deliveries->len; i++)
     {
       DossierOid4vciDelivery *delivery = g_ptr_array_index (deliveries, i);
@@ -1629,18 +1693,35 @@ on_credentials (GObject      *source,
           continue;
         }
       records = dossier_wallet_intake (self->wallet, bytes,
-                                       delivery->title != NULL ? delivery->title : _("Verifiable credential"), &error);
+                                       delivery->title != NULL ? delivery->title : _("Verifiable credential"), error);
       if (records == NULL)
-        {
-          sync_failed (task, error);
-          return;
-        }
+        return FALSE;
       take_intake (job, records, TRUE);
     }
   for (guint i = 0; job->pending != NULL && i < json_array_get_length (job->pending); i++)
     dossier_sync_summary_add (job->summary, _("A credential the issuer will deliver later"),
                               DOSSIER_SYNC_ITEM_PENDING, NULL);
-  keep_records (task);
+  return TRUE;
+}
+
+static void
+on_credentials (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GTask *task = user_data;
+  SyncJob *job = g_task_get_task_data (task);
+  GPtrArray *deliveries;
+  GError *error = NULL;
+
+  g_clear_pointer (&job->pending, json_array_unref);
+  deliveries = dossier_oid4vci_fetch_finish (DOSSIER_NET_SESSION (source), result, &job->pending, &error);
+  if (deliveries == NULL)
+    {
+      sync_failed (task, error);
+      return;
+    }
+  build_records (task, deliveries, (GDestroyNotify) g_ptr_array_unref);
 }
 
 static void
