@@ -3,7 +3,8 @@
 
 #include "dossier-application.h"
 
-#include "dossier-demo-launch.h"
+#include "dossier-demo.h"
+#include "dossier-demo-services-launcher.h"
 
 #include "dossier-preferences-window.h"
 #include "dossier-record-view.h"
@@ -21,9 +22,13 @@ struct _DossierApplication
   char           *vault_dir;
   gboolean        demo;
   GCancellable   *demo_start;              /* while dossier-demo-services starts */
-  GSubprocess    *demo_child;
-  DossierDemoServices *demo_services;
+  DossierDemoServicesLauncher *demo_services;
+  gboolean        demo_fixed_port;
 };
+
+/* A fixed port first, so that the demo vault's connections keep their
+ * address from one run to the next; any free port when it is taken. */
+#define DEMO_SERVICES_PORT "47291"
 
 G_DEFINE_FINAL_TYPE (DossierApplication, dossier_application, ADW_TYPE_APPLICATION)
 
@@ -50,9 +55,28 @@ give_demo_services (DossierApplication *self)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
-  if (window != NULL && DOSSIER_IS_WINDOW (window) && self->demo_services != NULL)
-    dossier_window_set_demo_services (DOSSIER_WINDOW (window), self->demo_services->moet, self->demo_services->moh);
+  if (window != NULL && DOSSIER_IS_WINDOW (window) && self->demo_services != NULL &&
+      dossier_demo_services_launcher_is_running (self->demo_services))
+    dossier_window_set_demo_services (DOSSIER_WINDOW (window),
+                                      dossier_demo_services_launcher_get_moet (self->demo_services),
+                                      dossier_demo_services_launcher_get_moh (self->demo_services));
 }
+
+/* Next to the running dossier (a build tree keeps it in services/), else
+ * where the launcher looks. */
+static char *
+find_demo_services (void)
+{
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *dir = exe != NULL ? g_path_get_dirname (exe) : NULL;
+  g_autofree char *built = dir != NULL ? g_build_filename (dir, "services", "dossier-demo-services", NULL) : NULL;
+
+  if (g_getenv ("DOSSIER_DEMO_SERVICES") == NULL && built != NULL && g_file_test (built, G_FILE_TEST_IS_EXECUTABLE))
+    return g_steal_pointer (&built);
+  return dossier_demo_services_launcher_find_program ();
+}
+
+static void launch_demo_services (DossierApplication *self);
 
 static void
 on_demo_services_started (GObject      *source,
@@ -61,19 +85,44 @@ on_demo_services_started (GObject      *source,
 {
   g_autoptr(DossierApplication) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(DossierDemoServices) services = NULL;
-  GSubprocess *child = dossier_demo_services_start_finish (result, &services, &error);
 
-  g_clear_object (&self->demo_start);
-  if (child == NULL)
+  if (!dossier_demo_services_launcher_start_finish (DOSSIER_DEMO_SERVICES_LAUNCHER (source), result, &error))
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("The demo services did not start: %s", error->message);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      if (self->demo_fixed_port)
+        {
+          self->demo_fixed_port = FALSE;
+          launch_demo_services (self);
+          return;
+        }
+      g_clear_object (&self->demo_start);
+      g_message ("The demo services did not start: %s", error->message);
       return;
     }
-  self->demo_child = child;
-  self->demo_services = g_steal_pointer (&services);
+  g_clear_object (&self->demo_start);
   give_demo_services (self);
+}
+
+static void
+launch_demo_services (DossierApplication *self)
+{
+  g_autofree char *program = find_demo_services ();
+  g_autoptr(GFile) data = dossier_demo_data_directory ();
+  const char *arguments[] = { "--data", g_file_peek_path (data), "--port", DEMO_SERVICES_PORT, NULL };
+
+  if (program == NULL)
+    {
+      g_clear_object (&self->demo_start);
+      g_message ("dossier-demo-services is not installed: the demo has no services to sync with");
+      return;
+    }
+  if (!self->demo_fixed_port)
+    arguments[2] = NULL;
+  g_clear_object (&self->demo_services);
+  self->demo_services = dossier_demo_services_launcher_new (program, arguments);
+  dossier_demo_services_launcher_start_async (self->demo_services, DOSSIER_DEMO_SERVICES_DEFAULT_TIMEOUT,
+                                              self->demo_start, on_demo_services_started, g_object_ref (self));
 }
 
 /* The demo plays the national services on 127.0.0.1 for as long as the
@@ -83,15 +132,16 @@ start_demo_services (DossierApplication *self)
 {
   /* the demo's services answer in plain http on 127.0.0.1 only */
   dossier_net_session_set_allow_http (dossier_wallet_get_net (self->wallet), TRUE);
-  if (self->demo_child != NULL)
+  if (self->demo_start != NULL)
+    return;
+  if (self->demo_services != NULL && dossier_demo_services_launcher_is_running (self->demo_services))
     {
       give_demo_services (self);
       return;
     }
-  if (self->demo_start != NULL)
-    return;
   self->demo_start = g_cancellable_new ();
-  dossier_demo_services_start_async (self->demo_start, on_demo_services_started, g_object_ref (self));
+  self->demo_fixed_port = TRUE;
+  launch_demo_services (self);
 }
 
 static void
@@ -223,8 +273,8 @@ dossier_application_shutdown (GApplication *application)
   dossier_remove_opened_files ();
   if (self->demo_start != NULL)
     g_cancellable_cancel (self->demo_start);
-  if (self->demo_child != NULL)
-    dossier_demo_services_stop (self->demo_child);
+  if (self->demo_services != NULL)
+    dossier_demo_services_launcher_stop (self->demo_services);
   G_APPLICATION_CLASS (dossier_application_parent_class)->shutdown (application);
 }
 
@@ -235,8 +285,7 @@ dossier_application_finalize (GObject *object)
 
   g_clear_object (&self->wallet);
   g_clear_object (&self->demo_start);
-  g_clear_object (&self->demo_child);
-  g_clear_pointer (&self->demo_services, dossier_demo_services_free);
+  g_clear_object (&self->demo_services);
   g_free (self->vault_dir);
   G_OBJECT_CLASS (dossier_application_parent_class)->finalize (object);
 }
