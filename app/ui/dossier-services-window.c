@@ -29,6 +29,8 @@ struct _DossierServicesWindow
   GQueue                   queue;         /* DossierServiceConnection still to sync */
   DossierServiceConnection *current;
   guint                    n_new;
+  guint                    n_learning;    /* of the new records, from learning services */
+  guint                    n_health;
   guint                    n_pending;
   guint                    n_failed;
   guint                    n_errors;
@@ -128,10 +130,13 @@ is_cancelled (const GError *error)
          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
-/* "3 new records: Immunization (2), SMART Health Card", the same titles
- * counted together, the first few only. */
+/* "3 new records: 2 diplomas or certificates, 1 health record" when the
+ * kinds are known; the titles when they are few ("1 new record: Bằng tốt
+ * nghiệp"); else the first titles, the same ones counted together. */
 static char *
 describe_counts (guint      n_new,
+                 guint      n_learning,
+                 guint      n_health,
                  GPtrArray *titles,
                  guint      n_pending,
                  guint      n_failed)
@@ -140,6 +145,29 @@ describe_counts (guint      n_new,
 
   if (n_new == 0)
     g_string_append (text, _("Nothing new"));
+  else if (titles != NULL && titles->len == n_new && n_new <= MAX_TITLE_GROUPS)
+    {
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u new record", "%u new records", n_new), n_new);
+      for (guint i = 0; i < titles->len; i++)
+        {
+          /* Translators: between the count of new records and their titles, then between titles */
+          g_string_append (text, i == 0 ? _(": ") : _(", "));
+          g_string_append (text, g_ptr_array_index (titles, i));
+        }
+    }
+  else if (n_learning + n_health == n_new)
+    {
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u new record", "%u new records", n_new), n_new);
+      g_string_append (text, _(": "));
+      if (n_learning > 0)
+        g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u diploma or certificate",
+                                                   "%u diplomas or certificates", n_learning), n_learning);
+      if (n_learning > 0 && n_health > 0)
+        g_string_append (text, _(", "));
+      if (n_health > 0)
+        g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u health record", "%u health records", n_health),
+                                n_health);
+    }
   else
     {
       g_autoptr(GPtrArray) order = g_ptr_array_new ();
@@ -215,7 +243,7 @@ dossier_sync_summary_describe (DossierSyncSummary *summary)
   g_return_val_if_fail (DOSSIER_IS_SYNC_SUMMARY (summary), NULL);
 
   collect_summary (summary, titles);
-  return describe_counts (dossier_sync_summary_get_n_new (summary), titles,
+  return describe_counts (dossier_sync_summary_get_n_new (summary), 0, 0, titles,
                           dossier_sync_summary_get_n_pending (summary),
                           dossier_sync_summary_get_n_failed (summary));
 }
@@ -639,7 +667,8 @@ sign_out_activated (GtkWidget  *widget,
 static void
 sync_done (DossierServicesWindow *self)
 {
-  g_autofree char *summary = describe_counts (self->n_new, self->new_titles, self->n_pending, self->n_failed);
+  g_autofree char *summary = describe_counts (self->n_new, self->n_learning, self->n_health, self->new_titles,
+                                              self->n_pending, self->n_failed);
 
   finish_job (self);
   if (self->n_errors == 0)
@@ -655,9 +684,11 @@ on_synced (GObject      *source,
   g_autoptr(DossierServicesWindow) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(DossierSyncSummary) summary = dossier_services_sync_finish (DOSSIER_SERVICES (source), result, &error);
+  DossierServiceKind kind;
 
   if (window_gone (self))
     return;
+  kind = dossier_service_connection_get_kind (self->current);
   g_clear_object (&self->current);
   if (summary == NULL)
     {
@@ -673,6 +704,10 @@ on_synced (GObject      *source,
       return;
     }
   self->n_new += dossier_sync_summary_get_n_new (summary);
+  if (kind == DOSSIER_SERVICE_KIND_HEALTH)
+    self->n_health += dossier_sync_summary_get_n_new (summary);
+  else
+    self->n_learning += dossier_sync_summary_get_n_new (summary);
   self->n_pending += dossier_sync_summary_get_n_pending (summary);
   self->n_failed += dossier_sync_summary_get_n_failed (summary);
   collect_summary (summary, self->new_titles);
@@ -715,7 +750,7 @@ start_sync (DossierServicesWindow    *self,
   if (self->job != NULL)
     return;
   set_busy (self, TRUE, _("Syncing"));
-  self->n_new = self->n_pending = self->n_failed = self->n_errors = 0;
+  self->n_new = self->n_learning = self->n_health = self->n_pending = self->n_failed = self->n_errors = 0;
   g_ptr_array_set_size (self->new_titles, 0);
   if (only != NULL)
     g_queue_push_tail (&self->queue, g_object_ref (only));
@@ -772,10 +807,14 @@ on_added (GObject      *source,
     return;
   if (connection == NULL)
     {
-      job_failed (self, error);
       /* an address that is no service's is a mistake in the address */
       if (g_error_matches (error, DOSSIER_SERVICES_ERROR, DOSSIER_SERVICES_ERROR_MALFORMED))
-        show_message (self, "dialog-warning-symbolic", _("Dossier cannot use this address"), error->message);
+        {
+          finish_job (self);
+          show_message (self, "dialog-warning-symbolic", _("Dossier cannot use this address"), error->message);
+        }
+      else
+        job_failed (self, error);
       gtk_widget_grab_focus (GTK_WIDGET (self->url_row));
       return;
     }
@@ -1006,7 +1045,8 @@ on_offer_received (GObject      *source,
       return;
     }
   gtk_editable_set_text (GTK_EDITABLE (self->offer_row), "");
-  self->n_new = dossier_sync_summary_get_n_new (summary);
+  self->n_new = self->n_learning = dossier_sync_summary_get_n_new (summary);
+  self->n_health = 0;
   self->n_pending = dossier_sync_summary_get_n_pending (summary);
   self->n_failed = dossier_sync_summary_get_n_failed (summary);
   self->n_errors = 0;
