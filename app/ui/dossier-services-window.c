@@ -385,11 +385,12 @@ connection_subtitle (DossierServicesWindow    *self,
       g_autoptr(GDateTime) local = g_date_time_to_local (last);
       g_autofree char *date = g_date_time_format (local, C_("date and time", "%-d %B %Y, %H:%M"));
 
-      when = error != NULL && *error != '\0' ? g_strdup_printf (_("Last sync failed on %s: %s"), date, error)
+      /* the error itself is the row's tooltip, and the banner's when it happens */
+      when = error != NULL && *error != '\0' ? g_strdup_printf (_("Last sync failed on %s"), date)
                                              : g_strdup_printf (_("Last synced %s"), date);
     }
   else if (error != NULL && *error != '\0')
-    when = g_strdup_printf (_("Last sync failed: %s"), error);
+    when = g_strdup (_("Last sync failed"));
   else
     when = g_strdup (_("Never synced"));
   return g_strdup_printf ("%s\n%s · %s", first, state, when);
@@ -417,6 +418,8 @@ connection_row_new (DossierServicesWindow    *self,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  if (dossier_service_connection_get_last_error (connection) != NULL)
+    gtk_widget_set_tooltip_text (row, dossier_service_connection_get_last_error (connection));
   gtk_image_set_icon_size (GTK_IMAGE (icon), GTK_ICON_SIZE_LARGE);
   gtk_widget_set_tooltip_text (icon, health ? _("Health") : _("Learning"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
@@ -978,7 +981,12 @@ ask_tx_code (DossierTxCodeRequest *request,
       dossier_tx_code_request_cancel (request);
       return;
     }
-  if (length > 0)
+  if (length > 0 && dossier_tx_code_request_get_numeric (request))
+    body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%s sent you a code of %u digit, by text message or letter. Enter it to receive the credential.",
+                                         "%s sent you a code of %u digits, by text message or letter. Enter it to receive the credential.",
+                                         length), issuer != NULL ? issuer : _("The issuer"), length);
+  else if (length > 0)
     body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                          "%s sent you a code of %u character, by text message or letter. Enter it to receive the credential.",
                                          "%s sent you a code of %u characters, by text message or letter. Enter it to receive the credential.",
