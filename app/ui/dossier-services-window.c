@@ -432,7 +432,9 @@ connection_row_new (DossierServicesWindow    *self,
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "services.sign-in");
       gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", id);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, sign_in_label, -1);
+      /* its label says "Sign In"; the description says where */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, sign_in_label, -1);
+      gtk_widget_set_tooltip_text (button, sign_in_label);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
     }
 

@@ -11,6 +11,7 @@
  * the window closed by locking.  Pictures of each step are kept. */
 
 #include "dossier-application.h"
+#include "dossier-preferences-window.h"
 #include "dossier-record-model.h"
 #include "dossier-services-window.h"
 #include "dossier-test-utils.h"
@@ -378,6 +379,34 @@ sync_all (GtkWidget *services)
   settle ();
 }
 
+static guint
+count_activity (GtkWidget  *window,
+                const char *text)
+{
+  GtkWidget *row;
+  guint n = 0;
+
+  for (row = gtk_widget_get_first_child (child (window, DOSSIER_TYPE_WINDOW, "activity_list")); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (ADW_IS_ACTION_ROW (row) && strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)) ?: "", text) != NULL)
+      n++;
+  return n;
+}
+
+static gboolean
+activity_count_reaches (GtkWidget     *window,
+                        gconstpointer  count)
+{
+  return count_activity (window, ": nothing new") >= GPOINTER_TO_UINT (count);
+}
+
+static gboolean
+sync_on_unlock_is (GtkWidget     *window,
+                   gconstpointer  wallet)
+{
+  return dossier_services_get_sync_on_unlock (dossier_wallet_get_services ((DossierWallet *) wallet));
+}
+
 static gboolean
 has_activity (GtkWidget     *window,
               gconstpointer  text)
@@ -532,6 +561,35 @@ test_services_window (void)
   }
   wait_until (window, has_activity, "new records", "the first sync shows in Activity");
   screenshot (window, "activity");
+
+  /* Sync when unlocking, turned on in the preferences: locking closes the
+   * services window, unlocking syncs both services again. */
+  {
+    GtkWidget *preferences;
+    guint before = count_activity (window, ": nothing new");
+
+    g_assert_true (gtk_widget_activate_action (window, "win.preferences", NULL));
+    preferences = find_toplevel (DOSSIER_TYPE_PREFERENCES_WINDOW);
+    g_assert_nonnull (preferences);
+    gtk_switch_set_active (child (preferences, DOSSIER_TYPE_PREFERENCES_WINDOW, "sync_on_unlock_switch"), TRUE);
+    wait_until (window, sync_on_unlock_is, wallet, "the vault keeps the setting");
+    gtk_window_destroy (GTK_WINDOW (preferences));
+    g_assert_true (gtk_widget_activate_action (window, "win.lock", NULL));
+    wait_until (window, page_is, "unlock", "the vault locks");
+    settle ();
+    g_assert_null (find_toplevel (DOSSIER_TYPE_SERVICES_WINDOW));
+    gtk_editable_set_text (child (window, DOSSIER_TYPE_WINDOW, "unlock_entry"), PASSPHRASE);
+    g_signal_emit_by_name (child (window, DOSSIER_TYPE_WINDOW, "unlock_button"), "clicked");
+    wait_until (window, page_is, "main", "the vault opens again");
+    g_assert_true (dossier_services_get_sync_on_unlock (dossier_wallet_get_services (wallet)));
+    adw_view_stack_set_visible_child_name (child (window, DOSSIER_TYPE_WINDOW, "view_stack"), "activity");
+    wait_until (window, activity_count_reaches, GUINT_TO_POINTER (before + 2), "the unlock's sync shows in Activity");
+    screenshot (window, "synced-on-unlock");
+    g_assert_true (gtk_widget_activate_action (window, "win.services", NULL));
+    services = find_toplevel (DOSSIER_TYPE_SERVICES_WINDOW);
+    g_assert_nonnull (services);
+    dossier_services_window_set_browser (DOSSIER_SERVICES_WINDOW (services), open_browser, &f);
+  }
 
   /* The service stops: the error in plain words, the vault unchanged. */
   stop_server (&f);
