@@ -935,45 +935,57 @@ on_unlock_synced (GObject      *source,
 
 /* --- the demo's services ---------------------------------------------------- */
 
-static void demo_connect_next (DossierWindow *self,
-                               GPtrArray     *urls);
+/* The demo services still to connect, one after the other, as each is
+ * kept in the vault's settings. */
+typedef struct
+{
+  DossierWindow *window;
+  GPtrArray     *urls;   /* char*, owned */
+} DemoConnect;
+
+static void
+demo_connect_free (DemoConnect *connect)
+{
+  g_object_unref (connect->window);
+  g_ptr_array_unref (connect->urls);
+  g_free (connect);
+}
+
+static void demo_connect_next (DemoConnect *connect);
 
 static void
 on_demo_connected (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  GPtrArray *urls = user_data;
-  DossierWindow *self = g_ptr_array_steal_index (urls, 0);
+  DemoConnect *connect = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(DossierServiceConnection) connection = dossier_services_add_finish (DOSSIER_SERVICES (source), result, &error);
 
-  if (connection == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_warning ("A demo service was not connected: %s", error->message);
-  if (window_gone (self) || (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)))
+  if (connection == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      g_object_unref (self);
-      g_ptr_array_unref (urls);
+      demo_connect_free (connect);
       return;
     }
-  g_ptr_array_remove_index (urls, 0);
-  demo_connect_next (self, urls);
-  g_object_unref (self);
+  if (connection == NULL)
+    g_message ("A demo service was not connected: %s", error->message);
+  g_ptr_array_remove_index (connect->urls, 0);
+  demo_connect_next (connect);
 }
 
-/* One after the other, as each is kept in the vault's settings. */
 static void
-demo_connect_next (DossierWindow *self,
-                   GPtrArray     *urls)
+demo_connect_next (DemoConnect *connect)
 {
-  if (urls->len == 0 || !dossier_vault_get_is_open (dossier_wallet_get_vault (self->wallet)))
+  DossierWallet *wallet = connect->window->wallet;
+
+  if (window_gone (connect->window) || connect->urls->len == 0 ||
+      !dossier_vault_get_is_open (dossier_wallet_get_vault (wallet)))
     {
-      g_ptr_array_unref (urls);
+      demo_connect_free (connect);
       return;
     }
-  g_ptr_array_insert (urls, 0, g_object_ref (self));
-  dossier_services_add_async (dossier_wallet_get_services (self->wallet), g_ptr_array_index (urls, 1), 0,
-                              self->cancellable, on_demo_connected, urls);
+  dossier_services_add_async (dossier_wallet_get_services (wallet), g_ptr_array_index (connect->urls, 0), 0,
+                              connect->window->cancellable, on_demo_connected, connect);
 }
 
 static void
@@ -996,7 +1008,7 @@ connect_demo_services (DossierWindow *self)
   DossierServices *services = dossier_wallet_get_services (self->wallet);
   GListModel *model = G_LIST_MODEL (services);
   g_autoptr(GPtrArray) stale = g_ptr_array_new_with_free_func (g_object_unref);
-  GPtrArray *urls;
+  DemoConnect *connect;
   gboolean first = TRUE;
   const char *wanted[2];
 
@@ -1021,11 +1033,13 @@ connect_demo_services (DossierWindow *self)
                                    on_demo_stale_removed, NULL);
   if (first)
     dossier_demo_trust_services (self->wallet, self->cancellable);
-  urls = g_ptr_array_new_with_free_func (NULL);
+  connect = g_new0 (DemoConnect, 1);
+  connect->window = g_object_ref (self);
+  connect->urls = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < G_N_ELEMENTS (wanted); i++)
     if (dossier_services_lookup (services, wanted[i]) == NULL)
-      g_ptr_array_add (urls, (gpointer) (i == 0 ? self->demo_moet : self->demo_moh));
-  demo_connect_next (self, urls);
+      g_ptr_array_add (connect->urls, g_strdup (wanted[i]));
+  demo_connect_next (connect);
 }
 
 /**
