@@ -375,6 +375,7 @@ sync_all (GtkWidget *services)
 {
   g_assert_true (gtk_widget_activate_action (services, "services.sync-all", NULL));
   g_assert_true (dossier_services_window_get_busy (DOSSIER_SERVICES_WINDOW (services)));
+  g_assert_true (gtk_widget_get_visible (child (services, DOSSIER_TYPE_SERVICES_WINDOW, "progress_row")));
   wait_until (services, not_busy, NULL, "the sync ends");
   settle ();
 }
