@@ -592,6 +592,41 @@ test_services_window (void)
     dossier_services_window_set_browser (DOSSIER_SERVICES_WINDOW (services), open_browser, &f);
   }
 
+  /* An offer opened from outside (the command line, the browser): the
+   * window comes up and asks for its code. */
+  {
+    g_autofree char *again = NULL;
+    g_autofree char *again_code = NULL;
+
+    fetch_offer (&f, &again, &again_code);
+    dossier_window_receive_offer (DOSSIER_WINDOW (window), again);
+    g_assert_true (find_toplevel (DOSSIER_TYPE_SERVICES_WINDOW) == services);
+    wait_until (services, code_asked, NULL, "the transaction code is asked again");
+    dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+    gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog))), again_code);
+    adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "receive");
+    wait_until (services, not_busy, NULL, "the offer is received again");
+    g_assert_cmpstr (message (services), ==, "Nothing new");
+  }
+
+  /* Removing asks first; the records stay. */
+  {
+    g_autoptr(GVariant) id = g_variant_ref_sink (g_variant_new_string (
+      dossier_service_connection_get_id (dossier_services_lookup (dossier_wallet_get_services (wallet), f.moet))));
+
+    g_assert_true (gtk_widget_activate_action_variant (services, "services.remove", id));
+    dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+    g_assert_nonnull (dialog);
+    screenshot (dialog, "remove");
+    adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "remove");
+    wait_until (services, not_busy, NULL, "the service is removed");
+    g_assert_cmpuint (n_connections (wallet), ==, 1);
+    g_assert_null (dossier_services_lookup (dossier_wallet_get_services (wallet), f.moet));
+    adw_view_stack_set_visible_child_name (child (window, DOSSIER_TYPE_WINDOW, "view_stack"), "learning");
+    wait_until (window, lists_loaded, NULL, "the lists are loaded");
+    g_assert_cmpuint (n_records (window, "learning_list"), ==, learning);
+  }
+
   /* The service stops: the error in plain words, the vault unchanged. */
   stop_server (&f);
   sync_all (services);
