@@ -777,3 +777,16 @@ demo_moh_handle (DossierDemoServices *self,
     demo_send_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", "There is nothing at this address");
   g_clear_pointer (&query, g_hash_table_unref);
 }
+
+/* RFC 8414 places an issuer's metadata at the host's root, before its path. */
+gboolean
+demo_moh_handle_root (DossierDemoServices *self,
+                      SoupServerMessage   *msg,
+                      const char          *path)
+{
+  if (!g_str_equal (soup_server_message_get_method (msg), "GET") ||
+      !g_str_equal (path, "/.well-known/oauth-authorization-server/moh"))
+    return FALSE;
+  smart_configuration (self, msg, FALSE);
+  return TRUE;
+}

@@ -126,6 +126,9 @@ char       *demo_moh_id_token       (DossierDemoServices  *self,
 void        demo_moh_handle         (DossierDemoServices  *self,
                                      SoupServerMessage    *msg,
                                      const char           *path);
+gboolean    demo_moh_handle_root    (DossierDemoServices  *self,
+                                     SoupServerMessage    *msg,
+                                     const char           *path);
 
 /* dossier-demo-shl.c */
 void        demo_shl_handle         (DossierDemoServices  *self,

@@ -124,7 +124,7 @@ handler (SoupServer        *server,
       if (!demo_fault_handle (self, msg, rest))
         demo_shl_handle (self, msg, rest);
     }
-  else if (!demo_moet_handle_root (self, msg, path))
+  else if (!demo_moet_handle_root (self, msg, path) && !demo_moh_handle_root (self, msg, path))
     demo_send_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", "There is nothing at this address");
 }
 

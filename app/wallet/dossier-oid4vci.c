@@ -869,6 +869,13 @@ next_request (GTask *task)
   ask_nonce (task);
 }
 
+static int
+same_key (gconstpointer queued,
+          gconstpointer key)
+{
+  return g_strcmp0 (((const Request *) queued)->key, key);
+}
+
 static void
 add_request (Fetch                  *fetch,
              const char             *identifier,
@@ -887,8 +894,10 @@ add_request (Fetch                  *fetch,
   request->configuration = g_strdup (configuration);
   request->transaction_id = g_strdup (transaction_id);
   request->key = key != NULL ? g_strdup (key) : identifier != NULL ? g_strconcat ("oid4vci:", identifier, NULL) : NULL;
-  /* a credential already kept is not asked for again */
-  if (request->key != NULL && transaction_id == NULL && seen != NULL && seen (request->key, seen_data))
+  /* a credential already kept, or already owed, is not asked for again */
+  if (request->key != NULL && transaction_id == NULL &&
+      ((seen != NULL && seen (request->key, seen_data)) ||
+       g_queue_find_custom (&fetch->requests, request->key, (GCompareFunc) same_key) != NULL))
     {
       request_free (request);
       return;

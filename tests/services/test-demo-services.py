@@ -482,8 +482,10 @@ class DemoServicesTest(unittest.TestCase):
 
     def test_moh_metadata(self):
         moh = self.services.moh
-        for name in ('smart-configuration', 'openid-configuration'):
-            meta = get_json(moh + '/.well-known/' + name)
+        for url in (moh + '/.well-known/smart-configuration', moh + '/.well-known/openid-configuration',
+                    moh.replace('/moh', '/.well-known/oauth-authorization-server/moh')):
+            meta = get_json(url)
+            self.assertEqual(meta['issuer'], moh)
             self.assertEqual(meta['authorization_endpoint'], moh + '/authorize')
             self.assertEqual(meta['token_endpoint'], moh + '/token')
             self.assertEqual(meta['revocation_endpoint'], moh + '/revoke')

@@ -627,6 +627,77 @@ test_fault (Fixture       *f,
   g_assert_cmpfloat (g_timer_elapsed (timer, NULL), <, 20);
 }
 
+static gboolean
+cancel_later (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* A sync stopped while it waits for a page keeps nothing. */
+static void
+test_cancelled (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(DossierSyncSummary) summary = NULL;
+  DossierServiceConnection *connection;
+
+  connection = add_service (f, f->base);
+  sign_in (f, connection);
+  dossier_net_session_set_timeout (dossier_wallet_get_net (f->wallet), 30);
+  f->fault = FAULT_SLOW;
+  g_timeout_add (300, cancel_later, cancellable);
+  dossier_services_sync_async (f->services, connection, NULL, NULL, cancellable, dossier_test_store_result, slot (f));
+  summary = dossier_services_sync_finish (f->services, WAIT (f), &error);
+  g_assert_null (summary);
+  g_assert_error (error, DOSSIER_SERVICES_ERROR, DOSSIER_SERVICES_ERROR_CANCELLED);
+  g_assert_cmpint (count_records (f), ==, 0);
+}
+
+/* A connection for a family member marks what it brings as theirs. */
+static void
+test_person (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DossierPerson) child = dossier_person_new ("Nguyễn Gia Huy", "child");
+  g_autoptr(DossierSyncSummary) summary = NULL;
+  g_autoptr(DossierVaultQuery) query = dossier_vault_query_new ();
+  g_autoptr(GPtrArray) records = NULL;
+  DossierVault *vault = dossier_wallet_get_vault (f->wallet);
+  DossierServiceConnection *connection;
+  gint64 child_id;
+
+  dossier_vault_save_person_async (vault, child, NULL, dossier_test_store_result, slot (f));
+  g_assert_true (dossier_vault_save_person_finish (vault, WAIT (f), &error));
+  g_assert_no_error (error);
+  child_id = dossier_person_get_id (child);
+  g_assert_cmpint (child_id, >, 0);
+
+  dossier_services_add_async (f->services, f->base, child_id, NULL, dossier_test_store_result, slot (f));
+  connection = dossier_services_add_finish (f->services, WAIT (f), &error);
+  g_assert_no_error (error);
+  g_object_unref (connection);
+  g_assert_cmpint (dossier_service_connection_get_person_id (connection), ==, child_id);
+  sign_in (f, connection);
+  summary = run_sync (f, connection, &error);
+  g_assert_no_error (error);
+
+  dossier_vault_query_records_async (vault, query, NULL, dossier_test_store_result, slot (f));
+  records = dossier_vault_query_records_finish (vault, WAIT (f), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->len, ==, N_IMMUNIZATIONS + N_CONDITIONS + 1);
+  for (guint i = 0; i < records->len; i++)
+    {
+      DossierRecord *record = g_ptr_array_index (records, i);
+
+      g_assert_cmpint (dossier_record_get_person_id (record), ==, child_id);
+      g_assert_cmpstr (dossier_record_get_source (record), ==, dossier_service_connection_get_display_name (connection));
+    }
+}
+
 /* Bad input to add: not a service, not an address, not https. */
 static void
 test_add_refused (Fixture       *f,
@@ -776,6 +847,8 @@ main (int    argc,
   ADD ("fault/huge", &huge, test_fault);
   ADD ("fault/malformed", &malformed, test_fault);
   ADD ("fault/refresh-refused", &refresh, test_fault);
+  ADD ("cancelled", NULL, test_cancelled);
+  ADD ("person", NULL, test_person);
   ADD ("tls/self-signed", GINT_TO_POINTER (FALSE), test_tls);
   ADD ("tls/expired", GINT_TO_POINTER (TRUE), test_tls);
   return g_test_run ();
