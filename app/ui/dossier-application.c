@@ -3,6 +3,9 @@
 
 #include "dossier-application.h"
 
+#include "dossier-demo.h"
+#include "dossier-demo-services-launcher.h"
+
 #include "dossier-preferences-window.h"
 #include "dossier-record-view.h"
 #include "dossier-resources.h"
@@ -18,7 +21,14 @@ struct _DossierApplication
   DossierWallet  *wallet;
   char           *vault_dir;
   gboolean        demo;
+  GCancellable   *demo_start;              /* while dossier-demo-services starts */
+  DossierDemoServicesLauncher *demo_services;
+  gboolean        demo_fixed_port;
 };
+
+/* A fixed port first, so that the demo vault's connections keep their
+ * address from one run to the next; any free port when it is taken. */
+#define DEMO_SERVICES_PORT "47291"
 
 G_DEFINE_FINAL_TYPE (DossierApplication, dossier_application, ADW_TYPE_APPLICATION)
 
@@ -41,6 +51,100 @@ dossier_application_handle_local_options (GApplication *application,
 }
 
 static void
+give_demo_services (DossierApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window != NULL && DOSSIER_IS_WINDOW (window) && self->demo_services != NULL &&
+      dossier_demo_services_launcher_is_running (self->demo_services))
+    dossier_window_set_demo_services (DOSSIER_WINDOW (window),
+                                      dossier_demo_services_launcher_get_moet (self->demo_services),
+                                      dossier_demo_services_launcher_get_moh (self->demo_services));
+}
+
+/* Next to the running dossier (a build tree keeps it in services/), else
+ * where the launcher looks. */
+static char *
+find_demo_services (void)
+{
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *dir = exe != NULL ? g_path_get_dirname (exe) : NULL;
+  g_autofree char *built = dir != NULL ? g_build_filename (dir, "services", "dossier-demo-services", NULL) : NULL;
+
+  if (g_getenv ("DOSSIER_DEMO_SERVICES") == NULL && built != NULL && g_file_test (built, G_FILE_TEST_IS_EXECUTABLE))
+    return g_steal_pointer (&built);
+  return dossier_demo_services_launcher_find_program ();
+}
+
+static void launch_demo_services (DossierApplication *self);
+
+static void
+on_demo_services_started (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(DossierApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!dossier_demo_services_launcher_start_finish (DOSSIER_DEMO_SERVICES_LAUNCHER (source), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      if (self->demo_fixed_port)
+        {
+          self->demo_fixed_port = FALSE;
+          launch_demo_services (self);
+          return;
+        }
+      g_clear_object (&self->demo_start);
+      g_message ("The demo services did not start: %s", error->message);
+      return;
+    }
+  g_clear_object (&self->demo_start);
+  give_demo_services (self);
+}
+
+static void
+launch_demo_services (DossierApplication *self)
+{
+  g_autofree char *program = find_demo_services ();
+  g_autoptr(GFile) data = dossier_demo_data_directory ();
+  const char *arguments[] = { "--data", g_file_peek_path (data), "--port", DEMO_SERVICES_PORT, NULL };
+
+  if (program == NULL)
+    {
+      g_clear_object (&self->demo_start);
+      g_message ("dossier-demo-services is not installed: the demo has no services to sync with");
+      return;
+    }
+  if (!self->demo_fixed_port)
+    arguments[2] = NULL;
+  g_clear_object (&self->demo_services);
+  self->demo_services = dossier_demo_services_launcher_new (program, arguments);
+  dossier_demo_services_launcher_start_async (self->demo_services, DOSSIER_DEMO_SERVICES_DEFAULT_TIMEOUT,
+                                              self->demo_start, on_demo_services_started, g_object_ref (self));
+}
+
+/* The demo plays the national services on 127.0.0.1 for as long as the
+ * application runs. */
+static void
+start_demo_services (DossierApplication *self)
+{
+  /* the demo's services answer in plain http on 127.0.0.1 only */
+  dossier_net_session_set_allow_http (dossier_wallet_get_net (self->wallet), TRUE);
+  if (self->demo_start != NULL)
+    return;
+  if (self->demo_services != NULL && dossier_demo_services_launcher_is_running (self->demo_services))
+    {
+      give_demo_services (self);
+      return;
+    }
+  self->demo_start = g_cancellable_new ();
+  self->demo_fixed_port = TRUE;
+  launch_demo_services (self);
+}
+
+static void
 dossier_application_activate (GApplication *application)
 {
   DossierApplication *self = DOSSIER_APPLICATION (application);
@@ -58,6 +162,30 @@ dossier_application_activate (GApplication *application)
       window = GTK_WINDOW (dossier_window_new (self, self->wallet, self->demo));
     }
   gtk_window_present (window);
+  if (self->demo)
+    start_demo_services (self);
+}
+
+/* Links given on the command line or by the desktop: credential offers. */
+static void
+dossier_application_open (GApplication  *application,
+                          GFile        **files,
+                          int            n_files,
+                          const char    *hint)
+{
+  GtkWindow *window;
+
+  g_application_activate (application);
+  window = gtk_application_get_active_window (GTK_APPLICATION (application));
+  for (int i = 0; i < n_files && window != NULL; i++)
+    {
+      g_autofree char *uri = g_file_get_uri (files[i]);
+
+      if (g_str_has_prefix (uri, "openid-credential-offer:"))
+        dossier_window_receive_offer (DOSSIER_WINDOW (window), uri);
+      else
+        g_message ("Not a credential offer: %s", uri);
+    }
 }
 
 static void
@@ -115,6 +243,7 @@ open_demo_activated (GSimpleAction *action,
   gtk_window_present (window);
   if (old != NULL)
     gtk_window_destroy (old);
+  start_demo_services (self);
 }
 
 static const GActionEntry app_actions[] = {
@@ -139,7 +268,13 @@ dossier_application_startup (GApplication *application)
 static void
 dossier_application_shutdown (GApplication *application)
 {
+  DossierApplication *self = DOSSIER_APPLICATION (application);
+
   dossier_remove_opened_files ();
+  if (self->demo_start != NULL)
+    g_cancellable_cancel (self->demo_start);
+  if (self->demo_services != NULL)
+    dossier_demo_services_launcher_stop (self->demo_services);
   G_APPLICATION_CLASS (dossier_application_parent_class)->shutdown (application);
 }
 
@@ -149,6 +284,8 @@ dossier_application_finalize (GObject *object)
   DossierApplication *self = DOSSIER_APPLICATION (object);
 
   g_clear_object (&self->wallet);
+  g_clear_object (&self->demo_start);
+  g_clear_object (&self->demo_services);
   g_free (self->vault_dir);
   G_OBJECT_CLASS (dossier_application_parent_class)->finalize (object);
 }
@@ -164,6 +301,7 @@ dossier_application_class_init (DossierApplicationClass *klass)
   G_OBJECT_CLASS (klass)->finalize = dossier_application_finalize;
   app_class->handle_local_options = dossier_application_handle_local_options;
   app_class->activate = dossier_application_activate;
+  app_class->open = dossier_application_open;
   app_class->startup = dossier_application_startup;
   app_class->shutdown = dossier_application_shutdown;
 }
@@ -187,7 +325,7 @@ dossier_application_new (void)
   /* One instance: starting Dossier again brings its window forward. */
   return g_object_new (DOSSIER_TYPE_APPLICATION,
                        "application-id", APPLICATION_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", "/io/github/dossierapp/Dossier",
                        NULL);
 }

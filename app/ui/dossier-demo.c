@@ -250,6 +250,7 @@ static void
 add_demo_anchor (DossierWallet *wallet,
                  GCancellable  *cancellable,
                  const char    *name,
+                 const char    *scope,
                  const char    *path)
 {
   g_autoptr(DossierTrustAnchor) anchor = NULL;
@@ -260,7 +261,7 @@ add_demo_anchor (DossierWallet *wallet,
   if (!g_file_get_contents (path, &contents, &length, NULL))
     return;
   material = g_bytes_new_take (g_steal_pointer (&contents), length);
-  anchor = dossier_trust_anchor_new (name, _("Dossier demo"), "learning", material);
+  anchor = dossier_trust_anchor_new (name, _("Dossier demo"), scope, material);
   dossier_trust_registry_add_anchor (dossier_wallet_get_trust (wallet), anchor);
   dossier_vault_add_anchor_async (dossier_wallet_get_vault (wallet), anchor, cancellable, on_demo_anchor_added, NULL);
 }
@@ -305,9 +306,30 @@ trust_demo_schools (DossierWallet *wallet,
           g_autofree char *label = k == 0 ? g_strdup (name != NULL ? name : school)
                                           : g_strdup_printf (_("Status list of %s"), name != NULL ? name : school);
 
-          add_demo_anchor (wallet, cancellable, label, path);
+          add_demo_anchor (wallet, cancellable, label, "learning", path);
         }
     }
+}
+
+/**
+ * dossier_demo_trust_services:
+ *
+ * Trusts the keys of the demo ministries (data/demo/services) that
+ * dossier-demo-services signs with: the ministry of education's for
+ * learning records, the ministry of health's for health records.
+ */
+void
+dossier_demo_trust_services (DossierWallet *wallet,
+                             GCancellable  *cancellable)
+{
+  g_autoptr(GFile) demo = dossier_demo_data_directory ();
+  g_autofree char *moet = g_build_filename (g_file_peek_path (demo), "services", "moet-jwks.json", NULL);
+  g_autofree char *moh = g_build_filename (g_file_peek_path (demo), "services", "moh-jwks.json", NULL);
+
+  g_return_if_fail (DOSSIER_IS_WALLET (wallet));
+
+  add_demo_anchor (wallet, cancellable, _("Ministry of Education and Training (demo)"), "learning", moet);
+  add_demo_anchor (wallet, cancellable, _("Ministry of Health (demo)"), "health", moh);
 }
 
 /**

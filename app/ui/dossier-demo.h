@@ -8,6 +8,8 @@
 G_BEGIN_DECLS
 
 GFile     *dossier_demo_data_directory (void);
+void       dossier_demo_trust_services (DossierWallet        *wallet,
+                                        GCancellable         *cancellable);
 JsonArray *dossier_demo_read_people    (void);
 void       dossier_demo_fill_async     (DossierWallet        *wallet,
                                         GCancellable         *cancellable,

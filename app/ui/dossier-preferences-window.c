@@ -26,6 +26,7 @@ struct _DossierPreferencesWindow
   GtkSwitch            *remember_switch;
   GtkSwitch            *start_locked_switch;
   GtkWidget            *start_locked_row;
+  GtkSwitch            *sync_on_unlock_switch;
   AdwComboRow          *style_row;
   AdwComboRow          *language_row;
   AdwPreferencesGroup  *family_group;
@@ -50,6 +51,8 @@ static const char * const languages[] = { "", "vi", "en" };
 static const char * const scopes[] = { "learning", "health", "all" };
 
 static void load_family (DossierPreferencesWindow *self);
+static void report (DossierPreferencesWindow *self,
+                    const char               *message);
 static void load_trust (DossierPreferencesWindow *self);
 
 static void
@@ -464,6 +467,7 @@ dossier_preferences_window_class_init (DossierPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DossierPreferencesWindow, remember_switch);
   gtk_widget_class_bind_template_child (widget_class, DossierPreferencesWindow, start_locked_switch);
   gtk_widget_class_bind_template_child (widget_class, DossierPreferencesWindow, start_locked_row);
+  gtk_widget_class_bind_template_child (widget_class, DossierPreferencesWindow, sync_on_unlock_switch);
   gtk_widget_class_bind_template_child (widget_class, DossierPreferencesWindow, style_row);
   gtk_widget_class_bind_template_child (widget_class, DossierPreferencesWindow, language_row);
   gtk_widget_class_bind_template_child (widget_class, DossierPreferencesWindow, family_group);
@@ -471,6 +475,35 @@ dossier_preferences_window_class_init (DossierPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DossierPreferencesWindow, trust_group);
   gtk_widget_class_bind_template_child (widget_class, DossierPreferencesWindow, scope_row);
   gtk_widget_class_bind_template_child (widget_class, DossierPreferencesWindow, trust_file_button);
+}
+
+static void sync_on_unlock_toggled (DossierPreferencesWindow *self);
+
+static void
+on_sync_on_unlock_set (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(DossierPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  DossierServices *services = DOSSIER_SERVICES (source);
+
+  if (dossier_services_set_sync_on_unlock_finish (services, result, &error) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->sync_on_unlock_switch == NULL)
+    return;
+  report (self, error->message);
+  g_signal_handlers_block_by_func (self->sync_on_unlock_switch, sync_on_unlock_toggled, self);
+  gtk_switch_set_active (self->sync_on_unlock_switch, dossier_services_get_sync_on_unlock (services));
+  g_signal_handlers_unblock_by_func (self->sync_on_unlock_switch, sync_on_unlock_toggled, self);
+}
+
+/* A setting of the vault, not of this computer: it travels with backups. */
+static void
+sync_on_unlock_toggled (DossierPreferencesWindow *self)
+{
+  dossier_services_set_sync_on_unlock_async (dossier_wallet_get_services (self->wallet),
+                                             gtk_switch_get_active (self->sync_on_unlock_switch),
+                                             self->cancellable, on_sync_on_unlock_set, g_object_ref (self));
 }
 
 static void
@@ -504,6 +537,8 @@ dossier_preferences_window_new (DossierWallet *wallet,
   g_settings_bind (settings, "remember-passphrase", self->remember_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "start-locked", self->start_locked_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_object_bind_property (self->remember_switch, "active", self->start_locked_row, "sensitive", G_BINDING_SYNC_CREATE);
+  gtk_switch_set_active (self->sync_on_unlock_switch, dossier_services_get_sync_on_unlock (dossier_wallet_get_services (wallet)));
+  g_signal_connect_swapped (self->sync_on_unlock_switch, "notify::active", G_CALLBACK (sync_on_unlock_toggled), self);
   style = g_settings_get_string (settings, "style");
   language = g_settings_get_string (settings, "language");
   adw_combo_row_set_selected (self->style_row, index_of (styles, G_N_ELEMENTS (styles), style));

@@ -7,6 +7,7 @@
 #include "dossier-backup-window.h"
 #include "dossier-demo.h"
 #include "dossier-restore-window.h"
+#include "dossier-services-window.h"
 
 #include "dossier-lock-monitor.h"
 #include "dossier-preferences-window.h"
@@ -19,6 +20,7 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #define ACTIVITY_PAGE_SIZE 200
@@ -45,6 +47,12 @@ struct _DossierWindow
   guint                 search_source;
   guint                 backup_source;
   GtkWindow            *backup_window;    /* weak */
+  GtkWindow            *services_window;  /* weak */
+  GCancellable         *unlock_sync;      /* the sync on unlock, while it runs */
+  char                 *pending_offer;    /* an offer link opened while the vault was locked */
+  char                 *demo_moet;        /* the demo services' addresses, once started */
+  char                 *demo_moh;
+  gboolean              services_loaded;
   GtkWindow            *preferences;      /* weak */
   GList                *import_queue;     /* GFile */
   guint                 import_total;
@@ -675,6 +683,45 @@ preferences_activated (GtkWidget  *widget,
 
 /* --- activity -------------------------------------------------------------- */
 
+/* A service's entries name the service by its id and count what a sync
+ * brought as "new=N unchanged=N pending=N": put both in words. */
+static char *
+activity_detail (DossierWindow     *self,
+                 DossierAuditEntry *entry)
+{
+  DossierAuditAction action = dossier_audit_entry_get_action (entry);
+  const char *detail = dossier_audit_entry_get_detail (entry);
+  DossierServiceConnection *connection;
+  const char *service;
+  guint n_new = 0, n_unchanged = 0, n_pending = 0;
+  g_autofree char *counts = NULL;
+
+  if (action != DOSSIER_AUDIT_SERVICE_SYNC)
+    return g_strdup (detail);
+  connection = dossier_services_lookup (dossier_wallet_get_services (self->wallet),
+                                        dossier_audit_entry_get_subject (entry));
+  service = connection != NULL ? dossier_service_connection_get_display_name (connection) : NULL;
+  if (detail == NULL || sscanf (detail, "new=%u unchanged=%u pending=%u", &n_new, &n_unchanged, &n_pending) < 2)
+    return g_strdup (service != NULL ? service : detail);
+  if (n_new == 0)
+    counts = g_strdup (_("nothing new"));
+  else
+    counts = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u new record", "%u new records", n_new), n_new);
+  if (n_pending > 0)
+    {
+      g_autofree char *more = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u more will arrive later",
+                                                            "%u more will arrive later", n_pending), n_pending);
+      char *both = g_strdup_printf ("%s, %s", counts, more);
+
+      g_free (counts);
+      counts = both;
+    }
+  if (service == NULL)
+    return g_steal_pointer (&counts);
+  /* Translators: a service's name and what its sync brought */
+  return g_strdup_printf (_("%s: %s"), service, counts);
+}
+
 static void
 on_activity_listed (GObject      *source,
                     GAsyncResult *result,
@@ -698,7 +745,7 @@ on_activity_listed (GObject      *source,
       DossierAuditEntry *entry = g_ptr_array_index (entries, i);
       g_autoptr(GDateTime) local = g_date_time_to_local (dossier_audit_entry_get_timestamp (entry));
       g_autofree char *when = g_date_time_format (local, C_("date and time", "%-d %B %Y, %H:%M"));
-      const char *detail = dossier_audit_entry_get_detail (entry);
+      g_autofree char *detail = activity_detail (self, entry);
       g_autofree char *subtitle = detail != NULL && *detail != '\0' ? g_strdup_printf ("%s · %s", when, detail)
                                                                    : g_strdup (when);
       GtkWidget *row = adw_action_row_new ();
@@ -790,10 +837,283 @@ backup_activated (GtkWidget  *widget,
   gtk_window_present (self->backup_window);
 }
 
+/* --- national services ------------------------------------------------------ */
+
+static void
+on_services_records_changed (DossierWindow *self)
+{
+  if (window_gone (self))
+    return;
+  reload_records (self);
+  load_activity (self);
+}
+
+static DossierServicesWindow *
+present_services (DossierWindow *self)
+{
+  if (!dossier_vault_get_is_open (dossier_wallet_get_vault (self->wallet)))
+    return NULL;
+  if (self->services_window == NULL)
+    {
+      self->services_window = GTK_WINDOW (dossier_services_window_new (GTK_WINDOW (self), self->wallet));
+      g_object_add_weak_pointer (G_OBJECT (self->services_window), (gpointer *) &self->services_window);
+      g_signal_connect_object (self->services_window, "records-changed", G_CALLBACK (on_services_records_changed),
+                               self, G_CONNECT_SWAPPED);
+    }
+  gtk_window_present (self->services_window);
+  return DOSSIER_SERVICES_WINDOW (self->services_window);
+}
+
+static void
+services_activated (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  present_services (DOSSIER_WINDOW (widget));
+}
+
+/**
+ * dossier_window_receive_offer:
+ * @offer: an openid-credential-offer:// link
+ *
+ * Opens the services window to receive @offer, once the vault is open.
+ */
+void
+dossier_window_receive_offer (DossierWindow *self,
+                              const char    *offer)
+{
+  DossierServicesWindow *services;
+
+  g_return_if_fail (DOSSIER_IS_WINDOW (self));
+  g_return_if_fail (offer != NULL);
+
+  services = present_services (self);
+  if (services == NULL)
+    {
+      g_free (self->pending_offer);
+  g_free (self->demo_moet);
+  g_free (self->demo_moh);
+      self->pending_offer = g_strdup (offer);
+      toast (self, _("Unlock the vault to receive the offered credentials"));
+      return;
+    }
+  dossier_services_window_receive_offer (services, offer);
+}
+
+static void
+on_unlock_synced (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(DossierWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DossierSyncSummary) summary = dossier_services_sync_finish (DOSSIER_SERVICES (source), result, &error);
+  g_autofree char *words = NULL;
+  g_autofree char *text = NULL;
+
+  if (window_gone (self))
+    return;
+  g_clear_object (&self->unlock_sync);
+  if (summary == NULL)
+    {
+      if (!g_error_matches (error, DOSSIER_SERVICES_ERROR, DOSSIER_SERVICES_ERROR_CANCELLED) &&
+          !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          text = g_strdup_printf (_("Services not synced: %s"), dossier_services_error_describe (error));
+          toast (self, text);
+        }
+      return;
+    }
+  words = dossier_sync_summary_describe (summary);
+  /* Translators: the summary of a sync made on unlocking, as "Nothing new" */
+  text = g_strdup_printf (_("Services synced: %s"), words);
+  toast (self, text);
+  if (dossier_sync_summary_get_n_new (summary) > 0)
+    reload_records (self);
+  load_activity (self);
+}
+
+/* --- the demo's services ---------------------------------------------------- */
+
+/* The demo services still to connect, one after the other, as each is
+ * kept in the vault's settings. */
+typedef struct
+{
+  DossierWindow *window;
+  GPtrArray     *urls;   /* char*, owned */
+} DemoConnect;
+
+static void
+demo_connect_free (DemoConnect *connect)
+{
+  g_object_unref (connect->window);
+  g_ptr_array_unref (connect->urls);
+  g_free (connect);
+}
+
+static void demo_connect_next (DemoConnect *connect);
+
+static void
+on_demo_connected (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  DemoConnect *connect = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DossierServiceConnection) connection = dossier_services_add_finish (DOSSIER_SERVICES (source), result, &error);
+
+  if (connection == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      demo_connect_free (connect);
+      return;
+    }
+  if (connection == NULL)
+    g_message ("A demo service was not connected: %s", error->message);
+  g_ptr_array_remove_index (connect->urls, 0);
+  demo_connect_next (connect);
+}
+
+static void
+demo_connect_next (DemoConnect *connect)
+{
+  DossierWallet *wallet = connect->window->wallet;
+
+  if (window_gone (connect->window) || connect->urls->len == 0 ||
+      !dossier_vault_get_is_open (dossier_wallet_get_vault (wallet)))
+    {
+      demo_connect_free (connect);
+      return;
+    }
+  dossier_services_add_async (dossier_wallet_get_services (wallet), g_ptr_array_index (connect->urls, 0), 0,
+                              connect->window->cancellable, on_demo_connected, connect);
+}
+
+static void
+on_demo_stale_removed (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!dossier_services_remove_finish (DOSSIER_SERVICES (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_message ("An old demo service was not removed: %s", error->message);
+}
+
+/* The demo vault is connected to the demo's ministries, for its owner, and
+ * trusts their keys; connections to an earlier run's port go. */
+static void
+connect_demo_services (DossierWindow *self)
+{
+  DossierServices *services = dossier_wallet_get_services (self->wallet);
+  GListModel *model = G_LIST_MODEL (services);
+  g_autoptr(GPtrArray) stale = g_ptr_array_new_with_free_func (g_object_unref);
+  DemoConnect *connect;
+  gboolean first = TRUE;
+  const char *wanted[2];
+
+  if (!self->demo || self->demo_moet == NULL || !self->services_loaded ||
+      !dossier_vault_get_is_open (dossier_wallet_get_vault (self->wallet)))
+    return;
+  wanted[0] = self->demo_moet;
+  wanted[1] = self->demo_moh;
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(DossierServiceConnection) connection = g_list_model_get_item (model, i);
+      const char *base = dossier_service_connection_get_base_url (connection);
+
+      if (!g_str_has_prefix (base, "http://127.0.0.1:"))
+        continue;
+      first = FALSE;
+      if (g_strcmp0 (base, wanted[0]) != 0 && g_strcmp0 (base, wanted[1]) != 0)
+        g_ptr_array_add (stale, g_steal_pointer (&connection));
+    }
+  for (guint i = 0; i < stale->len; i++)
+    dossier_services_remove_async (services, g_ptr_array_index (stale, i), self->cancellable,
+                                   on_demo_stale_removed, NULL);
+  if (first)
+    dossier_demo_trust_services (self->wallet, self->cancellable);
+  connect = g_new0 (DemoConnect, 1);
+  connect->window = g_object_ref (self);
+  connect->urls = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < G_N_ELEMENTS (wanted); i++)
+    if (dossier_services_lookup (services, wanted[i]) == NULL)
+      g_ptr_array_add (connect->urls, g_strdup (wanted[i]));
+  demo_connect_next (connect);
+}
+
+/**
+ * dossier_window_set_demo_services:
+ *
+ * Tells the demo window where the demo's ministries answer.
+ */
+void
+dossier_window_set_demo_services (DossierWindow *self,
+                                  const char    *moet,
+                                  const char    *moh)
+{
+  g_return_if_fail (DOSSIER_IS_WINDOW (self));
+  g_return_if_fail (moet != NULL && moh != NULL);
+
+  g_free (self->demo_moet);
+  g_free (self->demo_moh);
+  self->demo_moet = g_strdup (moet);
+  self->demo_moh = g_strdup (moh);
+  connect_demo_services (self);
+}
+
+static void
+on_services_loaded (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(DossierWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  DossierServices *services = DOSSIER_SERVICES (source);
+
+  if (!dossier_services_load_finish (services, result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("The vault's services cannot be read: %s", error->message);
+      return;
+    }
+  if (window_gone (self) || !dossier_vault_get_is_open (dossier_wallet_get_vault (self->wallet)))
+    return;
+  self->services_loaded = TRUE;
+  connect_demo_services (self);
+  if (self->pending_offer != NULL)
+    {
+      g_autofree char *offer = g_steal_pointer (&self->pending_offer);
+
+      dossier_window_receive_offer (self, offer);
+      return;
+    }
+  if (!dossier_services_get_sync_on_unlock (services) || g_list_model_get_n_items (G_LIST_MODEL (services)) == 0 ||
+      self->unlock_sync != NULL)
+    return;
+  self->unlock_sync = g_cancellable_new ();
+  dossier_services_sync_async (services, NULL, NULL, NULL, self->unlock_sync, on_unlock_synced, g_object_ref (self));
+}
+
+/* The services kept in the vault, read after each unlock; then synced when
+ * the vault asks for it. */
+static void
+load_services (DossierWindow *self)
+{
+  dossier_services_load_async (dossier_wallet_get_services (self->wallet), self->cancellable,
+                               on_services_loaded, g_object_ref (self));
+}
+
 /* The windows that show what the vault holds close as it locks. */
 static void
 close_vault_windows (DossierWindow *self)
 {
+  self->services_loaded = FALSE;
+  if (self->unlock_sync != NULL)
+    g_cancellable_cancel (self->unlock_sync);
+  g_clear_object (&self->unlock_sync);
+  if (self->services_window != NULL)
+    gtk_window_destroy (self->services_window);
   if (self->backup_window != NULL)
     gtk_window_destroy (self->backup_window);
   if (self->preferences != NULL)
@@ -849,6 +1169,7 @@ show_main (DossierWindow *self)
   reload_records (self);
   load_activity (self);
   load_trust (self);
+  load_services (self);
   back_up_if_due (self);
 }
 
@@ -1646,6 +1967,8 @@ dossier_window_finalize (GObject *object)
   DossierWindow *self = DOSSIER_WINDOW (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->unlock_sync);
+  g_free (self->pending_offer);
   g_clear_object (&self->learning_model);
   g_clear_object (&self->health_model);
   g_clear_object (&self->deleted);
@@ -1721,6 +2044,7 @@ dossier_window_class_init (DossierWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.move-record", "x", move_record_activated);
   gtk_widget_class_install_action (widget_class, "win.undo-delete", NULL, undo_delete_activated);
   gtk_widget_class_install_action (widget_class, "win.backup", NULL, backup_activated);
+  gtk_widget_class_install_action (widget_class, "win.services", NULL, services_activated);
   gtk_widget_class_install_action (widget_class, "win.restore", NULL, restore_activated);
   gtk_widget_class_install_action (widget_class, "win.recheck-record", NULL, recheck_record_activated);
 
@@ -1728,6 +2052,7 @@ dossier_window_class_init (DossierWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.add", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_S, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.services", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.section", "s", "learning");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.section", "s", "health");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK, "win.section", "s", "verify");

@@ -4,6 +4,7 @@
 /* Builds every widget from its template: a template that names a missing
  * property, object or child fails here (warnings are fatal in tests). */
 #include "dossier-backup-window.h"
+#include "dossier-services-window.h"
 #include "dossier-preferences-window.h"
 #include "dossier-record-view.h"
 #include "dossier-window.h"
@@ -78,6 +79,18 @@ test_backup_template (void)
 }
 
 static void
+test_services_template (void)
+{
+  g_autoptr(DossierWallet) wallet = dossier_wallet_new ("/nonexistent/dossier-test");
+  GtkWidget *window = dossier_services_window_new (NULL, wallet);
+
+  g_assert_true (DOSSIER_IS_SERVICES_WINDOW (window));
+  g_assert_nonnull (gtk_widget_get_template_child (window, DOSSIER_TYPE_SERVICES_WINDOW, "service_list"));
+  g_assert_false (dossier_services_window_get_busy (DOSSIER_SERVICES_WINDOW (window)));
+  destroy_and_wait (window);
+}
+
+static void
 test_help_overlay (void)
 {
   g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/io/github/dossierapp/Dossier/gtk/help-overlay.ui");
@@ -97,6 +110,7 @@ main (int    argc,
   g_test_add_func ("/ui/record-view-template", test_record_view_template);
   g_test_add_func ("/ui/preferences-template", test_preferences_template);
   g_test_add_func ("/ui/backup-template", test_backup_template);
+  g_test_add_func ("/ui/services-template", test_services_template);
   g_test_add_func ("/ui/help-overlay", test_help_overlay);
   return g_test_run ();
 }

@@ -46,6 +46,8 @@ WORDS = {
         'no_results': 'No Results Found', 'vault_created': 'Vault created',
         'main_menu': 'Main Menu', 'back_up': 'Back Up…', 'backup': 'Back Up',
         'key_choice': 'Protect with a recovery key',
+        'services_item': 'National Services…', 'services': 'National Services', 'sync_all': 'Sync All',
+        'service_address': 'Service address', 'moet': 'Ministry of Education and Training',
     },
     'vi': {
         'welcome': 'Chào mừng bạn đến với Dossier', 'new': 'Cụm mật khẩu mới', 'repeat': 'Nhập lại cụm mật khẩu',
@@ -57,6 +59,8 @@ WORDS = {
         'no_results': 'Không tìm thấy kết quả', 'vault_created': 'Đã tạo kho hồ sơ',
         'main_menu': 'Trình đơn chính', 'back_up': 'Sao lưu…', 'backup': 'Sao lưu',
         'key_choice': 'Bảo vệ bằng khóa khôi phục',
+        'services_item': 'Dịch vụ quốc gia…', 'services': 'Dịch vụ quốc gia', 'sync_all': 'Đồng bộ tất cả',
+        'service_address': 'Địa chỉ dịch vụ', 'moet': 'Bộ Giáo dục và Đào tạo',
     },
 }[args.language]
 
@@ -214,6 +218,27 @@ def walk_demo(home):
                   % unnamed_controls(backup[0]))
         screenshot('backup')
 
+        # The national services window, from the main menu: the demo's two
+        # ministries connected, every control named; locking closes it.
+        press([n for n in app.findChildren(lambda n: n.name == WORDS['main_menu'] and 'click' in n.actions,
+                                           recursive=True)][-1])
+        press(find(app, WORDS['services_item'], 'menu item'))
+        services = wait_for(lambda: [n for n in app.findChildren(
+            lambda n: n.roleName == 'frame' and n.name == WORDS['services'], recursive=False)], 20)
+        check(services is not None, 'the main menu opens the national services window')
+        if services:
+            print('services window buttons:', [n.name for n in services[0].findChildren(
+                predicate.GenericPredicate(roleName='push button'), recursive=True)])
+            check(find(services[0], role='push button', contains=WORDS['sync_all']) is not None,
+                  'the services window offers Sync All')
+            check(find(services[0], role='label', contains=WORDS['moet'], timeout=40) is not None,
+                  'the demo vault is connected to the demo ministry of education')
+            check(find(services[0], role='push button', contains=WORDS['moet']) is not None,
+                  "a service's buttons say which service they act on")
+            check(not unnamed_controls(services[0]), 'every control of the services window has a name: %s'
+                  % unnamed_controls(services[0]))
+            screenshot('services')
+
         # Locking empties the window; the demo's passphrase is shown to unlock it.
         press(find(app, WORDS['lock'], 'push button'))
         check(wait_for(lambda: not row_titles(app, WORDS['learning']), 10) is not None,
@@ -222,6 +247,9 @@ def walk_demo(home):
         check(wait_for(lambda: not [n for n in app.findChildren(lambda n: n.roleName == 'frame' and
                                                                 n.name == WORDS['backup'], recursive=False)], 10)
               is not None, 'locking closes the backup window')
+        check(wait_for(lambda: not [n for n in app.findChildren(lambda n: n.roleName == 'frame' and
+                                                                n.name == WORDS['services'], recursive=False)], 10)
+              is not None, 'locking closes the services window')
         left = [title for title in titles[:8] if find(app, title, timeout=0) is not None]
         check(not left, 'no record title is left for assistive technologies: %s' % left)
         unlock = page(app, WORDS['unlock_page'])
