@@ -101,8 +101,8 @@ kind_of_achievement (const char *type)
   return DOSSIER_RECORD_KIND_BADGE;
 }
 
-/* Maps @vc into a record on @result (an Open Badges or CLR achievement
- * becomes a diploma, certificate or badge) and returns it. */
+/* Maps @vc into a record on @result (an Open Badges achievement becomes a
+ * diploma, certificate or badge, a CLR a transcript) and returns it. */
 DossierRecord *
 dossier_credential_add_record (JsonObject          *vc,
                                const char          *issuer,
@@ -116,11 +116,21 @@ dossier_credential_add_record (JsonObject          *vc,
   DossierRecord *record;
   const char *issued = dossier_json_get_string (vc, "validFrom");
 
+  DossierRecordKind kind;
+
+  /* a CLR is a transcript: its name is the whole record's, and its
+   * achievements stay among the fields */
+  if (dossier_credential_has_type (vc, "ClrCredential"))
+    {
+      kind = DOSSIER_RECORD_KIND_TRANSCRIPT;
+      title = dossier_json_get_string (vc, "name");
+    }
+  else
+    kind = achievement != NULL ? kind_of_achievement (dossier_json_get_string (achievement, "achievementType"))
+                               : DOSSIER_RECORD_KIND_CERTIFICATE;
   if (title == NULL)
     title = dossier_json_get_string (vc, "name");
-  record = dossier_record_new (achievement != NULL ? kind_of_achievement (dossier_json_get_string (achievement, "achievementType"))
-                                                   : DOSSIER_RECORD_KIND_CERTIFICATE,
-                               title != NULL ? title : _("Verifiable credential"));
+  record = dossier_record_new (kind, title != NULL ? title : _("Verifiable credential"));
   if (issued == NULL)
     issued = dossier_json_get_string (vc, "issuanceDate");
   if (issued != NULL)

@@ -743,7 +743,7 @@ test_rdfc_open_badges (void)
     { "ob3/ob30/simple-eddsa-2022.json", "z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi",
       "eddsa-2022 (a pre-standard name of eddsa-rdfc-2022) proof", "badge" },
     { "ob3/ob30/simple_v1.json", "z6MknNHHrBzPytzu6CUBP9Lg7fg4KSBjzimc2Frh693YbMiv", "Ed25519Signature2020 proof", "badge" },
-    { "ob3/clr20/simple_v1.json", "z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi", "Ed25519Signature2020 proof", "certificate" },
+    { "ob3/clr20/simple_v1.json", "z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi", "Ed25519Signature2020 proof", "transcript" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
