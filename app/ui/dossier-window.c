@@ -1691,7 +1691,15 @@ on_file_imported (GObject      *source,
     return;
   file = self->import_queue->data;
   self->import_queue = g_list_delete_link (self->import_queue, self->import_queue);
-  if (records != NULL)
+  if (g_error_matches (error, DOSSIER_WALLET_ERROR, DOSSIER_WALLET_ERROR_CREDENTIAL_OFFER))
+    {
+      /* an offer's QR code or link: received from its issuer, not kept as a file */
+      g_autofree char *offer = dossier_wallet_import_file_dup_offer (DOSSIER_WALLET (source), result);
+
+      self->import_done++;
+      dossier_window_receive_offer (self, offer);
+    }
+  else if (records != NULL)
     {
       self->import_done++;
       self->import_records += records->len;

@@ -4,6 +4,7 @@
 #include "dossier-wallet.h"
 
 #include "dossier-services-private.h"
+#include "dossier-qr-image.h"
 #include "dossier-verifier.h"
 
 #include <glib/gi18n-lib.h>
@@ -272,12 +273,14 @@ typedef struct
 {
   gint64     person_id;
   GPtrArray *records;
+  char      *offer;
 } ImportData;
 
 static void
 import_data_free (ImportData *data)
 {
   g_clear_pointer (&data->records, g_ptr_array_unref);
+  g_free (data->offer);
   g_free (data);
 }
 
@@ -336,6 +339,13 @@ read_file_in_thread (GTask        *task,
       return;
     }
   bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+  data->offer = dossier_wallet_find_credential_offer (bytes);
+  if (data->offer != NULL)
+    {
+      g_task_return_new_error (task, DOSSIER_WALLET_ERROR, DOSSIER_WALLET_ERROR_CREDENTIAL_OFFER,
+                               _("“%s” is an offer of a credential, to be received from its issuer"), name);
+      return;
+    }
   data->records = dossier_wallet_intake (self, bytes, name, &error);
   if (data->records == NULL)
     {
@@ -395,6 +405,78 @@ dossier_wallet_import_file_async (DossierWallet       *self,
   g_task_set_task_data (read_task, data, NULL);
   g_object_set_data_full (G_OBJECT (read_task), "file", g_object_ref (file), g_object_unref);
   g_task_run_in_thread (read_task, read_file_in_thread);
+}
+
+/* The longest offer link taken from a file; the specification's offers by
+ * reference are far shorter, and offers by value fit in a QR code. */
+#define MAX_OFFER_LINK 8192
+
+static gboolean
+is_offer_link (const char *text,
+               gsize       length)
+{
+  static const char scheme[] = "openid-credential-offer://";
+
+  if (length < sizeof scheme - 1 || length > MAX_OFFER_LINK ||
+      g_ascii_strncasecmp (text, scheme, sizeof scheme - 1) != 0)
+    return FALSE;
+  for (gsize i = 0; i < length; i++)
+    if ((guchar) text[i] <= ' ' || (guchar) text[i] >= 0x7f)
+      return FALSE;
+  return TRUE;
+}
+
+/**
+ * dossier_wallet_find_credential_offer:
+ * @bytes: a file's contents
+ *
+ * Returns: (nullable): the openid-credential-offer:// link @bytes holds, as
+ *   its only text or as the content of a QR code image, or %NULL when it
+ *   holds none
+ */
+char *
+dossier_wallet_find_credential_offer (GBytes *bytes)
+{
+  gsize length = 0;
+  const char *data = g_bytes_get_data (bytes, &length);
+
+  if (dossier_qr_image_detect (data, length))
+    {
+      g_autoptr(GPtrArray) texts = dossier_qr_image_decode (bytes, NULL);
+
+      if (texts != NULL && texts->len == 1)
+        {
+          const char *text = g_ptr_array_index (texts, 0);
+
+          if (is_offer_link (text, strlen (text)))
+            return g_strdup (text);
+        }
+      return NULL;
+    }
+  while (length > 0 && g_ascii_isspace (data[length - 1]))
+    length--;
+  while (length > 0 && g_ascii_isspace (data[0]))
+    data++, length--;
+  return is_offer_link (data, length) ? g_strndup (data, length) : NULL;
+}
+
+/**
+ * dossier_wallet_import_file_dup_offer:
+ * @result: the result dossier_wallet_import_file_finish() failed with
+ *   %DOSSIER_WALLET_ERROR_CREDENTIAL_OFFER
+ *
+ * Returns: (nullable): the credential offer link the file held
+ */
+char *
+dossier_wallet_import_file_dup_offer (DossierWallet *self,
+                                      GAsyncResult  *result)
+{
+  ImportData *data;
+
+  g_return_val_if_fail (DOSSIER_IS_WALLET (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  data = g_task_get_task_data (G_TASK (result));
+  return data != NULL ? g_strdup (data->offer) : NULL;
 }
 
 GPtrArray *

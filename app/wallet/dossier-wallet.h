@@ -17,6 +17,7 @@ typedef enum
   DOSSIER_WALLET_ERROR_TOO_LARGE,
   DOSSIER_WALLET_ERROR_EMPTY,
   DOSSIER_WALLET_ERROR_UNREADABLE,
+  DOSSIER_WALLET_ERROR_CREDENTIAL_OFFER,   /* the file is an offer to receive, not a record */
 } DossierWalletError;
 
 /* The largest file Dossier imports; larger ones are refused before reading. */
@@ -46,6 +47,9 @@ void           dossier_wallet_import_file_async    (DossierWallet        *self,
 GPtrArray     *dossier_wallet_import_file_finish   (DossierWallet        *self,
                                                     GAsyncResult         *result,
                                                     GError              **error);
+char          *dossier_wallet_import_file_dup_offer (DossierWallet       *self,
+                                                     GAsyncResult        *result);
+char          *dossier_wallet_find_credential_offer (GBytes              *bytes);
 
 char          *dossier_wallet_get_default_vault_directory (void);
 char          *dossier_wallet_get_demo_vault_directory    (void);

@@ -19,6 +19,7 @@
 
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#include <qrencode.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <string.h>
@@ -421,6 +422,62 @@ has_activity (GtkWidget     *window,
   return FALSE;
 }
 
+/* Writes @text as a QR code image to a new PNG file. */
+static GFile *
+write_qr_png (const char *text)
+{
+  QRcode *code = QRcode_encodeString (text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+  const int module = 6, quiet = 4;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  g_autofree char *path = NULL;
+  int fd;
+
+  g_assert_nonnull (code);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (code->width + 2 * quiet) * module,
+                                        (code->width + 2 * quiet) * module);
+  cr = cairo_create (surface);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  for (int row = 0; row < code->width; row++)
+    for (int column = 0; column < code->width; column++)
+      if (code->data[row * code->width + column] & 1)
+        cairo_rectangle (cr, (quiet + column) * module, (quiet + row) * module, module, module);
+  cairo_fill (cr);
+  cairo_destroy (cr);
+  fd = g_file_open_tmp ("offer-XXXXXX.png", &path, NULL);
+  g_assert_cmpint (fd, >=, 0);
+  close (fd);
+  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+  QRcode_free (code);
+  return g_file_new_for_path (path);
+}
+
+/* Drops @file on @window as a file manager would. */
+static void
+drop_file (GtkWidget *window,
+           GFile     *file)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (child (window, DOSSIER_TYPE_WINDOW, "leaflet"));
+  GSList files = { file, NULL };
+  GValue value = G_VALUE_INIT;
+  gboolean dropped = FALSE;
+
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_list (&files));
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !dropped; i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        g_signal_emit_by_name (controller, "drop", &value, 10.0, 10.0, &dropped);
+    }
+  g_value_unset (&value);
+  g_assert_true (dropped);
+}
+
 /* Asks the demo ministry for an offer to the owner: the link and its code. */
 static void
 fetch_offer (Fixture  *f,
@@ -607,6 +664,26 @@ test_services_window (void)
     adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "receive");
     wait_until (services, not_busy, NULL, "the offer is received again");
     g_assert_cmpstr (message (services), ==, "Nothing new");
+  }
+
+  /* An offer's QR code, added as a file: received, not kept as a picture. */
+  {
+    g_autofree char *qr_offer = NULL;
+    g_autofree char *qr_code = NULL;
+    g_autoptr(GFile) png = NULL;
+    guint before = n_records (window, "learning_list") + n_records (window, "health_list");
+
+    fetch_offer (&f, &qr_offer, &qr_code);
+    png = write_qr_png (qr_offer);
+    drop_file (window, png);
+    wait_until (services, code_asked, NULL, "the transaction code of the offer's QR code is asked");
+    dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+    gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog))), qr_code);
+    adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "receive");
+    wait_until (services, not_busy, NULL, "the offer from a QR code is received");
+    g_assert_cmpstr (message (services), ==, "Nothing new");
+    g_assert_cmpuint (n_records (window, "learning_list") + n_records (window, "health_list"), ==, before);
+    g_file_delete (png, NULL, NULL);
   }
 
   /* Removing asks first; the records stay. */
