@@ -145,7 +145,8 @@ capability_statement (DossierDemoServices *self,
 
   json_object_set_string_member (patient, "type", "Patient");
   json_object_set_array_member (patient, "interaction", interactions ("read", NULL));
-  json_array_add_object_element (operations, operation ("summary", "http://hl7.org/fhir/uv/ips/OperationDefinition/summary"));
+  if (!self->no_summary)
+    json_array_add_object_element (operations, operation ("summary", "http://hl7.org/fhir/uv/ips/OperationDefinition/summary"));
   json_array_add_object_element (operations, operation ("everything", "http://hl7.org/fhir/OperationDefinition/Patient-everything"));
   json_array_add_object_element (operations, operation ("health-cards-issue",
                                                         "https://smarthealth.cards/OperationDefinition/Patient-i-health-cards-issue"));
@@ -668,19 +669,28 @@ demo_moh_id_token (DossierDemoServices *self,
   return dossier_vc_jwt_sign (claims, "JWT", "ES256", self->catalog->moh_p256, self->catalog->moh_p256_kid, NULL);
 }
 
-/* GET <moh>/fault/set?mode=drop-after-first-page: the next page after
- * the first of a paged read drops its connection. */
+/* GET <moh>/fault/set?mode=...: drop-after-first-page makes the next page
+ * after the first of a paged read drop its connection; no-summary makes
+ * the FHIR server stop offering Patient/$summary (so readers page through
+ * $everything), and summary offers it again. */
 static void
 set_fault (DossierDemoServices *self,
            SoupServerMessage   *msg,
            GHashTable          *query)
 {
-  if (!self->faults || query == NULL || g_strcmp0 (g_hash_table_lookup (query, "mode"), "drop-after-first-page") != 0)
+  const char *mode = query != NULL ? g_hash_table_lookup (query, "mode") : NULL;
+
+  if (self->faults && g_strcmp0 (mode, "drop-after-first-page") == 0)
+    self->drop_next_page = TRUE;
+  else if (self->faults && g_strcmp0 (mode, "no-summary") == 0)
+    self->no_summary = TRUE;
+  else if (self->faults && g_strcmp0 (mode, "summary") == 0)
+    self->no_summary = FALSE;
+  else
     {
       demo_send_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", "There is nothing at this address");
       return;
     }
-  self->drop_next_page = TRUE;
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "{}", 2);
 }
@@ -709,7 +719,7 @@ fhir (DossierDemoServices *self,
         return;
       if (get && n == 2)
         demo_send_typed_json (msg, SOUP_STATUS_OK, FHIR_JSON, person->patient);
-      else if (get && n == 3 && g_str_equal (parts[2], "$summary"))
+      else if (get && n == 3 && g_str_equal (parts[2], "$summary") && !self->no_summary)
         summary (self, msg, person);
       else if (get && n == 3 && g_str_equal (parts[2], "$everything"))
         {

@@ -55,6 +55,7 @@ struct _DossierDemoServices
   GHashTable         *links;        /* SHL manifest id -> GPtrArray of file ids */
   GHashTable         *files;        /* SHL file id -> GBytes */
   gboolean            drop_next_page;
+  gboolean            no_summary;
   GBytes             *huge;
 };
 
