@@ -362,8 +362,10 @@ test_choose_formats (void)
     "\"licence\":{\"format\":\"mso_mdoc\"}}";
   g_autoptr(JsonNode) root = dossier_json_parse (metadata, strlen (metadata));
   g_autoptr(DossierOid4vciIssuer) issuer = g_new0 (DossierOid4vciIssuer, 1);
-  const char * const all[] = { "diploma_jwt", "diploma_sd", "diploma_ldp", "degree_ldp", "degree_jwt",
-                               "badge_a", "badge_b", "licence", "not-in-metadata", "diploma_sd", NULL };
+  const char * const all[] = {
+    "diploma_jwt", "diploma_sd", "diploma_ldp", "degree_ldp", "degree_jwt",
+    "badge_a", "badge_b", "licence", "not-in-metadata", "diploma_sd", NULL
+  };
   const char * const expected[] = { "diploma_sd", "degree_jwt", "badge_a", "badge_b", "licence", "not-in-metadata", NULL };
   const char * const one[] = { "diploma_ldp", NULL };
   g_auto(GStrv) chosen = NULL;
