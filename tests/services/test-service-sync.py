@@ -160,6 +160,9 @@ class ServiceSync(unittest.TestCase):
         self.assertTrue(cards)
         for card in cards:
             self.assertEqual(card['verdict']['summary'], 'valid', card['verdict'])
+        # a vaccination both the book and a health card hold is listed once
+        listed = [(r['title'], r['issued']) for r in records if r['kind'] == 'immunization']
+        self.assertEqual(len(listed), len(set(listed)))
 
         second = self.vault.cli('service', 'sync', name, *NET, check=True)
         self.assertEqual(new_count(second.stdout), 0)
