@@ -248,6 +248,22 @@ class ServiceSync(unittest.TestCase):
         # the issuer is now a connection of the vault
         self.assertIn('learning', self.vault.cli('service', 'list', check=True).stdout)
 
+    def test_offer_of_one_format(self):
+        """An offer that names one configuration gets that one, in its format."""
+        offer = self.services.offer('tran-thi-thu-ha')
+        uri = urllib.parse.parse_qs(urllib.parse.urlparse(offer['offer']).query)['credential_offer_uri'][0]
+        with urllib.request.urlopen(uri, timeout=30) as answer:
+            body = json.load(answer)
+        self.assertIn('degree_jwt_vc_json', body['credential_configuration_ids'])
+        body['credential_configuration_ids'] = ['degree_jwt_vc_json']
+        inline = 'openid-credential-offer://?credential_offer=' + urllib.parse.quote(json.dumps(body), safe='')
+        result = self.vault.cli('receive', inline, '--tx-code', offer['tx_code'], *NET, check=True)
+        records = self.vault.records()
+        self.assertEqual(len(records), new_count(result.stdout))
+        self.assertTrue(records)
+        self.assertTrue(all(r['format'] == 'vc-jwt' and r['kind'] == 'degree' for r in records),
+                        [(r['format'], r['kind']) for r in records])
+
     def test_deferred(self):
         offer = self.services.offer('nguyen-minh-khang')
         result = self.vault.cli('receive', offer['offer'], '--tx-code', offer['tx_code'], *NET, check=True)
