@@ -347,8 +347,8 @@ add_record (JsonObject          *shown,
 {
   static const char * const title_claims[] = { "achievement_name", "achievement_title", "title", "degree_name", "credential_name", NULL };
   static const char * const date_claims[] = { "issuance_date", "issued", "awarded_date", "valid_from", NULL };
-  g_autofree char *subject = g_strjoin (" ", json_object_get_string_member_with_default (shown, "given_name", ""),
-                                        json_object_get_string_member_with_default (shown, "family_name", ""), NULL);
+  g_autofree char *subject = g_strjoin (" ", dossier_json_get_string (shown, "given_name") ?: "",
+                                        dossier_json_get_string (shown, "family_name") ?: "", NULL);
   const char *type;
 
   g_strstrip (subject);
@@ -396,7 +396,7 @@ add_record (JsonObject          *shown,
     }
   {
     g_autoptr(DossierRecord) record = dossier_record_new (DOSSIER_RECORD_KIND_CERTIFICATE,
-                                                          json_object_get_string_member_with_default (shown, "vct", _("Credential")));
+                                                          dossier_json_get_string (shown, "vct") ?: _("Credential"));
 
     dossier_record_set_issuer_id (record, issuer);
     dossier_record_set_issuer_name (record, issuer);
