@@ -289,6 +289,122 @@ check_key_binding (const char                 *text,
                                      json_object_get_string_member_with_default (kb_claims, "aud", ""));
 }
 
+/* SD-JWT VC with flat claims: the kind of achievement its type ("vct")
+ * or an "achievement_type" claim names, as an Open Badges achievementType,
+ * or NULL when it names none. */
+static const char *
+flat_achievement_type (JsonObject *shown)
+{
+  static const struct { const char *word; const char *type; } words[] = {
+    { "diploma", "Diploma" },
+    { "degree", "Degree" },
+    { "certificate", "Certificate" },
+    { "certification", "Certification" },
+    { "course", "Course" },
+    { "badge", "Badge" },
+    { "achievement", "Badge" },
+  };
+  const char *sources[] = { dossier_json_get_string (shown, "achievement_type"), dossier_json_get_string (shown, "vct") };
+
+  for (guint s = 0; s < G_N_ELEMENTS (sources); s++)
+    {
+      const char *slash;
+      g_autofree char *word = NULL;
+
+      if (sources[s] == NULL)
+        continue;
+      /* the last segment of a URL or URN type */
+      slash = strrchr (sources[s], '/');
+      if (slash == NULL)
+        slash = strrchr (sources[s], ':');
+      word = g_ascii_strdown (slash != NULL ? slash + 1 : sources[s], -1);
+      for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+        if (strstr (word, words[i].word) != NULL)
+          return words[i].type;
+    }
+  return NULL;
+}
+
+static const char *
+first_string (JsonObject         *object,
+              const char * const *members)
+{
+  for (guint i = 0; members[i] != NULL; i++)
+    if (dossier_json_get_string (object, members[i]) != NULL)
+      return dossier_json_get_string (object, members[i]);
+  return NULL;
+}
+
+/* The record @shown (the claims with their disclosures in place) becomes:
+ * an Open Badges credential (its achievement in "credentialSubject"), or
+ * an SD-JWT VC whose type names an achievement, maps as any Verifiable
+ * Credential does, into a learning record; any other is a certificate. */
+static void
+add_record (JsonObject          *shown,
+            const char          *issuer,
+            DossierVerification *result)
+{
+  static const char * const title_claims[] = { "achievement_name", "achievement_title", "title", "degree_name", "credential_name", NULL };
+  static const char * const date_claims[] = { "issuance_date", "issued", "awarded_date", "valid_from", NULL };
+  g_autofree char *subject = g_strjoin (" ", dossier_json_get_string (shown, "given_name") ?: "",
+                                        dossier_json_get_string (shown, "family_name") ?: "", NULL);
+  const char *type;
+
+  g_strstrip (subject);
+  if (dossier_json_get_object (dossier_json_get_object (shown, "credentialSubject"), "achievement") != NULL)
+    {
+      dossier_verification_set_subject (result, dossier_json_get_string (dossier_json_get_object (shown, "credentialSubject"), "name"));
+      dossier_credential_add_record (shown, issuer, "sd-jwt", result);
+      return;
+    }
+  dossier_verification_set_subject (result, *subject != '\0' ? subject : dossier_json_get_string (shown, "name"));
+  type = flat_achievement_type (shown);
+  if (type != NULL)
+    {
+      /* the same credential as an Open Badges one would say it */
+      g_autoptr(JsonObject) view = json_object_new ();
+      JsonObject *view_subject = json_object_new ();
+      JsonObject *achievement = json_object_new ();
+      JsonObject *view_issuer = json_object_new ();
+      const char *title = first_string (shown, title_claims);
+      const char *issued = first_string (shown, date_claims);
+      DossierRecord *record;
+
+      json_object_set_string_member (achievement, "achievementType", type);
+      if (title != NULL)
+        json_object_set_string_member (achievement, "name", title);
+      json_object_set_object_member (view_subject, "achievement", achievement);
+      json_object_set_object_member (view, "credentialSubject", view_subject);
+      json_object_set_string_member (view_issuer, "id", issuer != NULL ? issuer : "");
+      json_object_set_string_member (view_issuer, "name", dossier_json_get_string (shown, "issuer_name") ?: (issuer ?: ""));
+      json_object_set_object_member (view, "issuer", view_issuer);
+      if (issued != NULL)
+        json_object_set_string_member (view, "validFrom", issued);
+      else if (json_object_has_member (shown, "iat") && JSON_NODE_HOLDS_VALUE (json_object_get_member (shown, "iat")) &&
+               json_node_get_value_type (json_object_get_member (shown, "iat")) == G_TYPE_INT64)
+        {
+          g_autoptr(GDateTime) at = g_date_time_new_from_unix_utc (json_object_get_int_member (shown, "iat"));
+          g_autofree char *text = at != NULL ? g_date_time_format (at, "%Y-%m-%d") : NULL;
+
+          if (text != NULL)
+            json_object_set_string_member (view, "validFrom", text);
+        }
+      record = dossier_credential_add_record (view, issuer, "sd-jwt", result);
+      dossier_record_set_fields (record, shown);
+      return;
+    }
+  {
+    g_autoptr(DossierRecord) record = dossier_record_new (DOSSIER_RECORD_KIND_CERTIFICATE,
+                                                          dossier_json_get_string (shown, "vct") ?: _("Credential"));
+
+    dossier_record_set_issuer_id (record, issuer);
+    dossier_record_set_issuer_name (record, issuer);
+    dossier_record_set_format (record, "sd-jwt");
+    dossier_record_set_fields (record, shown);
+    dossier_verification_add_record (result, record);
+  }
+}
+
 void
 dossier_sd_jwt_verify (const char                 *text,
                        gsize                       length,
@@ -303,6 +419,7 @@ dossier_sd_jwt_verify (const char                 *text,
   g_autoptr(JsonNode) unfolded = NULL;
   g_autoptr(DossierJwk) key = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GError) unfold_error = NULL;
   const char *kb, *issuer, *last_tilde;
   JsonObject *claims;
   gboolean trusted;
@@ -373,6 +490,11 @@ dossier_sd_jwt_verify (const char                 *text,
   dossier_verification_check (result, "schema", TRUE, "%s",
                               json_object_get_string_member_with_default (claims, "vct", _("SD-JWT")));
   dossier_verification_set_issuer (result, issuer, issuer, FALSE);
+  /* the record is what the credential says, whatever the checks below find
+   * (a revoked diploma is still a diploma, shown as revoked) */
+  unfolded = unfold_node (root, disclosures, 0, &unfold_error);
+  if (unfolded != NULL)
+    add_record (json_node_get_object (unfolded), issuer, result);
   if ((key = dossier_issuer_key_verify (jws, issuer, options, result, &trusted)) == NULL)
     return;
   if (trusted)
@@ -395,10 +517,9 @@ dossier_sd_jwt_verify (const char                 *text,
                                   claims, issuer, options, result))
     return;
 
-  unfolded = unfold_node (root, disclosures, 0, &error);
   if (unfolded == NULL)
     {
-      dossier_verification_fail (result, "disclosure", "disclosure-invalid", "%s", error->message);
+      dossier_verification_fail (result, "disclosure", "disclosure-invalid", "%s", unfold_error->message);
       return;
     }
   for (guint i = 0; i < disclosures->len; i++)
@@ -418,29 +539,6 @@ dossier_sd_jwt_verify (const char                 *text,
       return;
     }
 
-  if (dossier_json_get_object (dossier_json_get_object (json_node_get_object (unfolded), "credentialSubject"), "achievement") != NULL)
-    {
-      JsonObject *shown = json_node_get_object (unfolded);
-
-      dossier_verification_set_subject (result, dossier_json_get_string (dossier_json_get_object (shown, "credentialSubject"), "name"));
-      dossier_credential_add_record (shown, issuer, "sd-jwt", result);
-      return;
-    }
-  {
-    JsonObject *shown = json_node_get_object (unfolded);
-    g_autofree char *subject = g_strjoin (" ", json_object_get_string_member_with_default (shown, "given_name", ""),
-                                          json_object_get_string_member_with_default (shown, "family_name", ""), NULL);
-    g_autoptr(DossierRecord) record = dossier_record_new (DOSSIER_RECORD_KIND_CERTIFICATE,
-                                                          json_object_get_string_member_with_default (shown, "vct", _("Credential")));
-
-    g_strstrip (subject);
-    dossier_verification_set_subject (result, *subject != '\0' ? subject : NULL);
-    dossier_record_set_issuer_id (record, issuer);
-    dossier_record_set_issuer_name (record, issuer);
-    dossier_record_set_format (record, "sd-jwt");
-    dossier_record_set_fields (record, shown);
-    dossier_verification_add_record (result, record);
-  }
 }
 
 /* Issuance and presentation.  Claims to conceal are named by JSON Pointer

@@ -145,7 +145,8 @@ capability_statement (DossierDemoServices *self,
 
   json_object_set_string_member (patient, "type", "Patient");
   json_object_set_array_member (patient, "interaction", interactions ("read", NULL));
-  json_array_add_object_element (operations, operation ("summary", "http://hl7.org/fhir/uv/ips/OperationDefinition/summary"));
+  if (!self->no_summary)
+    json_array_add_object_element (operations, operation ("summary", "http://hl7.org/fhir/uv/ips/OperationDefinition/summary"));
   json_array_add_object_element (operations, operation ("everything", "http://hl7.org/fhir/OperationDefinition/Patient-everything"));
   json_array_add_object_element (operations, operation ("health-cards-issue",
                                                         "https://smarthealth.cards/OperationDefinition/Patient-i-health-cards-issue"));
@@ -242,13 +243,15 @@ read_count (GHashTable *query,
 }
 
 /* A searchset page of @resources from @offset, with self and next links
- * built on @path and the other query parameters. */
+ * built on @path and the other query parameters; at most @most entries
+ * whatever _count asks (FHIR lets a server send fewer). */
 static void
 send_page (DossierDemoServices *self,
            SoupServerMessage   *msg,
            const char          *path,
            GHashTable          *query,
-           GPtrArray           *resources)
+           GPtrArray           *resources,
+           guint                most)
 {
   g_autoptr(JsonObject) bundle = json_object_new ();
   JsonArray *entries = json_array_new ();
@@ -264,11 +267,12 @@ send_page (DossierDemoServices *self,
       outcome (msg, SOUP_STATUS_BAD_REQUEST, "invalid", "_count must be 1 to 100 and _offset a whole number");
       return;
     }
-  if (offset > 0 && self->drop_next_page)
+  count = MIN (count, most);
+  if (offset > 0 && self->drop_pages > 0)
     {
       json_array_unref (entries);
       json_array_unref (links);
-      self->drop_next_page = FALSE;
+      self->drop_pages--;
       demo_drop_connection (msg);
       return;
     }
@@ -668,19 +672,30 @@ demo_moh_id_token (DossierDemoServices *self,
   return dossier_vc_jwt_sign (claims, "JWT", "ES256", self->catalog->moh_p256, self->catalog->moh_p256_kid, NULL);
 }
 
-/* GET <moh>/fault/set?mode=drop-after-first-page: the next page after
- * the first of a paged read drops its connection. */
+/* GET <moh>/fault/set?mode=...: drop-after-first-page makes the next page
+ * after the first of a paged read drop its connection (the next "times"
+ * such pages, when given: a reader that retries fails anyway); no-summary makes
+ * the FHIR server stop offering Patient/$summary (so readers page through
+ * $everything), and summary offers it again. */
 static void
 set_fault (DossierDemoServices *self,
            SoupServerMessage   *msg,
            GHashTable          *query)
 {
-  if (!self->faults || query == NULL || g_strcmp0 (g_hash_table_lookup (query, "mode"), "drop-after-first-page") != 0)
+  const char *mode = query != NULL ? g_hash_table_lookup (query, "mode") : NULL;
+  guint times = 1;
+
+  if (self->faults && g_strcmp0 (mode, "drop-after-first-page") == 0 && read_count (query, "times", 1, 100, &times))
+    self->drop_pages = times;
+  else if (self->faults && g_strcmp0 (mode, "no-summary") == 0)
+    self->no_summary = TRUE;
+  else if (self->faults && g_strcmp0 (mode, "summary") == 0)
+    self->no_summary = FALSE;
+  else
     {
       demo_send_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", "There is nothing at this address");
       return;
     }
-  self->drop_next_page = TRUE;
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "{}", 2);
 }
@@ -709,13 +724,15 @@ fhir (DossierDemoServices *self,
         return;
       if (get && n == 2)
         demo_send_typed_json (msg, SOUP_STATUS_OK, FHIR_JSON, person->patient);
-      else if (get && n == 3 && g_str_equal (parts[2], "$summary"))
+      else if (get && n == 3 && g_str_equal (parts[2], "$summary") && !self->no_summary)
         summary (self, msg, person);
       else if (get && n == 3 && g_str_equal (parts[2], "$everything"))
         {
           g_autoptr(GPtrArray) resources = resources_of (person, NULL, TRUE);
 
-          send_page (self, msg, full_path, query, resources);
+          /* a whole record comes in small pages, so that the demo's baby's
+           * vaccination schedule spans several */
+          send_page (self, msg, full_path, query, resources, DEFAULT_PAGE);
         }
       else if (g_str_equal (method, "POST") && n == 3 && g_str_equal (parts[2], "$health-cards-issue"))
         health_cards_issue (self, msg, person);
@@ -742,7 +759,7 @@ fhir (DossierDemoServices *self,
         if ((person = authorized_patient (self, msg, patient)) == NULL)
           return;
         resources = resources_of (person, searchable[i], FALSE);
-        send_page (self, msg, full_path, query, resources);
+        send_page (self, msg, full_path, query, resources, MAX_PAGE);
         return;
       }
   outcome (msg, SOUP_STATUS_NOT_FOUND, "not-found", "No such resource or operation");

@@ -54,7 +54,8 @@ struct _DossierDemoServices
   GHashTable         *deferred;     /* transaction id -> DemoDeferred */
   GHashTable         *links;        /* SHL manifest id -> GPtrArray of file ids */
   GHashTable         *files;        /* SHL file id -> GBytes */
-  gboolean            drop_next_page;
+  guint               drop_pages;
+  gboolean            no_summary;
   GBytes             *huge;
 };
 

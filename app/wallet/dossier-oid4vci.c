@@ -505,6 +505,100 @@ dossier_oid4vci_proof (EVP_PKEY    *key,
   return g_strconcat (input, ".", signature, NULL);
 }
 
+/* One credential in several formats
+
+OpenID4VCI has no member linking configurations that are the same
+credential in different formats.  An issuer that offers each of its
+credentials as SD-JWT VC, VC-JWT and Data Integrity describes them with
+the same display names (and the same type); Dossier takes configurations
+with the same display names (every locale) but different formats to be one
+credential, and asks for it in one format only, by this preference: SD-JWT
+VC first (its holder can later show only the claims a verifier asks for),
+then VC-JWT, then Data Integrity, then any other.  Configurations of the
+same format are always different credentials; a configuration with no
+display names is its own. */
+
+static guint
+format_rank (const char *format)
+{
+  static const char * const preferred[] = { "dc+sd-jwt", "vc+sd-jwt", "jwt_vc_json", "jwt_vc_json-ld", "ldp_vc" };
+
+  for (guint i = 0; format != NULL && i < G_N_ELEMENTS (preferred); i++)
+    if (g_str_equal (format, preferred[i]))
+      return i;
+  return G_N_ELEMENTS (preferred);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* What names the credential @config is one format of, or NULL. */
+static char *
+credential_key (JsonObject *config)
+{
+  JsonObject *metadata = dossier_json_get_object (config, "credential_metadata");
+  JsonArray *display = metadata != NULL ? dossier_json_get_array (metadata, "display") : NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+
+  if (display == NULL)
+    display = dossier_json_get_array (config, "display");
+  for (guint i = 0; display != NULL && i < json_array_get_length (display); i++)
+    {
+      JsonNode *node = json_array_get_element (display, i);
+      JsonObject *entry = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      const char *name = entry != NULL ? dossier_json_get_string (entry, "name") : NULL;
+
+      if (name != NULL)
+        g_ptr_array_add (names, g_strconcat (dossier_json_get_string (entry, "locale") ?: "", "\t", name, NULL));
+    }
+  if (names->len == 0)
+    return NULL;
+  g_ptr_array_sort (names, compare_strings);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv ("\n", (char **) names->pdata);
+}
+
+/**
+ * dossier_oid4vci_choose_configurations:
+ * @issuer: the issuer whose configurations @ids name
+ * @ids: configuration ids
+ *
+ * Returns: (transfer full): the ids of @ids to ask for, in their order:
+ *   of each credential offered in several formats, the preferred one
+ */
+char **
+dossier_oid4vci_choose_configurations (DossierOid4vciIssuer *issuer,
+                                       const char * const   *ids)
+{
+  g_autoptr(GHashTable) best = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GPtrArray *chosen = g_ptr_array_new ();
+
+  g_return_val_if_fail (issuer != NULL, NULL);
+
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+      {
+        JsonObject *config = issuer->configurations != NULL ? dossier_json_get_object (issuer->configurations, ids[i]) : NULL;
+        g_autofree char *key = config != NULL ? credential_key (config) : NULL;
+        guint rank = config != NULL ? format_rank (dossier_json_get_string (config, "format")) : 0;
+        gpointer known;
+
+        if (pass == 0 && key != NULL &&
+            (!g_hash_table_lookup_extended (best, key, NULL, &known) || rank < GPOINTER_TO_UINT (known)))
+          g_hash_table_insert (best, g_steal_pointer (&key), GUINT_TO_POINTER (rank));
+        else if (pass == 1 &&
+                 (key == NULL || GPOINTER_TO_UINT (g_hash_table_lookup (best, key)) == rank) &&
+                 !g_ptr_array_find_with_equal_func (chosen, ids[i], g_str_equal, NULL))
+          g_ptr_array_add (chosen, g_strdup (ids[i]));
+      }
+  g_ptr_array_add (chosen, NULL);
+  return (char **) g_ptr_array_free (chosen, FALSE);
+}
+
 /* Credential requests */
 
 typedef struct
@@ -905,29 +999,54 @@ add_request (Fetch                  *fetch,
   g_queue_push_tail (&fetch->requests, request);
 }
 
+static gboolean
+is_credential_detail (JsonNode *node)
+{
+  return JSON_NODE_HOLDS_OBJECT (node) &&
+         g_strcmp0 (dossier_json_get_string (json_node_get_object (node), "type"), "openid_credential") == 0;
+}
+
+/* Queues the credentials @details_text grants: those of the configurations
+ * an offer named when it names any, and of each credential granted in
+ * several formats, only the preferred format. */
 static void
 add_granted (Fetch                  *fetch,
              const char             *details_text,
+             const char * const     *offered,
              DossierOid4vciSeenFunc  seen,
              gpointer                seen_data)
 {
   g_autoptr(JsonNode) root = details_text != NULL ? dossier_json_parse (details_text, strlen (details_text)) : NULL;
   JsonArray *details = root != NULL && JSON_NODE_HOLDS_ARRAY (root) ? json_node_get_array (root) : NULL;
+  g_autoptr(GPtrArray) granted = g_ptr_array_new ();
+  g_auto(GStrv) chosen = NULL;
+
+  for (guint i = 0; details != NULL && i < json_array_get_length (details) && i < MAX_REQUESTS; i++)
+    {
+      JsonNode *node = json_array_get_element (details, i);
+      const char *configuration;
+
+      if (!is_credential_detail (node))
+        continue;
+      configuration = dossier_json_get_string (json_node_get_object (node), "credential_configuration_id");
+      if (configuration != NULL && (offered == NULL || offered[0] == NULL || g_strv_contains (offered, configuration)))
+        g_ptr_array_add (granted, (gpointer) configuration);
+    }
+  g_ptr_array_add (granted, NULL);
+  chosen = dossier_oid4vci_choose_configurations (fetch->issuer, (const char * const *) granted->pdata);
 
   for (guint i = 0; details != NULL && i < json_array_get_length (details); i++)
     {
       JsonNode *node = json_array_get_element (details, i);
-      JsonObject *detail;
       JsonArray *identifiers;
       const char *configuration;
 
-      if (!JSON_NODE_HOLDS_OBJECT (node))
+      if (!is_credential_detail (node))
         continue;
-      detail = json_node_get_object (node);
-      if (g_strcmp0 (dossier_json_get_string (detail, "type"), "openid_credential") != 0)
+      configuration = dossier_json_get_string (json_node_get_object (node), "credential_configuration_id");
+      if (configuration == NULL || !g_strv_contains ((const char * const *) chosen, configuration))
         continue;
-      configuration = dossier_json_get_string (detail, "credential_configuration_id");
-      identifiers = dossier_json_get_array (detail, "credential_identifiers");
+      identifiers = dossier_json_get_array (json_node_get_object (node), "credential_identifiers");
       for (guint j = 0; identifiers != NULL && j < json_array_get_length (identifiers); j++)
         {
           JsonNode *id = json_array_get_element (identifiers, j);
@@ -979,10 +1098,14 @@ dossier_oid4vci_fetch_async (DossierNetSession        *net,
                      dossier_json_get_string (entry, "transaction_id"), dossier_json_get_string (entry, "key"),
                      NULL, NULL);
     }
-  add_granted (fetch, tokens->authorization_details, seen, seen_data);
-  if (tokens->authorization_details == NULL)
-    for (guint i = 0; configuration_ids != NULL && configuration_ids[i] != NULL; i++)
-      add_request (fetch, NULL, configuration_ids[i], NULL, NULL, seen, seen_data);
+  add_granted (fetch, tokens->authorization_details, configuration_ids, seen, seen_data);
+  if (tokens->authorization_details == NULL && configuration_ids != NULL)
+    {
+      g_auto(GStrv) chosen = dossier_oid4vci_choose_configurations (issuer, configuration_ids);
+
+      for (guint i = 0; chosen[i] != NULL; i++)
+        add_request (fetch, NULL, chosen[i], NULL, NULL, seen, seen_data);
+    }
   next_request (task);
 }
 

@@ -77,11 +77,19 @@ typedef struct
   char *title;      /* the configuration's display name, or NULL */
 } DossierOid4vciDelivery;
 
+/* Of @ids, the configurations a wallet asks for: one format per credential
+ * (see dossier-oid4vci.c for how formats are ranked). */
+char     **dossier_oid4vci_choose_configurations (DossierOid4vciIssuer *issuer,
+                                                  const char * const   *ids);
+
 typedef gboolean (*DossierOid4vciSeenFunc) (const char *key,
                                             gpointer    user_data);
 
 /* Asks the issuer for every credential @tokens grant (or @configuration_ids
- * when the grant lists none), and for @pending deferred ones.  Results:
+ * when the grant lists none; when both, only those of the grant an offer's
+ * @configuration_ids name), each in one format only (see
+ * dossier_oid4vci_choose_configurations()), and for @pending deferred
+ * ones.  Results:
  * deliveries, and the deferred credentials still owed in @still_pending. */
 void       dossier_oid4vci_fetch_async  (DossierNetSession      *net,
                                          DossierOid4vciIssuer   *issuer,

@@ -396,6 +396,41 @@ is_record_type (const char *type)
   return FALSE;
 }
 
+static char *
+entry_key (DossierRecord *record)
+{
+  return g_strdup_printf ("%d\n%s\n%s", dossier_record_get_kind (record), dossier_record_get_title (record) ?: "",
+                          dossier_record_get_issued (record) ?: "");
+}
+
+/* A health card repeats entries of the health book it came with: the card
+ * is kept whole (its original, to show to others), but of its entries only
+ * those the book does not already hold become records of their own, so
+ * that a vaccination is listed once.  @book holds this sync's book records. */
+static void
+drop_repeated_entries (GPtrArray *card,
+                       GPtrArray *book)
+{
+  g_autoptr(GHashTable) held = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  if (card->len < 2)
+    return;
+  for (guint i = 0; i < book->len; i++)
+    {
+      DossierRecord *record = g_ptr_array_index (book, i);
+
+      if (dossier_record_get_kind (record) != DOSSIER_RECORD_KIND_HEALTH_DOCUMENT)
+        g_hash_table_add (held, entry_key (record));
+    }
+  for (guint i = card->len - 1; i > 0; i--)
+    {
+      g_autofree char *key = entry_key (g_ptr_array_index (card, i));
+
+      if (g_hash_table_contains (held, key))
+        g_ptr_array_remove_index (card, i);
+    }
+}
+
 /* Turns what a health service sent into records; runs in a worker
  * thread, since checking health cards is cryptography and may fetch keys. */
 static gboolean
@@ -411,6 +446,7 @@ build_health (DossierServices   *self,
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *date = g_date_time_format (now, "%Y-%m-%d");
   guint fresh = 0;
+  g_autoptr(GPtrArray) book = g_ptr_array_new_with_free_func (g_object_unref);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "resourceType");
@@ -457,6 +493,8 @@ build_health (DossierServices   *self,
       if (records == NULL)
         return FALSE;
       take_intake (job, records, FALSE);
+      for (guint i = 0; i < records->len; i++)
+        g_ptr_array_add (book, g_object_ref (g_ptr_array_index (records, i)));
     }
   for (guint i = 0; i < pull->health_cards->len; i++)
     {
@@ -474,6 +512,7 @@ build_health (DossierServices   *self,
           job->n_unchanged++;
           continue;
         }
+      drop_repeated_entries (records, book);
       take_intake (job, records, TRUE);
     }
   return TRUE;

@@ -137,6 +137,10 @@ services_error (GError     *error,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     return g_error_new (DOSSIER_SERVICES_ERROR, DOSSIER_SERVICES_ERROR_TIMEOUT,
                         _("%s took too long to answer; try again later"), service);
+  /* the service was reached, and broke off in the middle of its answer */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
+    return g_error_new (DOSSIER_SERVICES_ERROR, DOSSIER_SERVICES_ERROR_SERVER_ERROR,
+                        _("%s broke off its answer before the end; try again later"), service);
   if (error->domain == DOSSIER_NET_ERROR)
     {
       switch ((DossierNetError) error->code)

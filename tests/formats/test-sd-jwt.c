@@ -376,6 +376,92 @@ test_present_repeated (void)
   g_assert_nonnull (presented);
 }
 
+/* SD-JWT VCs of achievements become learning records, by the Open Badges
+ * mapping: an OB3 credential carried as SD-JWT, and one with flat claims
+ * whose type names a diploma; a credential that fails its checks still
+ * reads as what it is. */
+static DossierRecord *
+only_record (DossierVerification *result)
+{
+  GPtrArray *records = dossier_verification_get_records (result);
+
+  g_assert_cmpuint (records->len, ==, 1);
+  return g_ptr_array_index (records, 0);
+}
+
+static void
+test_achievement_records (void)
+{
+  EVP_PKEY *issuer = EVP_EC_gen ("P-256");
+  EVP_PKEY *other = EVP_EC_gen ("P-256");
+  g_autoptr(TestKeys) keys = keys_for (issuer);
+  g_autoptr(TestKeys) wrong_keys = keys_for (other);
+  g_autoptr(JsonObject) flat = parse_object (
+    "{\"iss\":\"https://moet.example\",\"vct\":\"https://moet.example/credentials/diploma\",\"iat\":1700000000,"
+    "\"given_name\":\"Khang\",\"family_name\":\"Nguyễn Minh\",\"title\":\"Bằng tốt nghiệp THPT\","
+    "\"issuer_name\":\"Bộ Giáo dục và Đào tạo\",\"ranking\":\"Giỏi\"}");
+  g_autoptr(JsonObject) badge = parse_object (
+    "{\"iss\":\"https://school.example\",\"vct\":\"https://school.example/credentials/degree\",\"iat\":1700000000,"
+    "\"type\":[\"VerifiableCredential\",\"AchievementCredential\"],\"validFrom\":\"2024-06-30T00:00:00Z\","
+    "\"issuer\":{\"id\":\"https://school.example\",\"name\":\"Trường Đại học Bách khoa\"},"
+    "\"credentialSubject\":{\"name\":\"Trần Thị Thu Hà\",\"result\":\"Xuất sắc\","
+    "\"achievement\":{\"achievementType\":\"BachelorDegree\",\"name\":\"Bằng kỹ sư\"}}}");
+  g_autoptr(JsonObject) identity = parse_object (
+    "{\"iss\":\"https://registry.example\",\"vct\":\"https://registry.example/person\",\"iat\":1700000000,"
+    "\"given_name\":\"An\",\"family_name\":\"Lê\"}");
+  const char * const flat_disclosable[] = { "/given_name", "/family_name", "/title", "/ranking", NULL };
+  const char * const identity_disclosable[] = { "/given_name", "/family_name", NULL };
+  const char * const badge_disclosable[] = { "/credentialSubject/name", "/credentialSubject/result", NULL };
+  DossierSdJwtIssueOptions options = { "ES256", issuer, "k1", flat_disclosable, 0, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *flat_text = dossier_sd_jwt_issue (flat, &options, &error);
+  g_autofree char *badge_text = NULL;
+  g_autofree char *identity_text = NULL;
+
+  g_assert_no_error (error);
+  options.disclosable = badge_disclosable;
+  badge_text = dossier_sd_jwt_issue (badge, &options, &error);
+  g_assert_no_error (error);
+  options.disclosable = identity_disclosable;
+  identity_text = dossier_sd_jwt_issue (identity, &options, &error);
+  g_assert_no_error (error);
+
+  for (guint trusted = 0; trusted < 2; trusted++)
+    {
+      g_autoptr(DossierVerification) flat_result = verify_with (flat_text, trusted ? keys : wrong_keys, NULL, NULL);
+      g_autoptr(DossierVerification) badge_result = verify_with (badge_text, trusted ? keys : wrong_keys, NULL, NULL);
+      DossierRecord *record;
+
+      g_assert_true ((dossier_verification_get_first_failure (flat_result) == NULL) == trusted);
+      g_assert_true ((dossier_verification_get_first_failure (badge_result) == NULL) == trusted);
+
+      record = only_record (flat_result);
+      g_assert_cmpint (dossier_record_get_kind (record), ==, DOSSIER_RECORD_KIND_DIPLOMA);
+      g_assert_cmpint (dossier_record_kind_get_category (dossier_record_get_kind (record)), ==, DOSSIER_RECORD_CATEGORY_LEARNING);
+      g_assert_cmpstr (dossier_record_get_title (record), ==, "Bằng tốt nghiệp THPT");
+      g_assert_cmpstr (dossier_record_get_issuer_name (record), ==, "Bộ Giáo dục và Đào tạo");
+      g_assert_cmpstr (dossier_record_get_issued (record), ==, "2023-11-14");
+      g_assert_cmpstr (dossier_json_get_string (dossier_record_get_fields (record), "ranking"), ==, "Giỏi");
+
+      record = only_record (badge_result);
+      g_assert_cmpint (dossier_record_get_kind (record), ==, DOSSIER_RECORD_KIND_DEGREE);
+      g_assert_cmpstr (dossier_record_get_title (record), ==, "Bằng kỹ sư");
+      g_assert_cmpstr (dossier_record_get_issuer_name (record), ==, "Trường Đại học Bách khoa");
+      g_assert_cmpstr (dossier_record_get_issued (record), ==, "2024-06-30");
+      g_assert_cmpstr (dossier_json_get_string (dossier_json_get_object (dossier_record_get_fields (record), "credentialSubject"),
+                                                "result"), ==, "Xuất sắc");
+    }
+  {
+    /* a type that names no achievement stays a plain credential */
+    g_autoptr(DossierVerification) result = verify_with (identity_text, keys, NULL, NULL);
+
+    g_assert_null (dossier_verification_get_first_failure (result));
+    g_assert_cmpint (dossier_record_get_kind (only_record (result)), ==, DOSSIER_RECORD_KIND_CERTIFICATE);
+  }
+  EVP_PKEY_free (issuer);
+  EVP_PKEY_free (other);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -386,5 +472,6 @@ main (int    argc,
   g_test_add_func ("/sd-jwt/issue-present", test_issue_present);
   g_test_add_func ("/sd-jwt/issue-refusals", test_issue_refusals);
   g_test_add_func ("/sd-jwt/present-repeated", test_present_repeated);
+  g_test_add_func ("/sd-jwt/achievement-records", test_achievement_records);
   return g_test_run ();
 }

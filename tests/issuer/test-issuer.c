@@ -754,6 +754,53 @@ test_import (void)
   CLI (&run, PASSPHRASE, "--vault", vault, "search", "dang quoc bao");
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "Tiếng Anh B1"));
+  run_clear (&run);
+
+  /* a vault that does not know the school still files each credential as
+   * what it is, whatever its format, only not as trusted */
+  {
+    g_autofree char *stranger = g_build_filename (dir, "stranger", NULL);
+    g_autoptr(GPtrArray) import = g_ptr_array_new ();
+    g_autoptr(JsonNode) listed = NULL;
+    JsonArray *seen;
+
+    CLI (&run, PASSPHRASE, "--vault", stranger, "init", "--kdf-iterations", "1", "--kdf-memory", "8192");
+    g_assert_cmpint (run.status, ==, 0);
+    run_clear (&run);
+    g_ptr_array_add (import, (gpointer) "--vault");
+    g_ptr_array_add (import, stranger);
+    g_ptr_array_add (import, (gpointer) "import");
+    for (guint i = 0; i < all->len; i++)
+      g_ptr_array_add (import, g_ptr_array_index (all, i));
+    g_ptr_array_add (import, NULL);
+    run_program (&run, cli_path, PASSPHRASE, (const char * const *) import->pdata);
+    g_assert_cmpint (run.status, ==, 0);
+    run_clear (&run);
+    CLI (&run, PASSPHRASE, "--vault", stranger, "list", "--json");
+    g_assert_cmpint (run.status, ==, 0);
+    listed = json_from_string (run.out, &error);
+    g_assert_no_error (error);
+    seen = json_node_get_array (listed);
+    g_assert_cmpuint (json_array_get_length (seen), ==, 5);
+    for (guint i = 0; i < json_array_get_length (seen); i++)
+      {
+        JsonObject *record = json_array_get_object_element (seen, i);
+        gboolean known = FALSE;
+
+        g_assert_cmpstr (json_object_get_string_member (record, "category"), ==, "learning");
+        for (guint c = 0; c < G_N_ELEMENTS (classes); c++)
+          if (g_str_equal (json_object_get_string_member (record, "title"), classes[c].title))
+            {
+              g_assert_cmpstr (json_object_get_string_member (record, "kind"), ==, classes[c].kind);
+              known = TRUE;
+            }
+        if (g_str_equal (json_object_get_string_member (record, "format"), "sd-jwt"))
+          {
+            g_assert_true (known);
+            g_assert_cmpstr (json_object_get_string_member (record, "kind"), ==, "degree");
+          }
+      }
+  }
   dossier_test_rm_rf (dir);
 }
 

@@ -717,6 +717,44 @@ class DemoServicesTest(unittest.TestCase):
             request(following, headers={'Authorization': 'Bearer ' + tokens['access_token']})
         # and only once
         self.assertEqual(get_json(following, tokens['access_token'])['type'], 'searchset')
+        # or the next N times
+        self.assertEqual(request(self.services.moh + '/fault/set?mode=drop-after-first-page&times=2')[0], 200)
+        for _ in range(2):
+            with self.assertRaises(http.client.IncompleteRead):
+                request(following, headers={'Authorization': 'Bearer ' + tokens['access_token']})
+        self.assertEqual(get_json(following, tokens['access_token'])['type'], 'searchset')
+        self.assertEqual(request(self.services.moh + '/fault/set?mode=drop-after-first-page&times=x')[0], 404)
+
+    def test_no_summary(self):
+        """The ministry of health can stop offering $summary; $everything
+        comes in pages of at most 10 whatever _count asks."""
+        moh = self.services.moh
+        tokens = self.moh_tokens('nguyen-gia-huy')
+        summary = '%s/fhir/Patient/%s/$summary' % (moh, tokens['patient'])
+
+        def operations():
+            metadata = get_json(moh + '/fhir/metadata')
+            return [o['name'] for rest in metadata['rest'] for resource in rest['resource']
+                    for o in resource.get('operation', [])]
+
+        try:
+            self.assertIn('summary', operations())
+            self.assertEqual(request(moh + '/fault/set?mode=no-summary')[0], 200)
+            self.assertNotIn('summary', operations())
+            self.assertIn('everything', operations())
+            get_json(summary, tokens['access_token'], expect=404)
+        finally:
+            self.assertEqual(request(moh + '/fault/set?mode=summary')[0], 200)
+        self.assertIn('summary', operations())
+        self.assertEqual(get_json(summary, tokens['access_token'])['type'], 'document')
+
+        url = '%s/fhir/Patient/%s/$everything?_count=50' % (moh, tokens['patient'])
+        pages = []
+        while url is not None and len(pages) < 10:
+            page = get_json(url, tokens['access_token'])
+            pages.append(len(page.get('entry', [])))
+            url = next((l['url'] for l in page['link'] if l['relation'] == 'next'), None)
+        self.assertEqual(pages, [10, 4])
 
     def test_malformed_requests(self):
         moet, moh = self.services.moet, self.services.moh

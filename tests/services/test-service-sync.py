@@ -107,6 +107,30 @@ class ServiceSync(unittest.TestCase):
         return self.vault.cli('service', 'sign-in', name, '--browser-command', BROWSER, *NET,
                               person=person, decision=decision)
 
+    def credentials_of(self, person):
+        """How many credentials the ministry of education keeps for @person:
+        the identifiers its token grants, per format."""
+        offer = self.services.offer(person)
+        link = urllib.parse.urlparse(offer['offer'])
+        uri = urllib.parse.parse_qs(link.query)['credential_offer_uri'][0]
+        with urllib.request.urlopen(uri, timeout=30) as answer:
+            grant = json.load(answer)['grants']['urn:ietf:params:oauth:grant-type:pre-authorized_code']
+        form = urllib.parse.urlencode({'grant_type': 'urn:ietf:params:oauth:grant-type:pre-authorized_code',
+                                       'pre-authorized_code': grant['pre-authorized_code'],
+                                       'tx_code': offer['tx_code']}).encode()
+        with urllib.request.urlopen(f'{self.services.moet}/token', data=form, timeout=30) as answer:
+            details = json.load(answer)['authorization_details']
+        with urllib.request.urlopen(f'{self.services.moet}/.well-known/openid-credential-issuer', timeout=30) as answer:
+            supported = json.load(answer)['credential_configurations_supported']
+        per_format = {}
+        for detail in details:
+            configuration = supported[detail['credential_configuration_id']]
+            per_format.setdefault(configuration['format'], []).extend(detail['credential_identifiers'])
+        self.assertEqual(sorted(per_format), ['dc+sd-jwt', 'jwt_vc_json', 'ldp_vc'])
+        counts = {len(ids) for ids in per_format.values()}
+        self.assertEqual(len(counts), 1, per_format)
+        return counts.pop()
+
     def assert_fails(self, result, code):
         self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
         self.assertIn(f'[{code}]', result.stderr)
@@ -136,6 +160,9 @@ class ServiceSync(unittest.TestCase):
         self.assertTrue(cards)
         for card in cards:
             self.assertEqual(card['verdict']['summary'], 'valid', card['verdict'])
+        # a vaccination both the book and a health card hold is listed once
+        listed = [(r['title'], r['issued']) for r in records if r['kind'] == 'immunization']
+        self.assertEqual(len(listed), len(set(listed)))
 
         second = self.vault.cli('service', 'sync', name, *NET, check=True)
         self.assertEqual(new_count(second.stdout), 0)
@@ -154,6 +181,54 @@ class ServiceSync(unittest.TestCase):
         self.assertEqual(self.vault.cli('service', 'list', check=True).stdout, '')
         self.assertEqual(self.vault.count(), len(records))
 
+    def test_health_book_paged(self):
+        """A ministry that offers no $summary: the wallet pages through
+        $everything (the baby's vaccination schedule spans several pages);
+        a page dropped midway fails the sync and leaves the vault as it was."""
+        own = Services('--faults')
+        try:
+            urllib.request.urlopen(f'{own.moh}/fault/set?mode=no-summary', timeout=30).read()
+            with urllib.request.urlopen(f'{own.moh}/fhir/metadata', timeout=30) as answer:
+                metadata = json.load(answer)
+            operations = [o['name'] for rest in metadata['rest'] for resource in rest['resource']
+                          for o in resource.get('operation', [])]
+            self.assertNotIn('summary', operations)
+            self.assertIn('everything', operations)
+
+            name = self.add(own.moh)
+            self.assertEqual(self.sign_in(name, 'nguyen-gia-huy').returncode, 0)
+
+            # the wallet tries a dropped page again, but not forever
+            urllib.request.urlopen(f'{own.moh}/fault/set?mode=drop-after-first-page&times=10', timeout=30).read()
+            dropped = self.vault.cli('service', 'sync', name, *NET)
+            self.assertEqual(dropped.returncode, 1, dropped.stdout + dropped.stderr)
+            self.assertIn('broke off its answer', dropped.stderr)
+            self.assertIn('[server-error]', dropped.stderr)
+            self.assertIn('page 2', dropped.stderr)
+            self.assertEqual(self.vault.count(), 0)
+
+            urllib.request.urlopen(f'{own.moh}/fault/set?mode=drop-after-first-page&times=0', timeout=30).read()
+            urllib.request.urlopen(f'{own.moh}/fault/set?mode=drop-after-first-page', timeout=30).read()
+            first = self.vault.cli('service', 'sync', name, *NET, check=True)
+            self.assertEqual(first.stderr.count('Health record, page 2'), 2, first.stderr)
+            records = self.vault.records()
+            self.assertEqual(len(records), new_count(first.stdout) + 1)
+            # every vaccination of the baby's book, from all its pages
+            with open(os.path.join(SOURCE, 'data', 'demo', 'Nguyễn Gia Huy', 'Sổ tiêm chủng.json')) as f:
+                book = json.load(f)
+            expected = sorted(e['resource']['vaccineCode']['text'] for e in book['entry']
+                              if e['resource']['resourceType'] == 'Immunization')
+            cards = {r['uuid'] for r in records if r['format'] == 'shc'}
+            from_book = sorted(r['title'] for r in records
+                               if r['kind'] == 'immunization' and r['parent_uuid'] not in cards)
+            self.assertEqual(from_book, expected)
+
+            second = self.vault.cli('service', 'sync', name, *NET, check=True)
+            self.assertEqual(new_count(second.stdout), 0)
+            self.assertEqual(self.vault.count(), len(records))
+        finally:
+            own.stop()
+
     def test_sign_in_refused(self):
         name = self.add(self.services.moh)
         self.assert_fails(self.sign_in(name, 'nguyen-gia-huy', decision='deny'), 'sign-in-refused')
@@ -168,9 +243,27 @@ class ServiceSync(unittest.TestCase):
         self.assertGreater(new_count(right.stdout), 0)
         records = self.vault.records()
         self.assertEqual(len(records), new_count(right.stdout))
+        self.assertEqual(len(records), self.credentials_of('tran-thi-thu-ha'))
+        self.assertTrue(all(r['format'] == 'sd-jwt' and r['category'] == 'learning' for r in records))
         self.assertTrue(any(r['kind'] == 'degree' and r['verdict']['summary'] == 'valid' for r in records))
         # the issuer is now a connection of the vault
         self.assertIn('learning', self.vault.cli('service', 'list', check=True).stdout)
+
+    def test_offer_of_one_format(self):
+        """An offer that names one configuration gets that one, in its format."""
+        offer = self.services.offer('tran-thi-thu-ha')
+        uri = urllib.parse.parse_qs(urllib.parse.urlparse(offer['offer']).query)['credential_offer_uri'][0]
+        with urllib.request.urlopen(uri, timeout=30) as answer:
+            body = json.load(answer)
+        self.assertIn('degree_jwt_vc_json', body['credential_configuration_ids'])
+        body['credential_configuration_ids'] = ['degree_jwt_vc_json']
+        inline = 'openid-credential-offer://?credential_offer=' + urllib.parse.quote(json.dumps(body), safe='')
+        result = self.vault.cli('receive', inline, '--tx-code', offer['tx_code'], *NET, check=True)
+        records = self.vault.records()
+        self.assertEqual(len(records), new_count(result.stdout))
+        self.assertTrue(records)
+        self.assertTrue(all(r['format'] == 'vc-jwt' and r['kind'] == 'degree' for r in records),
+                        [(r['format'], r['kind']) for r in records])
 
     def test_deferred(self):
         offer = self.services.offer('nguyen-minh-khang')
@@ -182,13 +275,20 @@ class ServiceSync(unittest.TestCase):
         self.assertEqual(name, 'moet')
         self.assertEqual(self.sign_in(name, 'nguyen-minh-duc').returncode, 0)
         first = self.vault.cli('service', 'sync', name, *NET, check=True)
-        self.assertGreater(new_count(first.stdout), 0)
         records = self.vault.records()
+        # one record per credential the person holds, though the ministry
+        # offers each in three formats: SD-JWT VC is the one asked for
+        self.assertEqual(len(records), self.credentials_of('nguyen-minh-duc'))
+        self.assertEqual(new_count(first.stdout), len(records))
+        self.assertEqual(len({r['title'] for r in records}), len(records))
+        self.assertTrue(all(r['format'] == 'sd-jwt' for r in records))
+        self.assertTrue(all(r['category'] == 'learning' for r in records), [r['kind'] for r in records])
         revoked = [r for r in records if 'Quản lý dự án phần mềm' in (r['title'] or '')]
-        self.assertTrue(revoked)
+        self.assertEqual(len(revoked), 1)
         for record in revoked:
             self.assertEqual(record['verdict']['summary'], 'invalid')
             self.assertIn('Revoked', record['verdict']['current']['reason'])
+            self.assertEqual(record['kind'], 'certificate')
         valid = [r for r in records if r['kind'] == 'degree']
         self.assertTrue(valid)
         self.assertTrue(all(r['verdict']['summary'] == 'valid' for r in valid))

@@ -339,6 +339,49 @@ test_deferred (Fixture       *f,
   dossier_secure_free (der, length);
 }
 
+/* Of a credential offered in several formats, one is asked for: SD-JWT VC
+ * before VC-JWT before Data Integrity; configurations are one credential
+ * when their display names are the same (in any order), but never when
+ * they share a format. */
+static void
+test_choose_formats (void)
+{
+  static const char metadata[] =
+    "{\"diploma_jwt\":{\"format\":\"jwt_vc_json\",\"credential_metadata\":{\"display\":"
+    "[{\"name\":\"Văn bằng\",\"locale\":\"vi\"},{\"name\":\"Diploma\",\"locale\":\"en\"}]}},"
+    "\"diploma_sd\":{\"format\":\"dc+sd-jwt\",\"credential_metadata\":{\"display\":"
+    "[{\"name\":\"Văn bằng\",\"locale\":\"vi\"},{\"name\":\"Diploma\",\"locale\":\"en\"}]}},"
+    "\"diploma_ldp\":{\"format\":\"ldp_vc\",\"display\":"
+    "[{\"name\":\"Văn bằng\",\"locale\":\"vi\"},{\"name\":\"Diploma\",\"locale\":\"en\"}]},"
+    "\"degree_ldp\":{\"format\":\"ldp_vc\",\"credential_metadata\":{\"display\":"
+    "[{\"name\":\"Degree\",\"locale\":\"en\"},{\"name\":\"Bằng đại học\",\"locale\":\"vi\"}]}},"
+    "\"degree_jwt\":{\"format\":\"jwt_vc_json\",\"credential_metadata\":{\"display\":"
+    "[{\"name\":\"Bằng đại học\",\"locale\":\"vi\"},{\"name\":\"Degree\",\"locale\":\"en\"}]}},"
+    "\"badge_a\":{\"format\":\"dc+sd-jwt\",\"vct\":\"https://x.example/a\",\"display\":[{\"name\":\"Badge\"}]},"
+    "\"badge_b\":{\"format\":\"dc+sd-jwt\",\"vct\":\"https://x.example/b\",\"display\":[{\"name\":\"Badge\"}]},"
+    "\"licence\":{\"format\":\"mso_mdoc\"}}";
+  g_autoptr(JsonNode) root = dossier_json_parse (metadata, strlen (metadata));
+  g_autoptr(DossierOid4vciIssuer) issuer = g_new0 (DossierOid4vciIssuer, 1);
+  const char * const all[] = {
+    "diploma_jwt", "diploma_sd", "diploma_ldp", "degree_ldp", "degree_jwt",
+    "badge_a", "badge_b", "licence", "not-in-metadata", "diploma_sd", NULL
+  };
+  const char * const expected[] = { "diploma_sd", "degree_jwt", "badge_a", "badge_b", "licence", "not-in-metadata", NULL };
+  const char * const one[] = { "diploma_ldp", NULL };
+  g_auto(GStrv) chosen = NULL;
+  g_auto(GStrv) single = NULL;
+  g_auto(GStrv) none = NULL;
+
+  g_assert_nonnull (root);
+  issuer->configurations = json_object_ref (json_node_get_object (root));
+  chosen = dossier_oid4vci_choose_configurations (issuer, all);
+  g_assert_true (g_strv_equal ((const char * const *) chosen, expected));
+  single = dossier_oid4vci_choose_configurations (issuer, one);
+  g_assert_true (g_strv_equal ((const char * const *) single, one));
+  none = dossier_oid4vci_choose_configurations (issuer, NULL);
+  g_assert_null (none[0]);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -349,6 +392,7 @@ main (int    argc,
   g_test_add ("/oid4vci/discover/inserted", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_discover,
               fixture_tear_down);
   g_test_add ("/oid4vci/offer-links", Fixture, NULL, fixture_set_up, test_offer_links, fixture_tear_down);
+  g_test_add_func ("/oid4vci/choose-formats", test_choose_formats);
   g_test_add ("/oid4vci/deferred", Fixture, NULL, fixture_set_up, test_deferred, fixture_tear_down);
   return g_test_run ();
 }
