@@ -749,6 +749,7 @@ main (int    argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   shots_dir = g_getenv ("DOSSIER_SCREENSHOTS") ?: ".";
+  g_mkdir_with_parents (shots_dir, 0755);
   g_test_log_set_fatal_handler (fatal_unless_focus_noise, NULL);
   g_test_add_func ("/services-window/connect-sync-offer-lock", test_services_window);
   return g_test_run ();

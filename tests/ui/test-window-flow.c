@@ -1324,6 +1324,7 @@ main (int    argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   shots_dir = g_getenv ("DOSSIER_SCREENSHOTS") ?: ".";
+  g_mkdir_with_parents (shots_dir, 0755);
   g_test_add_func ("/window/create-lock-unlock", test_create_lock_unlock);
   g_test_add_func ("/window/demo", test_demo);
   g_test_add_func ("/window/session-locks", test_session_locks);
