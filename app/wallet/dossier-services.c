@@ -515,6 +515,30 @@ finish_add (GTask *task)
 
 static void probe_next (GTask *task);
 
+/* The longest service name taken from a server's own description. */
+#define MAX_SERVICE_NAME 120
+
+/* The name a FHIR server's CapabilityStatement gives itself (its
+ * implementation's description, else its publisher), or NULL. */
+static char *
+name_of_capabilities (GBytes *bytes)
+{
+  gsize length = 0;
+  const char *text = g_bytes_get_data (bytes, &length);
+  g_autoptr(JsonNode) root = dossier_json_parse (text, length);
+  JsonObject *statement = root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  const char *name;
+
+  if (g_strcmp0 (dossier_json_get_string (statement, "resourceType"), "CapabilityStatement") != 0)
+    return NULL;
+  name = dossier_json_get_string (dossier_json_get_object (statement, "implementation"), "description");
+  if (name == NULL)
+    name = dossier_json_get_string (statement, "publisher");
+  if (name == NULL || *name == '\0' || strlen (name) > MAX_SERVICE_NAME || !g_utf8_validate (name, -1, NULL))
+    return NULL;
+  return g_strstrip (g_strdup (name));
+}
+
 static void
 on_fhir_probed (GObject      *source,
                 GAsyncResult *result,
@@ -529,8 +553,15 @@ on_fhir_probed (GObject      *source,
   /* a FHIR server answers its metadata, or refuses it without a sign-in */
   if (bytes != NULL && status != 404 && status < 500)
     {
+      g_autofree char *name = status == 200 ? name_of_capabilities (bytes) : NULL;
+
       g_free (data->api_url);
       data->api_url = g_strdup_printf ("%s/fhir", data->auth_url);
+      if (name != NULL)
+        {
+          g_free (data->name);
+          data->name = g_steal_pointer (&name);
+        }
     }
   finish_add (g_steal_pointer (&task));
 }

@@ -152,7 +152,7 @@ class ServiceSync(unittest.TestCase):
         self.assertIn('SMART Health Card', first.stderr)
         records = self.vault.records()
         self.assertEqual(len(records), new_count(first.stdout) + 1)
-        self.assertTrue(all(r['source'] == 'Health book (moh)' for r in records))
+        self.assertTrue(all(r['source'] == 'Bộ Y tế · Sổ sức khỏe điện tử (demo)' for r in records))
         immunizations = [r for r in records if r['kind'] == 'immunization']
         self.assertGreater(len(immunizations), 10)
         # the SMART Health Cards from $health-cards-issue verify against the ministry's key

@@ -560,6 +560,9 @@ test_services_window (void)
   add_service (services, wallet, f.moet);
   g_assert_cmpint (dossier_service_connection_get_kind (dossier_services_lookup (dossier_wallet_get_services (wallet), f.moh)),
                    ==, DOSSIER_SERVICE_KIND_HEALTH);
+  /* named as the server's capability statement names itself */
+  g_assert_cmpstr (dossier_service_connection_get_display_name (dossier_services_lookup (dossier_wallet_get_services (wallet), f.moh)),
+                   ==, "Bộ Y tế · Sổ sức khỏe điện tử (demo)");
   g_assert_cmpint (dossier_service_connection_get_kind (dossier_services_lookup (dossier_wallet_get_services (wallet), f.moet)),
                    ==, DOSSIER_SERVICE_KIND_LEARNING);
   screenshot (services, "added");
