@@ -415,6 +415,27 @@ dossier_sync_summary_add (DossierSyncSummary    *self,
   self->counts[status]++;
 }
 
+/* Counts a new item titled @title as unchanged after all (the vault held
+ * it already); FALSE when no new item has that title. */
+gboolean
+dossier_sync_summary_mark_unchanged (DossierSyncSummary *self,
+                                     const char         *title)
+{
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      DossierSyncItem *item = g_ptr_array_index (self->items, i);
+
+      if (item->status == DOSSIER_SYNC_ITEM_NEW && g_strcmp0 (item->title, title) == 0)
+        {
+          item->status = DOSSIER_SYNC_ITEM_UNCHANGED;
+          self->counts[DOSSIER_SYNC_ITEM_NEW]--;
+          self->counts[DOSSIER_SYNC_ITEM_UNCHANGED]++;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 guint
 dossier_sync_summary_get_n_new (DossierSyncSummary *self)
 {

@@ -40,6 +40,8 @@ void                      dossier_sync_summary_add                (DossierSyncSu
                                                                    const char               *title,
                                                                    DossierSyncItemStatus     status,
                                                                    const char               *error);
+gboolean                  dossier_sync_summary_mark_unchanged     (DossierSyncSummary       *self,
+                                                                   const char               *title);
 void                      dossier_sync_item_free                  (DossierSyncItem          *item);
 
 typedef void (*DossierTxCodeReplyFunc) (const char *code,

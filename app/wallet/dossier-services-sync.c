@@ -289,12 +289,77 @@ on_records_kept (GObject      *source,
   save_seen (task);
 }
 
+static char *entry_key (DossierRecord *record);
+
+/* A record the vault holds already for the person (the same kind, title
+ * and date, whatever brought it: a file, another service) is not kept
+ * twice; whole documents (a card, a bundle) are always kept. */
+static void
+drop_held (SyncJob   *job,
+           GPtrArray *held)
+{
+  g_autoptr(GHashTable) keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < held->len; i++)
+    {
+      DossierRecord *record = g_ptr_array_index (held, i);
+
+      if (dossier_record_get_kind (record) != DOSSIER_RECORD_KIND_HEALTH_DOCUMENT)
+        g_hash_table_add (keys, entry_key (record));
+    }
+  for (guint i = job->records->len; i > 0; i--)
+    {
+      DossierRecord *record = g_ptr_array_index (job->records, i - 1);
+      g_autofree char *key = NULL;
+
+      if (dossier_record_get_kind (record) == DOSSIER_RECORD_KIND_HEALTH_DOCUMENT)
+        continue;
+      key = entry_key (record);
+      if (!g_hash_table_contains (keys, key))
+        continue;
+      if (dossier_sync_summary_mark_unchanged (job->summary, dossier_record_get_title (record)))
+        {
+          job->n_new--;
+          job->n_unchanged++;
+        }
+      g_ptr_array_remove_index (job->records, i - 1);
+    }
+}
+
+static void
+on_held_listed (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GTask *task = user_data;
+  SyncJob *job = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) held = NULL;
+  GError *error = NULL;
+
+  held = dossier_vault_query_records_finish (DOSSIER_VAULT (source), result, &error);
+  if (held == NULL)
+    {
+      sync_failed (task, error);
+      return;
+    }
+  drop_held (job, held);
+  if (job->records->len == 0)
+    {
+      save_seen (task);
+      return;
+    }
+  /* one transaction: a failure keeps none of them */
+  dossier_vault_add_records_async (DOSSIER_VAULT (source), job->records, g_task_get_cancellable (task), on_records_kept,
+                                   task);
+}
+
 static void
 keep_records (GTask *task)
 {
   DossierServices *self = g_task_get_source_object (task);
   SyncJob *job = g_task_get_task_data (task);
   gint64 person = job->person_id > 0 ? job->person_id : dossier_service_connection_get_person_id (job->current);
+  g_autoptr(DossierVaultQuery) query = NULL;
 
   if (g_task_return_error_if_cancelled (task))
     {
@@ -315,9 +380,10 @@ keep_records (GTask *task)
         dossier_record_set_person_id (record, person);
     }
   progress (job, _("Keeping the new records"), 0.95);
-  /* one transaction: a failure keeps none of them */
-  dossier_vault_add_records_async (services_vault (self), job->records, g_task_get_cancellable (task), on_records_kept,
-                                   task);
+  /* what the person's records hold already, whatever brought them */
+  query = dossier_vault_query_new ();
+  query->person_id = person;
+  dossier_vault_query_records_async (services_vault (self), query, g_task_get_cancellable (task), on_held_listed, task);
 }
 
 static gboolean

@@ -534,6 +534,24 @@ test_health_sync (Fixture       *f,
   g_assert_cmpuint (dossier_sync_summary_get_n_new (second), ==, 0);
   g_assert_cmpuint (dossier_sync_summary_get_n_unchanged (second), ==, expected);
   g_assert_cmpint (count_records (f), ==, after_first);
+
+  /* what the vault holds already is not kept twice, even when the service
+   * did not bring it (here: the connection forgets what it brought) */
+  {
+    g_autoptr(DossierSyncSummary) third = NULL;
+    g_autofree char *key = g_strdup_printf ("service:%s:seen", dossier_service_connection_get_id (connection));
+    DossierVault *vault = dossier_wallet_get_vault (f->wallet);
+
+    dossier_vault_set_setting_async (vault, key, "[]", NULL, dossier_test_store_result, slot (f));
+    g_assert_true (dossier_vault_set_setting_finish (vault, WAIT (f), &error));
+    g_assert_no_error (error);
+    third = run_sync (f, connection, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (dossier_sync_summary_get_n_new (third), ==, 0);
+    g_assert_cmpuint (dossier_sync_summary_get_n_unchanged (third), ==, expected);
+    /* only the sync's own document (the bundle, kept whole) is new */
+    g_assert_cmpint (count_records (f), ==, after_first + 1);
+  }
 }
 
 /* The connection, its sign-in and what it already brought outlive the
