@@ -291,9 +291,21 @@ on_records_kept (GObject      *source,
 
 static char *entry_key (DossierRecord *record);
 
+/* Whether @record is forged, revoked or expired: news even when a copy is
+ * held (an issuer nobody trusts yet is not). */
+static gboolean
+failed_checks (DossierRecord *record)
+{
+  DossierVerdict *verdict = dossier_record_get_verdict (record);
+
+  return verdict != NULL && (dossier_verdict_get_state (verdict, DOSSIER_VERDICT_PART_AUTHENTIC) == DOSSIER_CHECK_FAILED ||
+                             dossier_verdict_get_state (verdict, DOSSIER_VERDICT_PART_CURRENT) == DOSSIER_CHECK_FAILED);
+}
+
 /* A record the vault holds already for the person (the same kind, title
  * and date, whatever brought it: a file, another service) is not kept
- * twice; whole documents (a card, a bundle) are always kept. */
+ * twice; whole documents (a card, a bundle) and copies that fail their
+ * checks are always kept. */
 static void
 drop_held (SyncJob   *job,
            GPtrArray *held)
@@ -312,7 +324,8 @@ drop_held (SyncJob   *job,
       DossierRecord *record = g_ptr_array_index (job->records, i - 1);
       g_autofree char *key = NULL;
 
-      if (dossier_record_get_kind (record) == DOSSIER_RECORD_KIND_HEALTH_DOCUMENT)
+      /* a copy found forged, revoked or expired is news: it is kept */
+      if (dossier_record_get_kind (record) == DOSSIER_RECORD_KIND_HEALTH_DOCUMENT || failed_checks (record))
         continue;
       key = entry_key (record);
       if (!g_hash_table_contains (keys, key))

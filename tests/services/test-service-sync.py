@@ -296,6 +296,24 @@ class ServiceSync(unittest.TestCase):
         self.assertEqual(new_count(second.stdout), 0)
         self.assertEqual(self.vault.count(), len(records))
 
+    def test_records_held_already(self):
+        """The records a person already keeps from files are not kept again
+        from the ministry, except a copy the ministry has since revoked."""
+        owner = os.path.join(SOURCE, 'data', 'demo', 'Nguyễn Minh Đức')
+        for name in sorted(os.listdir(owner)):
+            self.vault.cli('import', os.path.join(owner, name), check=True)
+        before = self.vault.count()
+        name = self.add(self.services.moet)
+        self.assertEqual(self.sign_in(name, 'nguyen-minh-duc').returncode, 0)
+        result = self.vault.cli('service', 'sync', name, *NET, check=True)
+        self.assertEqual(new_count(result.stdout), 1, result.stdout)
+        records = self.vault.records()
+        self.assertEqual(len(records), before + 1)
+        kept = [r for r in records if r['source'] == 'Bộ Giáo dục và Đào tạo']
+        self.assertEqual(len(kept), 1)
+        self.assertIn('Quản lý dự án phần mềm', kept[0]['title'])
+        self.assertIn('Revoked', kept[0]['verdict']['current']['reason'])
+
     def test_faulty_offers(self):
         """Offers fetched from the fault endpoints: each refused with its own error."""
         cases = [('slow', 'timeout'), ('huge', 'too-large'), ('malformed', 'malformed'), ('drop', None)]
