@@ -398,6 +398,20 @@ dossier_json_scan_get_member (DossierJsonScan *scan,
   return DOSSIER_JSON_SCAN_MISSING;
 }
 
+/* The value after @value and all it holds: with it a reader walks an
+ * object's members (name, value, name, ...) or an array's elements in
+ * one pass.  DOSSIER_JSON_SCAN_MISSING for a missing value. */
+guint
+dossier_json_scan_get_next (DossierJsonScan *scan,
+                            guint            value)
+{
+  const Value *v;
+
+  g_return_val_if_fail (scan != NULL, DOSSIER_JSON_SCAN_MISSING);
+  v = get (scan, value);
+  return v != NULL ? v->next : DOSSIER_JSON_SCAN_MISSING;
+}
+
 /* The number of members of an object or elements of an array; 0 otherwise. */
 guint
 dossier_json_scan_get_size (DossierJsonScan *scan,
