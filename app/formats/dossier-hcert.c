@@ -134,28 +134,104 @@ skip_cose_tags (const guint8 *data,
   return TRUE;
 }
 
-/* Patterns are compiled once and kept: verification runs them per input. */
+/* The schema's patterns, read by hand: matching them with GRegex cost as
+ * much as decompressing the certificate.  Each reads as PCRE would,
+ * whose "$" also matches before a newline that ends the text. */
 static gboolean
-matches (const char *pattern,
-         const char *text)
+at_end (const char *p)
 {
-  static GHashTable *compiled;
-  static GMutex lock;
-  GRegex *regex;
+  return p[0] == '\0' || (p[0] == '\n' && p[1] == '\0');
+}
 
-  if (text == NULL)
+/* @p after exactly @n ASCII digits, or NULL. */
+static const char *
+skip_digits (const char *p,
+             guint       n)
+{
+  for (guint i = 0; i < n; i++, p++)
+    if (!g_ascii_isdigit (*p))
+      return NULL;
+  return p;
+}
+
+/* "^[0-9]+\.[0-9]+\.[0-9]+$" */
+static gboolean
+is_version (const char *text)
+{
+  const char *p = text;
+
+  if (p == NULL)
     return FALSE;
-  g_mutex_lock (&lock);
-  if (compiled == NULL)
-    compiled = g_hash_table_new (g_str_hash, g_str_equal);
-  regex = g_hash_table_lookup (compiled, pattern);
-  if (regex == NULL)
+  for (guint part = 0; part < 3; part++)
     {
-      regex = g_regex_new (pattern, G_REGEX_OPTIMIZE, 0, NULL);
-      g_hash_table_insert (compiled, (gpointer) pattern, regex);
+      const char *start = p;
+
+      while (g_ascii_isdigit (*p))
+        p++;
+      if (p == start || (part < 2 && *p++ != '.'))
+        return FALSE;
     }
-  g_mutex_unlock (&lock);
-  return regex != NULL && g_regex_match (regex, text, 0, NULL);
+  return at_end (p);
+}
+
+/* "^[A-Z<]*$" */
+static gboolean
+is_name (const char *text)
+{
+  const char *p = text;
+
+  if (p == NULL)
+    return FALSE;
+  while ((*p >= 'A' && *p <= 'Z') || *p == '<')
+    p++;
+  return at_end (p);
+}
+
+/* "(T[0-9:.+-]+Z?)?": @p after it, or NULL when a "T" starts nothing. */
+static const char *
+skip_time (const char *p)
+{
+  const char *start;
+
+  if (*p != 'T')
+    return p;
+  start = ++p;
+  while (g_ascii_isdigit (*p) || *p == ':' || *p == '.' || *p == '+' || *p == '-')
+    p++;
+  if (p == start)
+    return NULL;
+  return *p == 'Z' ? p + 1 : p;
+}
+
+/* "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9:.+-]+Z?)?$" */
+static gboolean
+is_date (const char *text)
+{
+  const char *p = text != NULL ? skip_digits (text, 4) : NULL;
+
+  if (p == NULL || *p++ != '-' || (p = skip_digits (p, 2)) == NULL || *p++ != '-' ||
+      (p = skip_digits (p, 2)) == NULL || (p = skip_time (p)) == NULL)
+    return FALSE;
+  return at_end (p);
+}
+
+/* "^((19|20)[0-9][0-9](-[0-9][0-9]){0,2}(T[0-9:.+-]+Z?)?)?$" */
+static gboolean
+is_birth_date (const char *text)
+{
+  const char *p = text;
+
+  if (p == NULL)
+    return FALSE;
+  if (at_end (p))
+    return TRUE;
+  if (!(p[0] == '1' && p[1] == '9') && !(p[0] == '2' && p[1] == '0'))
+    return FALSE;
+  if ((p = skip_digits (p + 2, 2)) == NULL)
+    return FALSE;
+  for (guint i = 0; i < 2 && p[0] == '-' && g_ascii_isdigit (p[1]) && g_ascii_isdigit (p[2]); i++)
+    p += 3;
+  return (p = skip_time (p)) != NULL && at_end (p);
 }
 
 static const char *
@@ -203,19 +279,18 @@ check_dcc_schema (JsonObject          *dcc,
   static const char * const vaccination[] = { "tg", "vp", "mp", "ma", "dn", "sd", "dt", "co", "is", "ci", NULL };
   static const char * const test[] = { "tg", "tt", "sc", "tr", "co", "is", "ci", NULL };
   static const char * const recovery[] = { "tg", "fr", "co", "is", "df", "du", "ci", NULL };
-  const char *date = "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9:.+-]+Z?)?$";
   JsonObject *nam = json_object_get_member (dcc, "nam") != NULL && JSON_NODE_HOLDS_OBJECT (json_object_get_member (dcc, "nam"))
                     ? json_object_get_object_member (dcc, "nam") : NULL;
   JsonArray *entries = NULL;
   JsonObject *entry;
   const char *type;
 
-  if (!matches ("^[0-9]+\\.[0-9]+\\.[0-9]+$", dossier_json_get_string (dcc, "ver")))
+  if (!is_version (dossier_json_get_string (dcc, "ver")))
     return dossier_verification_fail (result, "schema", "dcc-schema-ver", _("The schema version (“ver”) is missing or malformed"));
-  if (nam == NULL || !matches ("^[A-Z<]*$", dossier_json_get_string (nam, "fnt")) || strlen (dossier_json_get_string (nam, "fnt")) > 80 ||
-      (json_object_has_member (nam, "gnt") && (!matches ("^[A-Z<]*$", dossier_json_get_string (nam, "gnt")) || strlen (dossier_json_get_string (nam, "gnt")) > 80)))
+  if (nam == NULL || !is_name (dossier_json_get_string (nam, "fnt")) || strlen (dossier_json_get_string (nam, "fnt")) > 80 ||
+      (json_object_has_member (nam, "gnt") && (!is_name (dossier_json_get_string (nam, "gnt")) || strlen (dossier_json_get_string (nam, "gnt")) > 80)))
     return dossier_verification_fail (result, "schema", "dcc-schema-name", _("The holder’s name (“nam”) is missing or malformed"));
-  if (!matches ("^((19|20)[0-9][0-9](-[0-9][0-9]){0,2}(T[0-9:.+-]+Z?)?)?$", dossier_json_get_string (dcc, "dob")))
+  if (!is_birth_date (dossier_json_get_string (dcc, "dob")))
     return dossier_verification_fail (result, "schema", "dcc-schema-dob", _("The date of birth (“dob”) is missing or malformed"));
   if ((type = certificate_type (dcc, &entries)) == NULL)
     return dossier_verification_fail (result, "schema", "dcc-schema-type",
@@ -233,7 +308,7 @@ check_dcc_schema (JsonObject          *dcc,
       sd = json_node_get_value_type (json_object_get_member (entry, "sd")) == G_TYPE_INT64 ? json_object_get_int_member (entry, "sd") : 0;
       if (dn < 0 || sd < 0)
         return dossier_verification_fail (result, "schema", "dcc-schema-doses", _("The dose numbers are out of range"));
-      if (!matches (date, dossier_json_get_string (entry, "dt")))
+      if (!is_date (dossier_json_get_string (entry, "dt")))
         return dossier_verification_fail (result, "schema", "dcc-schema-date", _("The vaccination date is malformed"));
     }
   else if (g_str_equal (type, "t"))
@@ -251,7 +326,7 @@ check_dcc_schema (JsonObject          *dcc,
     {
       if (!entry_has (entry, recovery, result, "recovery"))
         return FALSE;
-      if (!matches (date, dossier_json_get_string (entry, "fr")) || !matches (date, dossier_json_get_string (entry, "df")) || !matches (date, dossier_json_get_string (entry, "du")))
+      if (!is_date (dossier_json_get_string (entry, "fr")) || !is_date (dossier_json_get_string (entry, "df")) || !is_date (dossier_json_get_string (entry, "du")))
         return dossier_verification_fail (result, "schema", "dcc-schema-date", _("A recovery date is malformed"));
     }
   for (guint i = 0; i < 3; i++)
