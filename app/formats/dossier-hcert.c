@@ -341,6 +341,213 @@ check_dcc_schema (JsonObject          *dcc,
   return dossier_verification_check (result, "schema", TRUE, _("Certificate of kind “%s”"), type);
 }
 
+/* The same schema checks read straight from the CBOR map, for the common
+ * certificate whose members are plain: text keys, untagged values, text
+ * that is valid UTF-8 without NUL bytes.  Answers TRUE only where
+ * check_dcc_schema() on dossier_cbor_to_json()'s tree passes; on anything
+ * else the tree is built and says what is wrong. */
+typedef enum
+{
+  PLAIN_MISSING,
+  PLAIN_FOUND,
+  PLAIN_UNSURE,
+} PlainLookup;
+
+static gboolean
+plain_text (cbor_item_t *item)
+{
+  const char *text;
+  gsize length;
+
+  if (!cbor_isa_string (item) || !cbor_string_is_definite (item))
+    return FALSE;
+  text = (const char *) cbor_string_handle (item);
+  length = cbor_string_length (item);
+  return (length == 0 || memchr (text, '\0', length) == NULL) && g_utf8_validate_len (text, length, NULL);
+}
+
+/* The value of member @name of @map, as dossier_cbor_to_json() would key
+ * it; unsure when a key could read as @name in a way not compared here,
+ * or @name appears twice. */
+static PlainLookup
+plain_member (cbor_item_t  *map,
+              const char   *name,
+              cbor_item_t **value)
+{
+  struct cbor_pair *pairs;
+  gsize name_length = strlen (name);
+  PlainLookup found = PLAIN_MISSING;
+
+  if (map == NULL || !cbor_isa_map (map))
+    return PLAIN_UNSURE;
+  pairs = cbor_map_handle (map);
+  for (gsize i = 0; i < cbor_map_size (map); i++)
+    {
+      cbor_item_t *key = pairs[i].key;
+      const char *text;
+
+      /* integer keys read as digits, which no member name here is; keys
+       * of other types and indefinite ones are dropped; invalid UTF-8 is
+       * replaced, so only a NUL byte ends a key early */
+      if (!cbor_isa_string (key) || !cbor_string_is_definite (key) || cbor_string_length (key) < name_length)
+        continue;
+      text = (const char *) cbor_string_handle (key);
+      if (memcmp (text, name, name_length) != 0)
+        continue;
+      if (cbor_string_length (key) > name_length && text[name_length] == '\0')
+        return PLAIN_UNSURE;
+      if (cbor_string_length (key) == name_length)
+        {
+          if (found == PLAIN_FOUND)
+            return PLAIN_UNSURE;
+          found = PLAIN_FOUND;
+          *value = pairs[i].value;
+        }
+    }
+  return found;
+}
+
+/* Member @name when it is missing (*text NULL) or plain text (a copy in
+ * *text); FALSE when unsure or not text. */
+static gboolean
+plain_string (cbor_item_t  *map,
+              const char   *name,
+              char        **text)
+{
+  cbor_item_t *value = NULL;
+  PlainLookup lookup = plain_member (map, name, &value);
+
+  *text = NULL;
+  if (lookup == PLAIN_UNSURE)
+    return FALSE;
+  if (lookup == PLAIN_MISSING)
+    return TRUE;
+  if (!plain_text (value))
+    return FALSE;
+  *text = g_strndup ((const char *) cbor_string_handle (value), cbor_string_length (value));
+  return TRUE;
+}
+
+static gboolean
+plain_dose (cbor_item_t *entry,
+            const char  *name)
+{
+  cbor_item_t *value = NULL;
+  gint64 number;
+
+  return plain_member (entry, name, &value) == PLAIN_FOUND && dossier_cbor_get_int (value, &number) && number >= 0;
+}
+
+/* The one certificate type of @dcc and its first entry, plain, or NULL. */
+static const char *
+plain_certificate_type (cbor_item_t  *dcc,
+                        cbor_item_t **entry)
+{
+  static const char * const types[] = { "v", "t", "r" };
+  const char *found = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    {
+      cbor_item_t *value = NULL;
+      PlainLookup lookup = plain_member (dcc, types[i], &value);
+
+      if (lookup == PLAIN_UNSURE)
+        return NULL;
+      if (lookup == PLAIN_MISSING)
+        continue;
+      if (found != NULL || !cbor_isa_array (value) || cbor_array_size (value) == 0 ||
+          !cbor_isa_map (cbor_array_handle (value)[0]))
+        return NULL;
+      found = types[i];
+      *entry = cbor_array_handle (value)[0];
+    }
+  return found;
+}
+
+static gboolean
+plain_has_all (cbor_item_t        *entry,
+               const char * const *required)
+{
+  cbor_item_t *value;
+
+  for (guint i = 0; required[i] != NULL; i++)
+    if (plain_member (entry, required[i], &value) != PLAIN_FOUND)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+plain_dates (cbor_item_t        *entry,
+             const char * const *names)
+{
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *text = NULL;
+
+      if (!plain_string (entry, names[i], &text) || !is_date (text))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+plain_short_text (cbor_item_t *map,
+                  const char  *name,
+                  gboolean     required,
+                  gboolean     (*pattern) (const char *))
+{
+  g_autofree char *text = NULL;
+
+  if (!plain_string (map, name, &text))
+    return FALSE;
+  if (text == NULL)
+    return !required;
+  return strlen (text) <= 80 && (pattern == NULL || pattern (text));
+}
+
+/* The certificate type when the DCC passes check_dcc_schema() for sure. */
+static const char *
+plain_dcc_schema (cbor_item_t *dcc)
+{
+  static const char * const vaccination[] = { "tg", "vp", "mp", "ma", "dn", "sd", "dt", "co", "is", "ci", NULL };
+  static const char * const test[] = { "tg", "tt", "sc", "tr", "co", "is", "ci", NULL };
+  static const char * const recovery[] = { "tg", "fr", "co", "is", "df", "du", "ci", NULL };
+  static const char * const vaccination_dates[] = { "dt", NULL };
+  static const char * const recovery_dates[] = { "fr", "df", "du", NULL };
+  g_autofree char *ver = NULL;
+  g_autofree char *dob = NULL;
+  g_autofree char *sampled_text = NULL;
+  cbor_item_t *nam = NULL, *entry = NULL;
+  const char *type;
+
+  if (!plain_string (dcc, "ver", &ver) || !is_version (ver) ||
+      plain_member (dcc, "nam", &nam) != PLAIN_FOUND || !cbor_isa_map (nam) ||
+      !plain_short_text (nam, "fnt", TRUE, is_name) || !plain_short_text (nam, "gnt", FALSE, is_name) ||
+      !plain_string (dcc, "dob", &dob) || !is_birth_date (dob) ||
+      (type = plain_certificate_type (dcc, &entry)) == NULL)
+    return NULL;
+  if (g_str_equal (type, "v"))
+    {
+      if (!plain_has_all (entry, vaccination) || !plain_dose (entry, "dn") || !plain_dose (entry, "sd") ||
+          !plain_dates (entry, vaccination_dates))
+        return NULL;
+    }
+  else if (g_str_equal (type, "t"))
+    {
+      g_autoptr(GDateTime) sampled = NULL;
+
+      if (!plain_has_all (entry, test) || !plain_string (entry, "sc", &sampled_text) || sampled_text == NULL ||
+          (sampled = g_date_time_new_from_iso8601 (sampled_text, NULL)) == NULL)
+        return NULL;
+    }
+  else if (!plain_has_all (entry, recovery) || !plain_dates (entry, recovery_dates))
+    return NULL;
+  if (!plain_short_text (entry, "co", TRUE, NULL) || !plain_short_text (entry, "is", TRUE, NULL) ||
+      !plain_short_text (entry, "ci", TRUE, NULL))
+    return NULL;
+  return type;
+}
+
 /* A DSC that names any DCC usage may sign only those kinds; one that names
  * none may sign any. */
 static gboolean
@@ -438,9 +645,9 @@ add_records (JsonObject          *dcc,
 /* The record of a certificate, read when first asked for. */
 typedef struct
 {
-  JsonNode   *dcc;
-  const char *type;
-  char       *issuer;
+  cbor_item_t *hcert;
+  const char  *type;
+  char        *issuer;
 } HcertContent;
 
 static void
@@ -448,7 +655,7 @@ hcert_content_free (gpointer data)
 {
   HcertContent *content = data;
 
-  json_node_unref (content->dcc);
+  cbor_decref (&content->hcert);
   g_free (content->issuer);
   g_free (content);
 }
@@ -459,7 +666,9 @@ read_hcert_content (DossierVerification *result,
 {
   HcertContent *content = data;
 
-  add_records (json_node_get_object (content->dcc), content->type, content->issuer, result);
+  g_autoptr(JsonNode) dcc = dossier_cbor_to_json (content->hcert, 0);
+
+  add_records (json_node_get_object (dcc), content->type, content->issuer, result);
 }
 
 static gboolean
@@ -608,12 +817,19 @@ dossier_hcert_verify (const char                 *text,
       return;
     }
   issuer = dossier_cbor_get_string (dossier_cbor_map_get_int (claims, 1));
-  dcc_node = dossier_cbor_to_json (hcert, 0);
-  if (!check_dcc_schema (json_node_get_object (dcc_node), result))
-    return;
-  type = certificate_type (json_node_get_object (dcc_node), &entries);
+  /* the tree is built only when the plain reading is not enough; the
+   * record reads it when asked for */
+  if ((type = plain_dcc_schema (hcert)) != NULL)
+    dossier_verification_check (result, "schema", TRUE, _("Certificate of kind “%s”"), type);
+  else
+    {
+      dcc_node = dossier_cbor_to_json (hcert, 0);
+      if (!check_dcc_schema (json_node_get_object (dcc_node), result))
+        return;
+      type = certificate_type (json_node_get_object (dcc_node), &entries);
+    }
   content = g_new (HcertContent, 1);
-  content->dcc = json_node_ref (dcc_node);
+  content->hcert = cbor_incref (hcert);
   content->type = type;
   content->issuer = g_strdup (issuer);
   dossier_verification_defer_content (result, read_hcert_content, content, hcert_content_free);
