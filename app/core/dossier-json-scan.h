@@ -42,6 +42,8 @@ guint                dossier_json_scan_get_member  (DossierJsonScan *scan,
                                                     const char      *name);
 guint                dossier_json_scan_get_size    (DossierJsonScan *scan,
                                                     guint            value);
+guint                dossier_json_scan_get_next    (DossierJsonScan *scan,
+                                                    guint            value);
 guint                dossier_json_scan_get_element (DossierJsonScan *scan,
                                                     guint            array,
                                                     guint            index);

@@ -134,28 +134,104 @@ skip_cose_tags (const guint8 *data,
   return TRUE;
 }
 
-/* Patterns are compiled once and kept: verification runs them per input. */
+/* The schema's patterns, read by hand: matching them with GRegex cost as
+ * much as decompressing the certificate.  Each reads as PCRE would,
+ * whose "$" also matches before a newline that ends the text. */
 static gboolean
-matches (const char *pattern,
-         const char *text)
+at_end (const char *p)
 {
-  static GHashTable *compiled;
-  static GMutex lock;
-  GRegex *regex;
+  return p[0] == '\0' || (p[0] == '\n' && p[1] == '\0');
+}
 
-  if (text == NULL)
+/* @p after exactly @n ASCII digits, or NULL. */
+static const char *
+skip_digits (const char *p,
+             guint       n)
+{
+  for (guint i = 0; i < n; i++, p++)
+    if (!g_ascii_isdigit (*p))
+      return NULL;
+  return p;
+}
+
+/* "^[0-9]+\.[0-9]+\.[0-9]+$" */
+static gboolean
+is_version (const char *text)
+{
+  const char *p = text;
+
+  if (p == NULL)
     return FALSE;
-  g_mutex_lock (&lock);
-  if (compiled == NULL)
-    compiled = g_hash_table_new (g_str_hash, g_str_equal);
-  regex = g_hash_table_lookup (compiled, pattern);
-  if (regex == NULL)
+  for (guint part = 0; part < 3; part++)
     {
-      regex = g_regex_new (pattern, G_REGEX_OPTIMIZE, 0, NULL);
-      g_hash_table_insert (compiled, (gpointer) pattern, regex);
+      const char *start = p;
+
+      while (g_ascii_isdigit (*p))
+        p++;
+      if (p == start || (part < 2 && *p++ != '.'))
+        return FALSE;
     }
-  g_mutex_unlock (&lock);
-  return regex != NULL && g_regex_match (regex, text, 0, NULL);
+  return at_end (p);
+}
+
+/* "^[A-Z<]*$" */
+static gboolean
+is_name (const char *text)
+{
+  const char *p = text;
+
+  if (p == NULL)
+    return FALSE;
+  while ((*p >= 'A' && *p <= 'Z') || *p == '<')
+    p++;
+  return at_end (p);
+}
+
+/* "(T[0-9:.+-]+Z?)?": @p after it, or NULL when a "T" starts nothing. */
+static const char *
+skip_time (const char *p)
+{
+  const char *start;
+
+  if (*p != 'T')
+    return p;
+  start = ++p;
+  while (g_ascii_isdigit (*p) || *p == ':' || *p == '.' || *p == '+' || *p == '-')
+    p++;
+  if (p == start)
+    return NULL;
+  return *p == 'Z' ? p + 1 : p;
+}
+
+/* "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9:.+-]+Z?)?$" */
+static gboolean
+is_date (const char *text)
+{
+  const char *p = text != NULL ? skip_digits (text, 4) : NULL;
+
+  if (p == NULL || *p++ != '-' || (p = skip_digits (p, 2)) == NULL || *p++ != '-' ||
+      (p = skip_digits (p, 2)) == NULL || (p = skip_time (p)) == NULL)
+    return FALSE;
+  return at_end (p);
+}
+
+/* "^((19|20)[0-9][0-9](-[0-9][0-9]){0,2}(T[0-9:.+-]+Z?)?)?$" */
+static gboolean
+is_birth_date (const char *text)
+{
+  const char *p = text;
+
+  if (p == NULL)
+    return FALSE;
+  if (at_end (p))
+    return TRUE;
+  if (!(p[0] == '1' && p[1] == '9') && !(p[0] == '2' && p[1] == '0'))
+    return FALSE;
+  if ((p = skip_digits (p + 2, 2)) == NULL)
+    return FALSE;
+  for (guint i = 0; i < 2 && p[0] == '-' && g_ascii_isdigit (p[1]) && g_ascii_isdigit (p[2]); i++)
+    p += 3;
+  return (p = skip_time (p)) != NULL && at_end (p);
 }
 
 static const char *
@@ -203,19 +279,18 @@ check_dcc_schema (JsonObject          *dcc,
   static const char * const vaccination[] = { "tg", "vp", "mp", "ma", "dn", "sd", "dt", "co", "is", "ci", NULL };
   static const char * const test[] = { "tg", "tt", "sc", "tr", "co", "is", "ci", NULL };
   static const char * const recovery[] = { "tg", "fr", "co", "is", "df", "du", "ci", NULL };
-  const char *date = "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9:.+-]+Z?)?$";
   JsonObject *nam = json_object_get_member (dcc, "nam") != NULL && JSON_NODE_HOLDS_OBJECT (json_object_get_member (dcc, "nam"))
                     ? json_object_get_object_member (dcc, "nam") : NULL;
   JsonArray *entries = NULL;
   JsonObject *entry;
   const char *type;
 
-  if (!matches ("^[0-9]+\\.[0-9]+\\.[0-9]+$", dossier_json_get_string (dcc, "ver")))
+  if (!is_version (dossier_json_get_string (dcc, "ver")))
     return dossier_verification_fail (result, "schema", "dcc-schema-ver", _("The schema version (“ver”) is missing or malformed"));
-  if (nam == NULL || !matches ("^[A-Z<]*$", dossier_json_get_string (nam, "fnt")) || strlen (dossier_json_get_string (nam, "fnt")) > 80 ||
-      (json_object_has_member (nam, "gnt") && (!matches ("^[A-Z<]*$", dossier_json_get_string (nam, "gnt")) || strlen (dossier_json_get_string (nam, "gnt")) > 80)))
+  if (nam == NULL || !is_name (dossier_json_get_string (nam, "fnt")) || strlen (dossier_json_get_string (nam, "fnt")) > 80 ||
+      (json_object_has_member (nam, "gnt") && (!is_name (dossier_json_get_string (nam, "gnt")) || strlen (dossier_json_get_string (nam, "gnt")) > 80)))
     return dossier_verification_fail (result, "schema", "dcc-schema-name", _("The holder’s name (“nam”) is missing or malformed"));
-  if (!matches ("^((19|20)[0-9][0-9](-[0-9][0-9]){0,2}(T[0-9:.+-]+Z?)?)?$", dossier_json_get_string (dcc, "dob")))
+  if (!is_birth_date (dossier_json_get_string (dcc, "dob")))
     return dossier_verification_fail (result, "schema", "dcc-schema-dob", _("The date of birth (“dob”) is missing or malformed"));
   if ((type = certificate_type (dcc, &entries)) == NULL)
     return dossier_verification_fail (result, "schema", "dcc-schema-type",
@@ -233,7 +308,7 @@ check_dcc_schema (JsonObject          *dcc,
       sd = json_node_get_value_type (json_object_get_member (entry, "sd")) == G_TYPE_INT64 ? json_object_get_int_member (entry, "sd") : 0;
       if (dn < 0 || sd < 0)
         return dossier_verification_fail (result, "schema", "dcc-schema-doses", _("The dose numbers are out of range"));
-      if (!matches (date, dossier_json_get_string (entry, "dt")))
+      if (!is_date (dossier_json_get_string (entry, "dt")))
         return dossier_verification_fail (result, "schema", "dcc-schema-date", _("The vaccination date is malformed"));
     }
   else if (g_str_equal (type, "t"))
@@ -251,7 +326,7 @@ check_dcc_schema (JsonObject          *dcc,
     {
       if (!entry_has (entry, recovery, result, "recovery"))
         return FALSE;
-      if (!matches (date, dossier_json_get_string (entry, "fr")) || !matches (date, dossier_json_get_string (entry, "df")) || !matches (date, dossier_json_get_string (entry, "du")))
+      if (!is_date (dossier_json_get_string (entry, "fr")) || !is_date (dossier_json_get_string (entry, "df")) || !is_date (dossier_json_get_string (entry, "du")))
         return dossier_verification_fail (result, "schema", "dcc-schema-date", _("A recovery date is malformed"));
     }
   for (guint i = 0; i < 3; i++)
@@ -264,6 +339,213 @@ check_dcc_schema (JsonObject          *dcc,
                                           _("The field “%s” is missing or malformed"), field);
     }
   return dossier_verification_check (result, "schema", TRUE, _("Certificate of kind “%s”"), type);
+}
+
+/* The same schema checks read straight from the CBOR map, for the common
+ * certificate whose members are plain: text keys, untagged values, text
+ * that is valid UTF-8 without NUL bytes.  Answers TRUE only where
+ * check_dcc_schema() on dossier_cbor_to_json()'s tree passes; on anything
+ * else the tree is built and says what is wrong. */
+typedef enum
+{
+  PLAIN_MISSING,
+  PLAIN_FOUND,
+  PLAIN_UNSURE,
+} PlainLookup;
+
+static gboolean
+plain_text (cbor_item_t *item)
+{
+  const char *text;
+  gsize length;
+
+  if (!cbor_isa_string (item) || !cbor_string_is_definite (item))
+    return FALSE;
+  text = (const char *) cbor_string_handle (item);
+  length = cbor_string_length (item);
+  return (length == 0 || memchr (text, '\0', length) == NULL) && g_utf8_validate_len (text, length, NULL);
+}
+
+/* The value of member @name of @map, as dossier_cbor_to_json() would key
+ * it; unsure when a key could read as @name in a way not compared here,
+ * or @name appears twice. */
+static PlainLookup
+plain_member (cbor_item_t  *map,
+              const char   *name,
+              cbor_item_t **value)
+{
+  struct cbor_pair *pairs;
+  gsize name_length = strlen (name);
+  PlainLookup found = PLAIN_MISSING;
+
+  if (map == NULL || !cbor_isa_map (map))
+    return PLAIN_UNSURE;
+  pairs = cbor_map_handle (map);
+  for (gsize i = 0; i < cbor_map_size (map); i++)
+    {
+      cbor_item_t *key = pairs[i].key;
+      const char *text;
+
+      /* integer keys read as digits, which no member name here is; keys
+       * of other types and indefinite ones are dropped; invalid UTF-8 is
+       * replaced, so only a NUL byte ends a key early */
+      if (!cbor_isa_string (key) || !cbor_string_is_definite (key) || cbor_string_length (key) < name_length)
+        continue;
+      text = (const char *) cbor_string_handle (key);
+      if (memcmp (text, name, name_length) != 0)
+        continue;
+      if (cbor_string_length (key) > name_length && text[name_length] == '\0')
+        return PLAIN_UNSURE;
+      if (cbor_string_length (key) == name_length)
+        {
+          if (found == PLAIN_FOUND)
+            return PLAIN_UNSURE;
+          found = PLAIN_FOUND;
+          *value = pairs[i].value;
+        }
+    }
+  return found;
+}
+
+/* Member @name when it is missing (*text NULL) or plain text (a copy in
+ * *text); FALSE when unsure or not text. */
+static gboolean
+plain_string (cbor_item_t  *map,
+              const char   *name,
+              char        **text)
+{
+  cbor_item_t *value = NULL;
+  PlainLookup lookup = plain_member (map, name, &value);
+
+  *text = NULL;
+  if (lookup == PLAIN_UNSURE)
+    return FALSE;
+  if (lookup == PLAIN_MISSING)
+    return TRUE;
+  if (!plain_text (value))
+    return FALSE;
+  *text = g_strndup ((const char *) cbor_string_handle (value), cbor_string_length (value));
+  return TRUE;
+}
+
+static gboolean
+plain_dose (cbor_item_t *entry,
+            const char  *name)
+{
+  cbor_item_t *value = NULL;
+  gint64 number;
+
+  return plain_member (entry, name, &value) == PLAIN_FOUND && dossier_cbor_get_int (value, &number) && number >= 0;
+}
+
+/* The one certificate type of @dcc and its first entry, plain, or NULL. */
+static const char *
+plain_certificate_type (cbor_item_t  *dcc,
+                        cbor_item_t **entry)
+{
+  static const char * const types[] = { "v", "t", "r" };
+  const char *found = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    {
+      cbor_item_t *value = NULL;
+      PlainLookup lookup = plain_member (dcc, types[i], &value);
+
+      if (lookup == PLAIN_UNSURE)
+        return NULL;
+      if (lookup == PLAIN_MISSING)
+        continue;
+      if (found != NULL || !cbor_isa_array (value) || cbor_array_size (value) == 0 ||
+          !cbor_isa_map (cbor_array_handle (value)[0]))
+        return NULL;
+      found = types[i];
+      *entry = cbor_array_handle (value)[0];
+    }
+  return found;
+}
+
+static gboolean
+plain_has_all (cbor_item_t        *entry,
+               const char * const *required)
+{
+  cbor_item_t *value;
+
+  for (guint i = 0; required[i] != NULL; i++)
+    if (plain_member (entry, required[i], &value) != PLAIN_FOUND)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+plain_dates (cbor_item_t        *entry,
+             const char * const *names)
+{
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *text = NULL;
+
+      if (!plain_string (entry, names[i], &text) || !is_date (text))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+plain_short_text (cbor_item_t *map,
+                  const char  *name,
+                  gboolean     required,
+                  gboolean     (*pattern) (const char *))
+{
+  g_autofree char *text = NULL;
+
+  if (!plain_string (map, name, &text))
+    return FALSE;
+  if (text == NULL)
+    return !required;
+  return strlen (text) <= 80 && (pattern == NULL || pattern (text));
+}
+
+/* The certificate type when the DCC passes check_dcc_schema() for sure. */
+static const char *
+plain_dcc_schema (cbor_item_t *dcc)
+{
+  static const char * const vaccination[] = { "tg", "vp", "mp", "ma", "dn", "sd", "dt", "co", "is", "ci", NULL };
+  static const char * const test[] = { "tg", "tt", "sc", "tr", "co", "is", "ci", NULL };
+  static const char * const recovery[] = { "tg", "fr", "co", "is", "df", "du", "ci", NULL };
+  static const char * const vaccination_dates[] = { "dt", NULL };
+  static const char * const recovery_dates[] = { "fr", "df", "du", NULL };
+  g_autofree char *ver = NULL;
+  g_autofree char *dob = NULL;
+  g_autofree char *sampled_text = NULL;
+  cbor_item_t *nam = NULL, *entry = NULL;
+  const char *type;
+
+  if (!plain_string (dcc, "ver", &ver) || !is_version (ver) ||
+      plain_member (dcc, "nam", &nam) != PLAIN_FOUND || !cbor_isa_map (nam) ||
+      !plain_short_text (nam, "fnt", TRUE, is_name) || !plain_short_text (nam, "gnt", FALSE, is_name) ||
+      !plain_string (dcc, "dob", &dob) || !is_birth_date (dob) ||
+      (type = plain_certificate_type (dcc, &entry)) == NULL)
+    return NULL;
+  if (g_str_equal (type, "v"))
+    {
+      if (!plain_has_all (entry, vaccination) || !plain_dose (entry, "dn") || !plain_dose (entry, "sd") ||
+          !plain_dates (entry, vaccination_dates))
+        return NULL;
+    }
+  else if (g_str_equal (type, "t"))
+    {
+      g_autoptr(GDateTime) sampled = NULL;
+
+      if (!plain_has_all (entry, test) || !plain_string (entry, "sc", &sampled_text) || sampled_text == NULL ||
+          (sampled = g_date_time_new_from_iso8601 (sampled_text, NULL)) == NULL)
+        return NULL;
+    }
+  else if (!plain_has_all (entry, recovery) || !plain_dates (entry, recovery_dates))
+    return NULL;
+  if (!plain_short_text (entry, "co", TRUE, NULL) || !plain_short_text (entry, "is", TRUE, NULL) ||
+      !plain_short_text (entry, "ci", TRUE, NULL))
+    return NULL;
+  return type;
 }
 
 /* A DSC that names any DCC usage may sign only those kinds; one that names
@@ -363,9 +645,9 @@ add_records (JsonObject          *dcc,
 /* The record of a certificate, read when first asked for. */
 typedef struct
 {
-  JsonNode   *dcc;
-  const char *type;
-  char       *issuer;
+  cbor_item_t *hcert;
+  const char  *type;
+  char        *issuer;
 } HcertContent;
 
 static void
@@ -373,7 +655,7 @@ hcert_content_free (gpointer data)
 {
   HcertContent *content = data;
 
-  json_node_unref (content->dcc);
+  cbor_decref (&content->hcert);
   g_free (content->issuer);
   g_free (content);
 }
@@ -384,7 +666,9 @@ read_hcert_content (DossierVerification *result,
 {
   HcertContent *content = data;
 
-  add_records (json_node_get_object (content->dcc), content->type, content->issuer, result);
+  g_autoptr(JsonNode) dcc = dossier_cbor_to_json (content->hcert, 0);
+
+  add_records (json_node_get_object (dcc), content->type, content->issuer, result);
 }
 
 static gboolean
@@ -533,12 +817,19 @@ dossier_hcert_verify (const char                 *text,
       return;
     }
   issuer = dossier_cbor_get_string (dossier_cbor_map_get_int (claims, 1));
-  dcc_node = dossier_cbor_to_json (hcert, 0);
-  if (!check_dcc_schema (json_node_get_object (dcc_node), result))
-    return;
-  type = certificate_type (json_node_get_object (dcc_node), &entries);
+  /* the tree is built only when the plain reading is not enough; the
+   * record reads it when asked for */
+  if ((type = plain_dcc_schema (hcert)) != NULL)
+    dossier_verification_check (result, "schema", TRUE, _("Certificate of kind “%s”"), type);
+  else
+    {
+      dcc_node = dossier_cbor_to_json (hcert, 0);
+      if (!check_dcc_schema (json_node_get_object (dcc_node), result))
+        return;
+      type = certificate_type (json_node_get_object (dcc_node), &entries);
+    }
   content = g_new (HcertContent, 1);
-  content->dcc = json_node_ref (dcc_node);
+  content->hcert = cbor_incref (hcert);
   content->type = type;
   content->issuer = g_strdup (issuer);
   dossier_verification_defer_content (result, read_hcert_content, content, hcert_content_free);

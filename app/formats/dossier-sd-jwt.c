@@ -8,6 +8,7 @@
 #include "dossier-format-error.h"
 #include "dossier-issuer-key.h"
 #include "dossier-json.h"
+#include "dossier-json-scan.h"
 #include "dossier-jws.h"
 #include "dossier-status-list.h"
 
@@ -26,10 +27,12 @@
 
 typedef struct
 {
-  char       *encoded;
-  char       *digest;
-  JsonArray  *array;
-  gboolean    used;
+  char            *encoded;
+  char            *digest;
+  JsonArray       *array;
+  gboolean         used;
+  GBytes          *decoded;   /* what @scan reads */
+  DossierJsonScan *scan;
 } Disclosure;
 
 static void
@@ -38,6 +41,8 @@ disclosure_free (Disclosure *disclosure)
   g_free (disclosure->encoded);
   g_free (disclosure->digest);
   g_clear_pointer (&disclosure->array, json_array_unref);
+  g_clear_pointer (&disclosure->scan, dossier_json_scan_free);
+  g_clear_pointer (&disclosure->decoded, g_bytes_unref);
   g_free (disclosure);
 }
 
@@ -69,21 +74,30 @@ parse_json_bytes (GBytes *bytes)
   return dossier_json_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
 }
 
-static Disclosure *
-find_disclosure (GPtrArray  *disclosures,
-                 const char *digest)
+/* Disclosures by digest; of two alike, the first. */
+static GHashTable *
+index_disclosures (GPtrArray *disclosures)
 {
+  GHashTable *by_digest = g_hash_table_new (g_str_hash, g_str_equal);
+
   for (guint i = 0; i < disclosures->len; i++)
     {
       Disclosure *disclosure = g_ptr_array_index (disclosures, i);
 
-      if (g_str_equal (disclosure->digest, digest))
-        return disclosure;
+      if (!g_hash_table_contains (by_digest, disclosure->digest))
+        g_hash_table_insert (by_digest, disclosure->digest, disclosure);
     }
-  return NULL;
+  return by_digest;
 }
 
-static JsonNode *unfold_node (JsonNode *node, GPtrArray *disclosures, guint depth, GError **error);
+static Disclosure *
+find_disclosure (GHashTable *disclosures,
+                 const char *digest)
+{
+  return digest != NULL ? g_hash_table_lookup (disclosures, digest) : NULL;
+}
+
+static JsonNode *unfold_node (JsonNode *node, GHashTable *disclosures, guint depth, GError **error);
 
 static gboolean
 use_disclosure (Disclosure  *disclosure,
@@ -101,7 +115,7 @@ use_disclosure (Disclosure  *disclosure,
 /* Replaces the digests of @object by the claims their disclosures reveal. */
 static JsonNode *
 unfold_object (JsonObject  *object,
-               GPtrArray   *disclosures,
+               GHashTable  *disclosures,
                guint        depth,
                GError     **error)
 {
@@ -166,7 +180,7 @@ unfold_object (JsonObject  *object,
 
 static JsonNode *
 unfold_array (JsonArray  *array,
-              GPtrArray  *disclosures,
+              GHashTable *disclosures,
               guint       depth,
               GError    **error)
 {
@@ -204,7 +218,7 @@ unfold_array (JsonArray  *array,
 
 static JsonNode *
 unfold_node (JsonNode   *node,
-             GPtrArray  *disclosures,
+             GHashTable *disclosures,
              guint       depth,
              GError    **error)
 {
@@ -220,20 +234,251 @@ unfold_node (JsonNode   *node,
   return json_node_copy (node);
 }
 
+/* The same unfolding, checked on scans of the payload and disclosures
+ * without building anything: the common case of a verification that only
+ * needs the verdict.  UNFOLD_UNSURE when the scans hold something whose
+ * reading by json-glib the walk does not mirror; then, as on any failure,
+ * unfold_node() is run on trees, and its error is the one reported. */
+typedef enum
+{
+  UNFOLD_OK,
+  UNFOLD_FAILED,
+  UNFOLD_UNSURE,
+} UnfoldCheck;
+
+static UnfoldCheck walk_value (DossierJsonScan *scan, guint value, GHashTable *disclosures, guint depth);
+
+static Disclosure *
+find_scanned_disclosure (GHashTable      *disclosures,
+                         DossierJsonScan *scan,
+                         guint            value)
+{
+  char digest[64];
+  gsize length;
+  const char *text = dossier_json_scan_get_text (scan, value, &length);
+
+  /* every digest is 43 characters: a longer string matches none, and an
+   * escape in a string decodes to no base64url character */
+  if (text == NULL || length < 2 || length - 2 >= sizeof digest || memchr (text + 1, '\\', length - 2) != NULL)
+    return NULL;
+  memcpy (digest, text + 1, length - 2);
+  digest[length - 2] = '\0';
+  return g_hash_table_lookup (disclosures, digest);
+}
+
+/* Whether the member @name (decoded) is already a member of @object other
+ * than "_sd" and "_sd_alg", or one of the claims disclosed before it. */
 static gboolean
-check_times (JsonObject                 *claims,
+scanned_claim_taken (DossierJsonScan *scan,
+                     guint            object,
+                     const char      *name,
+                     GPtrArray       *disclosed)
+{
+  if (!g_str_equal (name, "_sd") && !g_str_equal (name, "_sd_alg") &&
+      dossier_json_scan_get_member (scan, object, name) != DOSSIER_JSON_SCAN_MISSING)
+    return TRUE;
+  for (guint i = 0; i < disclosed->len; i++)
+    if (g_str_equal (g_ptr_array_index (disclosed, i), name))
+      return TRUE;
+  return FALSE;
+}
+
+static UnfoldCheck
+walk_object (DossierJsonScan *scan,
+             guint            object,
+             GHashTable      *disclosures,
+             guint            depth)
+{
+  g_autoptr(GPtrArray) disclosed = NULL;
+  guint size = dossier_json_scan_get_size (scan, object);
+  guint key = object + 1, sd = DOSSIER_JSON_SCAN_MISSING, item;
+  UnfoldCheck check;
+
+  for (guint i = 0; i < size; i++)
+    {
+      gsize length;
+      const char *name = dossier_json_scan_get_text (scan, key, &length);
+
+      if (length == 5 && memcmp (name, "\"_sd\"", 5) == 0)
+        sd = key + 1;
+      else if (!(length == 9 && memcmp (name, "\"_sd_alg\"", 9) == 0) &&
+               (check = walk_value (scan, key + 1, disclosures, depth + 1)) != UNFOLD_OK)
+        return check;
+      key = dossier_json_scan_get_next (scan, key + 1);
+    }
+  if (sd == DOSSIER_JSON_SCAN_MISSING)
+    return UNFOLD_OK;
+  if (dossier_json_scan_get_kind (scan, sd) != DOSSIER_JSON_SCAN_ARRAY)
+    return UNFOLD_FAILED;
+  disclosed = g_ptr_array_new_with_free_func (g_free);
+  item = sd + 1;
+  for (guint i = 0; i < dossier_json_scan_get_size (scan, sd); i++, item = dossier_json_scan_get_next (scan, item))
+    {
+      Disclosure *disclosure;
+      char *claim;
+
+      if (dossier_json_scan_get_kind (scan, item) != DOSSIER_JSON_SCAN_STRING)
+        return UNFOLD_FAILED;
+      if ((disclosure = find_scanned_disclosure (disclosures, scan, item)) == NULL)
+        continue;
+      if (disclosure->used || dossier_json_scan_get_size (disclosure->scan, DOSSIER_JSON_SCAN_ROOT) != 3)
+        return UNFOLD_FAILED;
+      disclosure->used = TRUE;
+      claim = dossier_json_scan_dup_string (disclosure->scan, dossier_json_scan_get_element (disclosure->scan, DOSSIER_JSON_SCAN_ROOT, 1));
+      if (claim == NULL)
+        return UNFOLD_FAILED;
+      if (g_str_equal (claim, "_sd") || g_str_equal (claim, "...") || scanned_claim_taken (scan, object, claim, disclosed))
+        {
+          g_free (claim);
+          return UNFOLD_FAILED;
+        }
+      g_ptr_array_add (disclosed, claim);
+      check = walk_value (disclosure->scan, dossier_json_scan_get_element (disclosure->scan, DOSSIER_JSON_SCAN_ROOT, 2),
+                          disclosures, depth + 1);
+      if (check != UNFOLD_OK)
+        return check;
+    }
+  return UNFOLD_OK;
+}
+
+static UnfoldCheck
+walk_array (DossierJsonScan *scan,
+            guint            array,
+            GHashTable      *disclosures,
+            guint            depth)
+{
+  guint item = array + 1;
+
+  for (guint i = 0; i < dossier_json_scan_get_size (scan, array); i++, item = dossier_json_scan_get_next (scan, item))
+    {
+      guint reference = dossier_json_scan_get_size (scan, item) == 1 ? dossier_json_scan_get_member (scan, item, "...")
+                                                                      : DOSSIER_JSON_SCAN_MISSING;
+      UnfoldCheck check;
+
+      if (reference != DOSSIER_JSON_SCAN_MISSING)
+        {
+          Disclosure *disclosure;
+
+          if (dossier_json_scan_get_kind (scan, reference) != DOSSIER_JSON_SCAN_STRING)
+            return UNFOLD_UNSURE;
+          if ((disclosure = find_scanned_disclosure (disclosures, scan, reference)) == NULL)
+            continue;
+          if (disclosure->used || dossier_json_scan_get_size (disclosure->scan, DOSSIER_JSON_SCAN_ROOT) != 2)
+            return UNFOLD_FAILED;
+          disclosure->used = TRUE;
+          check = walk_value (disclosure->scan, dossier_json_scan_get_element (disclosure->scan, DOSSIER_JSON_SCAN_ROOT, 1),
+                              disclosures, depth + 1);
+        }
+      else
+        check = walk_value (scan, item, disclosures, depth + 1);
+      if (check != UNFOLD_OK)
+        return check;
+    }
+  return UNFOLD_OK;
+}
+
+static UnfoldCheck
+walk_value (DossierJsonScan *scan,
+            guint            value,
+            GHashTable      *disclosures,
+            guint            depth)
+{
+  if (depth > MAX_DEPTH)
+    return UNFOLD_FAILED;
+  switch (dossier_json_scan_get_kind (scan, value))
+    {
+    case DOSSIER_JSON_SCAN_OBJECT:
+      return walk_object (scan, value, disclosures, depth);
+    case DOSSIER_JSON_SCAN_ARRAY:
+      return walk_array (scan, value, disclosures, depth);
+    default:
+      return UNFOLD_OK;
+    }
+}
+
+/* What the verification reads of the issuer's claims, from a scan or from
+ * json-glib's tree alike. */
+typedef struct
+{
+  char     *issuer;
+  char     *schema;      /* the "schema" check's detail */
+  gboolean  has_vct;
+  gboolean  sd_alg_ok;
+  gboolean  has_nbf;
+  gboolean  has_exp;
+  gint64    nbf;
+  gint64    exp;
+} IssuerClaims;
+
+static void
+issuer_claims_clear (IssuerClaims *claims)
+{
+  g_clear_pointer (&claims->issuer, g_free);
+  g_clear_pointer (&claims->schema, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (IssuerClaims, issuer_claims_clear)
+
+static void
+issuer_claims_from_tree (JsonObject   *claims,
+                         IssuerClaims *out)
+{
+  out->issuer = g_strdup (json_object_get_string_member_with_default (claims, "iss", NULL));
+  out->schema = g_strdup_printf ("%s", json_object_get_string_member_with_default (claims, "vct", _("SD-JWT")));
+  out->has_vct = json_object_has_member (claims, "vct");
+  out->sd_alg_ok = !json_object_has_member (claims, "_sd_alg") ||
+                   g_strcmp0 (json_object_get_string_member_with_default (claims, "_sd_alg", ""), "sha-256") == 0;
+  out->has_nbf = dossier_json_get_number (claims, "nbf", &out->nbf);
+  out->has_exp = dossier_json_get_number (claims, "exp", &out->exp);
+}
+
+/* Whether @name of the scanned payload is missing or a string. */
+static gboolean
+scanned_optional_string (DossierJsonScan *scan,
+                         const char      *name,
+                         guint           *value)
+{
+  *value = dossier_json_scan_get_member (scan, DOSSIER_JSON_SCAN_ROOT, name);
+  return *value == DOSSIER_JSON_SCAN_MISSING || dossier_json_scan_get_kind (scan, *value) == DOSSIER_JSON_SCAN_STRING;
+}
+
+/* FALSE when the claims hold what only the tree is read for: a status
+ * entry, or a claim of another type than expected. */
+static gboolean
+issuer_claims_from_scan (DossierJsonScan *scan,
+                         IssuerClaims    *out)
+{
+  guint iss, vct, sd_alg;
+
+  if (dossier_json_scan_get_kind (scan, DOSSIER_JSON_SCAN_ROOT) != DOSSIER_JSON_SCAN_OBJECT ||
+      !scanned_optional_string (scan, "iss", &iss) || !scanned_optional_string (scan, "vct", &vct) ||
+      !scanned_optional_string (scan, "_sd_alg", &sd_alg) ||
+      dossier_json_scan_get_member (scan, DOSSIER_JSON_SCAN_ROOT, "status") != DOSSIER_JSON_SCAN_MISSING ||
+      dossier_json_scan_get_member (scan, DOSSIER_JSON_SCAN_ROOT, "credentialStatus") != DOSSIER_JSON_SCAN_MISSING)
+    return FALSE;
+  out->issuer = dossier_json_scan_dup_string (scan, iss);
+  out->has_vct = vct != DOSSIER_JSON_SCAN_MISSING;
+  out->schema = out->has_vct ? dossier_json_scan_dup_string (scan, vct) : g_strdup (_("SD-JWT"));
+  out->sd_alg_ok = sd_alg == DOSSIER_JSON_SCAN_MISSING || dossier_json_scan_equal (scan, sd_alg, "sha-256");
+  out->has_nbf = dossier_json_scan_get_integer (scan, dossier_json_scan_get_member (scan, DOSSIER_JSON_SCAN_ROOT, "nbf"), &out->nbf);
+  out->has_exp = dossier_json_scan_get_integer (scan, dossier_json_scan_get_member (scan, DOSSIER_JSON_SCAN_ROOT, "exp"), &out->exp);
+  return TRUE;
+}
+
+static gboolean
+check_times (const IssuerClaims         *claims,
              const DossierVerifyOptions *options,
              DossierVerification        *result)
 {
-  gint64 now, nbf, exp;
+  gint64 now;
 
   if (options->at == NULL)
     return TRUE;
   now = g_date_time_to_unix (options->at);
-  if (dossier_json_get_number (claims, "nbf", &nbf) && nbf > now + CLOCK_SKEW_SECONDS)
+  if (claims->has_nbf && claims->nbf > now + CLOCK_SKEW_SECONDS)
     return dossier_verification_fail (result, "not-yet-valid", "not-yet-valid", _("Not valid yet"));
   dossier_verification_check (result, "not-yet-valid", TRUE, _("Valid from before the time of checking"));
-  if (dossier_json_get_number (claims, "exp", &exp) && exp < now - CLOCK_SKEW_SECONDS)
+  if (claims->has_exp && claims->exp < now - CLOCK_SKEW_SECONDS)
     return dossier_verification_fail (result, "expired", "expired", _("Expired"));
   return dossier_verification_check (result, "expired", TRUE, _("Not expired"));
 }
@@ -405,6 +650,109 @@ add_record (JsonObject          *shown,
   }
 }
 
+typedef struct
+{
+  GBytes *payload;
+  GStrv   encoded;   /* the disclosures */
+  char   *issuer;
+} SdJwtContent;
+
+static void
+sd_jwt_content_free (gpointer data)
+{
+  SdJwtContent *content = data;
+
+  g_bytes_unref (content->payload);
+  g_strfreev (content->encoded);
+  g_free (content->issuer);
+  g_free (content);
+}
+
+/* The record of a credential whose unfolding was checked on scans, read
+ * when first asked for: the texts were scanned, so they parse, and the
+ * disclosures unfold. */
+static void
+read_sd_jwt_content (DossierVerification *result,
+                     gpointer             data)
+{
+  SdJwtContent *content = data;
+  g_autoptr(GPtrArray) disclosures = g_ptr_array_new_with_free_func ((GDestroyNotify) disclosure_free);
+  g_autoptr(GHashTable) by_digest = NULL;
+  g_autoptr(JsonNode) root = parse_json_bytes (content->payload);
+  g_autoptr(JsonNode) unfolded = NULL;
+
+  for (guint i = 0; content->encoded[i] != NULL; i++)
+    {
+      Disclosure *disclosure = g_new0 (Disclosure, 1);
+      g_autoptr(GBytes) decoded = dossier_base64url_decode (content->encoded[i], -1, NULL);
+      g_autoptr(JsonNode) node = parse_json_bytes (decoded);
+
+      disclosure->digest = sha256_b64 (content->encoded[i], strlen (content->encoded[i]));
+      g_ptr_array_add (disclosures, disclosure);
+      if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+        return;
+      disclosure->array = json_array_ref (json_node_get_array (node));
+    }
+  by_digest = index_disclosures (disclosures);
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root) && (unfolded = unfold_node (root, by_digest, 0, NULL)) != NULL)
+    add_record (json_node_get_object (unfolded), content->issuer, result);
+}
+
+/* Decodes and scans disclosure @encoded; FALSE when it is not a scanned
+ * array of 2 or 3 items, which json-glib's tree then tells about. */
+static gboolean
+scan_disclosure (Disclosure *disclosure)
+{
+  disclosure->decoded = dossier_base64url_decode (disclosure->encoded, -1, NULL);
+  if (disclosure->decoded == NULL)
+    return FALSE;
+  disclosure->scan = dossier_json_scan_new (g_bytes_get_data (disclosure->decoded, NULL), g_bytes_get_size (disclosure->decoded));
+  return disclosure->scan != NULL &&
+         dossier_json_scan_get_kind (disclosure->scan, DOSSIER_JSON_SCAN_ROOT) == DOSSIER_JSON_SCAN_ARRAY &&
+         dossier_json_scan_get_size (disclosure->scan, DOSSIER_JSON_SCAN_ROOT) >= 2 &&
+         dossier_json_scan_get_size (disclosure->scan, DOSSIER_JSON_SCAN_ROOT) <= 3;
+}
+
+/* The disclosures as json-glib arrays; FALSE after failing the
+ * verification on the first that is not an array of 2 or 3 items. */
+static gboolean
+parse_disclosures (GPtrArray           *disclosures,
+                   DossierVerification *result)
+{
+  for (guint i = 0; i < disclosures->len; i++)
+    {
+      Disclosure *disclosure = g_ptr_array_index (disclosures, i);
+      g_autoptr(GBytes) decoded = dossier_base64url_decode (disclosure->encoded, -1, NULL);
+      g_autoptr(JsonNode) node = parse_json_bytes (decoded);
+
+      disclosure->used = FALSE;
+      if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node) ||
+          json_array_get_length (json_node_get_array (node)) < 2 || json_array_get_length (json_node_get_array (node)) > 3)
+        return dossier_verification_fail (result, "decode", "disclosure-malformed",
+                                          _("Disclosure %u is not a JSON array of 2 or 3 items"), i + 1);
+      disclosure->array = json_array_ref (json_node_get_array (node));
+    }
+  return TRUE;
+}
+
+/* The common case, read from scans without building trees: TRUE when the
+ * payload and every disclosure were scanned and the disclosures unfold. */
+static gboolean
+read_scanned (DossierJws   *jws,
+              GPtrArray    *disclosures,
+              GHashTable   *by_digest,
+              IssuerClaims *claims)
+{
+  DossierJsonScan *scan = dossier_jws_get_payload_scan (jws);
+
+  for (guint i = 0; i < disclosures->len; i++)
+    if (!scan_disclosure (g_ptr_array_index (disclosures, i)))
+      return FALSE;
+  if (scan == NULL || !issuer_claims_from_scan (scan, claims))
+    return FALSE;
+  return walk_value (scan, DOSSIER_JSON_SCAN_ROOT, by_digest, 0) == UNFOLD_OK;
+}
+
 void
 dossier_sd_jwt_verify (const char                 *text,
                        gsize                       length,
@@ -414,15 +762,16 @@ dossier_sd_jwt_verify (const char                 *text,
   g_autofree char *copy = g_strndup (text, length);
   g_auto(GStrv) parts = NULL;
   g_autoptr(GPtrArray) disclosures = g_ptr_array_new_with_free_func ((GDestroyNotify) disclosure_free);
+  g_autoptr(GHashTable) by_digest = NULL;
   g_autoptr(DossierJws) jws = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(JsonNode) unfolded = NULL;
   g_autoptr(DossierJwk) key = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) unfold_error = NULL;
+  g_auto(IssuerClaims) claims = { NULL };
   const char *kb, *issuer, *last_tilde;
-  JsonObject *claims;
-  gboolean trusted;
+  gboolean trusted, scanned;
   guint n;
 
   dossier_verification_set_format (result, "sd-jwt");
@@ -444,25 +793,27 @@ dossier_sd_jwt_verify (const char                 *text,
   for (guint i = 1; i + 1 < n; i++)
     {
       Disclosure *disclosure = g_new0 (Disclosure, 1);
-      g_autoptr(GBytes) decoded = dossier_base64url_decode (parts[i], -1, NULL);
-      g_autoptr(JsonNode) node = parse_json_bytes (decoded);
 
       disclosure->encoded = g_strdup (parts[i]);
       disclosure->digest = sha256_b64 (parts[i], strlen (parts[i]));
       g_ptr_array_add (disclosures, disclosure);
-      if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node) ||
-          json_array_get_length (json_node_get_array (node)) < 2 || json_array_get_length (json_node_get_array (node)) > 3)
+    }
+  by_digest = index_disclosures (disclosures);
+  scanned = read_scanned (jws, disclosures, by_digest, &claims);
+  if (!scanned)
+    {
+      /* json-glib's trees, which also say what is wrong */
+      issuer_claims_clear (&claims);
+      if (!parse_disclosures (disclosures, result))
+        return;
+      root = parse_json_bytes (dossier_jws_get_payload (jws));
+      if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
         {
-          dossier_verification_fail (result, "decode", "disclosure-malformed", _("Disclosure %u is not a JSON array of 2 or 3 items"), i);
+          dossier_verification_fail (result, "decode", "payload-not-json", _("The issuer’s payload is not a JSON object"));
           return;
         }
-      disclosure->array = json_array_ref (json_node_get_array (node));
-    }
-  root = parse_json_bytes (dossier_jws_get_payload (jws));
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      dossier_verification_fail (result, "decode", "payload-not-json", _("The issuer’s payload is not a JSON object"));
-      return;
+      issuer_claims_from_tree (json_node_get_object (root), &claims);
+      unfolded = unfold_node (root, by_digest, 0, &unfold_error);
     }
   dossier_verification_check (result, "decode", TRUE, _("SD-JWT with %u disclosures"), disclosures->len);
 
@@ -471,9 +822,7 @@ dossier_sd_jwt_verify (const char                 *text,
       dossier_verification_fail (result, "header", "alg-refused", _("The issuer’s JWT must be signed"));
       return;
     }
-  claims = json_node_get_object (root);
-  if (json_object_has_member (claims, "_sd_alg") &&
-      g_strcmp0 (json_object_get_string_member_with_default (claims, "_sd_alg", ""), "sha-256") != 0)
+  if (!claims.sd_alg_ok)
     {
       dossier_verification_fail (result, "header", "sd-alg", _("Only sha-256 disclosure digests are supported"));
       return;
@@ -481,19 +830,28 @@ dossier_sd_jwt_verify (const char                 *text,
   dossier_verification_check (result, "header", TRUE, "%s", dossier_jws_get_header_string (jws, "alg"));
 
   /* The base specification does not require "iss"; SD-JWT VC does. */
-  issuer = json_object_get_string_member_with_default (claims, "iss", NULL);
-  if (issuer == NULL && json_object_has_member (claims, "vct"))
+  issuer = claims.issuer;
+  if (issuer == NULL && claims.has_vct)
     {
       dossier_verification_fail (result, "schema", "no-issuer", _("The credential names no issuer (“iss”)"));
       return;
     }
-  dossier_verification_check (result, "schema", TRUE, "%s",
-                              json_object_get_string_member_with_default (claims, "vct", _("SD-JWT")));
+  dossier_verification_check (result, "schema", TRUE, "%s", claims.schema);
   dossier_verification_set_issuer (result, issuer, issuer, FALSE);
   /* the record is what the credential says, whatever the checks below find
    * (a revoked diploma is still a diploma, shown as revoked) */
-  unfolded = unfold_node (root, disclosures, 0, &unfold_error);
-  if (unfolded != NULL)
+  if (scanned)
+    {
+      SdJwtContent *content = g_new (SdJwtContent, 1);
+
+      content->payload = g_bytes_ref (dossier_jws_get_payload (jws));
+      content->encoded = g_new0 (char *, disclosures->len + 1);
+      for (guint i = 0; i < disclosures->len; i++)
+        content->encoded[i] = g_strdup (((Disclosure *) g_ptr_array_index (disclosures, i))->encoded);
+      content->issuer = g_strdup (issuer);
+      dossier_verification_defer_content (result, read_sd_jwt_content, content, sd_jwt_content_free);
+    }
+  else if (unfolded != NULL)
     add_record (json_node_get_object (unfolded), issuer, result);
   if ((key = dossier_issuer_key_verify (jws, issuer, options, result, &trusted)) == NULL)
     return;
@@ -509,15 +867,16 @@ dossier_sd_jwt_verify (const char                 *text,
     }
   if (trusted)
     dossier_verification_set_issuer (result, issuer, g_object_get_data (G_OBJECT (key), "dossier-anchor"), TRUE);
-  if (!check_times (claims, options, result))
+  if (!check_times (&claims, options, result))
     return;
   /* an Open Badges credential issued as SD-JWT VC keeps its Bitstring
-   * Status List entries in the clear */
-  if (!dossier_status_list_check (json_object_has_member (claims, "credentialStatus") ? claims : NULL,
-                                  claims, issuer, options, result))
+   * Status List entries in the clear; a scanned payload holds none */
+  if (root != NULL &&
+      !dossier_status_list_check (json_object_has_member (json_node_get_object (root), "credentialStatus") ? json_node_get_object (root) : NULL,
+                                  json_node_get_object (root), issuer, options, result))
     return;
 
-  if (unfolded == NULL)
+  if (!scanned && unfolded == NULL)
     {
       dossier_verification_fail (result, "disclosure", "disclosure-invalid", "%s", unfold_error->message);
       return;
@@ -530,7 +889,9 @@ dossier_sd_jwt_verify (const char                 *text,
         return;
       }
   dossier_verification_check (result, "disclosure", TRUE, _("%u claims disclosed"), disclosures->len);
-  if (*kb != '\0' && !check_key_binding (copy, (gsize) (last_tilde - copy) + 1, kb, claims, options, result))
+  if (*kb != '\0' && root == NULL)
+    root = parse_json_bytes (dossier_jws_get_payload (jws));
+  if (*kb != '\0' && !check_key_binding (copy, (gsize) (last_tilde - copy) + 1, kb, json_node_get_object (root), options, result))
     return;
   if (*kb == '\0' && (options->audience != NULL || options->nonce != NULL))
     {
@@ -538,7 +899,6 @@ dossier_sd_jwt_verify (const char                 *text,
                                  _("A presentation for an audience or a nonce must end with a key binding"));
       return;
     }
-
 }
 
 /* Issuance and presentation.  Claims to conceal are named by JSON Pointer

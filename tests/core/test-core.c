@@ -264,6 +264,37 @@ test_mistyped_words (void)
   g_assert_cmpuint (caught, >=, 95);
 }
 
+/* Whether walking @value's members or elements with
+ * dossier_json_scan_get_next() finds those that get_member() and
+ * get_element() do, and ends where @value does. */
+static gboolean
+walks_in_one_pass (DossierJsonScan *scan,
+                   guint            value)
+{
+  DossierJsonScanKind kind = dossier_json_scan_get_kind (scan, value);
+  guint item = value + 1;
+
+  if (kind != DOSSIER_JSON_SCAN_OBJECT && kind != DOSSIER_JSON_SCAN_ARRAY)
+    return dossier_json_scan_get_next (scan, value) == value + 1;
+  for (guint i = 0; i < dossier_json_scan_get_size (scan, value); i++)
+    {
+      if (kind == DOSSIER_JSON_SCAN_OBJECT)
+        {
+          g_autofree char *name = dossier_json_scan_dup_string (scan, item);
+
+          if (name == NULL || dossier_json_scan_get_member (scan, value, name) != item + 1)
+            return FALSE;
+          item++;
+        }
+      else if (dossier_json_scan_get_element (scan, value, i) != item)
+        return FALSE;
+      if (!walks_in_one_pass (scan, item))
+        return FALSE;
+      item = dossier_json_scan_get_next (scan, item);
+    }
+  return item == dossier_json_scan_get_next (scan, value);
+}
+
 /* Whether the scanned @value is @node: same kinds, members, elements and
  * scalars, and a container's text parses back into @node. */
 static gboolean
@@ -353,7 +384,8 @@ test_json_parse_as_json_glib (void)
       g_assert_true ((ours == NULL) == (theirs == NULL));
       /* a scan is made only of what parses, and reads as json-glib's tree */
       if (scan != NULL)
-        g_assert_true (theirs != NULL && scan_is_node (scan, DOSSIER_JSON_SCAN_ROOT, theirs));
+        g_assert_true (theirs != NULL && scan_is_node (scan, DOSSIER_JSON_SCAN_ROOT, theirs) &&
+                       walks_in_one_pass (scan, DOSSIER_JSON_SCAN_ROOT));
       if (ours != NULL)
         {
           g_autofree char *ours_text = json_to_string (ours, FALSE);
@@ -398,6 +430,7 @@ test_json_scan (void)
 
       g_assert_nonnull (each);
       g_assert_true (scan_is_node (each, DOSSIER_JSON_SCAN_ROOT, root));
+      g_assert_true (walks_in_one_pass (each, DOSSIER_JSON_SCAN_ROOT));
     }
   for (guint i = 0; i < G_N_ELEMENTS (unplain); i++)
     g_assert_null (dossier_json_scan_new (unplain[i], strlen (unplain[i])));

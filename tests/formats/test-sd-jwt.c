@@ -462,6 +462,59 @@ test_achievement_records (void)
   EVP_PKEY_free (other);
 }
 
+/* A payload the JSON scanner reads (checked on scans, the record read
+ * later) and one it leaves to json-glib (a fraction) verify alike and
+ * unfold to the same claims, nested objects and list elements included. */
+static void
+test_scanned_and_parsed (void)
+{
+  EVP_PKEY *issuer = EVP_EC_gen ("P-256");
+  g_autoptr(TestKeys) keys = keys_for (issuer);
+  const char *head = "{\"iss\":\"https://moet.example\",\"vct\":\"https://moet.example/credentials/diploma\","
+                     "\"iat\":1700000000,\"exp\":4102358400,\"title\":\"Bằng cử nhân\",";
+  const char *tail = "\"address\":{\"city\":\"Huế\",\"street\":\"Lê Lợi\"},\"languages\":[\"vi\",\"en\",\"fr\"]}";
+  const char * const disclosable[] = { "/title", "/address", "/address/street", "/languages/1", NULL };
+  DossierSdJwtIssueOptions options = { "ES256", issuer, "k1", disclosable, 2, NULL };
+  JsonNode *fields[2] = { NULL, NULL };
+
+  for (guint parsed = 0; parsed < 2; parsed++)
+    {
+      g_autofree char *text = g_strconcat (head, parsed ? "\"gpa\":3.5," : "", tail, NULL);
+      g_autoptr(JsonObject) object = parse_object (text);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *issued = dossier_sd_jwt_issue (object, &options, &error);
+      g_autoptr(DossierVerification) result = NULL;
+      JsonObject *shown;
+
+      g_assert_no_error (error);
+      result = verify_with (issued, keys, NULL, NULL);
+      g_assert_null (dossier_verification_get_first_failure (result));
+      g_assert_cmpstr (dossier_verification_get_summary (result), ==, "valid");
+      shown = dossier_record_get_fields (only_record (result));
+      g_assert_cmpstr (dossier_record_get_title (only_record (result)), ==, "Bằng cử nhân");
+      g_assert_cmpstr (dossier_json_get_string (dossier_json_get_object (shown, "address"), "street"), ==, "Lê Lợi");
+      g_assert_cmpuint (json_array_get_length (dossier_json_get_array (shown, "languages")), ==, 3);
+      g_assert_cmpstr (json_array_get_string_element (dossier_json_get_array (shown, "languages"), 1), ==, "en");
+      g_assert_null (json_object_get_member (shown, "_sd"));
+      json_object_remove_member (shown, "gpa");
+      /* member order follows the random digests: compared as values */
+      fields[parsed] = json_node_init_object (json_node_alloc (), shown);
+      {
+        /* a disclosure presented twice matches one digest only */
+        const char *first = strchr (issued, '~') + 1;
+        g_autofree char *disclosure = g_strndup (first, (gsize) (strchr (first, '~') - first));
+        g_autofree char *twice = g_strconcat (issued, disclosure, "~", NULL);
+        g_autoptr(DossierVerification) repeated = verify_with (twice, keys, NULL, NULL);
+
+        g_assert_cmpstr (dossier_verification_get_first_failure (repeated), ==, "disclosure");
+      }
+    }
+  g_assert_true (json_node_equal (fields[0], fields[1]));
+  json_node_unref (fields[0]);
+  json_node_unref (fields[1]);
+  EVP_PKEY_free (issuer);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -473,5 +526,6 @@ main (int    argc,
   g_test_add_func ("/sd-jwt/issue-refusals", test_issue_refusals);
   g_test_add_func ("/sd-jwt/present-repeated", test_present_repeated);
   g_test_add_func ("/sd-jwt/achievement-records", test_achievement_records);
+  g_test_add_func ("/sd-jwt/scanned-and-parsed", test_scanned_and_parsed);
   return g_test_run ();
 }

@@ -78,6 +78,37 @@ scan_is_node (DossierJsonScan *scan,
     }
 }
 
+/* Whether walking @value's members or elements with
+ * dossier_json_scan_get_next() finds those that get_member() and
+ * get_element() do, and ends where @value does. */
+static gboolean
+walks_in_one_pass (DossierJsonScan *scan,
+                   guint            value)
+{
+  DossierJsonScanKind kind = dossier_json_scan_get_kind (scan, value);
+  guint item = value + 1;
+
+  if (kind != DOSSIER_JSON_SCAN_OBJECT && kind != DOSSIER_JSON_SCAN_ARRAY)
+    return dossier_json_scan_get_next (scan, value) == value + 1;
+  for (guint i = 0; i < dossier_json_scan_get_size (scan, value); i++)
+    {
+      if (kind == DOSSIER_JSON_SCAN_OBJECT)
+        {
+          g_autofree char *name = dossier_json_scan_dup_string (scan, item);
+
+          if (name == NULL || dossier_json_scan_get_member (scan, value, name) != item + 1)
+            return FALSE;
+          item++;
+        }
+      else if (dossier_json_scan_get_element (scan, value, i) != item)
+        return FALSE;
+      if (!walks_in_one_pass (scan, item))
+        return FALSE;
+      item = dossier_json_scan_get_next (scan, item);
+    }
+  return item == dossier_json_scan_get_next (scan, value);
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
@@ -94,5 +125,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     g_error ("the scanner accepted what json-glib refuses");
   if (!scan_is_node (scan, DOSSIER_JSON_SCAN_ROOT, json_parser_get_root (parser)))
     g_error ("the scanner reads other values than json-glib");
+  if (!walks_in_one_pass (scan, DOSSIER_JSON_SCAN_ROOT))
+    g_error ("walking the scan finds other values than looking them up");
   return 0;
 }
