@@ -3,6 +3,8 @@
 
 #include "dossier-cbor.h"
 
+#include <string.h>
+
 /* Small helpers over libcbor for COSE and CWT: typed access that answers
  * "not there" for any unexpected type, and a bounded conversion to JSON. */
 
@@ -129,6 +131,240 @@ dossier_cbor_load (gconstpointer data,
   if (item != NULL && load.read != length)
     cbor_decref (&item);
   return item;
+}
+
+/* The scan: one pass over a plain CBOR item that numbers its items in
+ * document order (the root is 0) and reads them in place, where libcbor
+ * would allocate every item and copy every string.  Plain is what the
+ * verifiers read: definite lengths, no tags, text that is valid UTF-8
+ * without NUL bytes, and of the simple values only false, true and null.
+ * On anything else no scan is made, and the caller loads the item with
+ * dossier_cbor_load() instead, so that either way a reader sees what
+ * libcbor would give. */
+
+typedef struct
+{
+  guint8  major;
+  guint64 value;     /* an integer's magnitude, a length or a count */
+  guint32 start;     /* offset of the item's head */
+  guint32 content;   /* offset of a string's bytes */
+  guint32 next;      /* index after this item and all it holds */
+} ScanItem;
+
+struct _DossierCborScan
+{
+  const guint8 *data;
+  gsize         length;
+  guint         n_items;
+  ScanItem     *items;
+};
+
+typedef struct
+{
+  guint    item;        /* the container's index */
+  guint64  remaining;   /* items still to read */
+} ScanFrame;
+
+static gboolean
+scan_text_is_plain (const guint8 *text,
+                    gsize         length)
+{
+  for (gsize i = 0; i < length; i++)
+    if (text[i] == 0 || text[i] >= 0x80)
+      return memchr (text, 0, length) == NULL && g_utf8_validate_len ((const char *) text, length, NULL);
+  return TRUE;
+}
+
+DossierCborScan *
+dossier_cbor_scan_new (gconstpointer data,
+                       gsize         length)
+{
+  g_autoptr(DossierCborScan) scan = NULL;
+  const guint8 *bytes = data;
+  ScanFrame frames[MAX_LOAD_DEPTH];
+  guint depth = 0, capacity;
+  gsize pos = 0;
+
+  if (data == NULL || length == 0 || length > DOSSIER_CBOR_SCAN_MAX_LENGTH)
+    return NULL;
+  scan = g_new0 (DossierCborScan, 1);
+  scan->data = bytes;
+  scan->length = length;
+  capacity = (guint) MIN (length, 64);
+  scan->items = g_new (ScanItem, capacity);
+  do
+    {
+      ScanItem *item;
+      guint major;
+      guint64 value = 0;
+      gboolean indefinite;
+      gsize start = pos;
+
+      if (pos >= length || !read_head (bytes, length, &pos, &major, &value, &indefinite) || indefinite ||
+          major == 6 || (major == 7 && (value < 20 || value > 22 || start + 1 != pos)))
+        return NULL;
+      if (scan->n_items == capacity)
+        {
+          capacity *= 2;
+          scan->items = g_renew (ScanItem, scan->items, capacity);
+        }
+      item = &scan->items[scan->n_items++];
+      *item = (ScanItem) { (guint8) major, value, (guint32) start, (guint32) pos, scan->n_items };
+      if (major == 2 || major == 3)
+        {
+          if (value > length - pos || (major == 3 && !scan_text_is_plain (bytes + pos, (gsize) value)))
+            return NULL;
+          pos += (gsize) value;
+        }
+      else if (major == 4 || major == 5)
+        {
+          /* every item takes at least a byte */
+          if (value > length - pos || (major == 5 && value > (length - pos) / 2))
+            return NULL;
+          if (value > 0)
+            {
+              /* as deep as well_formed() allows, which counts the top too */
+              if (depth == MAX_LOAD_DEPTH - 1)
+                return NULL;
+              frames[depth++] = (ScanFrame) { scan->n_items - 1, major == 5 ? value * 2 : value };
+              continue;
+            }
+        }
+      /* an item is complete: so are the containers it was the last of */
+      while (depth > 0 && --frames[depth - 1].remaining == 0)
+        scan->items[frames[--depth].item].next = scan->n_items;
+    }
+  while (depth > 0);
+  if (pos != length)
+    return NULL;
+  return g_steal_pointer (&scan);
+}
+
+void
+dossier_cbor_scan_free (DossierCborScan *scan)
+{
+  if (scan == NULL)
+    return;
+  g_free (scan->items);
+  g_free (scan);
+}
+
+static ScanItem *
+scan_item (DossierCborScan *scan,
+           guint            item)
+{
+  return scan != NULL && item < scan->n_items ? &scan->items[item] : NULL;
+}
+
+/* The CBOR major type of @item (0 to 7), or -1 when it is missing. */
+int
+dossier_cbor_scan_get_major (DossierCborScan *scan,
+                             guint            item)
+{
+  ScanItem *it = scan_item (scan, item);
+
+  return it != NULL ? it->major : -1;
+}
+
+/* The elements of an array or the pairs of a map. */
+guint
+dossier_cbor_scan_get_size (DossierCborScan *scan,
+                            guint            item)
+{
+  ScanItem *it = scan_item (scan, item);
+
+  return it != NULL && (it->major == 4 || it->major == 5) ? (guint) it->value : 0;
+}
+
+/* The item after @item and all it holds: within a container, the next
+ * element, key or value. */
+guint
+dossier_cbor_scan_get_next (DossierCborScan *scan,
+                            guint            item)
+{
+  ScanItem *it = scan_item (scan, item);
+
+  return it != NULL && it->next < scan->n_items ? it->next : DOSSIER_CBOR_SCAN_MISSING;
+}
+
+guint
+dossier_cbor_scan_get_element (DossierCborScan *scan,
+                               guint            array,
+                               guint            index)
+{
+  guint element = array + 1;
+
+  if (dossier_cbor_scan_get_major (scan, array) != 4 || index >= dossier_cbor_scan_get_size (scan, array))
+    return DOSSIER_CBOR_SCAN_MISSING;
+  for (guint i = 0; i < index; i++)
+    element = scan->items[element].next;
+  return element;
+}
+
+/* As dossier_cbor_get_int(). */
+gboolean
+dossier_cbor_scan_get_int (DossierCborScan *scan,
+                           guint            item,
+                           gint64          *value)
+{
+  ScanItem *it = scan_item (scan, item);
+
+  if (it == NULL || it->major > 1 || it->value > G_MAXINT64)
+    return FALSE;
+  *value = it->major == 1 ? -1 - (gint64) it->value : (gint64) it->value;
+  return TRUE;
+}
+
+/* The bytes of a byte string (major 2) or text string (major 3), in place. */
+const guint8 *
+dossier_cbor_scan_get_data (DossierCborScan *scan,
+                            guint            item,
+                            int              major,
+                            gsize           *length)
+{
+  ScanItem *it = scan_item (scan, item);
+
+  if (it == NULL || it->major != major || (major != 2 && major != 3))
+    return NULL;
+  *length = (gsize) it->value;
+  return scan->data + it->content;
+}
+
+/* The encoded form of @item and all it holds, in place. */
+const guint8 *
+dossier_cbor_scan_get_encoded (DossierCborScan *scan,
+                               guint            item,
+                               gsize           *length)
+{
+  ScanItem *it = scan_item (scan, item);
+
+  if (it == NULL)
+    return NULL;
+  *length = (it->next < scan->n_items ? scan->items[it->next].start : scan->length) - it->start;
+  return scan->data + it->start;
+}
+
+/* As dossier_cbor_map_get_int(): the value of the first pair whose key is
+ * integer @key. */
+guint
+dossier_cbor_scan_map_get_int (DossierCborScan *scan,
+                               guint            map,
+                               gint64           key)
+{
+  guint size = dossier_cbor_scan_get_size (scan, map), k = map + 1;
+
+  if (dossier_cbor_scan_get_major (scan, map) != 5)
+    return DOSSIER_CBOR_SCAN_MISSING;
+  for (guint i = 0; i < size; i++)
+    {
+      guint value = scan->items[k].next;
+      gint64 number;
+
+      if (dossier_cbor_scan_get_int (scan, k, &number) && number == key)
+        return value;
+      k = scan->items[value].next;
+    }
+  return DOSSIER_CBOR_SCAN_MISSING;
 }
 
 gboolean

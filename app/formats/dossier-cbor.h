@@ -20,4 +20,38 @@ cbor_item_t *dossier_cbor_from_json   (JsonNode    *node,
                                        guint        depth);
 cbor_item_t *dossier_cbor_build_int   (gint64       value);
 
+/* A plain CBOR item read in place; see dossier-cbor.c. */
+#define DOSSIER_CBOR_SCAN_MISSING    G_MAXUINT
+#define DOSSIER_CBOR_SCAN_MAX_LENGTH (16 * 1024 * 1024)
+
+typedef struct _DossierCborScan DossierCborScan;
+
+DossierCborScan *dossier_cbor_scan_new         (gconstpointer    data,
+                                                gsize            length);
+void             dossier_cbor_scan_free        (DossierCborScan *scan);
+int              dossier_cbor_scan_get_major   (DossierCborScan *scan,
+                                                guint            item);
+guint            dossier_cbor_scan_get_size    (DossierCborScan *scan,
+                                                guint            item);
+guint            dossier_cbor_scan_get_next    (DossierCborScan *scan,
+                                                guint            item);
+guint            dossier_cbor_scan_get_element (DossierCborScan *scan,
+                                                guint            array,
+                                                guint            index);
+gboolean         dossier_cbor_scan_get_int     (DossierCborScan *scan,
+                                                guint            item,
+                                                gint64          *value);
+const guint8    *dossier_cbor_scan_get_data    (DossierCborScan *scan,
+                                                guint            item,
+                                                int              major,
+                                                gsize           *length);
+const guint8    *dossier_cbor_scan_get_encoded (DossierCborScan *scan,
+                                                guint            item,
+                                                gsize           *length);
+guint            dossier_cbor_scan_map_get_int (DossierCborScan *scan,
+                                                guint            map,
+                                                gint64           key);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DossierCborScan, dossier_cbor_scan_free)
+
 G_END_DECLS

@@ -18,6 +18,11 @@ G_BEGIN_DECLS
 guint8 *dossier_cose_sig_structure (GBytes    *protected_header,
                                     GBytes    *payload,
                                     gsize     *length);
+guint8 *dossier_cose_sig_structure_data (gconstpointer  protected_header,
+                                         gsize          protected_length,
+                                         gconstpointer  payload,
+                                         gsize          payload_length,
+                                         gsize         *length);
 GBytes *dossier_cose_sign1         (gint64     alg,
                                     EVP_PKEY  *key,
                                     GBytes    *kid,

@@ -341,11 +341,11 @@ check_dcc_schema (JsonObject          *dcc,
   return dossier_verification_check (result, "schema", TRUE, _("Certificate of kind “%s”"), type);
 }
 
-/* The same schema checks read straight from the CBOR map, for the common
- * certificate whose members are plain: text keys, untagged values, text
- * that is valid UTF-8 without NUL bytes.  Answers TRUE only where
- * check_dcc_schema() on dossier_cbor_to_json()'s tree passes; on anything
- * else the tree is built and says what is wrong. */
+/* The same schema checks read from a scan of the certificate's CBOR map,
+ * for the common certificate that scans: text keys, untagged values, text
+ * that is valid UTF-8 without NUL bytes (see dossier_cbor_scan_new()).
+ * Answers only where check_dcc_schema() on dossier_cbor_to_json()'s tree
+ * passes; on anything else the tree is built and says what is wrong. */
 typedef enum
 {
   PLAIN_MISSING,
@@ -353,152 +353,140 @@ typedef enum
   PLAIN_UNSURE,
 } PlainLookup;
 
-static gboolean
-plain_text (cbor_item_t *item)
-{
-  const char *text;
-  gsize length;
-
-  if (!cbor_isa_string (item) || !cbor_string_is_definite (item))
-    return FALSE;
-  text = (const char *) cbor_string_handle (item);
-  length = cbor_string_length (item);
-  return (length == 0 || memchr (text, '\0', length) == NULL) && g_utf8_validate_len (text, length, NULL);
-}
-
 /* The value of member @name of @map, as dossier_cbor_to_json() would key
- * it; unsure when a key could read as @name in a way not compared here,
- * or @name appears twice. */
+ * it; unsure when @name appears twice.  Integer keys read as digits,
+ * which no member name here is. */
 static PlainLookup
-plain_member (cbor_item_t  *map,
-              const char   *name,
-              cbor_item_t **value)
+plain_member (DossierCborScan *scan,
+              guint            map,
+              const char      *name,
+              guint           *value)
 {
-  struct cbor_pair *pairs;
   gsize name_length = strlen (name);
+  guint size = dossier_cbor_scan_get_size (scan, map), key = map + 1;
   PlainLookup found = PLAIN_MISSING;
 
-  if (map == NULL || !cbor_isa_map (map))
+  if (dossier_cbor_scan_get_major (scan, map) != 5)
     return PLAIN_UNSURE;
-  pairs = cbor_map_handle (map);
-  for (gsize i = 0; i < cbor_map_size (map); i++)
+  for (guint i = 0; i < size; i++)
     {
-      cbor_item_t *key = pairs[i].key;
-      const char *text;
+      guint member = dossier_cbor_scan_get_next (scan, key);
+      gsize length = 0;
+      const guint8 *text = dossier_cbor_scan_get_data (scan, key, 3, &length);
 
-      /* integer keys read as digits, which no member name here is; keys
-       * of other types and indefinite ones are dropped; invalid UTF-8 is
-       * replaced, so only a NUL byte ends a key early */
-      if (!cbor_isa_string (key) || !cbor_string_is_definite (key) || cbor_string_length (key) < name_length)
-        continue;
-      text = (const char *) cbor_string_handle (key);
-      if (memcmp (text, name, name_length) != 0)
-        continue;
-      if (cbor_string_length (key) > name_length && text[name_length] == '\0')
-        return PLAIN_UNSURE;
-      if (cbor_string_length (key) == name_length)
+      if (text != NULL && length == name_length && memcmp (text, name, name_length) == 0)
         {
           if (found == PLAIN_FOUND)
             return PLAIN_UNSURE;
           found = PLAIN_FOUND;
-          *value = pairs[i].value;
+          *value = member;
         }
+      key = dossier_cbor_scan_get_next (scan, member);
     }
   return found;
 }
 
-/* Member @name when it is missing (*text NULL) or plain text (a copy in
- * *text); FALSE when unsure or not text. */
+/* Member @name when it is missing (*text NULL) or text (a copy in *text);
+ * FALSE when unsure or not text. */
 static gboolean
-plain_string (cbor_item_t  *map,
-              const char   *name,
-              char        **text)
+plain_string (DossierCborScan  *scan,
+              guint             map,
+              const char       *name,
+              char            **text)
 {
-  cbor_item_t *value = NULL;
-  PlainLookup lookup = plain_member (map, name, &value);
+  guint value = DOSSIER_CBOR_SCAN_MISSING;
+  PlainLookup lookup = plain_member (scan, map, name, &value);
+  const guint8 *data;
+  gsize length = 0;
 
   *text = NULL;
   if (lookup == PLAIN_UNSURE)
     return FALSE;
   if (lookup == PLAIN_MISSING)
     return TRUE;
-  if (!plain_text (value))
+  if ((data = dossier_cbor_scan_get_data (scan, value, 3, &length)) == NULL)
     return FALSE;
-  *text = g_strndup ((const char *) cbor_string_handle (value), cbor_string_length (value));
+  *text = g_strndup ((const char *) data, length);
   return TRUE;
 }
 
 static gboolean
-plain_dose (cbor_item_t *entry,
-            const char  *name)
+plain_dose (DossierCborScan *scan,
+            guint            entry,
+            const char      *name)
 {
-  cbor_item_t *value = NULL;
+  guint value = DOSSIER_CBOR_SCAN_MISSING;
   gint64 number;
 
-  return plain_member (entry, name, &value) == PLAIN_FOUND && dossier_cbor_get_int (value, &number) && number >= 0;
+  return plain_member (scan, entry, name, &value) == PLAIN_FOUND && dossier_cbor_scan_get_int (scan, value, &number) &&
+         number >= 0;
 }
 
-/* The one certificate type of @dcc and its first entry, plain, or NULL. */
+/* The one certificate type of @dcc and its first entry, or NULL. */
 static const char *
-plain_certificate_type (cbor_item_t  *dcc,
-                        cbor_item_t **entry)
+plain_certificate_type (DossierCborScan *scan,
+                        guint            dcc,
+                        guint           *entry)
 {
   static const char * const types[] = { "v", "t", "r" };
   const char *found = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (types); i++)
     {
-      cbor_item_t *value = NULL;
-      PlainLookup lookup = plain_member (dcc, types[i], &value);
+      guint value = DOSSIER_CBOR_SCAN_MISSING;
+      PlainLookup lookup = plain_member (scan, dcc, types[i], &value);
 
       if (lookup == PLAIN_UNSURE)
         return NULL;
       if (lookup == PLAIN_MISSING)
         continue;
-      if (found != NULL || !cbor_isa_array (value) || cbor_array_size (value) == 0 ||
-          !cbor_isa_map (cbor_array_handle (value)[0]))
+      if (found != NULL || dossier_cbor_scan_get_major (scan, value) != 4 || dossier_cbor_scan_get_size (scan, value) == 0 ||
+          dossier_cbor_scan_get_major (scan, value + 1) != 5)
         return NULL;
       found = types[i];
-      *entry = cbor_array_handle (value)[0];
+      *entry = value + 1;
     }
   return found;
 }
 
 static gboolean
-plain_has_all (cbor_item_t        *entry,
+plain_has_all (DossierCborScan    *scan,
+               guint               entry,
                const char * const *required)
 {
-  cbor_item_t *value;
+  guint value;
 
   for (guint i = 0; required[i] != NULL; i++)
-    if (plain_member (entry, required[i], &value) != PLAIN_FOUND)
+    if (plain_member (scan, entry, required[i], &value) != PLAIN_FOUND)
       return FALSE;
   return TRUE;
 }
 
 static gboolean
-plain_dates (cbor_item_t        *entry,
+plain_dates (DossierCborScan    *scan,
+             guint               entry,
              const char * const *names)
 {
   for (guint i = 0; names[i] != NULL; i++)
     {
       g_autofree char *text = NULL;
 
-      if (!plain_string (entry, names[i], &text) || !is_date (text))
+      if (!plain_string (scan, entry, names[i], &text) || !is_date (text))
         return FALSE;
     }
   return TRUE;
 }
 
 static gboolean
-plain_short_text (cbor_item_t *map,
-                  const char  *name,
-                  gboolean     required,
-                  gboolean     (*pattern) (const char *))
+plain_short_text (DossierCborScan *scan,
+                  guint            map,
+                  const char      *name,
+                  gboolean         required,
+                  gboolean         (*pattern) (const char *))
 {
   g_autofree char *text = NULL;
 
-  if (!plain_string (map, name, &text))
+  if (!plain_string (scan, map, name, &text))
     return FALSE;
   if (text == NULL)
     return !required;
@@ -507,7 +495,8 @@ plain_short_text (cbor_item_t *map,
 
 /* The certificate type when the DCC passes check_dcc_schema() for sure. */
 static const char *
-plain_dcc_schema (cbor_item_t *dcc)
+plain_dcc_schema (DossierCborScan *scan,
+                  guint            dcc)
 {
   static const char * const vaccination[] = { "tg", "vp", "mp", "ma", "dn", "sd", "dt", "co", "is", "ci", NULL };
   static const char * const test[] = { "tg", "tt", "sc", "tr", "co", "is", "ci", NULL };
@@ -517,33 +506,33 @@ plain_dcc_schema (cbor_item_t *dcc)
   g_autofree char *ver = NULL;
   g_autofree char *dob = NULL;
   g_autofree char *sampled_text = NULL;
-  cbor_item_t *nam = NULL, *entry = NULL;
+  guint nam = DOSSIER_CBOR_SCAN_MISSING, entry = DOSSIER_CBOR_SCAN_MISSING;
   const char *type;
 
-  if (!plain_string (dcc, "ver", &ver) || !is_version (ver) ||
-      plain_member (dcc, "nam", &nam) != PLAIN_FOUND || !cbor_isa_map (nam) ||
-      !plain_short_text (nam, "fnt", TRUE, is_name) || !plain_short_text (nam, "gnt", FALSE, is_name) ||
-      !plain_string (dcc, "dob", &dob) || !is_birth_date (dob) ||
-      (type = plain_certificate_type (dcc, &entry)) == NULL)
+  if (!plain_string (scan, dcc, "ver", &ver) || !is_version (ver) ||
+      plain_member (scan, dcc, "nam", &nam) != PLAIN_FOUND || dossier_cbor_scan_get_major (scan, nam) != 5 ||
+      !plain_short_text (scan, nam, "fnt", TRUE, is_name) || !plain_short_text (scan, nam, "gnt", FALSE, is_name) ||
+      !plain_string (scan, dcc, "dob", &dob) || !is_birth_date (dob) ||
+      (type = plain_certificate_type (scan, dcc, &entry)) == NULL)
     return NULL;
   if (g_str_equal (type, "v"))
     {
-      if (!plain_has_all (entry, vaccination) || !plain_dose (entry, "dn") || !plain_dose (entry, "sd") ||
-          !plain_dates (entry, vaccination_dates))
+      if (!plain_has_all (scan, entry, vaccination) || !plain_dose (scan, entry, "dn") || !plain_dose (scan, entry, "sd") ||
+          !plain_dates (scan, entry, vaccination_dates))
         return NULL;
     }
   else if (g_str_equal (type, "t"))
     {
       g_autoptr(GDateTime) sampled = NULL;
 
-      if (!plain_has_all (entry, test) || !plain_string (entry, "sc", &sampled_text) || sampled_text == NULL ||
+      if (!plain_has_all (scan, entry, test) || !plain_string (scan, entry, "sc", &sampled_text) || sampled_text == NULL ||
           (sampled = g_date_time_new_from_iso8601 (sampled_text, NULL)) == NULL)
         return NULL;
     }
-  else if (!plain_has_all (entry, recovery) || !plain_dates (entry, recovery_dates))
+  else if (!plain_has_all (scan, entry, recovery) || !plain_dates (scan, entry, recovery_dates))
     return NULL;
-  if (!plain_short_text (entry, "co", TRUE, NULL) || !plain_short_text (entry, "is", TRUE, NULL) ||
-      !plain_short_text (entry, "ci", TRUE, NULL))
+  if (!plain_short_text (scan, entry, "co", TRUE, NULL) || !plain_short_text (scan, entry, "is", TRUE, NULL) ||
+      !plain_short_text (scan, entry, "ci", TRUE, NULL))
     return NULL;
   return type;
 }
@@ -571,34 +560,6 @@ check_key_usage (DossierCertificate  *dsc,
     return dossier_verification_fail (result, "keyusage", "dsc-key-usage",
                                       _("The signer certificate may not sign this kind of certificate"));
   return dossier_verification_check (result, "keyusage", TRUE, _("The signer certificate may sign this kind"));
-}
-
-static gboolean
-check_times (cbor_item_t                *claims,
-             DossierCertificate         *dsc,
-             const DossierVerifyOptions *options,
-             DossierVerification        *result)
-{
-  gint64 iat = 0, exp = G_MAXINT64, now;
-
-  if (options->at == NULL)
-    return TRUE;
-  now = g_date_time_to_unix (options->at);
-  dossier_cbor_get_int (dossier_cbor_map_get_int (claims, 6), &iat);
-  dossier_cbor_get_int (dossier_cbor_map_get_int (claims, 4), &exp);
-  if (now < iat)
-    return dossier_verification_fail (result, "not-yet-valid", "not-yet-valid",
-                                      _("The certificate was issued after the time of checking"));
-  if (now <= exp && now < dossier_certificate_get_not_before (dsc))
-    return dossier_verification_fail (result, "not-yet-valid", "dsc-not-yet-valid",
-                                      _("The signer certificate is not valid yet at the time of checking"));
-  dossier_verification_check (result, "not-yet-valid", TRUE, _("Issued before the time of checking"));
-  if (now > exp)
-    return dossier_verification_fail (result, "expired", "expired", _("The certificate has expired"));
-  if (now > dossier_certificate_get_not_after (dsc))
-    return dossier_verification_fail (result, "expired", "dsc-expired",
-                                      _("The signer certificate had expired at the time of checking"));
-  return dossier_verification_check (result, "expired", TRUE, _("Within its validity"));
 }
 
 static void
@@ -642,10 +603,12 @@ add_records (JsonObject          *dcc,
   dossier_verification_add_record (result, record);
 }
 
-/* The record of a certificate, read when first asked for. */
+/* The record of a certificate, read when first asked for: from the tree
+ * when one was built, else from the certificate's encoded map. */
 typedef struct
 {
   cbor_item_t *hcert;
+  GBytes      *encoded;
   const char  *type;
   char        *issuer;
 } HcertContent;
@@ -655,7 +618,9 @@ hcert_content_free (gpointer data)
 {
   HcertContent *content = data;
 
-  cbor_decref (&content->hcert);
+  if (content->hcert != NULL)
+    cbor_decref (&content->hcert);
+  g_clear_pointer (&content->encoded, g_bytes_unref);
   g_free (content->issuer);
   g_free (content);
 }
@@ -665,50 +630,76 @@ read_hcert_content (DossierVerification *result,
                     gpointer             data)
 {
   HcertContent *content = data;
+  g_autoptr(cbor_item_t) loaded = NULL;
+  g_autoptr(JsonNode) dcc = NULL;
 
-  g_autoptr(JsonNode) dcc = dossier_cbor_to_json (content->hcert, 0);
-
+  if (content->hcert == NULL)
+    loaded = dossier_cbor_load (g_bytes_get_data (content->encoded, NULL), g_bytes_get_size (content->encoded));
+  if (content->hcert == NULL && loaded == NULL)
+    return;
+  dcc = dossier_cbor_to_json (content->hcert != NULL ? content->hcert : loaded, 0);
   add_records (json_node_get_object (dcc), content->type, content->issuer, result);
 }
 
+/* What the checks after decoding read from the COSE_Sign1 message, in
+ * place in the decompressed bytes or in libcbor's tree. */
+typedef struct
+{
+  const guint8 *protected_header;
+  gsize         protected_length;
+  const guint8 *payload;
+  gsize         payload_length;
+  const guint8 *signature;         /* NULL when not a byte string */
+  gsize         signature_length;
+  gint64        alg;
+  GBytes       *kid;
+  char         *issuer;
+  gint64        issued_at;         /* claim 6, else 0 */
+  gint64        expires;           /* claim 4, else G_MAXINT64 */
+  const char   *type;              /* certificate type, once the schema passed */
+} Sign1;
+
+static void
+sign1_clear (Sign1 *sign1)
+{
+  g_clear_pointer (&sign1->kid, g_bytes_unref);
+  g_clear_pointer (&sign1->issuer, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Sign1, sign1_clear)
+
 static gboolean
-signature_matches (cbor_item_t         *cose,
-                   GBytes              *protected_bytes,
-                   gint64               alg,
+signature_matches (const Sign1         *sign1,
                    DossierCertificate  *dsc,
                    GError             **error)
 {
-  g_autoptr(GBytes) payload = dossier_cbor_get_bytes (cbor_array_handle (cose)[2]);
-  g_autoptr(GBytes) signature = dossier_cbor_get_bytes (cbor_array_handle (cose)[3]);
   gsize length = 0;
   g_autofree guint8 *input = NULL;
 
-  if (payload == NULL || signature == NULL)
+  if (sign1->payload == NULL || sign1->signature == NULL)
     {
       g_set_error_literal (error, DOSSIER_FORMAT_ERROR, DOSSIER_FORMAT_ERROR_DECODE,
                            _("The COSE payload or signature is not a byte string"));
       return FALSE;
     }
-  input = dossier_cose_sig_structure (protected_bytes, payload, &length);
-  return dossier_crypto_verify (alg == COSE_ALG_ES256 ? "ECDSA-SHA256" : "PS256", dossier_certificate_get_pkey (dsc),
-                                input, length, g_bytes_get_data (signature, NULL), g_bytes_get_size (signature), error);
+  input = dossier_cose_sig_structure_data (sign1->protected_header, sign1->protected_length,
+                                           sign1->payload, sign1->payload_length, &length);
+  return dossier_crypto_verify (sign1->alg == COSE_ALG_ES256 ? "ECDSA-SHA256" : "PS256", dossier_certificate_get_pkey (dsc),
+                                input, length, sign1->signature, sign1->signature_length, error);
 }
 
 /* The trusted certificate the key id names.  When none does but a trusted
  * certificate's key made the signature, the key id is what is wrong. */
 static DossierCertificate *
-find_signer (GBytes                     *kid,
-             cbor_item_t                *cose,
-             GBytes                     *protected_bytes,
-             gint64                      alg,
+find_signer (const Sign1                *sign1,
              const DossierVerifyOptions *options,
              DossierVerification        *result)
 {
   g_autoptr(GPtrArray) certificates = NULL;
   g_autoptr(GPtrArray) all = NULL;
 
-  if (kid != NULL && options->keys != NULL)
-    certificates = dossier_key_source_find_certificates (options->keys, kid);
+  if (sign1->kid != NULL && options->keys != NULL)
+    certificates = dossier_key_source_find_certificates (options->keys, sign1->kid);
   if (certificates != NULL && certificates->len > 0)
     {
       DossierCertificate *dsc = g_ptr_array_index (certificates, 0);
@@ -723,7 +714,7 @@ find_signer (GBytes                     *kid,
   if (options->keys != NULL)
     all = dossier_key_source_find_certificates (options->keys, NULL);
   for (guint i = 0; all != NULL && i < all->len; i++)
-    if (signature_matches (cose, protected_bytes, alg, g_ptr_array_index (all, i), NULL))
+    if (signature_matches (sign1, g_ptr_array_index (all, i), NULL))
       {
         dossier_verification_fail (result, "key", "kid-mismatch",
                                    _("A trusted certificate made the signature, but the key id names another"));
@@ -734,6 +725,166 @@ find_signer (GBytes                     *kid,
   return NULL;
 }
 
+static const guint8 *
+tree_bytes (cbor_item_t *item,
+            gsize       *length)
+{
+  if (item == NULL || !cbor_isa_bytestring (item) || !cbor_bytestring_is_definite (item))
+    return NULL;
+  *length = cbor_bytestring_length (item);
+  return cbor_bytestring_handle (item);
+}
+
+/* Reads @cose from scans, for the common message that scans whole and
+ * passes every check up to the signature's.  FALSE, with nothing
+ * recorded, when any part needs libcbor's reading, whose verdict is then
+ * the one given. */
+static gboolean
+read_plain (GBytes                     *cose_bytes,
+            gsize                       offset,
+            Sign1                      *sign1,
+            DossierVerification        *result)
+{
+  const guint8 *data = (const guint8 *) g_bytes_get_data (cose_bytes, NULL) + offset;
+  g_autoptr(DossierCborScan) cose = dossier_cbor_scan_new (data, g_bytes_get_size (cose_bytes) - offset);
+  g_autoptr(DossierCborScan) header = NULL;
+  g_autoptr(DossierCborScan) claims = NULL;
+  guint unprotected, hcert, kid;
+  const guint8 *kid_data, *issuer, *encoded;
+  gsize kid_length = 0, issuer_length = 0, encoded_length = 0;
+  HcertContent *content;
+
+  if (cose == NULL || dossier_cbor_scan_get_major (cose, 0) != 4 || dossier_cbor_scan_get_size (cose, 0) != 4 ||
+      (sign1->protected_header = dossier_cbor_scan_get_data (cose, 1, 2, &sign1->protected_length)) == NULL ||
+      dossier_cbor_scan_get_major (cose, (unprotected = dossier_cbor_scan_get_element (cose, 0, 1))) != 5 ||
+      (sign1->payload = dossier_cbor_scan_get_data (cose, dossier_cbor_scan_get_element (cose, 0, 2), 2,
+                                                     &sign1->payload_length)) == NULL ||
+      (sign1->signature = dossier_cbor_scan_get_data (cose, dossier_cbor_scan_get_element (cose, 0, 3), 2,
+                                                       &sign1->signature_length)) == NULL ||
+      (header = dossier_cbor_scan_new (sign1->protected_header, sign1->protected_length)) == NULL ||
+      (claims = dossier_cbor_scan_new (sign1->payload, sign1->payload_length)) == NULL)
+    return FALSE;
+
+  if (!dossier_cbor_scan_get_int (header, dossier_cbor_scan_map_get_int (header, 0, 1), &sign1->alg) &&
+      !dossier_cbor_scan_get_int (cose, dossier_cbor_scan_map_get_int (cose, unprotected, 1), &sign1->alg))
+    sign1->alg = 0;
+  kid = dossier_cbor_scan_map_get_int (header, 0, 4);
+  if ((kid_data = dossier_cbor_scan_get_data (header, kid, 2, &kid_length)) == NULL)
+    kid_data = dossier_cbor_scan_get_data (cose, dossier_cbor_scan_map_get_int (cose, unprotected, 4), 2, &kid_length);
+  hcert = dossier_cbor_scan_map_get_int (claims, dossier_cbor_scan_map_get_int (claims, 0, -260), 1);
+  if ((sign1->alg != COSE_ALG_ES256 && sign1->alg != COSE_ALG_PS256) || dossier_cbor_scan_get_major (claims, 0) != 5 ||
+      dossier_cbor_scan_get_major (claims, hcert) != 5 || (sign1->type = plain_dcc_schema (claims, hcert)) == NULL)
+    return FALSE;
+
+  if (kid_data != NULL)
+    sign1->kid = g_bytes_new (kid_data, kid_length);
+  if ((issuer = dossier_cbor_scan_get_data (claims, dossier_cbor_scan_map_get_int (claims, 0, 1), 3, &issuer_length)) != NULL)
+    sign1->issuer = g_strndup ((const char *) issuer, issuer_length);
+  if (!dossier_cbor_scan_get_int (claims, dossier_cbor_scan_map_get_int (claims, 0, 6), &sign1->issued_at))
+    sign1->issued_at = 0;
+  if (!dossier_cbor_scan_get_int (claims, dossier_cbor_scan_map_get_int (claims, 0, 4), &sign1->expires))
+    sign1->expires = G_MAXINT64;
+
+  dossier_verification_check (result, "header", TRUE, sign1->alg == COSE_ALG_ES256 ? "ES256" : "PS256");
+  dossier_verification_check (result, "schema", TRUE, _("Certificate of kind “%s”"), sign1->type);
+  encoded = dossier_cbor_scan_get_encoded (claims, hcert, &encoded_length);
+  content = g_new0 (HcertContent, 1);
+  content->encoded = g_bytes_new_from_bytes (cose_bytes, (gsize) (encoded - (const guint8 *) g_bytes_get_data (cose_bytes, NULL)),
+                                             encoded_length);
+  content->type = sign1->type;
+  content->issuer = g_strdup (sign1->issuer);
+  dossier_verification_defer_content (result, read_hcert_content, content, hcert_content_free);
+  return TRUE;
+}
+
+/* Reads @cose through libcbor's tree, recording what is wrong; the trees
+ * are kept in @root and @claims_tree for the pointers in @sign1. */
+static gboolean
+read_tree (GBytes              *cose_bytes,
+           gsize                offset,
+           Sign1               *sign1,
+           cbor_item_t        **root,
+           cbor_item_t        **claims_tree,
+           DossierVerification *result)
+{
+  g_autoptr(cbor_item_t) protected_map = NULL;
+  g_autoptr(JsonNode) dcc_node = NULL;
+  cbor_item_t *cose, *claims, *hcert;
+  JsonArray *entries;
+  HcertContent *content;
+
+  *root = dossier_cbor_load ((const guint8 *) g_bytes_get_data (cose_bytes, NULL) + offset,
+                             g_bytes_get_size (cose_bytes) - offset);
+  cose = *root;
+  if (cose == NULL || !cbor_isa_array (cose) || cbor_array_size (cose) != 4 ||
+      (sign1->protected_header = tree_bytes (cbor_array_handle (cose)[0], &sign1->protected_length)) == NULL ||
+      !cbor_isa_map (cbor_array_handle (cose)[1]) ||
+      (sign1->payload = tree_bytes (cbor_array_handle (cose)[2], &sign1->payload_length)) == NULL)
+    return dossier_verification_fail (result, "decode", "cose-structure", _("The content is not a COSE_Sign1 structure"));
+  sign1->signature = tree_bytes (cbor_array_handle (cose)[3], &sign1->signature_length);
+
+  if (sign1->protected_length > 0)
+    protected_map = dossier_cbor_load (sign1->protected_header, sign1->protected_length);
+  if (!dossier_cbor_get_int (dossier_cbor_map_get_int (protected_map, 1), &sign1->alg) &&
+      !dossier_cbor_get_int (dossier_cbor_map_get_int (cbor_array_handle (cose)[1], 1), &sign1->alg))
+    sign1->alg = 0;
+  sign1->kid = dossier_cbor_get_bytes (dossier_cbor_map_get_int (protected_map, 4));
+  if (sign1->kid == NULL)
+    sign1->kid = dossier_cbor_get_bytes (dossier_cbor_map_get_int (cbor_array_handle (cose)[1], 4));
+  if (sign1->alg != COSE_ALG_ES256 && sign1->alg != COSE_ALG_PS256)
+    return dossier_verification_fail (result, "header", "cose-alg", _("Signature algorithm %lld is not accepted"),
+                                      (long long) sign1->alg);
+  dossier_verification_check (result, "header", TRUE, sign1->alg == COSE_ALG_ES256 ? "ES256" : "PS256");
+
+  *claims_tree = claims = dossier_cbor_load (sign1->payload, sign1->payload_length);
+  if (claims == NULL || !cbor_isa_map (claims))
+    return dossier_verification_fail (result, "decode", "cwt-malformed", _("The payload is not a CBOR map of claims"));
+  hcert = dossier_cbor_map_get_int (dossier_cbor_map_get_int (claims, -260), 1);
+  if (hcert == NULL || !cbor_isa_map (hcert))
+    return dossier_verification_fail (result, "decode", "cwt-claims", _("The payload holds no health certificate (claim -260)"));
+  sign1->issuer = dossier_cbor_get_string (dossier_cbor_map_get_int (claims, 1));
+  if (!dossier_cbor_get_int (dossier_cbor_map_get_int (claims, 6), &sign1->issued_at))
+    sign1->issued_at = 0;
+  if (!dossier_cbor_get_int (dossier_cbor_map_get_int (claims, 4), &sign1->expires))
+    sign1->expires = G_MAXINT64;
+  dcc_node = dossier_cbor_to_json (hcert, 0);
+  if (!check_dcc_schema (json_node_get_object (dcc_node), result))
+    return FALSE;
+  sign1->type = certificate_type (json_node_get_object (dcc_node), &entries);
+
+  content = g_new0 (HcertContent, 1);
+  content->hcert = cbor_incref (hcert);
+  content->type = sign1->type;
+  content->issuer = g_strdup (sign1->issuer);
+  dossier_verification_defer_content (result, read_hcert_content, content, hcert_content_free);
+  return TRUE;
+}
+
+static gboolean
+check_times (const Sign1                *sign1,
+             DossierCertificate         *dsc,
+             const DossierVerifyOptions *options,
+             DossierVerification        *result)
+{
+  gint64 now;
+
+  if (options->at == NULL)
+    return TRUE;
+  now = g_date_time_to_unix (options->at);
+  if (now < sign1->issued_at)
+    return dossier_verification_fail (result, "not-yet-valid", "not-yet-valid",
+                                      _("The certificate was issued after the time of checking"));
+  if (now <= sign1->expires && now < dossier_certificate_get_not_before (dsc))
+    return dossier_verification_fail (result, "not-yet-valid", "dsc-not-yet-valid",
+                                      _("The signer certificate is not valid yet at the time of checking"));
+  dossier_verification_check (result, "not-yet-valid", TRUE, _("Issued before the time of checking"));
+  if (now > sign1->expires)
+    return dossier_verification_fail (result, "expired", "expired", _("The certificate has expired"));
+  if (now > dossier_certificate_get_not_after (dsc))
+    return dossier_verification_fail (result, "expired", "dsc-expired",
+                                      _("The signer certificate had expired at the time of checking"));
+  return dossier_verification_check (result, "expired", TRUE, _("Within its validity"));
+}
 
 void
 dossier_hcert_verify (const char                 *text,
@@ -745,21 +896,11 @@ dossier_hcert_verify (const char                 *text,
   g_autoptr(GBytes) cose_bytes = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(cbor_item_t) root = NULL;
-  g_autoptr(cbor_item_t) protected_map = NULL;
   g_autoptr(cbor_item_t) claims = NULL;
-  g_autoptr(GBytes) protected_bytes = NULL;
-  g_autoptr(GBytes) payload = NULL;
-  g_autoptr(GBytes) kid = NULL;
   g_autoptr(DossierCertificate) dsc = NULL;
+  g_auto(Sign1) sign1 = { .expires = G_MAXINT64 };
   const char *country;
-  g_autoptr(JsonNode) dcc_node = NULL;
-  g_autofree char *issuer = NULL;
-  cbor_item_t *cose, *hcert;
   gsize offset = 0;
-  const char *type;
-  JsonArray *entries;
-  HcertContent *content;
-  gint64 alg = 0;
 
   dossier_verification_set_format (result, "hcert");
   if (length > MAX_TEXT || !dossier_hcert_detect (text, length) ||
@@ -776,85 +917,37 @@ dossier_hcert_verify (const char                 *text,
                                    cose_bytes != NULL ? "zlib" : error->message))
     return;
 
-  if (skip_cose_tags (g_bytes_get_data (cose_bytes, NULL), g_bytes_get_size (cose_bytes), &offset))
-    root = dossier_cbor_load ((const guint8 *) g_bytes_get_data (cose_bytes, NULL) + offset,
-                              g_bytes_get_size (cose_bytes) - offset);
-  cose = root;
-  if (root == NULL ||
-      !cbor_isa_array (cose) || cbor_array_size (cose) != 4 ||
-      (protected_bytes = dossier_cbor_get_bytes (cbor_array_handle (cose)[0])) == NULL ||
-      !cbor_isa_map (cbor_array_handle (cose)[1]) ||
-      (payload = dossier_cbor_get_bytes (cbor_array_handle (cose)[2])) == NULL)
+  if (!skip_cose_tags (g_bytes_get_data (cose_bytes, NULL), g_bytes_get_size (cose_bytes), &offset))
+    offset = g_bytes_get_size (cose_bytes);
+  if (!read_plain (cose_bytes, offset, &sign1, result))
     {
-      dossier_verification_fail (result, "decode", "cose-structure", _("The content is not a COSE_Sign1 structure"));
-      return;
-    }
-
-  protected_map = dossier_cbor_load (g_bytes_get_data (protected_bytes, NULL), g_bytes_get_size (protected_bytes));
-  if (!dossier_cbor_get_int (dossier_cbor_map_get_int (protected_map, 1), &alg) &&
-      !dossier_cbor_get_int (dossier_cbor_map_get_int (cbor_array_handle (cose)[1], 1), &alg))
-    alg = 0;
-  kid = dossier_cbor_get_bytes (dossier_cbor_map_get_int (protected_map, 4));
-  if (kid == NULL)
-    kid = dossier_cbor_get_bytes (dossier_cbor_map_get_int (cbor_array_handle (cose)[1], 4));
-  if (alg != COSE_ALG_ES256 && alg != COSE_ALG_PS256)
-    {
-      dossier_verification_fail (result, "header", "cose-alg", _("Signature algorithm %lld is not accepted"), (long long) alg);
-      return;
-    }
-  dossier_verification_check (result, "header", TRUE, alg == COSE_ALG_ES256 ? "ES256" : "PS256");
-
-  claims = dossier_cbor_load (g_bytes_get_data (payload, NULL), g_bytes_get_size (payload));
-  if (claims == NULL || !cbor_isa_map (claims))
-    {
-      dossier_verification_fail (result, "decode", "cwt-malformed", _("The payload is not a CBOR map of claims"));
-      return;
-    }
-  hcert = dossier_cbor_map_get_int (dossier_cbor_map_get_int (claims, -260), 1);
-  if (hcert == NULL || !cbor_isa_map (hcert))
-    {
-      dossier_verification_fail (result, "decode", "cwt-claims", _("The payload holds no health certificate (claim -260)"));
-      return;
-    }
-  issuer = dossier_cbor_get_string (dossier_cbor_map_get_int (claims, 1));
-  /* the tree is built only when the plain reading is not enough; the
-   * record reads it when asked for */
-  if ((type = plain_dcc_schema (hcert)) != NULL)
-    dossier_verification_check (result, "schema", TRUE, _("Certificate of kind “%s”"), type);
-  else
-    {
-      dcc_node = dossier_cbor_to_json (hcert, 0);
-      if (!check_dcc_schema (json_node_get_object (dcc_node), result))
+      sign1_clear (&sign1);
+      sign1 = (Sign1) { .expires = G_MAXINT64 };
+      if (!read_tree (cose_bytes, offset, &sign1, &root, &claims, result))
         return;
-      type = certificate_type (json_node_get_object (dcc_node), &entries);
     }
-  content = g_new (HcertContent, 1);
-  content->hcert = cbor_incref (hcert);
-  content->type = type;
-  content->issuer = g_strdup (issuer);
-  dossier_verification_defer_content (result, read_hcert_content, content, hcert_content_free);
-  dossier_verification_set_issuer (result, issuer, issuer, FALSE);
+  dossier_verification_set_issuer (result, sign1.issuer, sign1.issuer, FALSE);
 
-  if ((dsc = find_signer (kid, cose, protected_bytes, alg, options, result)) == NULL)
+  if ((dsc = find_signer (&sign1, options, result)) == NULL)
     return;
-  if (!signature_matches (cose, protected_bytes, alg, dsc, &error))
+  if (!signature_matches (&sign1, dsc, &error))
     {
       dossier_verification_fail (result, "signature", "signature-mismatch", "%s", error->message);
       return;
     }
-  dossier_verification_check (result, "signature", TRUE, alg == COSE_ALG_ES256 ? "ES256" : "PS256");
+  dossier_verification_check (result, "signature", TRUE, sign1.alg == COSE_ALG_ES256 ? "ES256" : "PS256");
   country = g_object_get_data (G_OBJECT (dsc), "dossier-dsc-country");
-  if (country != NULL && issuer != NULL && g_ascii_strcasecmp (country, issuer) != 0)
+  if (country != NULL && sign1.issuer != NULL && g_ascii_strcasecmp (country, sign1.issuer) != 0)
     {
       dossier_verification_fail (result, "issuer", "dsc-country-mismatch",
                                  _("The signer certificate is listed for %s, but the certificate names the issuing country %s"),
-                                 country, issuer);
+                                 country, sign1.issuer);
       return;
     }
-  dossier_verification_set_issuer (result, issuer, dossier_certificate_get_subject (dsc), TRUE);
-  if (!check_key_usage (dsc, type, result))
+  dossier_verification_set_issuer (result, sign1.issuer, dossier_certificate_get_subject (dsc), TRUE);
+  if (!check_key_usage (dsc, sign1.type, result))
     return;
-  check_times (claims, dsc, options, result);
+  check_times (&sign1, dsc, options, result);
 }
 
 /* Base45 (RFC 9285): each pair of bytes becomes three characters, a last

@@ -307,6 +307,215 @@ test_cbor_limits (void)
   g_assert_null (message);
 }
 
+/* A random item of the plain subset, built with libcbor. */
+static cbor_item_t *
+random_plain_item (GRand *rand,
+                   guint  depth)
+{
+  static const char * const texts[] = { "", "v", "ver", "Nguyễn", "dn", "1" };
+  guint kind = g_rand_int_range (rand, 0, depth > 3 ? 5 : 7);
+
+  switch (kind)
+    {
+    case 0:
+      return dossier_cbor_build_int ((gint64) g_rand_int (rand) - G_MAXINT32 + (g_rand_boolean (rand) ? 0 : G_MAXINT64 / 2));
+    case 1:
+      return cbor_build_string (texts[g_rand_int_range (rand, 0, G_N_ELEMENTS (texts))]);
+    case 2:
+      return cbor_build_bytestring ((const guint8 *) "\x00\xff\x10", (gsize) g_rand_int_range (rand, 0, 4));
+    case 3:
+      return cbor_build_bool (g_rand_boolean (rand));
+    case 4:
+      return cbor_build_ctrl (CBOR_CTRL_NULL);
+    case 5:
+      {
+        guint size = (guint) g_rand_int_range (rand, 0, 5);
+        cbor_item_t *array = cbor_new_definite_array (size);
+
+        for (guint i = 0; i < size; i++)
+          (void) cbor_array_push (array, cbor_move (random_plain_item (rand, depth + 1)));
+        return array;
+      }
+    default:
+      {
+        guint size = (guint) g_rand_int_range (rand, 0, 5);
+        cbor_item_t *map = cbor_new_definite_map (size);
+
+        for (guint i = 0; i < size; i++)
+          (void) cbor_map_add (map, (struct cbor_pair) {
+            .key = cbor_move (g_rand_boolean (rand) ? dossier_cbor_build_int (g_rand_int_range (rand, -3, 3))
+                                                    : cbor_build_string (texts[g_rand_int_range (rand, 0, G_N_ELEMENTS (texts))])),
+            .value = cbor_move (random_plain_item (rand, depth + 1)) });
+        return map;
+      }
+    }
+}
+
+/* Compares the scan of @item (at @index) with libcbor's tree, item by
+ * item; returns the index after it. */
+static guint
+assert_scan_matches (DossierCborScan *scan,
+                     guint            index,
+                     cbor_item_t     *item)
+{
+  gint64 number = 0, scanned = 0;
+  gsize length = 0;
+  const guint8 *data;
+  guint next = index + 1;
+
+  switch (cbor_typeof (item))
+    {
+    case CBOR_TYPE_UINT:
+    case CBOR_TYPE_NEGINT:
+      g_assert_cmpint (dossier_cbor_scan_get_int (scan, index, &scanned), ==, dossier_cbor_get_int (item, &number));
+      g_assert_cmpint (scanned, ==, number);
+      break;
+    case CBOR_TYPE_BYTESTRING:
+    case CBOR_TYPE_STRING:
+      data = dossier_cbor_scan_get_data (scan, index, cbor_isa_string (item) ? 3 : 2, &length);
+      g_assert_nonnull (data);
+      g_assert_cmpmem (data, length, cbor_isa_string (item) ? cbor_string_handle (item) : cbor_bytestring_handle (item),
+                       cbor_isa_string (item) ? cbor_string_length (item) : cbor_bytestring_length (item));
+      break;
+    case CBOR_TYPE_ARRAY:
+      g_assert_cmpuint (dossier_cbor_scan_get_size (scan, index), ==, cbor_array_size (item));
+      for (gsize i = 0; i < cbor_array_size (item); i++)
+        {
+          g_assert_cmpuint (dossier_cbor_scan_get_element (scan, index, (guint) i), ==, next);
+          next = assert_scan_matches (scan, next, cbor_array_handle (item)[i]);
+        }
+      break;
+    case CBOR_TYPE_MAP:
+      g_assert_cmpuint (dossier_cbor_scan_get_size (scan, index), ==, cbor_map_size (item));
+      for (gint64 key = -3; key < 3; key++)
+        {
+          cbor_item_t *value = dossier_cbor_map_get_int (item, key);
+          guint scanned_value = dossier_cbor_scan_map_get_int (scan, index, key);
+
+          g_assert_true ((value == NULL) == (scanned_value == DOSSIER_CBOR_SCAN_MISSING));
+        }
+      for (gsize i = 0; i < cbor_map_size (item); i++)
+        {
+          next = assert_scan_matches (scan, next, cbor_map_handle (item)[i].key);
+          next = assert_scan_matches (scan, next, cbor_map_handle (item)[i].value);
+        }
+      break;
+    default:
+      g_assert_cmpint (dossier_cbor_scan_get_major (scan, index), ==, 7);
+      break;
+    }
+  /* after the last item, nothing */
+  g_assert_true (dossier_cbor_scan_get_next (scan, index) == next ||
+                 (dossier_cbor_scan_get_next (scan, index) == DOSSIER_CBOR_SCAN_MISSING &&
+                  dossier_cbor_scan_get_major (scan, next) == -1));
+  return next;
+}
+
+/* The scan reads plain items as libcbor does, element by element and with
+ * each item's encoded form; anything beyond the plain subset is left to
+ * libcbor. */
+static void
+test_cbor_scan (void)
+{
+  static const struct { const char *bytes; gsize length; } refused[] = {
+    { "\x9f\x01\xff", 3 },   /* an indefinite array */
+    { "\x7f\x61\x61\xff", 4 },   /* an indefinite text string */
+    { "\xc1\x01", 2 },   /* a tag */
+    { "\x62\xc3\x28", 3 },   /* invalid UTF-8 */
+    { "\x62\x61\x00", 3 },   /* a NUL byte in text */
+    { "\xf7", 1 },   /* undefined */
+    { "\xf8\x14", 2 },   /* false in two bytes */
+    { "\xf9\x3c\x00", 3 },   /* a float */
+    { "\x82\x01", 2 },   /* an array short of an item */
+    { "\x01\x02", 2 },   /* two items */
+    { "\x9b\x00\x00\x00\x10\x00\x00\x00\x00", 9 },   /* an array of 2^36 items */
+  };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (4);
+  g_autoptr(GString) deep = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    g_assert_null (dossier_cbor_scan_new (refused[i].bytes, refused[i].length));
+  for (guint i = 0; i < 100; i++)
+    g_string_append_c (deep, '\x81');
+  g_string_append_c (deep, '\x00');
+  g_assert_null (dossier_cbor_scan_new (deep->str, deep->len));
+  /* as deep as libcbor is let read, and no deeper */
+  for (guint levels = 60; levels < 66; levels++)
+    {
+      g_autoptr(DossierCborScan) scan = NULL;
+      cbor_item_t *loaded;
+
+      g_string_truncate (deep, 0);
+      for (guint i = 0; i < levels; i++)
+        g_string_append_c (deep, '\x81');
+      g_string_append_c (deep, '\x00');
+      scan = dossier_cbor_scan_new (deep->str, deep->len);
+      loaded = dossier_cbor_load (deep->str, deep->len);
+      g_assert_true ((scan == NULL) == (loaded == NULL));
+      if (loaded != NULL)
+        cbor_decref (&loaded);
+    }
+
+  for (guint round = 0; round < 500; round++)
+    {
+      cbor_item_t *item = random_plain_item (rand, 0);
+      g_autoptr(DossierCborScan) scan = NULL;
+      guint8 *buffer = NULL;
+      size_t size = 0;
+      gsize length = cbor_serialize_alloc (item, &buffer, &size), encoded_length = 0;
+      const guint8 *encoded;
+
+      scan = dossier_cbor_scan_new (buffer, length);
+      g_assert_nonnull (scan);
+      assert_scan_matches (scan, 0, item);
+      encoded = dossier_cbor_scan_get_encoded (scan, 0, &encoded_length);
+      g_assert_cmpmem (encoded, encoded_length, buffer, length);
+      if (cbor_isa_array (item) && cbor_array_size (item) > 0)
+        {
+          cbor_item_t *last = cbor_array_handle (item)[cbor_array_size (item) - 1];
+          guint8 *part = NULL;
+          size_t part_size = 0;
+          gsize part_length = cbor_serialize_alloc (last, &part, &part_size);
+
+          encoded = dossier_cbor_scan_get_encoded (scan, dossier_cbor_scan_get_element (scan, 0, (guint) cbor_array_size (item) - 1),
+                                                   &encoded_length);
+          g_assert_cmpmem (encoded, encoded_length, part, part_length);
+          free (part);
+        }
+      free (buffer);
+      cbor_decref (&item);
+    }
+}
+
+/* The hand-encoded Sig_structure is the one libcbor serializes. */
+static void
+test_sig_structure (void)
+{
+  gsize lengths[] = { 0, 1, 23, 24, 255, 256, 70000 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (lengths); i++)
+    {
+      g_autofree guint8 *header = g_malloc0 (lengths[i] + 1);
+      g_autofree guint8 *payload = g_malloc (lengths[G_N_ELEMENTS (lengths) - 1 - i] + 1);
+      gsize header_length = lengths[i], payload_length = lengths[G_N_ELEMENTS (lengths) - 1 - i], length = 0;
+      cbor_item_t *array = cbor_new_definite_array (4);
+      g_autofree guint8 *ours = NULL;
+      guint8 *theirs = NULL;
+      size_t size = 0, theirs_length;
+
+      memset (payload, 0xa5, payload_length);
+      (void) cbor_array_push (array, cbor_move (cbor_build_string ("Signature1")));
+      (void) cbor_array_push (array, cbor_move (cbor_build_bytestring (header, header_length)));
+      (void) cbor_array_push (array, cbor_move (cbor_build_bytestring ((const guint8 *) "", 0)));
+      (void) cbor_array_push (array, cbor_move (cbor_build_bytestring (payload, payload_length)));
+      theirs_length = cbor_serialize_alloc (array, &theirs, &size);
+      ours = dossier_cose_sig_structure_data (header, header_length, payload, payload_length, &length);
+      g_assert_cmpmem (ours, length, theirs, theirs_length);
+      free (theirs);
+      cbor_decref (&array);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -315,6 +524,8 @@ main (int    argc,
   g_test_add_func ("/hcert/base45", test_base45);
   g_test_add_func ("/hcert/cbor", test_cbor);
   g_test_add_func ("/hcert/cbor-limits", test_cbor_limits);
+  g_test_add_func ("/hcert/cbor-scan", test_cbor_scan);
+  g_test_add_func ("/hcert/sig-structure", test_sig_structure);
   g_test_add_func ("/hcert/es256", test_es256);
   g_test_add_func ("/hcert/ps256", test_ps256);
   g_test_add_func ("/hcert/refusals", test_refusals);
