@@ -82,12 +82,18 @@ scan_string (Scanner *s)
   const guchar *p = (const guchar *) s->data + s->pos + 1;
   const guchar *end = (const guchar *) s->data + s->length;
   const guchar *content = p;
-  gboolean ascii = TRUE, escaped = FALSE;
+  /* 1 for the bytes that go on a string: not a quote, a backslash or a
+   * control character */
+  static const guint8 plain[256] = {
+    [0x20] = 1, [0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0xff] = 1,
+  };
+  gboolean escaped = FALSE;
+  guchar high = 0;
 
   for (;;)
     {
-      while (p < end && *p != '"' && *p != '\\' && *p >= 0x20)
-        ascii &= *p++ < 0x80;
+      while (p < end && plain[*p])
+        high |= *p++;
       if (p >= end || *p < 0x20)
         return FALSE;
       if (*p == '"')
@@ -98,7 +104,7 @@ scan_string (Scanner *s)
       p += 2;
     }
   /* escapes are ASCII: the raw text is valid UTF-8 when the decoded one is */
-  if (!ascii && !g_utf8_validate_len ((const char *) content, (gsize) (p - content), NULL))
+  if (high >= 0x80 && !g_utf8_validate_len ((const char *) content, (gsize) (p - content), NULL))
     return FALSE;
   s->pos = (gsize) ((const char *) p - s->data) + 1;
   value_at (s, index)->escaped = escaped;
@@ -291,21 +297,40 @@ scan_value (Scanner *s,
     }
 }
 
-/* One value array per thread is kept between scans: a fresh one per
- * credential is a large allocation, which makes malloc tidy up all the
- * small blocks the last verification freed. */
+/* Value arrays are kept per thread between scans, and so are the scans
+ * themselves: a fresh array per text is a large allocation, which makes
+ * malloc tidy up all the small blocks the last verification freed, and an
+ * SD-JWT has a scan per disclosure alive at once. */
 #define MAX_KEPT_VALUES (64 * 1024)
+#define MAX_KEPT_ARRAYS 16
 
-static GPrivate kept_values = G_PRIVATE_INIT ((GDestroyNotify) g_array_unref);
+typedef struct
+{
+  GArray *arrays[MAX_KEPT_ARRAYS];
+  guint   n_arrays;
+} Kept;
+
+static void
+kept_free (gpointer data)
+{
+  Kept *kept = data;
+
+  for (guint i = 0; i < kept->n_arrays; i++)
+    g_array_unref (kept->arrays[i]);
+  g_free (kept);
+}
+
+static GPrivate kept_values = G_PRIVATE_INIT (kept_free);
 
 static GArray *
 take_values (gsize length)
 {
-  GArray *values = g_private_get (&kept_values);
+  Kept *kept = g_private_get (&kept_values);
+  GArray *values;
 
-  if (values == NULL)
+  if (kept == NULL || kept->n_arrays == 0)
     return g_array_sized_new (FALSE, FALSE, sizeof (Value), MIN (length / 4 + 8, 4096));
-  g_private_set (&kept_values, NULL);
+  values = kept->arrays[--kept->n_arrays];
   g_array_set_size (values, 0);
   return values;
 }
@@ -313,8 +338,15 @@ take_values (gsize length)
 static void
 give_back_values (GArray *values)
 {
-  if (values->len <= MAX_KEPT_VALUES && g_private_get (&kept_values) == NULL)
-    g_private_set (&kept_values, values);
+  Kept *kept = g_private_get (&kept_values);
+
+  if (kept == NULL)
+    {
+      kept = g_new0 (Kept, 1);
+      g_private_set (&kept_values, kept);
+    }
+  if (values->len <= MAX_KEPT_VALUES && kept->n_arrays < MAX_KEPT_ARRAYS)
+    kept->arrays[kept->n_arrays++] = values;
   else
     g_array_unref (values);
 }

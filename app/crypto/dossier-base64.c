@@ -101,17 +101,18 @@ dossier_base64url_decode (const char  *text,
 
 /* Unpadded base64url, written directly: disclosure digests and key
  * thumbprints are encoded on every verification. */
-char *
-dossier_base64url_encode (gconstpointer data,
-                          gsize         length)
+/* Writes the base64url form of @data, without padding, and a NUL to
+ * @out, which holds DOSSIER_BASE64URL_ENCODED_SIZE (@length) bytes. */
+void
+dossier_base64url_encode_to (gconstpointer  data,
+                             gsize          length,
+                             char          *out)
 {
   static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   const guint8 *in = data;
-  char *out, *o;
+  char *o = out;
   gsize i = 0;
 
-  g_return_val_if_fail (length <= G_MAXSIZE / 2, NULL);
-  out = o = g_malloc (length / 3 * 4 + 4);
   for (; i + 3 <= length; i += 3)
     {
       guint32 triple = (guint32) in[i] << 16 | (guint32) in[i + 1] << 8 | in[i + 2];
@@ -133,5 +134,16 @@ dossier_base64url_encode (gconstpointer data,
       *o++ = alphabet[(in[i + 1] & 15) << 2];
     }
   *o = '\0';
+}
+
+char *
+dossier_base64url_encode (gconstpointer data,
+                          gsize         length)
+{
+  char *out;
+
+  g_return_val_if_fail (length <= G_MAXSIZE / 2, NULL);
+  out = g_malloc (DOSSIER_BASE64URL_ENCODED_SIZE (length));
+  dossier_base64url_encode_to (data, length, out);
   return out;
 }

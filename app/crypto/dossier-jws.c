@@ -16,7 +16,10 @@
 
 struct _DossierJws
 {
-  JsonObject *header;
+  JsonObject *header;          /* built when first asked for if the header scanned */
+  GBytes     *header_bytes;
+  DossierJsonScan *header_scan;
+  GPtrArray  *header_strings;  /* name, value, ...: strings read from the scan */
   GBytes     *payload;
   GBytes     *signature;
   char       *signing_input;   /* "<header>.<payload>" as received */
@@ -32,6 +35,9 @@ dossier_jws_free (DossierJws *jws)
   if (jws == NULL)
     return;
   g_clear_pointer (&jws->header, json_object_unref);
+  g_clear_pointer (&jws->header_scan, dossier_json_scan_free);
+  g_clear_pointer (&jws->header_bytes, g_bytes_unref);
+  g_clear_pointer (&jws->header_strings, g_ptr_array_unref);
   g_clear_pointer (&jws->payload, g_bytes_unref);
   g_clear_pointer (&jws->signature, g_bytes_unref);
   g_free (jws->signing_input);
@@ -46,9 +52,9 @@ gboolean
 dossier_jws_looks_compact (const char *text,
                            gsize       length)
 {
-  /* 1 for the base64url alphabet, 2 for the dot */
-  static const guint8 classes[256] = {
-    ['-'] = 1, ['_'] = 1, ['.'] = 2,
+  /* 1 for the base64url alphabet and the dot */
+  static const guint8 allowed[256] = {
+    ['-'] = 1, ['_'] = 1, ['.'] = 1,
     ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
     ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1,
     ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1,
@@ -58,17 +64,26 @@ dossier_jws_looks_compact (const char *text,
     ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
   };
   const guchar *p = (const guchar *) text;
+  const char *dot = text, *end = text + length;
+  guint8 all = 1;
   guint dots = 0;
+  gsize i = 0;
 
   if (length == 0)
     return FALSE;
-  for (gsize i = 0; i < length; i++)
+  /* without a branch per byte, in blocks so that other text is left
+   * early; the dots are counted apart */
+  for (; i + 32 <= length && all; i += 32)
+    for (guint j = 0; j < 32; j++)
+      all &= allowed[p[i + j]];
+  for (; i < length; i++)
+    all &= allowed[p[i]];
+  if (!all)
+    return FALSE;
+  while (dots < 3 && (dot = memchr (dot, '.', (gsize) (end - dot))) != NULL)
     {
-      guint8 class = classes[p[i]];
-
-      if (class == 0)
-        return FALSE;
-      dots += class >> 1;
+      dots++;
+      dot++;
     }
   return dots == 2;
 }
@@ -79,7 +94,6 @@ dossier_jws_parse (const char  *compact,
                    GError     **error)
 {
   g_autoptr(DossierJws) jws = g_new0 (DossierJws, 1);
-  g_autoptr(GBytes) header_bytes = NULL;
   g_autoptr(JsonNode) header = NULL;
   const char *first_dot, *second_dot, *end = compact + length;
   gsize header_len;
@@ -106,21 +120,30 @@ dossier_jws_parse (const char  *compact,
                            _("The JWS header is too large"));
       return NULL;
     }
-  if (!(header_bytes = dossier_base64url_decode (compact, (gssize) header_len, error)) ||
+  if (!(jws->header_bytes = dossier_base64url_decode (compact, (gssize) header_len, error)) ||
       !(jws->payload = dossier_base64url_decode (first_dot + 1, second_dot - first_dot - 1, error)) ||
       !(jws->signature = dossier_base64url_decode (second_dot + 1, end - second_dot - 1, error)))
     {
       g_prefix_error (error, _("The JWS is not well formed: "));
       return NULL;
     }
-  header = dossier_json_parse (g_bytes_get_data (header_bytes, NULL), g_bytes_get_size (header_bytes));
-  if (header == NULL || !JSON_NODE_HOLDS_OBJECT (header))
+  /* a header of the plain subset is read from a scan, which json-glib
+   * would read alike; any other is parsed now */
+  jws->header_scan = dossier_json_scan_new (g_bytes_get_data (jws->header_bytes, NULL), g_bytes_get_size (jws->header_bytes));
+  if (jws->header_scan != NULL &&
+      dossier_json_scan_get_kind (jws->header_scan, DOSSIER_JSON_SCAN_ROOT) != DOSSIER_JSON_SCAN_OBJECT)
+    g_clear_pointer (&jws->header_scan, dossier_json_scan_free);
+  if (jws->header_scan == NULL)
     {
-      g_set_error_literal (error, DOSSIER_CRYPTO_ERROR, DOSSIER_CRYPTO_ERROR_MALFORMED,
-                           _("The JWS header is not a JSON object"));
-      return NULL;
+      header = dossier_json_parse (g_bytes_get_data (jws->header_bytes, NULL), g_bytes_get_size (jws->header_bytes));
+      if (header == NULL || !JSON_NODE_HOLDS_OBJECT (header))
+        {
+          g_set_error_literal (error, DOSSIER_CRYPTO_ERROR, DOSSIER_CRYPTO_ERROR_MALFORMED,
+                               _("The JWS header is not a JSON object"));
+          return NULL;
+        }
+      jws->header = json_object_ref (json_node_get_object (header));
     }
-  jws->header = json_object_ref (json_node_get_object (header));
   jws->signing_input = g_strndup (compact, (gsize) (second_dot - compact));
   return g_steal_pointer (&jws);
 }
@@ -128,6 +151,15 @@ dossier_jws_parse (const char  *compact,
 JsonObject *
 dossier_jws_get_header (DossierJws *jws)
 {
+  if (jws->header == NULL)
+    {
+      g_autoptr(JsonNode) header = dossier_json_parse (g_bytes_get_data (jws->header_bytes, NULL),
+                                                       g_bytes_get_size (jws->header_bytes));
+
+      /* the header scanned as an object, so it parses as one */
+      jws->header = header != NULL && JSON_NODE_HOLDS_OBJECT (header) ? json_object_ref (json_node_get_object (header))
+                                                                       : json_object_new ();
+    }
   return jws->header;
 }
 
@@ -135,11 +167,28 @@ const char *
 dossier_jws_get_header_string (DossierJws *jws,
                                const char *name)
 {
-  JsonNode *node = json_object_get_member (jws->header, name);
+  JsonNode *node;
+  guint member;
+  char *value;
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+  if (jws->header_scan == NULL)
+    {
+      node = json_object_get_member (jws->header, name);
+      if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+        return NULL;
+      return json_node_get_string (node);
+    }
+  for (guint i = 0; jws->header_strings != NULL && i < jws->header_strings->len; i += 2)
+    if (g_str_equal (g_ptr_array_index (jws->header_strings, i), name))
+      return g_ptr_array_index (jws->header_strings, i + 1);
+  member = dossier_json_scan_get_member (jws->header_scan, DOSSIER_JSON_SCAN_ROOT, name);
+  if ((value = dossier_json_scan_dup_string (jws->header_scan, member)) == NULL)
     return NULL;
-  return json_node_get_string (node);
+  if (jws->header_strings == NULL)
+    jws->header_strings = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (jws->header_strings, g_strdup (name));
+  g_ptr_array_add (jws->header_strings, value);
+  return value;
 }
 
 GBytes *

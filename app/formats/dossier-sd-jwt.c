@@ -27,8 +27,8 @@
 
 typedef struct
 {
-  char            *encoded;
-  char            *digest;
+  const char      *encoded;   /* in the text split at "~", which outlives it */
+  char             digest[DOSSIER_BASE64URL_ENCODED_SIZE (32)];
   JsonArray       *array;
   gboolean         used;
   GBytes          *decoded;   /* what @scan reads */
@@ -38,8 +38,6 @@ typedef struct
 static void
 disclosure_free (Disclosure *disclosure)
 {
-  g_free (disclosure->encoded);
-  g_free (disclosure->digest);
   g_clear_pointer (&disclosure->array, json_array_unref);
   g_clear_pointer (&disclosure->scan, dossier_json_scan_free);
   g_clear_pointer (&disclosure->decoded, g_bytes_unref);
@@ -55,15 +53,52 @@ dossier_sd_jwt_detect (const char *text,
   return tilde != NULL && dossier_jws_looks_compact (text, (gsize) (tilde - text));
 }
 
-static char *
-sha256_b64 (const char *text,
-            gsize       length)
+static void
+sha256_b64_to (const char *text,
+               gsize       length,
+               char       *out)
 {
   guint8 digest[32];
 
   /* OpenSSL's SHA-256 uses the CPU's SHA instructions; GChecksum's does not */
   dossier_crypto_sha256 (text, length, digest);
-  return dossier_base64url_encode (digest, sizeof digest);
+  dossier_base64url_encode_to (digest, sizeof digest, out);
+}
+
+static char *
+sha256_b64 (const char *text,
+            gsize       length)
+{
+  char *out = g_malloc (DOSSIER_BASE64URL_ENCODED_SIZE (32));
+
+  sha256_b64_to (text, length, out);
+  return out;
+}
+
+/* Splits @text at "~" in place, as g_strsplit (@text, "~", @max) would
+ * (the last part keeps any "~" beyond @max parts); returns the parts,
+ * NULL-terminated, which point into @text. */
+static char **
+split_at_tildes (char  *text,
+                 guint  max,
+                 guint *n_parts)
+{
+  guint count = 1, n = 0;
+  char **parts;
+  char *p;
+
+  for (p = text; count < max && (p = strchr (p, '~')) != NULL; p++)
+    count++;
+  parts = g_new (char *, count + 1);
+  parts[n++] = p = text;
+  while (n < count && (p = strchr (p, '~')) != NULL)
+    {
+      *p++ = '\0';
+      parts[n++] = p;
+    }
+  parts[n] = NULL;
+  *n_parts = n;
+  return parts;
 }
 
 static JsonNode *
@@ -74,11 +109,24 @@ parse_json_bytes (GBytes *bytes)
   return dossier_json_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
 }
 
+/* A digest's hash: its first characters, which are already the base64url
+ * of a hash; any other text looked up gets some hash all the same. */
+static guint
+digest_hash (gconstpointer key)
+{
+  const guchar *digest = key;
+  guint hash = 0;
+
+  for (guint i = 0; i < 6 && digest[i] != '\0'; i++)
+    hash = (hash << 5) ^ (hash >> 27) ^ digest[i];
+  return hash;
+}
+
 /* Disclosures by digest; of two alike, the first. */
 static GHashTable *
 index_disclosures (GPtrArray *disclosures)
 {
-  GHashTable *by_digest = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTable *by_digest = g_hash_table_new (digest_hash, g_str_equal);
 
   for (guint i = 0; i < disclosures->len; i++)
     {
@@ -653,7 +701,8 @@ add_record (JsonObject          *shown,
 typedef struct
 {
   GBytes *payload;
-  GStrv   encoded;   /* the disclosures */
+  char   *encoded;   /* the disclosures, between "~" */
+  guint   n_disclosures;
   char   *issuer;
 } SdJwtContent;
 
@@ -663,7 +712,7 @@ sd_jwt_content_free (gpointer data)
   SdJwtContent *content = data;
 
   g_bytes_unref (content->payload);
-  g_strfreev (content->encoded);
+  g_free (content->encoded);
   g_free (content->issuer);
   g_free (content);
 }
@@ -680,14 +729,18 @@ read_sd_jwt_content (DossierVerification *result,
   g_autoptr(GHashTable) by_digest = NULL;
   g_autoptr(JsonNode) root = parse_json_bytes (content->payload);
   g_autoptr(JsonNode) unfolded = NULL;
+  g_autofree char *text = g_strdup (content->encoded);
+  g_autofree char **encoded = NULL;
+  guint n = 0;
 
-  for (guint i = 0; content->encoded[i] != NULL; i++)
+  encoded = split_at_tildes (text, G_MAXUINT, &n);
+  for (guint i = 0; i < content->n_disclosures && i < n; i++)
     {
       Disclosure *disclosure = g_new0 (Disclosure, 1);
-      g_autoptr(GBytes) decoded = dossier_base64url_decode (content->encoded[i], -1, NULL);
+      g_autoptr(GBytes) decoded = dossier_base64url_decode (encoded[i], -1, NULL);
       g_autoptr(JsonNode) node = parse_json_bytes (decoded);
 
-      disclosure->digest = sha256_b64 (content->encoded[i], strlen (content->encoded[i]));
+      sha256_b64_to (encoded[i], strlen (encoded[i]), disclosure->digest);
       g_ptr_array_add (disclosures, disclosure);
       if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
         return;
@@ -759,8 +812,8 @@ dossier_sd_jwt_verify (const char                 *text,
                        const DossierVerifyOptions *options,
                        DossierVerification        *result)
 {
-  g_autofree char *copy = g_strndup (text, length);
-  g_auto(GStrv) parts = NULL;
+  g_autofree char *split = NULL;
+  g_autofree char **parts = NULL;
   g_autoptr(GPtrArray) disclosures = g_ptr_array_new_with_free_func ((GDestroyNotify) disclosure_free);
   g_autoptr(GHashTable) by_digest = NULL;
   g_autoptr(DossierJws) jws = NULL;
@@ -780,10 +833,11 @@ dossier_sd_jwt_verify (const char                 *text,
       dossier_verification_fail (result, "decode", "sd-jwt-malformed", _("Not an SD-JWT: it must be a JWT followed by “~”"));
       return;
     }
-  parts = g_strsplit (copy, "~", MAX_DISCLOSURES + 3);
-  n = g_strv_length (parts);
+  split = g_strndup (text, length);
+  parts = split_at_tildes (split, MAX_DISCLOSURES + 3, &n);
   kb = parts[n - 1];
-  last_tilde = strrchr (copy, '~');
+  for (last_tilde = text + length - 1; *last_tilde != '~'; last_tilde--)
+    ;
   jws = dossier_jws_parse (parts[0], strlen (parts[0]), &error);
   if (jws == NULL)
     {
@@ -794,8 +848,8 @@ dossier_sd_jwt_verify (const char                 *text,
     {
       Disclosure *disclosure = g_new0 (Disclosure, 1);
 
-      disclosure->encoded = g_strdup (parts[i]);
-      disclosure->digest = sha256_b64 (parts[i], strlen (parts[i]));
+      disclosure->encoded = parts[i];
+      sha256_b64_to (parts[i], strlen (parts[i]), disclosure->digest);
       g_ptr_array_add (disclosures, disclosure);
     }
   by_digest = index_disclosures (disclosures);
@@ -845,9 +899,9 @@ dossier_sd_jwt_verify (const char                 *text,
       SdJwtContent *content = g_new (SdJwtContent, 1);
 
       content->payload = g_bytes_ref (dossier_jws_get_payload (jws));
-      content->encoded = g_new0 (char *, disclosures->len + 1);
-      for (guint i = 0; i < disclosures->len; i++)
-        content->encoded[i] = g_strdup (((Disclosure *) g_ptr_array_index (disclosures, i))->encoded);
+      /* the disclosures as received, from the first to the last "~" */
+      content->encoded = n > 2 ? g_strndup (text + (parts[1] - split), (gsize) (parts[n - 1] - parts[1]) - 1) : g_strdup ("");
+      content->n_disclosures = disclosures->len;
       content->issuer = g_strdup (issuer);
       dossier_verification_defer_content (result, read_sd_jwt_content, content, sd_jwt_content_free);
     }
@@ -891,7 +945,7 @@ dossier_sd_jwt_verify (const char                 *text,
   dossier_verification_check (result, "disclosure", TRUE, _("%u claims disclosed"), disclosures->len);
   if (*kb != '\0' && root == NULL)
     root = parse_json_bytes (dossier_jws_get_payload (jws));
-  if (*kb != '\0' && !check_key_binding (copy, (gsize) (last_tilde - copy) + 1, kb, json_node_get_object (root), options, result))
+  if (*kb != '\0' && !check_key_binding (text, (gsize) (last_tilde - text) + 1, kb, json_node_get_object (root), options, result))
     return;
   if (*kb == '\0' && (options->audience != NULL || options->nonce != NULL))
     {
@@ -1344,8 +1398,8 @@ parse_issued_disclosures (char      **parts,
           return NULL;
         }
       disclosure = g_new0 (Disclosure, 1);
-      disclosure->encoded = g_strdup (parts[i]);
-      disclosure->digest = sha256_b64 (parts[i], strlen (parts[i]));
+      disclosure->encoded = parts[i];
+      sha256_b64_to (parts[i], strlen (parts[i]), disclosure->digest);
       disclosure->array = json_array_ref (json_node_get_array (node));
       g_ptr_array_add (disclosures, disclosure);
     }
