@@ -122,76 +122,117 @@ dossier_shc_detect (const char *text,
 
 /* --- numeric QR ----------------------------------------------------------- */
 
+/* Whether each digit pair stands for a base64url character or a dot. */
+static const guint8 pair_in_jws[78] = {
+  [0] = 1, [1] = 1,                                               /* - . */
+  [3] = 1, [4] = 1, [5] = 1, [6] = 1, [7] = 1, [8] = 1, [9] = 1,  /* 0-9 */
+  [10] = 1, [11] = 1, [12] = 1,
+  [20] = 1, [21] = 1, [22] = 1, [23] = 1, [24] = 1, [25] = 1, [26] = 1, [27] = 1, [28] = 1, [29] = 1,  /* A-Z */
+  [30] = 1, [31] = 1, [32] = 1, [33] = 1, [34] = 1, [35] = 1, [36] = 1, [37] = 1, [38] = 1, [39] = 1,
+  [40] = 1, [41] = 1, [42] = 1, [43] = 1, [44] = 1, [45] = 1,
+  [50] = 1,                                                       /* _ */
+  [52] = 1, [53] = 1, [54] = 1, [55] = 1, [56] = 1, [57] = 1, [58] = 1, [59] = 1, [60] = 1, [61] = 1,  /* a-z */
+  [62] = 1, [63] = 1, [64] = 1, [65] = 1, [66] = 1, [67] = 1, [68] = 1, [69] = 1, [70] = 1, [71] = 1,
+  [72] = 1, [73] = 1, [74] = 1, [75] = 1, [76] = 1, [77] = 1,
+};
+
+/* Appends the characters of @digits to @out; clears *@in_jws when one is
+ * neither base64url nor a dot. */
 static gboolean
 decode_digits (const char          *digits,
                gsize                length,
                GString             *out,
+               guint8              *in_jws,
                DossierVerification *result)
 {
   gsize start = out->len;
+  guint8 all = 1;
+  char *o;
 
   if (length == 0 || length % 2 != 0)
     return dossier_verification_fail (result, "decode", "shc-qr-odd-digits",
                                       _("A SMART Health Card QR holds pairs of digits; this one has %zu digits"), length);
   /* written in place: a card is a thousand pairs or more */
   g_string_set_size (out, start + length / 2);
+  o = out->str + start;
   for (gsize i = 0; i < length; i += 2)
     {
-      int value;
+      guint high = (guint) (guchar) digits[i] - '0', low = (guint) (guchar) digits[i + 1] - '0', value;
 
-      if (!g_ascii_isdigit (digits[i]) || !g_ascii_isdigit (digits[i + 1]))
+      if (high > 9 || low > 9)
         return dossier_verification_fail (result, "decode", "shc-qr-not-numeric",
                                           _("The QR content has a character other than a digit at position %zu"), i);
-      value = (digits[i] - '0') * 10 + (digits[i + 1] - '0');
+      value = high * 10 + low;
       if (value > 'z' - 45)
         return dossier_verification_fail (result, "decode", "shc-qr-digit-pair",
-                                          _("The digit pair %02d at position %zu stands for no character of a JWS"), value, i);
-      out->str[start + i / 2] = (char) (value + 45);
+                                          _("The digit pair %02d at position %zu stands for no character of a JWS"), (int) value, i);
+      o[i / 2] = (char) (value + 45);
+      all &= pair_in_jws[value];
     }
+  *in_jws &= all;
   return TRUE;
 }
 
-/* Joins the lines of one or more scanned QR codes into the JWS. */
+typedef struct
+{
+  const char *start;
+  gsize       length;
+} Line;
+
+/* Joins the lines of one or more scanned QR codes into the JWS.  The text
+ * is read up to any NUL byte and less one final newline, and split at
+ * newlines into at most MAX_CHUNKS + 2 lines, the last keeping the rest. */
 static char *
 decode_numeric_qr (const char          *text,
                    gsize                length,
+                   gboolean            *in_jws,
                    DossierVerification *result)
 {
-  g_autofree char *copy = g_strndup (text, length);
-  g_auto(GStrv) lines = NULL;
-  g_autofree char **chunks = NULL;
-  g_autoptr(GString) jws = g_string_new (NULL);
-  guint n_lines, total = 0;
+  guint8 all = 1;
+  Line lines[MAX_CHUNKS + 2];
+  Line chunks[MAX_CHUNKS] = { { NULL, 0 } };
+  g_autoptr(GString) jws = NULL;
+  gsize end = strnlen (text, length), pos = 0, digits = 0;
+  guint n_lines = 0, total = 0;
 
-  if (length > 0 && copy[length - 1] == '\n')
-    copy[length - 1] = '\0';
-  lines = g_strsplit (copy, "\n", MAX_CHUNKS + 2);
-  n_lines = g_strv_length (lines);
+  if (end == length && end > 0 && text[end - 1] == '\n')
+    end--;
+  for (;;)
+    {
+      const char *newline = n_lines + 1 < G_N_ELEMENTS (lines) ? memchr (text + pos, '\n', end - pos) : NULL;
+
+      lines[n_lines].start = text + pos;
+      lines[n_lines++].length = newline != NULL ? (gsize) (newline - text) - pos : end - pos;
+      if (newline == NULL)
+        break;
+      pos = (gsize) (newline - text) + 1;
+    }
   if (n_lines > MAX_CHUNKS)
     {
       dossier_verification_fail (result, "decode", "shc-qr-too-many-chunks",
                                  _("More than %d QR chunks"), MAX_CHUNKS);
       return NULL;
     }
-  chunks = g_new0 (char *, MAX_CHUNKS + 1);
 
   for (guint i = 0; i < n_lines; i++)
     {
-      const char *line = lines[i];
+      Line line = lines[i];
       const char *slash;
       guint64 index = 1, count = 1;
 
-      if (g_ascii_strncasecmp (line, "shc:/", 5) != 0)
+      if (line.length < 5 || g_ascii_strncasecmp (line.start, "shc:/", 5) != 0)
         {
           dossier_verification_fail (result, "decode", "shc-qr-prefix",
                                      _("QR line %u does not start with “shc:/”"), i + 1);
           return NULL;
         }
-      line += 5;
-      if ((slash = strchr (line, '/')) != NULL)
+      line.start += 5;
+      line.length -= 5;
+      if ((slash = memchr (line.start, '/', line.length)) != NULL)
         {
-          g_autofree char *first = g_strndup (line, (gsize) (slash - line));
-          const char *second_slash = strchr (slash + 1, '/');
+          const char *line_end = line.start + line.length;
+          g_autofree char *first = g_strndup (line.start, (gsize) (slash - line.start));
+          const char *second_slash = memchr (slash + 1, '/', (gsize) (line_end - slash - 1));
           g_autofree char *second = second_slash != NULL ? g_strndup (slash + 1, (gsize) (second_slash - slash - 1)) : NULL;
 
           if (second == NULL ||
@@ -203,7 +244,8 @@ decode_numeric_qr (const char          *text,
                                          _("QR line %u has a malformed chunk header “shc:/i/n/”"), i + 1);
               return NULL;
             }
-          line = second_slash + 1;
+          line.length = (gsize) (line_end - second_slash - 1);
+          line.start = second_slash + 1;
         }
       if (total == 0)
         total = (guint) count;
@@ -213,29 +255,32 @@ decode_numeric_qr (const char          *text,
                                      _("The QR chunks disagree on their number, or %u of them were scanned"), n_lines);
           return NULL;
         }
-      if (chunks[index - 1] != NULL)
+      if (chunks[index - 1].start != NULL)
         {
           dossier_verification_fail (result, "decode", "shc-qr-chunk-duplicate",
                                      _("QR chunk %u was scanned twice"), (guint) index);
           return NULL;
         }
-      if (count > 1 && strlen (line) > 2 * MAX_CHUNK_CHARS)
+      if (count > 1 && line.length > 2 * MAX_CHUNK_CHARS)
         {
           dossier_verification_fail (result, "decode", "shc-qr-chunk-too-big",
                                      _("QR chunk %u is longer than a chunk may be"), (guint) index);
           return NULL;
         }
-      chunks[index - 1] = (char *) line;
+      chunks[index - 1] = line;
+      digits += line.length;
     }
   for (guint i = 0; i < total; i++)
-    if (chunks[i] == NULL)
+    if (chunks[i].start == NULL)
       {
         dossier_verification_fail (result, "decode", "shc-qr-chunk-missing", _("QR chunk %u is missing"), i + 1);
         return NULL;
       }
+  jws = g_string_sized_new (digits / 2 + 1);
   for (guint i = 0; i < total; i++)
-    if (!decode_digits (chunks[i], strlen (chunks[i]), jws, result))
+    if (!decode_digits (chunks[i].start, chunks[i].length, jws, &all, result))
       return NULL;
+  *in_jws = all;
   return g_string_free (g_steal_pointer (&jws), FALSE);
 }
 
@@ -691,16 +736,35 @@ verify_parsed_card (DossierJws                 *jws,
     return;
 }
 
+static guint
+count_dots (const char *text,
+            gsize       length)
+{
+  const char *dot = text, *end = text + length;
+  guint dots = 0;
+
+  while (dots < 3 && (dot = memchr (dot, '.', (gsize) (end - dot))) != NULL)
+    {
+      dots++;
+      dot++;
+    }
+  return dots;
+}
+
+/* A card in compact form; @in_jws when its characters are known to be
+ * base64url or dots. */
 static void
 verify_card (const char                 *compact,
              gsize                       length,
+             gboolean                    in_jws,
              const DossierVerifyOptions *options,
              DossierVerification        *result)
 {
   g_autoptr(DossierJws) jws = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!dossier_jws_looks_compact (compact, length) || (jws = dossier_jws_parse (compact, length, &error)) == NULL)
+  if (!(in_jws ? count_dots (compact, length) == 2 : dossier_jws_looks_compact (compact, length)) ||
+      (jws = dossier_jws_parse (compact, length, &error)) == NULL)
     {
       dossier_verification_fail (result, "decode", "jws-malformed", "%s",
                                  error != NULL ? error->message : _("The card is not a compact JWS: it holds characters outside base64url"));
@@ -731,9 +795,11 @@ dossier_shc_verify (const char                 *text,
   dossier_verification_set_format (result, "shc");
   if (length >= 5 && g_ascii_strncasecmp (text, "shc:/", 5) == 0)
     {
-      joined = decode_numeric_qr (text, length, result);
+      gboolean in_jws = FALSE;
+
+      joined = decode_numeric_qr (text, length, &in_jws, result);
       if (joined != NULL)
-        verify_card (joined, strlen (joined), options, result);
+        verify_card (joined, strlen (joined), in_jws, options, result);
       return;
     }
   if (length > 0 && text[0] == '{')
@@ -747,8 +813,8 @@ dossier_shc_verify (const char                 *text,
           return;
         }
       for (guint i = 0; i < cards->len && !dossier_verification_has_failed (result); i++)
-        verify_card (g_ptr_array_index (cards, i), strlen (g_ptr_array_index (cards, i)), options, result);
+        verify_card (g_ptr_array_index (cards, i), strlen (g_ptr_array_index (cards, i)), FALSE, options, result);
       return;
     }
-  verify_card (text, length, options, result);
+  verify_card (text, length, FALSE, options, result);
 }
