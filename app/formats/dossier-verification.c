@@ -178,7 +178,7 @@ dossier_verification_class_init (DossierVerificationClass *klass)
 static void
 dossier_verification_init (DossierVerification *self)
 {
-  self->checks = g_array_new (FALSE, TRUE, sizeof (Check));
+  self->checks = g_array_sized_new (FALSE, TRUE, sizeof (Check), 12);   /* a verification makes about ten */
   g_array_set_clear_func (self->checks, clear_check);
   self->records = g_ptr_array_new_with_free_func (g_object_unref);
   g_queue_init (&self->deferred);

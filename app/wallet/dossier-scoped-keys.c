@@ -13,6 +13,7 @@ struct _DossierScopedKeys
 {
   GObject           parent_instance;
   DossierKeySource *keys;
+  gboolean          keys_borrowed;   /* kept by @keys itself, which it must not keep alive */
   char             *scope;
 };
 
@@ -89,7 +90,8 @@ dossier_scoped_keys_finalize (GObject *object)
 {
   DossierScopedKeys *self = DOSSIER_SCOPED_KEYS (object);
 
-  g_clear_object (&self->keys);
+  if (!self->keys_borrowed)
+    g_clear_object (&self->keys);
   g_free (self->scope);
   G_OBJECT_CLASS (dossier_scoped_keys_parent_class)->finalize (object);
 }
@@ -119,5 +121,36 @@ dossier_scoped_keys_new (DossierKeySource *keys,
   self = g_object_new (DOSSIER_TYPE_SCOPED_KEYS, NULL);
   self->keys = g_object_ref (keys);
   self->scope = g_strdup (scope);
+  return DOSSIER_KEY_SOURCE (self);
+}
+
+/* The scoped keys of @keys for @scope, made once and kept with @keys (a
+ * verification asks for them every time), as a new reference.  They hold
+ * no reference on @keys, which drops them when it goes: they are for use
+ * while the caller holds @keys. */
+DossierKeySource *
+dossier_scoped_keys_get_for (DossierKeySource *keys,
+                             const char       *scope)
+{
+  static GMutex lock;
+  g_autofree char *name = NULL;
+  DossierScopedKeys *self;
+
+  g_return_val_if_fail (DOSSIER_IS_KEY_SOURCE (keys), NULL);
+  g_return_val_if_fail (scope != NULL, NULL);
+
+  name = g_strconcat ("dossier-scoped-keys-", scope, NULL);
+  g_mutex_lock (&lock);
+  self = g_object_get_data (G_OBJECT (keys), name);
+  if (self == NULL)
+    {
+      self = g_object_new (DOSSIER_TYPE_SCOPED_KEYS, NULL);
+      self->keys = keys;
+      self->keys_borrowed = TRUE;
+      self->scope = g_strdup (scope);
+      g_object_set_data_full (G_OBJECT (keys), name, self, g_object_unref);
+    }
+  g_object_ref (self);
+  g_mutex_unlock (&lock);
   return DOSSIER_KEY_SOURCE (self);
 }

@@ -33,7 +33,7 @@ scoped (Scoped                     *scoped,
         const char                 *scope)
 {
   scoped->options = *options;
-  scoped->keys = options->keys != NULL ? dossier_scoped_keys_new (options->keys, scope) : NULL;
+  scoped->keys = options->keys != NULL ? dossier_scoped_keys_get_for (options->keys, scope) : NULL;
   scoped->options.keys = scoped->keys;
   return &scoped->options;
 }
