@@ -75,6 +75,9 @@ value_at (Scanner *s,
   return &g_array_index (s->values, Value, index);
 }
 
+#define ONES  G_GUINT64_CONSTANT (0x0101010101010101)
+#define HIGHS G_GUINT64_CONSTANT (0x8080808080808080)
+
 static gboolean
 scan_string (Scanner *s)
 {
@@ -92,6 +95,21 @@ scan_string (Scanner *s)
 
   for (;;)
     {
+      /* eight bytes at a time while none is a quote, a backslash or a
+       * control character (each test is exact for the word as a whole) */
+      while (end - p >= 8)
+        {
+          guint64 word, quotes, backslashes;
+
+          memcpy (&word, p, sizeof word);
+          quotes = word ^ (ONES * '"');
+          backslashes = word ^ (ONES * '\\');
+          if ((((quotes - ONES) & ~quotes) | ((backslashes - ONES) & ~backslashes) | ((word - ONES * 0x20) & ~word)) & HIGHS)
+            break;
+          if (word & HIGHS)
+            high = 0x80;
+          p += 8;
+        }
       while (p < end && plain[*p])
         high |= *p++;
       if (p >= end || *p < 0x20)

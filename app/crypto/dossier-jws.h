@@ -19,6 +19,9 @@ gboolean    dossier_jws_looks_compact      (const char    *text,
 DossierJws *dossier_jws_parse              (const char    *compact,
                                             gsize          length,
                                             GError       **error);
+DossierJws *dossier_jws_parse_in_place     (const char    *compact,
+                                            gsize          length,
+                                            GError       **error);
 void        dossier_jws_free               (DossierJws    *jws);
 JsonObject *dossier_jws_get_header         (DossierJws    *jws);
 const char *dossier_jws_get_header_string  (DossierJws    *jws,

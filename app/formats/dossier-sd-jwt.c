@@ -812,7 +812,9 @@ dossier_sd_jwt_verify (const char                 *text,
                        const DossierVerifyOptions *options,
                        DossierVerification        *result)
 {
-  g_autofree char *split = NULL;
+  char stack_copy[4096];
+  g_autofree char *heap_copy = NULL;
+  char *split;
   g_autofree char **parts = NULL;
   g_autoptr(GPtrArray) disclosures = g_ptr_array_new_with_free_func ((GDestroyNotify) disclosure_free);
   g_autoptr(GHashTable) by_digest = NULL;
@@ -833,12 +835,18 @@ dossier_sd_jwt_verify (const char                 *text,
       dossier_verification_fail (result, "decode", "sd-jwt-malformed", _("Not an SD-JWT: it must be a JWT followed by “~”"));
       return;
     }
-  split = g_strndup (text, length);
+  /* a copy on the stack when it fits: see dossier_jws_parse_in_place() */
+  if (length < sizeof stack_copy)
+    split = stack_copy;
+  else
+    split = heap_copy = g_malloc (length + 1);
+  memcpy (split, text, length);
+  split[length] = '\0';
   parts = split_at_tildes (split, MAX_DISCLOSURES + 3, &n);
   kb = parts[n - 1];
   for (last_tilde = text + length - 1; *last_tilde != '~'; last_tilde--)
     ;
-  jws = dossier_jws_parse (parts[0], strlen (parts[0]), &error);
+  jws = dossier_jws_parse_in_place (parts[0], strlen (parts[0]), &error);
   if (jws == NULL)
     {
       dossier_verification_fail (result, "decode", "jws-malformed", "%s", error->message);

@@ -130,7 +130,7 @@ verify_compact_jws (const char                 *data,
 
   /* an SD-JWT starts with a compact JWS; a tilde tells it apart quickly */
   if (memchr (data, '~', length) != NULL || !dossier_jws_looks_compact (data, length) ||
-      (jws = dossier_jws_parse (data, length, NULL)) == NULL)
+      (jws = dossier_jws_parse_in_place (data, length, NULL)) == NULL)
     return FALSE;
   if (dossier_shc_detect_jws (jws))
     dossier_shc_verify_jws (jws, scoped (&health, options, HEALTH), result);

@@ -214,6 +214,46 @@ test_mutations (void)
     }
 }
 
+/* A damaged digit or pair is reported where it is, wherever it falls
+ * among the pairs the decoder reads together. */
+static void
+test_numeric_positions (void)
+{
+  gsize length;
+  g_autofree char *original = read_vector ("shc-spec/examples/example-00-f-qr-code-numeric-value-0.txt", &length);
+  gsize digits;
+
+  while (length > 0 && (original[length - 1] == '\n' || original[length - 1] == '\r'))
+    length--;
+  digits = length - strlen ("shc:/");
+  for (gsize at = 0; at < digits; at += (at < 40 ? 1 : 37))
+    {
+      g_autofree char *copy = g_strndup (original, length);
+      g_autofree char *expected = NULL;
+      g_autoptr(DossierVerification) result = dossier_verification_new ("test");
+      DossierVerifyOptions options = { NULL, NULL };
+
+      /* a letter among the digits */
+      copy[5 + at] = 'x';
+      dossier_shc_verify (copy, length, &options, result);
+      expected = g_strdup_printf ("position %zu", at - at % 2);
+      g_assert_nonnull (strstr (dossier_verification_get_error_message (result), expected));
+
+      /* a pair over 77, which stands for no character of a JWS */
+      if (at % 2 == 0 && at + 1 < digits)
+        {
+          g_autoptr(DossierVerification) over = dossier_verification_new ("test");
+
+          memcpy (copy, original, length);
+          copy[5 + at] = '7';
+          copy[5 + at + 1] = '8';
+          dossier_shc_verify (copy, length, &options, over);
+          g_assert_nonnull (strstr (dossier_verification_get_error_message (over), "78"));
+          g_assert_nonnull (strstr (dossier_verification_get_error_message (over), expected));
+        }
+    }
+}
+
 static void
 test_hostile_inputs (void)
 {
@@ -272,6 +312,7 @@ main (int    argc,
   g_test_add_func ("/shc/inflate-as-zlib", test_inflate_as_zlib);
   g_test_add_func ("/shc/mutations", test_mutations);
   g_test_add_func ("/shc/hostile-inputs", test_hostile_inputs);
+  g_test_add_func ("/shc/numeric-positions", test_numeric_positions);
   g_test_add_func ("/shc/detect", test_detect);
   return g_test_run ();
 }
