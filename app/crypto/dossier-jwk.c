@@ -21,6 +21,13 @@ struct _DossierJwk
   EVP_PKEY   *pkey;
   GPtrArray  *issuers;   /* the issuers this key is known to belong to, or NULL */
   char       *thumbprint;
+  /* the members verification asks for, as the key was given: a look-up
+   * in @json each time cost as much as the rest of finding a key */
+  char       *kty;
+  char       *crv;
+  char       *kid;
+  char       *alg;
+  char       *use;
 };
 
 G_DEFINE_FINAL_TYPE (DossierJwk, dossier_jwk, G_TYPE_OBJECT)
@@ -34,6 +41,11 @@ dossier_jwk_finalize (GObject *object)
   g_clear_pointer (&self->pkey, EVP_PKEY_free);
   g_clear_pointer (&self->issuers, g_ptr_array_unref);
   g_free (self->thumbprint);
+  g_free (self->kty);
+  g_free (self->crv);
+  g_free (self->kid);
+  g_free (self->alg);
+  g_free (self->use);
   G_OBJECT_CLASS (dossier_jwk_parent_class)->finalize (object);
 }
 
@@ -227,6 +239,11 @@ dossier_jwk_new_from_json (JsonObject  *object,
   kty = member_string (object, "kty");
   self = g_object_new (DOSSIER_TYPE_JWK, NULL);
   self->json = json_object_ref (object);
+  self->kty = g_strdup (kty);
+  self->crv = g_strdup (member_string (object, "crv"));
+  self->kid = g_strdup (member_string (object, "kid"));
+  self->alg = g_strdup (member_string (object, "alg"));
+  self->use = g_strdup (member_string (object, "use"));
   if (g_strcmp0 (kty, "EC") == 0)
     self->pkey = ec_key (object, error);
   else if (g_strcmp0 (kty, "OKP") == 0)
@@ -302,7 +319,7 @@ dossier_jwk_parse_set (const char  *data,
   dossier_jwk_get_##name (DossierJwk *self)                   \
   {                                                           \
     g_return_val_if_fail (DOSSIER_IS_JWK (self), NULL);       \
-    return member_string (self->json, #name);                 \
+    return self->name;                                        \
   }
 
 STRING_GETTER (kty)

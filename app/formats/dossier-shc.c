@@ -157,36 +157,6 @@ decode_digits (const char          *digits,
   o = out->str + start;
   for (gsize i = 0; i < length; i += 2)
     {
-#if G_BYTE_ORDER == G_LITTLE_ENDIAN
-      /* four pairs at a time while all are digits and stand for characters
-       * of a JWS; any other word is read pair by pair below, which says
-       * what is wrong where */
-      while (length - i >= 8)
-        {
-          guint64 word, values, chars;
-
-          memcpy (&word, digits + i, sizeof word);
-          /* every byte's high nibble is 3 and its low one at most 9 */
-          if (((word & G_GUINT64_CONSTANT (0xF0F0F0F0F0F0F0F0)) |
-               (((word + G_GUINT64_CONSTANT (0x0606060606060606)) & G_GUINT64_CONSTANT (0xF0F0F0F0F0F0F0F0)) >> 4)) !=
-              G_GUINT64_CONSTANT (0x3333333333333333))
-            break;
-          word -= G_GUINT64_CONSTANT (0x3030303030303030);
-          /* each pair's value in a 16-bit lane, then whether one is over 77 */
-          values = (word & G_GUINT64_CONSTANT (0x00FF00FF00FF00FF)) * 10 + ((word >> 8) & G_GUINT64_CONSTANT (0x00FF00FF00FF00FF));
-          if ((values + G_GUINT64_CONSTANT (0x0032003200320032)) & G_GUINT64_CONSTANT (0x0080008000800080))
-            break;
-          chars = values + G_GUINT64_CONSTANT (0x002D002D002D002D);
-          for (guint k = 0; k < 4; k++)
-            {
-              o[i / 2 + k] = (char) (chars >> (16 * k));
-              all &= pair_in_jws[(values >> (16 * k)) & 0xff];
-            }
-          i += 8;
-        }
-      if (i >= length)
-        break;
-#endif
       guint high = (guint) (guchar) digits[i] - '0', low = (guint) (guchar) digits[i + 1] - '0', value;
 
       if (high > 9 || low > 9)
