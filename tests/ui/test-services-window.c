@@ -15,6 +15,7 @@
 #include "dossier-record-model.h"
 #include "dossier-services-window.h"
 #include "dossier-test-utils.h"
+#include "gui-test-utils.h"
 #include "dossier-window.h"
 
 #include <json-glib/json-glib.h>
@@ -51,67 +52,14 @@ child (GtkWidget  *window,
   return object;
 }
 
-typedef gboolean (*Condition) (GtkWidget *window, gconstpointer data);
-
-static void
-wait_until (GtkWidget     *window,
-            Condition      condition,
-            gconstpointer  data,
-            const char    *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (!condition (window, data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting until %s", what);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static void
-settle (void)
-{
-  for (int i = 0; i < 50; i++)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (2000);
-    }
-}
-
-static gboolean
-is_drawn (GtkWidget     *window,
-          gconstpointer  data)
-{
-  return gtk_widget_get_mapped (window) && gtk_widget_get_width (window) > 0;
-}
-
 static void
 screenshot (GtkWidget  *window,
             const char *name)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file = NULL;
-  g_autofree char *path = NULL;
-  int width, height;
+  g_autofree char *file = g_strdup_printf ("services-window-%02u-%s.png", ++shots, name);
+  g_autofree char *path = g_build_filename (shots_dir, file, NULL);
 
-  wait_until (window, is_drawn, NULL, "the window is on screen");
-  settle ();
-  width = gtk_widget_get_width (window);
-  height = gtk_widget_get_height (window);
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  file = g_strdup_printf ("services-window-%02u-%s.png", ++shots, name);
-  path = g_build_filename (shots_dir, file, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
+  dossier_test_save_screenshot (window, path);
 }
 
 static GtkWidget *
@@ -366,7 +314,7 @@ add_service (GtkWidget     *services,
   gtk_editable_set_text (child (services, DOSSIER_TYPE_SERVICES_WINDOW, "url_row"), url);
   g_signal_emit_by_name (child (services, DOSSIER_TYPE_SERVICES_WINDOW, "url_row"), "apply");
   g_assert_true (dossier_services_window_get_busy (DOSSIER_SERVICES_WINDOW (services)));
-  wait_until (services, not_busy, NULL, "the service is added");
+  dossier_test_wait_until (services, not_busy, NULL, "the service is added");
   g_assert_cmpuint (n_connections (wallet), ==, before + 1);
   g_assert_nonnull (dossier_services_lookup (dossier_wallet_get_services (wallet), url));
 }
@@ -377,8 +325,8 @@ sync_all (GtkWidget *services)
   g_assert_true (gtk_widget_activate_action (services, "services.sync-all", NULL));
   g_assert_true (dossier_services_window_get_busy (DOSSIER_SERVICES_WINDOW (services)));
   g_assert_true (gtk_widget_get_visible (child (services, DOSSIER_TYPE_SERVICES_WINDOW, "progress_row")));
-  wait_until (services, not_busy, NULL, "the sync ends");
-  settle ();
+  dossier_test_wait_until (services, not_busy, NULL, "the sync ends");
+  dossier_test_settle ();
 }
 
 static guint
@@ -536,9 +484,9 @@ test_services_window (void)
   gtk_editable_set_text (child (window, DOSSIER_TYPE_WINDOW, "create_entry"), PASSPHRASE);
   gtk_editable_set_text (child (window, DOSSIER_TYPE_WINDOW, "confirm_entry"), PASSPHRASE);
   g_signal_emit_by_name (child (window, DOSSIER_TYPE_WINDOW, "create_button"), "clicked");
-  wait_until (window, page_is, "main", "the new vault opens");
-  wait_until (window, lists_loaded, NULL, "the empty lists are loaded");
-  settle ();
+  dossier_test_wait_until (window, page_is, "main", "the new vault opens");
+  dossier_test_wait_until (window, lists_loaded, NULL, "the empty lists are loaded");
+  dossier_test_settle ();
 
   /* from the main menu's action */
   g_assert_true (gtk_widget_activate_action (window, "win.services", NULL));
@@ -550,7 +498,7 @@ test_services_window (void)
   /* A wrong address: a clear error, nothing added. */
   gtk_editable_set_text (child (services, DOSSIER_TYPE_SERVICES_WINDOW, "url_row"), "ftp://example.org/ministry");
   g_signal_emit_by_name (child (services, DOSSIER_TYPE_SERVICES_WINDOW, "url_row"), "apply");
-  wait_until (services, not_busy, NULL, "the wrong address is refused");
+  dossier_test_wait_until (services, not_busy, NULL, "the wrong address is refused");
   g_assert_cmpstr (message (services), ==, "Dossier cannot use this address");
   screenshot (services, "wrong-address");
   g_assert_cmpuint (n_connections (wallet), ==, 0);
@@ -572,7 +520,7 @@ test_services_window (void)
   fetch_offer (&f, &offer, &code);
   gtk_editable_set_text (child (services, DOSSIER_TYPE_SERVICES_WINDOW, "offer_row"), offer);
   g_signal_emit_by_name (child (services, DOSSIER_TYPE_SERVICES_WINDOW, "offer_row"), "apply");
-  wait_until (services, code_asked, NULL, "the transaction code is asked");
+  dossier_test_wait_until (services, code_asked, NULL, "the transaction code is asked");
   dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog)));
   screenshot (dialog, "transaction-code");
@@ -581,7 +529,7 @@ test_services_window (void)
   gtk_editable_set_text (entry, code);
   g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "receive"));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "receive");
-  wait_until (services, not_busy, NULL, "the offer is received");
+  dossier_test_wait_until (services, not_busy, NULL, "the offer is received");
   g_test_message ("offer: %s", message (services));
   g_assert_nonnull (strstr (message (services), " new record"));
   screenshot (services, "offer-received");
@@ -598,7 +546,7 @@ test_services_window (void)
   g_assert_true (g_str_has_suffix (message (services), " health records"));
   g_test_message ("first sync: %s", message (services));
   screenshot (services, "synced");
-  wait_until (window, lists_loaded, NULL, "the lists are reloaded");
+  dossier_test_wait_until (window, lists_loaded, NULL, "the lists are reloaded");
   learning = n_records (window, "learning_list");
   health = n_records (window, "health_list");
   g_test_message ("%u learning records, %u health records", learning, health);
@@ -608,7 +556,7 @@ test_services_window (void)
   /* Again: nothing new, nothing added. */
   sync_all (services);
   g_assert_cmpstr (message (services), ==, "Nothing new");
-  wait_until (window, lists_loaded, NULL, "the lists are reloaded");
+  dossier_test_wait_until (window, lists_loaded, NULL, "the lists are reloaded");
   g_assert_cmpuint (n_records (window, "learning_list"), ==, learning);
   g_assert_cmpuint (n_records (window, "health_list"), ==, health);
 
@@ -618,9 +566,9 @@ test_services_window (void)
     g_autofree char *words = g_strdup_printf ("%s: nothing new",
                                               dossier_service_connection_get_display_name (dossier_services_lookup (dossier_wallet_get_services (wallet), f.moh)));
 
-    wait_until (window, has_activity, words, "the second sync shows in Activity");
+    dossier_test_wait_until (window, has_activity, words, "the second sync shows in Activity");
   }
-  wait_until (window, has_activity, "new records", "the first sync shows in Activity");
+  dossier_test_wait_until (window, has_activity, "new records", "the first sync shows in Activity");
   screenshot (window, "activity");
 
   /* Sync when unlocking, turned on in the preferences: locking closes the
@@ -633,18 +581,18 @@ test_services_window (void)
     preferences = find_toplevel (DOSSIER_TYPE_PREFERENCES_WINDOW);
     g_assert_nonnull (preferences);
     gtk_switch_set_active (child (preferences, DOSSIER_TYPE_PREFERENCES_WINDOW, "sync_on_unlock_switch"), TRUE);
-    wait_until (window, sync_on_unlock_is, wallet, "the vault keeps the setting");
+    dossier_test_wait_until (window, sync_on_unlock_is, wallet, "the vault keeps the setting");
     gtk_window_destroy (GTK_WINDOW (preferences));
     g_assert_true (gtk_widget_activate_action (window, "win.lock", NULL));
-    wait_until (window, page_is, "unlock", "the vault locks");
-    settle ();
+    dossier_test_wait_until (window, page_is, "unlock", "the vault locks");
+    dossier_test_settle ();
     g_assert_null (find_toplevel (DOSSIER_TYPE_SERVICES_WINDOW));
     gtk_editable_set_text (child (window, DOSSIER_TYPE_WINDOW, "unlock_entry"), PASSPHRASE);
     g_signal_emit_by_name (child (window, DOSSIER_TYPE_WINDOW, "unlock_button"), "clicked");
-    wait_until (window, page_is, "main", "the vault opens again");
+    dossier_test_wait_until (window, page_is, "main", "the vault opens again");
     g_assert_true (dossier_services_get_sync_on_unlock (dossier_wallet_get_services (wallet)));
     adw_view_stack_set_visible_child_name (child (window, DOSSIER_TYPE_WINDOW, "view_stack"), "activity");
-    wait_until (window, activity_count_reaches, GUINT_TO_POINTER (before + 2), "the unlock's sync shows in Activity");
+    dossier_test_wait_until (window, activity_count_reaches, GUINT_TO_POINTER (before + 2), "the unlock's sync shows in Activity");
     screenshot (window, "synced-on-unlock");
     g_assert_true (gtk_widget_activate_action (window, "win.services", NULL));
     services = find_toplevel (DOSSIER_TYPE_SERVICES_WINDOW);
@@ -661,11 +609,11 @@ test_services_window (void)
     fetch_offer (&f, &again, &again_code);
     dossier_window_receive_offer (DOSSIER_WINDOW (window), again);
     g_assert_true (find_toplevel (DOSSIER_TYPE_SERVICES_WINDOW) == services);
-    wait_until (services, code_asked, NULL, "the transaction code is asked again");
+    dossier_test_wait_until (services, code_asked, NULL, "the transaction code is asked again");
     dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
     gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog))), again_code);
     adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "receive");
-    wait_until (services, not_busy, NULL, "the offer is received again");
+    dossier_test_wait_until (services, not_busy, NULL, "the offer is received again");
     g_assert_cmpstr (message (services), ==, "Nothing new");
   }
 
@@ -679,11 +627,11 @@ test_services_window (void)
     fetch_offer (&f, &qr_offer, &qr_code);
     png = write_qr_png (qr_offer);
     drop_file (window, png);
-    wait_until (services, code_asked, NULL, "the transaction code of the offer's QR code is asked");
+    dossier_test_wait_until (services, code_asked, NULL, "the transaction code of the offer's QR code is asked");
     dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
     gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog))), qr_code);
     adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "receive");
-    wait_until (services, not_busy, NULL, "the offer from a QR code is received");
+    dossier_test_wait_until (services, not_busy, NULL, "the offer from a QR code is received");
     g_assert_cmpstr (message (services), ==, "Nothing new");
     g_assert_cmpuint (n_records (window, "learning_list") + n_records (window, "health_list"), ==, before);
     g_file_delete (png, NULL, NULL);
@@ -699,11 +647,11 @@ test_services_window (void)
     g_assert_nonnull (dialog);
     screenshot (dialog, "remove");
     adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "remove");
-    wait_until (services, not_busy, NULL, "the service is removed");
+    dossier_test_wait_until (services, not_busy, NULL, "the service is removed");
     g_assert_cmpuint (n_connections (wallet), ==, 1);
     g_assert_null (dossier_services_lookup (dossier_wallet_get_services (wallet), f.moet));
     adw_view_stack_set_visible_child_name (child (window, DOSSIER_TYPE_WINDOW, "view_stack"), "learning");
-    wait_until (window, lists_loaded, NULL, "the lists are loaded");
+    dossier_test_wait_until (window, lists_loaded, NULL, "the lists are loaded");
     g_assert_cmpuint (n_records (window, "learning_list"), ==, learning);
   }
 
@@ -713,17 +661,17 @@ test_services_window (void)
   g_assert_cmpstr (message (services), ==, "The service cannot be reached: you may be offline");
   screenshot (services, "offline");
   adw_view_stack_set_visible_child_name (child (window, DOSSIER_TYPE_WINDOW, "view_stack"), "learning");
-  wait_until (window, lists_loaded, NULL, "the lists are loaded");
+  dossier_test_wait_until (window, lists_loaded, NULL, "the lists are loaded");
   g_assert_cmpuint (n_records (window, "health_list"), ==, health);
 
   /* Locking closes the window. */
   g_assert_true (gtk_widget_activate_action (window, "win.lock", NULL));
-  wait_until (window, page_is, "unlock", "the vault locks");
-  settle ();
+  dossier_test_wait_until (window, page_is, "unlock", "the vault locks");
+  dossier_test_settle ();
   g_assert_null (find_toplevel (DOSSIER_TYPE_SERVICES_WINDOW));
 
   gtk_window_destroy (GTK_WINDOW (window));
-  settle ();
+  dossier_test_settle ();
   g_clear_object (&f.browser);
   g_free (f.moet);
   g_free (f.moh);

@@ -18,6 +18,7 @@
 #include "dossier-record-view.h"
 #include "dossier-restore-window.h"
 #include "dossier-test-utils.h"
+#include "gui-test-utils.h"
 #include "dossier-window.h"
 
 #include <glib/gstdio.h>
@@ -37,35 +38,6 @@ child (GtkWidget  *window,
 
   g_assert_nonnull (object);
   return object;
-}
-
-typedef gboolean (*Condition) (GtkWidget *window, gconstpointer data);
-
-static void
-wait_seconds_until (GtkWidget     *window,
-                    guint          seconds,
-                    Condition      condition,
-                    gconstpointer  data,
-                    const char    *what)
-{
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-
-  while (!condition (window, data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting until %s", what);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static void
-wait_until (GtkWidget     *window,
-            Condition      condition,
-            gconstpointer  data,
-            const char    *what)
-{
-  wait_seconds_until (window, 60, condition, data, what);
 }
 
 static gboolean
@@ -122,25 +94,6 @@ titles (GtkWidget  *window,
   return g_strv_builder_end (builder);
 }
 
-static void
-settle (GtkWidget *window)
-{
-  /* Let queued vault calls and redraws run. */
-  for (int i = 0; i < 50; i++)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (2000);
-    }
-}
-
-static gboolean
-is_drawn (GtkWidget     *window,
-          gconstpointer  data)
-{
-  return gtk_widget_get_mapped (window) && gtk_widget_get_width (window) > 0;
-}
-
 static gboolean
 is_narrow (GtkWidget     *window,
            gconstpointer  data)
@@ -166,26 +119,10 @@ static void
 screenshot (GtkWidget  *window,
             const char *name)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file = NULL;
-  g_autofree char *path = NULL;
-  int width, height;
+  g_autofree char *file = g_strdup_printf ("window-flow-%02u-%s.png", ++shots, name);
+  g_autofree char *path = g_build_filename (shots_dir, file, NULL);
 
-  wait_until (window, is_drawn, NULL, "the window is on screen");
-  settle (window);
-  width = gtk_widget_get_width (window);
-  height = gtk_widget_get_height (window);
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  file = g_strdup_printf ("window-flow-%02u-%s.png", ++shots, name);
-  path = g_build_filename (shots_dir, file, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
+  dossier_test_save_screenshot (window, path);
 }
 
 /* One application for the whole run, as in Dossier itself. */
@@ -233,32 +170,32 @@ test_create_lock_unlock (void)
 
   gtk_editable_set_text (child (window, "confirm_entry"), PASSPHRASE);
   g_signal_emit_by_name (child (window, "create_button"), "clicked");
-  wait_until (window, page_is, "main", "the new vault opens");
-  wait_until (window, list_settled, "learning_list", "the empty list is loaded");
+  dossier_test_wait_until (window, page_is, "main", "the new vault opens");
+  dossier_test_wait_until (window, list_settled, "learning_list", "the empty list is loaded");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (child (window, "learning_stack")), ==, "empty");
   screenshot (window, "empty-vault");
 
   /* Lock: the unlock page, and the vault closed. */
   g_assert_true (gtk_widget_activate_action (window, "win.lock", NULL));
-  wait_until (window, page_is, "unlock", "the vault locks");
-  settle (window);
+  dossier_test_wait_until (window, page_is, "unlock", "the vault locks");
+  dossier_test_settle ();
   g_assert_false (dossier_vault_get_is_open (dossier_wallet_get_vault (wallet)));
 
   /* A wrong passphrase is told inline; the right one opens the vault. */
   gtk_editable_set_text (child (window, "unlock_entry"), "not the passphrase");
   g_signal_emit_by_name (child (window, "unlock_button"), "clicked");
-  wait_until (window, label_shows, "unlock_error", "the wrong passphrase is reported");
+  dossier_test_wait_until (window, label_shows, "unlock_error", "the wrong passphrase is reported");
   g_assert_true (page_is (window, "unlock"));
   screenshot (window, "wrong-passphrase");
   gtk_editable_set_text (child (window, "unlock_entry"), PASSPHRASE);
   g_signal_emit_by_name (child (window, "unlock_button"), "clicked");
-  wait_until (window, page_is, "main", "the right passphrase opens the vault");
+  dossier_test_wait_until (window, page_is, "main", "the right passphrase opens the vault");
   g_assert_false (gtk_widget_get_visible (child (window, "unlock_error")));
   g_assert_true (dossier_vault_get_is_open (dossier_wallet_get_vault (wallet)));
   screenshot (window, "unlocked");
 
   gtk_window_destroy (GTK_WINDOW (window));
-  settle (window);
+  dossier_test_settle ();
   dossier_test_rm_rf (dir);
 }
 
@@ -281,8 +218,8 @@ search_for (GtkWidget  *window,
   gtk_editable_set_text (child (window, "search_entry"), text);
   /* The search waits for typing to pause before it runs. */
   g_usleep (300000);
-  settle (window);
-  wait_until (window, list_settled, "learning_list", "the search is done");
+  dossier_test_settle ();
+  dossier_test_wait_until (window, list_settled, "learning_list", "the search is done");
 }
 
 static gboolean
@@ -429,20 +366,20 @@ check_restore_window (const char *dir,
   gtk_editable_set_text (restore_child (restore, "new_entry"), "mật khẩu máy mới");
   gtk_editable_set_text (restore_child (restore, "repeat_entry"), "mật khẩu máy mới");
   g_signal_emit_by_name (restore_child (restore, "restore_button"), "clicked");
-  wait_until (window, restore_failed, NULL, "other words are refused");
+  dossier_test_wait_until (window, restore_failed, NULL, "other words are refused");
   g_assert_false (dossier_vault_exists (dossier_wallet_get_vault (wallet)));
   screenshot (restore, "restore-refused");
 
   gtk_editable_set_text (restore_child (restore, "words_entry"), words);
   g_signal_emit_by_name (restore_child (restore, "restore_button"), "clicked");
-  wait_until (window, page_is, "main", "the restored vault opens");
+  dossier_test_wait_until (window, page_is, "main", "the restored vault opens");
   g_assert_null (find_toplevel (DOSSIER_TYPE_RESTORE_WINDOW));
   g_assert_cmpint (count_records (dossier_wallet_get_vault (wallet)), ==, total);
-  wait_until (window, list_settled, "learning_list", "the restored records are listed");
+  dossier_test_wait_until (window, list_settled, "learning_list", "the restored records are listed");
   g_assert_cmpuint (g_list_model_get_n_items (list_model (window, "learning_list")), >, 0);
   screenshot (window, "restored");
   gtk_window_destroy (GTK_WINDOW (window));
-  settle (window);
+  dossier_test_settle ();
 }
 
 static gpointer
@@ -473,7 +410,7 @@ open_backup_window (GtkWidget *window)
   g_assert_true (gtk_widget_activate_action (window, "win.backup", NULL));
   backup = find_backup_window ();
   g_assert_nonnull (backup);
-  wait_until (backup, is_drawn, NULL, "the backup window is on screen");
+  dossier_test_wait_until (backup, dossier_test_is_drawn, NULL, "the backup window is on screen");
   g_assert_true (backup_page_is (window, "choose"));
   return backup;
 }
@@ -684,7 +621,7 @@ open_learning_record (GtkWidget  *window,
       if (g_strcmp0 (dossier_record_get_title (record), title) == 0)
         {
           g_signal_emit_by_name (child (window, "learning_list"), "activate", i);
-          wait_until (window, detail_shows_record, NULL, "the record is shown");
+          dossier_test_wait_until (window, detail_shows_record, NULL, "the record is shown");
           return;
         }
     }
@@ -713,13 +650,13 @@ check_trust_page (GtkWidget     *window,
   preferences = find_toplevel (DOSSIER_TYPE_PREFERENCES_WINDOW);
   g_assert_nonnull (preferences);
   adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), "trust");
-  wait_until (window, preferences_offer, "Stop trusting Trường Đại học Y Hà Nội", "the trusted issuers are listed");
+  dossier_test_wait_until (window, preferences_offer, "Stop trusting Trường Đại học Y Hà Nội", "the trusted issuers are listed");
   remove = find_button_labelled (preferences, "Stop trusting Trường Đại học Y Hà Nội");
   screenshot (preferences, "trust");
 
   g_signal_emit_by_name (remove, "clicked");
   count.expected = anchors - 1;
-  wait_until (window, registry_holds, &count, "the removed issuer is no longer trusted");
+  dossier_test_wait_until (window, registry_holds, &count, "the removed issuer is no longer trusted");
   g_assert_cmpuint (count_anchors (vault), ==, anchors - 1);
 
   /* The medical degree, checked again, is no longer from a trusted issuer
@@ -727,7 +664,7 @@ check_trust_page (GtkWidget     *window,
   open_learning_record (window, "Bằng bác sĩ ngành Y khoa");
   g_assert_true (shown_summary_is (window, GINT_TO_POINTER (DOSSIER_VERDICT_VALID)));
   g_assert_true (gtk_widget_activate_action (window, "win.recheck-record", NULL));
-  wait_until (window, shown_summary_is_not, GINT_TO_POINTER (DOSSIER_VERDICT_VALID), "the degree is checked again");
+  dossier_test_wait_until (window, shown_summary_is_not, GINT_TO_POINTER (DOSSIER_VERDICT_VALID), "the degree is checked again");
   {
     DossierVerdict *verdict = dossier_record_get_verdict (dossier_record_view_get_record (child (window, "record_view")));
 
@@ -736,17 +673,17 @@ check_trust_page (GtkWidget     *window,
   }
 
   dossier_preferences_window_trust_file (DOSSIER_PREFERENCES_WINDOW (preferences), people_file);
-  settle (window);
+  dossier_test_settle ();
   g_assert_cmpuint (count_anchors (vault), ==, anchors - 1);
 
   dossier_preferences_window_trust_file (DOSSIER_PREFERENCES_WINDOW (preferences), did_file);
   count.expected = anchors;
-  wait_until (window, registry_holds, &count, "the issuer is trusted again");
-  wait_until (window, preferences_offer, "Stop trusting did.json", "the new issuer is listed");
+  dossier_test_wait_until (window, registry_holds, &count, "the issuer is trusted again");
+  dossier_test_wait_until (window, preferences_offer, "Stop trusting did.json", "the new issuer is listed");
   g_assert_true (gtk_widget_activate_action (window, "win.recheck-record", NULL));
-  wait_until (window, shown_summary_is, GINT_TO_POINTER (DOSSIER_VERDICT_VALID), "the degree is trusted again");
+  dossier_test_wait_until (window, shown_summary_is, GINT_TO_POINTER (DOSSIER_VERDICT_VALID), "the degree is trusted again");
   gtk_window_destroy (GTK_WINDOW (preferences));
-  settle (window);
+  dossier_test_settle ();
 }
 
 /* Backups from the window: with a passphrase (after two mistakes), with a
@@ -788,10 +725,10 @@ check_backups (GtkWidget     *window,
   g_assert_false (g_file_test (with_passphrase, G_FILE_TEST_EXISTS));
   gtk_editable_set_text (backup_child (backup, "confirm_entry"), "mật khẩu sao lưu");
   dossier_backup_window_save_to (DOSSIER_BACKUP_WINDOW (backup), passphrase_file);
-  wait_until (window, backup_page_is, "done", "the backup with a passphrase is saved");
+  dossier_test_wait_until (window, backup_page_is, "done", "the backup with a passphrase is saved");
   screenshot (backup, "backup-saved");
   gtk_window_destroy (GTK_WINDOW (backup));
-  settle (window);
+  dossier_test_settle ();
   g_assert_cmpint (count_restored (with_passphrase, "mật khẩu sao lưu", NULL), ==, total);
 
   /* A recovery key: shown as words and a QR code; Continue waits for the
@@ -820,11 +757,11 @@ check_backups (GtkWidget     *window,
   gtk_check_button_set_active (backup_child (backup, "written_check"), TRUE);
   g_assert_true (gtk_widget_get_sensitive (backup_child (backup, "key_button")));
   dossier_backup_window_save_to (DOSSIER_BACKUP_WINDOW (backup), key_file);
-  wait_until (window, backup_page_is, "done", "the backup with a recovery key is saved");
+  dossier_test_wait_until (window, backup_page_is, "done", "the backup with a recovery key is saved");
   /* The words are gone from the window once the backup is written. */
   g_assert_null (gtk_widget_get_first_child (backup_child (backup, "words_grid")));
   gtk_window_destroy (GTK_WINDOW (backup));
-  settle (window);
+  dossier_test_settle ();
   g_assert_cmpint (count_restored (with_key, NULL, words), ==, total);
 
   /* Automatic backups: a folder, then their own recovery key, then the
@@ -838,11 +775,11 @@ check_backups (GtkWidget     *window,
   g_assert_cmpstr (automatic_words, !=, words);
   gtk_check_button_set_active (backup_child (backup, "written_check"), TRUE);
   g_signal_emit_by_name (backup_child (backup, "key_button"), "clicked");
-  wait_until (window, backup_page_is, "done", "automatic backups are turned on");
+  dossier_test_wait_until (window, backup_page_is, "done", "automatic backups are turned on");
   g_assert_true (gtk_switch_get_state (backup_child (backup, "auto_switch")));
   screenshot (backup, "automatic-on");
   gtk_window_destroy (GTK_WINDOW (backup));
-  settle (window);
+  dossier_test_settle ();
   g_assert_true (dossier_backup_schedule_is_on (settings));
   g_assert_cmpuint (count_automatic (folder), ==, 1);
   first = newest_automatic (folder);
@@ -870,11 +807,11 @@ check_backups (GtkWidget     *window,
   backup = open_backup_window (window);
   g_assert_true (gtk_switch_get_active (backup_child (backup, "auto_switch")));
   gtk_switch_set_active (backup_child (backup, "auto_switch"), FALSE);
-  settle (window);
+  dossier_test_settle ();
   g_assert_false (dossier_backup_schedule_is_on (settings));
   g_assert_null (run_schedule (vault, TRUE));
   gtk_window_destroy (GTK_WINDOW (backup));
-  settle (window);
+  dossier_test_settle ();
 
   check_restore_window (dir, with_key, words, automatic_words, total);
 }
@@ -896,8 +833,8 @@ test_demo (void)
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
   gtk_window_present (GTK_WINDOW (window));
-  wait_until (window, page_is, "main", "the demo vault is filled and open");
-  wait_until (window, list_settled, "learning_list", "the learning records are listed");
+  dossier_test_wait_until (window, page_is, "main", "the demo vault is filled and open");
+  dossier_test_wait_until (window, list_settled, "learning_list", "the learning records are listed");
   all = titles (window, "learning_list");
   g_assert_cmpuint (g_strv_length (all), >, 0);
   screenshot (window, "demo-learning");
@@ -933,11 +870,11 @@ test_demo (void)
 
   /* Sections. */
   adw_view_stack_set_visible_child_name (child (window, "view_stack"), "health");
-  wait_until (window, list_settled, "health_list", "the health records are listed");
+  dossier_test_wait_until (window, list_settled, "health_list", "the health records are listed");
   screenshot (window, "demo-health");
   g_assert_true (gtk_widget_activate_action (window, "win.section", "s", "activity"));
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (child (window, "view_stack")), ==, "activity");
-  settle (window);
+  dossier_test_settle ();
   g_assert_nonnull (gtk_widget_get_first_child (child (window, "activity_list")));
   screenshot (window, "demo-activity");
 
@@ -958,14 +895,14 @@ test_demo (void)
   screenshot (window, "no-results");
   gtk_search_bar_set_search_mode (child (window, "search_bar"), FALSE);
   g_usleep (300000);
-  settle (window);
-  wait_until (window, titles_differ, with_marks, "the full list is back");
+  dossier_test_settle ();
+  dossier_test_wait_until (window, titles_differ, with_marks, "the full list is back");
 
   /* Open the first record: its details and verdict are shown. */
   first = g_list_model_get_item (list_model (window, "learning_list"), 0);
   first_title = g_strdup (dossier_record_get_title (first));
   g_signal_emit_by_name (child (window, "learning_list"), "activate", 0);
-  wait_until (window, shown_title_is, first_title, "the record is shown");
+  dossier_test_wait_until (window, shown_title_is, first_title, "the record is shown");
   g_assert_cmpstr (dossier_record_get_title (dossier_record_view_get_record (child (window, "record_view"))), ==,
                    first_title);
   g_assert_nonnull (dossier_record_get_original (dossier_record_view_get_record (child (window, "record_view"))));
@@ -974,27 +911,27 @@ test_demo (void)
   /* At phone width the list and the record fold into one pane: the record
    * is in front, and going back shows the list. */
   gtk_window_set_default_size (GTK_WINDOW (window), 360, 700);
-  wait_until (window, is_narrow, NULL, "the window is narrow");
-  wait_until (window, is_folded, NULL, "the panes fold");
+  dossier_test_wait_until (window, is_narrow, NULL, "the window is narrow");
+  dossier_test_wait_until (window, is_folded, NULL, "the panes fold");
   g_assert_true (adw_leaflet_get_visible_child (child (window, "leaflet")) == child (window, "detail_pane"));
   screenshot (window, "narrow-record");
   g_assert_true (gtk_widget_activate_action (window, "win.back", NULL));
-  settle (window);
+  dossier_test_settle ();
   g_assert_true (adw_leaflet_get_visible_child (child (window, "leaflet")) == child (window, "browse_pane"));
   screenshot (window, "narrow-list");
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
-  wait_until (window, is_wide, NULL, "the window is wide again");
+  dossier_test_wait_until (window, is_wide, NULL, "the window is wide again");
 
   /* Delete it, then undo. */
   count = g_list_model_get_n_items (list_model (window, "learning_list"));
   g_assert_true (gtk_widget_activate_action (window, "win.delete-record", NULL));
-  settle (window);
-  wait_until (window, list_settled, "learning_list", "the list after deleting");
+  dossier_test_settle ();
+  dossier_test_wait_until (window, list_settled, "learning_list", "the list after deleting");
   g_assert_cmpuint (g_list_model_get_n_items (list_model (window, "learning_list")), ==, count - 1);
   screenshot (window, "deleted");
   g_assert_true (gtk_widget_activate_action (window, "win.undo-delete", NULL));
-  settle (window);
-  wait_until (window, list_settled, "learning_list", "the list after undoing");
+  dossier_test_settle ();
+  dossier_test_wait_until (window, list_settled, "learning_list", "the list after undoing");
   g_assert_cmpuint (g_list_model_get_n_items (list_model (window, "learning_list")), ==, count);
   {
     g_auto(GStrv) back = titles (window, "learning_list");
@@ -1015,12 +952,12 @@ test_demo (void)
     g_assert_true (backup_page_is (window, "key"));
   }
   g_assert_true (gtk_widget_activate_action (window, "win.lock", NULL));
-  wait_until (window, page_is, "unlock", "the demo vault locks");
+  dossier_test_wait_until (window, page_is, "unlock", "the demo vault locks");
   g_assert_cmpuint (g_list_model_get_n_items (list_model (window, "learning_list")), ==, 0);
   g_assert_cmpuint (g_list_model_get_n_items (list_model (window, "health_list")), ==, 0);
   g_assert_null (gtk_widget_get_first_child (child (window, "activity_list")));
   g_assert_null (dossier_record_view_get_record (child (window, "record_view")));
-  settle (window);
+  dossier_test_settle ();
   g_assert_null (find_backup_window ());
   g_assert_cmpuint (dossier_trust_registry_get_n_anchors (dossier_wallet_get_trust (wallet)), ==, 0);
 
@@ -1028,17 +965,17 @@ test_demo (void)
    * good before the files are searched. */
   gtk_editable_set_text (child (window, "unlock_entry"), DOSSIER_DEMO_PASSPHRASE);
   g_signal_emit_by_name (child (window, "unlock_button"), "clicked");
-  wait_until (window, page_is, "main", "the demo vault opens again");
-  wait_until (window, list_settled, "learning_list", "the learning records are listed again");
+  dossier_test_wait_until (window, page_is, "main", "the demo vault opens again");
+  dossier_test_wait_until (window, list_settled, "learning_list", "the learning records are listed again");
   g_assert_cmpuint (g_list_model_get_n_items (list_model (window, "learning_list")), ==, g_strv_length (all));
   {
     AnchorCount anchors = { wallet, 18 };
 
-    wait_until (window, registry_holds, &anchors, "the vault’s trust is loaded again");
+    dossier_test_wait_until (window, registry_holds, &anchors, "the vault’s trust is loaded again");
   }
   g_assert_true (gtk_widget_activate_action (window, "win.lock", NULL));
-  wait_until (window, page_is, "unlock", "the demo vault locks again");
-  settle (window);
+  dossier_test_wait_until (window, page_is, "unlock", "the demo vault locks again");
+  dossier_test_settle ();
 
   /* Nothing of the records was written in the clear: not in the vault's
    * folder nor the backups, nor in the cache, runtime and temporary folders (private to
@@ -1058,7 +995,7 @@ test_demo (void)
   }
 
   gtk_window_destroy (GTK_WINDOW (window));
-  settle (window);
+  dossier_test_settle ();
   dossier_test_rm_rf (dir);
 }
 
@@ -1083,8 +1020,8 @@ unlock (GtkWidget *window)
 {
   gtk_editable_set_text (child (window, "unlock_entry"), PASSPHRASE);
   g_signal_emit_by_name (child (window, "unlock_button"), "clicked");
-  wait_until (window, page_is, "main", "the vault opens");
-  settle (window);
+  dossier_test_wait_until (window, page_is, "main", "the vault opens");
+  dossier_test_settle ();
 }
 
 /* The session locking its screen, logind asking it to lock, the computer
@@ -1106,45 +1043,45 @@ test_session_locks (void)
   gtk_editable_set_text (child (window, "create_entry"), PASSPHRASE);
   gtk_editable_set_text (child (window, "confirm_entry"), PASSPHRASE);
   g_signal_emit_by_name (child (window, "create_button"), "clicked");
-  wait_until (window, page_is, "main", "the new vault opens");
-  settle (window);
+  dossier_test_wait_until (window, page_is, "main", "the new vault opens");
+  dossier_test_settle ();
 
   /* The screen saver turning off changes nothing; turning on locks. */
   emit (G_BUS_TYPE_SESSION, "/org/gnome/ScreenSaver", "org.gnome.ScreenSaver", "ActiveChanged",
         g_variant_new ("(b)", FALSE));
-  settle (window);
+  dossier_test_settle ();
   g_assert_true (page_is (window, "main"));
   emit (G_BUS_TYPE_SESSION, "/org/gnome/ScreenSaver", "org.gnome.ScreenSaver", "ActiveChanged",
         g_variant_new ("(b)", TRUE));
-  wait_until (window, page_is, "unlock", "the screen saver locks the vault");
-  settle (window);
+  dossier_test_wait_until (window, page_is, "unlock", "the screen saver locks the vault");
+  dossier_test_settle ();
   g_assert_false (dossier_vault_get_is_open (vault));
 
   unlock (window);
   emit (G_BUS_TYPE_SYSTEM, "/org/freedesktop/login1/session/_31", "org.freedesktop.login1.Session", "Lock", NULL);
-  wait_until (window, page_is, "unlock", "logind's Lock locks the vault");
-  settle (window);
+  dossier_test_wait_until (window, page_is, "unlock", "logind's Lock locks the vault");
+  dossier_test_settle ();
   g_assert_false (dossier_vault_get_is_open (vault));
 
   unlock (window);
   emit (G_BUS_TYPE_SYSTEM, "/org/freedesktop/login1", "org.freedesktop.login1.Manager", "PrepareForSleep",
         g_variant_new ("(b)", TRUE));
-  wait_until (window, page_is, "unlock", "going to sleep locks the vault");
-  settle (window);
+  dossier_test_wait_until (window, page_is, "unlock", "going to sleep locks the vault");
+  dossier_test_settle ();
   g_assert_false (dossier_vault_get_is_open (vault));
 
   /* A minute without input (the shortest setting) locks it too. */
   unlock (window);
   g_settings_set_uint (settings, "auto-lock-minutes", 1);
   idle_start = g_get_monotonic_time ();
-  wait_seconds_until (window, 120, page_is, "unlock", "a minute without input locks the vault");
+  dossier_test_wait_seconds_until (window, 120, page_is, "unlock", "a minute without input locks the vault");
   g_assert_cmpint (g_get_monotonic_time () - idle_start, >=, 55 * G_USEC_PER_SEC);
-  settle (window);
+  dossier_test_settle ();
   g_assert_false (dossier_vault_get_is_open (vault));
   g_settings_reset (settings, "auto-lock-minutes");
 
   gtk_window_destroy (GTK_WINDOW (window));
-  settle (window);
+  dossier_test_settle ();
   dossier_test_rm_rf (dir);
 }
 
@@ -1235,50 +1172,50 @@ test_remembered (void)
   gtk_editable_set_text (child (window, "create_entry"), PASSPHRASE);
   gtk_editable_set_text (child (window, "confirm_entry"), PASSPHRASE);
   g_signal_emit_by_name (child (window, "create_button"), "clicked");
-  wait_until (window, page_is, "main", "the new vault opens");
+  dossier_test_wait_until (window, page_is, "main", "the new vault opens");
 
   /* Off by default: an unlock leaves the keyring alone. */
   g_assert_true (gtk_widget_activate_action (window, "win.lock", NULL));
-  wait_until (window, page_is, "unlock", "the vault locks");
+  dossier_test_wait_until (window, page_is, "unlock", "the vault locks");
   unlock (window);
   g_assert_true (keyring_empty (window, vault_dir));
 
   g_settings_set_boolean (settings, "remember-passphrase", TRUE);
   g_settings_set_boolean (settings, "start-locked", FALSE);
   g_assert_true (gtk_widget_activate_action (window, "win.lock", NULL));
-  wait_until (window, page_is, "unlock", "the vault locks");
+  dossier_test_wait_until (window, page_is, "unlock", "the vault locks");
   unlock (window);
-  wait_until (window, keyring_holds, vault_dir, "the keyring holds the passphrase");
+  dossier_test_wait_until (window, keyring_holds, vault_dir, "the keyring holds the passphrase");
   g_assert_true (gtk_widget_activate_action (window, "win.lock", NULL));
-  wait_until (window, page_is, "unlock", "the vault locks");
+  dossier_test_wait_until (window, page_is, "unlock", "the vault locks");
   gtk_window_destroy (GTK_WINDOW (window));
-  settle (window);
+  dossier_test_settle ();
 
   /* Dossier starting again opens the vault by itself. */
   window = GTK_WIDGET (dossier_window_new (app, wallet, FALSE));
   gtk_window_present (GTK_WINDOW (window));
-  wait_until (window, page_is, "main", "the remembered passphrase opens the vault");
+  dossier_test_wait_until (window, page_is, "main", "the remembered passphrase opens the vault");
   screenshot (window, "remembered");
   g_assert_true (gtk_widget_activate_action (window, "win.lock", NULL));
-  wait_until (window, page_is, "unlock", "the vault locks");
+  dossier_test_wait_until (window, page_is, "unlock", "the vault locks");
   gtk_window_destroy (GTK_WINDOW (window));
-  settle (window);
+  dossier_test_settle ();
 
   /* Start locked: the passphrase is asked for all the same. */
   g_settings_set_boolean (settings, "start-locked", TRUE);
   window = GTK_WIDGET (dossier_window_new (app, wallet, FALSE));
   gtk_window_present (GTK_WINDOW (window));
-  settle (window);
+  dossier_test_settle ();
   g_assert_true (page_is (window, "unlock"));
   g_assert_false (dossier_vault_get_is_open (dossier_wallet_get_vault (wallet)));
 
   /* Forgetting takes it out of the keyring. */
   g_settings_set_boolean (settings, "remember-passphrase", FALSE);
-  wait_until (window, keyring_empty, vault_dir, "the keyring forgets the passphrase");
+  dossier_test_wait_until (window, keyring_empty, vault_dir, "the keyring forgets the passphrase");
   g_settings_reset (settings, "start-locked");
   g_settings_reset (settings, "remember-passphrase");
   gtk_window_destroy (GTK_WINDOW (window));
-  settle (window);
+  dossier_test_settle ();
   dossier_test_rm_rf (dir);
 }
 
