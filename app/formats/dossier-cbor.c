@@ -219,13 +219,12 @@ dossier_cbor_scan_new (gconstpointer data,
       else if (major == 4 || major == 5)
         {
           /* every item takes at least a byte */
-          if (value > length - pos || (major == 5 && value > (length - pos) / 2))
+          /* as deep as well_formed() allows, which counts the top too
+           * and empty containers alike */
+          if (value > length - pos || (major == 5 && value > (length - pos) / 2) || depth == MAX_LOAD_DEPTH - 1)
             return NULL;
           if (value > 0)
             {
-              /* as deep as well_formed() allows, which counts the top too */
-              if (depth == MAX_LOAD_DEPTH - 1)
-                return NULL;
               frames[depth++] = (ScanFrame) { scan->n_items - 1, major == 5 ? value * 2 : value };
               continue;
             }

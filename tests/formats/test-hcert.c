@@ -442,18 +442,22 @@ test_cbor_scan (void)
   /* as deep as libcbor is let read, and no deeper */
   for (guint levels = 60; levels < 66; levels++)
     {
-      g_autoptr(DossierCborScan) scan = NULL;
-      cbor_item_t *loaded;
+      /* ending in an integer, an empty array or an empty map */
+      for (guint end = 0; end < 3; end++)
+        {
+          g_autoptr(DossierCborScan) scan_end = NULL;
+          cbor_item_t *loaded;
 
-      g_string_truncate (deep, 0);
-      for (guint i = 0; i < levels; i++)
-        g_string_append_c (deep, '\x81');
-      g_string_append_c (deep, '\x00');
-      scan = dossier_cbor_scan_new (deep->str, deep->len);
-      loaded = dossier_cbor_load (deep->str, deep->len);
-      g_assert_true ((scan == NULL) == (loaded == NULL));
-      if (loaded != NULL)
-        cbor_decref (&loaded);
+          g_string_truncate (deep, 0);
+          for (guint i = 0; i < levels; i++)
+            g_string_append_c (deep, '\x81');
+          g_string_append_c (deep, "\x00\x80\xa0"[end]);
+          scan_end = dossier_cbor_scan_new (deep->str, deep->len);
+          loaded = dossier_cbor_load (deep->str, deep->len);
+          g_assert_true ((scan_end == NULL) == (loaded == NULL));
+          if (loaded != NULL)
+            cbor_decref (&loaded);
+        }
     }
 
   for (guint round = 0; round < 500; round++)
