@@ -6,6 +6,9 @@
 
 G_BEGIN_DECLS
 
+/* The longest "HC1:" text read or written. */
+#define DOSSIER_HCERT_MAX_TEXT (64 * 1024)
+
 gboolean dossier_hcert_detect (const char                 *text,
                                gsize                       length);
 void     dossier_hcert_verify (const char                 *text,
