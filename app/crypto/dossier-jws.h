@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 /* A compact JWS (RFC 7515), split and decoded but not yet verified. */
 typedef struct _DossierJws DossierJws;
 
+guint       dossier_jws_count_dots         (const char    *text,
+                                            gsize          length);
 gboolean    dossier_jws_looks_compact      (const char    *text,
                                             gsize          length);
 DossierJws *dossier_jws_parse              (const char    *compact,

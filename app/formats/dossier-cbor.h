@@ -6,6 +6,15 @@
 
 G_BEGIN_DECLS
 
+static inline void
+dossier_cbor_decref_single (cbor_item_t *item)
+{
+  cbor_decref (&item);
+}
+
+/* g_autoptr(cbor_item_t) drops the caller's reference */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (cbor_item_t, dossier_cbor_decref_single)
+
 cbor_item_t *dossier_cbor_load        (gconstpointer data,
                                        gsize        length);
 JsonNode   *dossier_cbor_to_json      (cbor_item_t *item,

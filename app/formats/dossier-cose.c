@@ -21,14 +21,6 @@
 #define COSE_HEADER_TYP 16
 #define CWT_TAG 61
 
-static void
-cbor_decref_single (cbor_item_t *item)
-{
-  cbor_decref (&item);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (cbor_item_t, cbor_decref_single)
-
 /* A CBOR head in its shortest form; returns the bytes written. */
 static gsize
 put_head (guint8  *out,

@@ -28,14 +28,6 @@
 
 static const guint8 derived_header[] = { 0xd9, 0x5d, 0x01 };
 
-static void
-cbor_decref_single (cbor_item_t *item)
-{
-  cbor_decref (&item);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (cbor_item_t, cbor_decref_single)
-
 typedef struct
 {
   GBytes     *base_signature;

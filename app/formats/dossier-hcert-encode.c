@@ -14,14 +14,6 @@
 /* The issuing side of HCERT: the certificate in CWT claims, signed,
  * compressed and base45 encoded. */
 
-static void
-cbor_decref_single (cbor_item_t *item)
-{
-  cbor_decref (&item);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (cbor_item_t, cbor_decref_single)
-
 /* Base45 (RFC 9285): each pair of bytes becomes three characters, a last
  * odd byte two. */
 char *

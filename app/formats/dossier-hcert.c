@@ -27,14 +27,6 @@
 #define OID_VACCINATION_ALT "1.3.6.1.4.1.0.1847.2021.1.2"
 #define OID_RECOVERY_ALT "1.3.6.1.4.1.0.1847.2021.1.3"
 
-static void
-cbor_decref_single (cbor_item_t *item)
-{
-  cbor_decref (&item);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (cbor_item_t, cbor_decref_single)
-
 gboolean
 dossier_hcert_detect (const char *text,
                       gsize       length)

@@ -736,21 +736,6 @@ verify_parsed_card (DossierJws                 *jws,
     return;
 }
 
-static guint
-count_dots (const char *text,
-            gsize       length)
-{
-  const char *dot = text, *end = text + length;
-  guint dots = 0;
-
-  while (dots < 3 && (dot = memchr (dot, '.', (gsize) (end - dot))) != NULL)
-    {
-      dots++;
-      dot++;
-    }
-  return dots;
-}
-
 /* A card in compact form; @in_jws when its characters are known to be
  * base64url or dots. */
 static void
@@ -763,7 +748,7 @@ verify_card (const char                 *compact,
   g_autoptr(DossierJws) jws = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!(in_jws ? count_dots (compact, length) == 2 : dossier_jws_looks_compact (compact, length)) ||
+  if (!(in_jws ? dossier_jws_count_dots (compact, length) == 2 : dossier_jws_looks_compact (compact, length)) ||
       (jws = dossier_jws_parse_in_place (compact, length, &error)) == NULL)
     {
       dossier_verification_fail (result, "decode", "jws-malformed", "%s",

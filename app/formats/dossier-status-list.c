@@ -34,14 +34,6 @@
 #define CWT_CLAIM_EXP 4
 #define CWT_CLAIM_STATUS_LIST 65533
 
-static void
-cbor_decref_single (cbor_item_t *item)
-{
-  cbor_decref (&item);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (cbor_item_t, cbor_decref_single)
-
 static GBytes *
 decode_base64url (const char  *text,
                   gsize        length,

@@ -11,14 +11,6 @@
 int LLVMFuzzerTestOneInput (const uint8_t *data,
                             size_t         size);
 
-static void
-cbor_decref_single (cbor_item_t *item)
-{
-  cbor_decref (&item);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (cbor_item_t, cbor_decref_single)
-
 /* The index after @item's subtree, having compared it with @tree. */
 static guint
 check_item (DossierCborScan *scan,
